@@ -1,0 +1,24 @@
+package arena.shared.events;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Work for one robot on {@code robot-commands} (key robotId), written by the orchestrator. */
+public sealed interface RobotCommand extends Event {
+  String commandId();
+
+  String robotId();
+
+  int round();
+
+  String identity();
+
+  Instant deadline();
+
+  record GenerateResponse(String commandId, String robotId, String type, String matchId, int round,
+      String identity, String prompt, Instant deadline) implements RobotCommand {}
+
+  /** {@code responses} maps each letter to its answer; the robot votes for one letter other than its own. */
+  record GenerateVote(String commandId, String robotId, String type, String matchId, int round, String identity,
+      String prompt, Map<String, String> responses, Instant deadline) implements RobotCommand {}
+}

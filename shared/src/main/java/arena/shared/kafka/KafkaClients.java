@@ -1,0 +1,55 @@
+package arena.shared.kafka;
+
+import arena.shared.config.ArenaConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Client settings in one place: durable producers, manually committed consumers. */
+public final class KafkaClients {
+  private KafkaClients() {}
+
+  public static Map<String, String> producer(ArenaConfig config, String clientId) {
+    Map<String, String> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    // A 202 means the broker has the record: wait for every in-sync replica, keep per-key order on retries.
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(config.integer("kafka.lingerMs")));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    return p;
+  }
+
+  /** A group member: offsets are committed by {@link EventConsumer} after processing, never automatically. */
+  public static Map<String, String> consumer(ArenaConfig config, String groupId, String clientId) {
+    Map<String, String> c = standalone(config, clientId);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    // Range assignment gives one member the same partition number of every co-keyed topic.
+    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+    return c;
+  }
+
+  /** A consumer with no group, reading partitions it assigns itself. */
+  public static Map<String, String> standalone(ArenaConfig config, String clientId) {
+    Map<String, String> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    // Values are read as text and parsed by EventCodec, so a bad record is parked instead of looping forever.
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return c;
+  }
+}

@@ -1,0 +1,110 @@
+package arena.shared.kafka;
+
+import arena.shared.events.Event;
+import arena.shared.events.MatchCommand;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.OrchestrationEvent;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse;
+import arena.shared.state.MatchState;
+import arena.shared.state.PoolState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every topic of the game: its name, what its key is, whether it is compacted, and the event types it
+ * carries. Each event class belongs to exactly one topic, and each topic has a single writer.
+ */
+public enum Topic {
+  MATCH_COMMANDS("match-commands", "matchId", false, Map.of(
+      "match.create", MatchCommand.Create.class,
+      "player.join", MatchCommand.Join.class,
+      "response.submit", MatchCommand.SubmitResponse.class,
+      "vote.submit", MatchCommand.SubmitVote.class)),
+  MATCH_EVENTS("match-events", "matchId", false, ordered(
+      "match.created", MatchEvent.Created.class,
+      "player.joined", MatchEvent.PlayerJoined.class,
+      "match.started", MatchEvent.Started.class,
+      "round.starting", MatchEvent.RoundStarting.class,
+      "round.robots_needed", MatchEvent.RobotsNeeded.class,
+      "round.started", MatchEvent.RoundStarted.class,
+      "round.voting_started", MatchEvent.VotingStarted.class,
+      "round.completed", MatchEvent.RoundCompleted.class,
+      "match.completed", MatchEvent.Completed.class,
+      "command.accepted", MatchEvent.CommandAccepted.class,
+      "command.rejected", MatchEvent.CommandRejected.class)),
+  ROBOT_ORCHESTRATION_EVENTS("robot-orchestration-events", "matchId or robotId", false, Map.of(
+      "round.robots_assigned", OrchestrationEvent.RobotsAssigned.class,
+      "round.robots_unavailable", OrchestrationEvent.RobotsUnavailable.class,
+      "robot.instantiated", OrchestrationEvent.RobotInstantiated.class,
+      "robot.released", OrchestrationEvent.RobotReleased.class,
+      "robot.pool_scaled", OrchestrationEvent.PoolScaled.class)),
+  ROBOT_COMMANDS("robot-commands", "robotId", false, Map.of(
+      "generate.response", RobotCommand.GenerateResponse.class,
+      "generate.vote", RobotCommand.GenerateVote.class)),
+  ROBOT_RESPONSES("robot-responses", "matchId", false, Map.of(
+      "response.submitted", RobotResponse.ResponseSubmitted.class,
+      "vote.submitted", RobotResponse.VoteSubmitted.class,
+      "robot.response_complete", RobotResponse.ResponseComplete.class)),
+  MATCH_STATE("match-state", "matchId", true, Map.of("match.state", MatchState.class)),
+  ROBOT_POOL_STATE("robot-pool-state", "pool", true, Map.of("pool.state", PoolState.class)),
+  /** Records no consumer could read, with provenance headers; nothing reads it automatically. */
+  DEAD_LETTERS("dead-letters", "the original key", false, Map.of());
+
+  private final String baseName;
+  private final String key;
+  private final boolean compacted;
+  private final Map<String, Class<? extends Event>> types;
+
+  Topic(String baseName, String key, boolean compacted, Map<String, Class<? extends Event>> types) {
+    this.baseName = baseName;
+    this.key = key;
+    this.compacted = compacted;
+    this.types = types;
+  }
+
+  /** The topic's name on the broker; a prefix keeps several games (or tests) apart on one cluster. */
+  public String name(String prefix) {
+    return prefix + baseName;
+  }
+
+  public String baseName() {
+    return baseName;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public boolean compacted() {
+    return compacted;
+  }
+
+  public Optional<Class<? extends Event>> classOf(String eventType) {
+    return Optional.ofNullable(types.get(eventType));
+  }
+
+  /** The event type name of a payload, and the topic it belongs on. */
+  public static Registration registrationOf(Class<? extends Event> cls) {
+    for (Topic topic : values()) {
+      for (var e : topic.types.entrySet()) {
+        if (e.getValue() == cls) {
+          return new Registration(topic, e.getKey());
+        }
+      }
+    }
+    throw new IllegalArgumentException(cls.getName() + " is not registered with any topic");
+  }
+
+  public record Registration(Topic topic, String eventType) {}
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Class<? extends Event>> ordered(Object... pairs) {
+    Map<String, Class<? extends Event>> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put((String) pairs[i], (Class<? extends Event>) pairs[i + 1]);
+    }
+    return map;
+  }
+}

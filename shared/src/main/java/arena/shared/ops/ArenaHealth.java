@@ -1,0 +1,20 @@
+package arena.shared.ops;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.healthchecks.HealthChecks;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The health checks of one Vert.x instance: the launcher registers Kafka and the deployed roles, and the
+ * gateway serves them at {@code /health}.
+ */
+public final class ArenaHealth {
+  private static final Map<Vertx, HealthChecks> CHECKS = new WeakHashMap<>();
+
+  private ArenaHealth() {}
+
+  public static synchronized HealthChecks of(Vertx vertx) {
+    return CHECKS.computeIfAbsent(vertx, HealthChecks::create);
+  }
+}

@@ -1,0 +1,71 @@
+package arena.shared.state;
+
+import arena.shared.events.Event;
+import arena.shared.events.MatchSettings;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole truth about one match, as the Match Service keeps it and writes it to the compacted
+ * {@code match-state} topic after every change. It holds secrets (who is human, token hashes, robot ids):
+ * only the gateway's per-player view may show any of it to a browser.
+ *
+ * @param version  grows by one with every change; replies name the version that contains them
+ * @param rounds   every round so far; the last one is the current round
+ * @param robots   every robot that has sat in this match, for the reveal
+ * @param scores   participant id to total points
+ * @param promptsUsed indexes into the prompt deck, so a match never repeats a prompt
+ */
+public record MatchState(
+    String matchId,
+    MatchSettings settings,
+    Status status,
+    long version,
+    Instant createdAt,
+    Instant completedAt,
+    List<Player> players,
+    List<Robot> robots,
+    List<Round> rounds,
+    Map<String, Integer> scores,
+    List<Integer> promptsUsed) implements Event {
+
+  public enum Status { WAITING, RUNNING, COMPLETED }
+
+  public enum Phase { STARTING, RESPONDING, VOTING, SCORED }
+
+  public record Player(String playerId, String name, String tokenHash, Instant joinedAt) {}
+
+  public record Robot(String robotId, String type) {}
+
+  /**
+   * @param letters     participant id to this round's letter
+   * @param robotsRequest the correlationId of this round's robots request
+   * @param responses   participant id to answer
+   * @param votes       participant id to the letter voted for
+   * @param points      participant id to points gained, once SCORED
+   */
+  public record Round(
+      int number,
+      Phase phase,
+      String prompt,
+      Instant deadline,
+      Map<String, String> letters,
+      String robotsRequest,
+      Map<String, String> responses,
+      Map<String, String> votes,
+      Map<String, Integer> points) {}
+
+  public Optional<Round> currentRound() {
+    return rounds.isEmpty() ? Optional.empty() : Optional.of(rounds.get(rounds.size() - 1));
+  }
+
+  public Optional<Player> playerByTokenHash(String tokenHash) {
+    return players.stream().filter(p -> p.tokenHash().equals(tokenHash)).findFirst();
+  }
+
+  public boolean isHuman(String participantId) {
+    return players.stream().anyMatch(p -> p.playerId().equals(participantId));
+  }
+}
