@@ -1,0 +1,140 @@
+package arena.launcher;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.KafkaClients;
+import arena.shared.ops.ArenaHealth;
+import arena.shared.ops.ArenaMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JVM's share of the game: a Vert.x instance running the configured roles, each with its own number of
+ * verticle instances, plus the health checks the gateway serves. Topics must exist (see {@link TopicSetup}).
+ */
+public final class ArenaNode {
+  private static final Logger log = LoggerFactory.getLogger(ArenaNode.class);
+
+  /** The services, in the order they start: the gateway last, so HTTP opens on a ready game. */
+  public enum Role {
+    ORCHESTRATOR("arena.orchestrator.OrchestratorVerticle"),
+    MATCH("arena.match.MatchVerticle"),
+    ROBOT("arena.robot.RobotVerticle"),
+    GATEWAY("arena.gateway.GatewayVerticle");
+
+    final String verticle;
+
+    Role(String verticle) {
+      this.verticle = verticle;
+    }
+
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Role parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown role '" + name + "' (roles: match, orchestrator, robot, gateway)");
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final Map<Role, String> deployments;
+  private final KafkaAdminClient admin;
+
+  private ArenaNode(Vertx vertx, Map<Role, String> deployments, KafkaAdminClient admin) {
+    this.vertx = vertx;
+    this.deployments = deployments;
+    this.admin = admin;
+  }
+
+  /** Starts the roles listed in {@code roles} of the configuration, with {@code instances} per role. */
+  public static Future<ArenaNode> start(JsonObject json) {
+    ArenaConfig config = ArenaConfig.of(json);
+    List<Role> roles = new ArrayList<>();
+    for (Role role : Role.values()) {
+      if (config.strings("roles").stream().map(Role::parse).anyMatch(r -> r == role)) {
+        roles.add(role);
+      }
+    }
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()))
+        .build();
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaClients.standalone(config, "arena-health"));
+    Map<Role, String> deployments = new LinkedHashMap<>();
+    ArenaNode node = new ArenaNode(vertx, deployments, admin);
+    node.registerHealthChecks(roles);
+    Future<Void> chain = Future.succeededFuture();
+    for (Role role : roles) {
+      int instances = instances(config, role);
+      chain = chain.compose(v -> vertx.deployVerticle(role.verticle,
+              new DeploymentOptions().setConfig(json).setInstances(instances))
+          .map(id -> {
+            deployments.put(role, id);
+            log.info("{} started ({} instance{})", role.configName(), instances, instances == 1 ? "" : "s");
+            return null;
+          }));
+    }
+    return chain.map(v -> node).recover(t -> node.stop().transform(x -> Future.failedFuture(t)));
+  }
+
+  static int instances(ArenaConfig config, Role role) {
+    JsonObject counts = config.object("instances");
+    int n = counts.getInteger(role.configName(), 1);
+    if (n < 1) {
+      throw new IllegalArgumentException("instances of " + role.configName() + " must be at least 1");
+    }
+    if (role == Role.ORCHESTRATOR && n != 1) {
+      // The pool has one authority: a second instance would hand out the same robots twice.
+      log.warn("the orchestrator runs as a single instance; ignoring instances={}", n);
+      return 1;
+    }
+    return n;
+  }
+
+  private void registerHealthChecks(List<Role> roles) {
+    ArenaHealth.of(vertx).register("kafka", 3000, promise -> admin.describeCluster()
+        .timeout(2, TimeUnit.SECONDS)
+        .onSuccess(cluster -> promise.complete(Status.OK(new JsonObject()
+            .put("nodes", cluster.getNodes().size()).put("clusterId", cluster.getClusterId()))))
+        .onFailure(t -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(t.getMessage()))))));
+    ArenaHealth.of(vertx).register("roles", promise -> {
+      JsonObject detail = new JsonObject();
+      boolean all = true;
+      for (Role role : roles) {
+        String id = deployments.get(role);
+        boolean up = id != null && vertx.deploymentIDs().contains(id);
+        detail.put(role.configName(), up ? "UP" : "DOWN");
+        all &= up;
+      }
+      promise.complete(all ? Status.OK(detail) : Status.KO(detail));
+    });
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Undeploys every role (consumers close, offsets are committed) and closes Vert.x. */
+  public Future<Void> stop() {
+    return admin.close().otherwiseEmpty().compose(v -> vertx.close());
+  }
+}

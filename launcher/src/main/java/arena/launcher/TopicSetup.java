@@ -1,0 +1,93 @@
+package arena.launcher;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.Topic;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the game's topics when missing, with partitions and cleanup policy from configuration. Blocking:
+ * the launcher runs it before any verticle starts.
+ */
+public final class TopicSetup {
+  private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+
+  private TopicSetup() {}
+
+  public static void ensureTopics(ArenaConfig config) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    int partitions = config.integer("kafka.partitions");
+    short replication = (short) config.integer("kafka.replicationFactor");
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic topic : Topic.values()) {
+        String name = config.topic(topic);
+        if (existing.contains(name)) {
+          continue;
+        }
+        Map<String, String> configs = new HashMap<>();
+        if (topic.compacted()) {
+          configs.put("cleanup.policy", "compact");
+          configs.put("segment.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
+          configs.put("min.cleanable.dirty.ratio", "0.1");
+        }
+        // Every topic keyed by matchId shares one partition count, so one Match Service owns a match's inputs.
+        int count = topic == Topic.ROBOT_POOL_STATE ? 1 : partitions;
+        missing.add(new NewTopic(name, count, replication).configs(configs));
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+        awaitLeaders(config, missing.stream().map(NewTopic::name).toList());
+      }
+      checkPartitions(config, admin, partitions);
+    }
+  }
+
+  /**
+   * Waits until the new topics have leaders, so the first real records do not race topic creation (producing
+   * right after creation has tripped a broker bug on 4.x; 3.9.2 never showed it, waiting costs milliseconds).
+   */
+  private static void awaitLeaders(ArenaConfig config, List<String> topics) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (String topic : topics) {
+        producer.partitionsFor(topic);
+      }
+    }
+  }
+
+  private static void checkPartitions(ArenaConfig config, Admin admin, int expected) throws Exception {
+    List<String> keyedByMatch = List.of(config.topic(Topic.MATCH_COMMANDS), config.topic(Topic.MATCH_EVENTS),
+        config.topic(Topic.ROBOT_ORCHESTRATION_EVENTS), config.topic(Topic.ROBOT_RESPONSES),
+        config.topic(Topic.MATCH_STATE));
+    Map<String, TopicDescription> d = admin.describeTopics(keyedByMatch).allTopicNames().get(30, TimeUnit.SECONDS);
+    long counts = d.values().stream().map(t -> t.partitions().size()).distinct().count();
+    if (counts != 1) {
+      throw new IllegalStateException("topics keyed by matchId must have the same partition count: " +
+          d.values().stream().map(t -> t.name() + "=" + t.partitions().size()).toList());
+    }
+    int actual = d.values().iterator().next().partitions().size();
+    if (actual != expected) {
+      log.warn("topics have {} partitions, configuration says {}: using the topics as they are", actual, expected);
+    }
+  }
+}

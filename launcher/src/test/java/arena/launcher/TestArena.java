@@ -1,0 +1,120 @@
+package arena.launcher;
+
+import arena.shared.config.ArenaConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A whole game for one test: all four roles in a fresh Vert.x, on the one real embedded broker that the test JVM
+ * shares, with topics of its own (a unique prefix) so tests never see each other's matches or pools.
+ */
+final class TestArena implements AutoCloseable {
+  private static EmbeddedKafka broker;
+
+  final JsonObject config;
+  final GameApi api;
+  private ArenaNode node;
+
+  private TestArena(JsonObject config) {
+    this.config = config;
+    this.api = new GameApi("http://127.0.0.1:" + config.getJsonObject("http").getInteger("port"));
+  }
+
+  static synchronized String bootstrap() {
+    if (broker == null) {
+      try {
+        Path dir = Files.createTempDirectory("arena-kafka-test");
+        int port = freePort();
+        broker = EmbeddedKafka.start(dir, port, freePort());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+    }
+    return broker.bootstrapServers();
+  }
+
+  /** Fast timings: robots answer within a fraction of a second, a round's deadlines are a few seconds. */
+  static JsonObject fastConfig() {
+    JsonObject json = ArenaConfig.load(null, Map.of());
+    json.getJsonObject("kafka").put("bootstrapServers", bootstrap())
+        .put("topicPrefix", "t" + UUID.randomUUID().toString().substring(0, 8) + ".")
+        .put("partitions", 3);
+    json.getJsonObject("http").put("port", freePort()).put("host", "127.0.0.1");
+    json.getJsonObject("match").put("intermissionSeconds", 0);
+    json.getJsonObject("match").getJsonObject("limits").put("minSeconds", 1);
+    json.getJsonObject("match").getJsonObject("defaults").put("responseSeconds", 20).put("voteSeconds", 20);
+    json.getJsonObject("robot").put("provider", "scripted");
+    json.getJsonObject("robot").getJsonObject("delay").put("minMs", 20).put("maxMs", 150).put("readMsPerChar", 0)
+        .put("typeMsPerChar", 1).put("jitterMs", 50).put("deadlineMarginMs", 200);
+    return json;
+  }
+
+  static TestArena start() {
+    return start(c -> {});
+  }
+
+  static TestArena start(Consumer<JsonObject> tweak) {
+    JsonObject json = fastConfig();
+    tweak.accept(json);
+    TestArena arena = new TestArena(json);
+    arena.startNode();
+    return arena;
+  }
+
+  static JsonObject pool(int perType) {
+    return new JsonObject().put("curious-student", perType).put("skeptical-scientist", perType)
+        .put("creative-artist", perType);
+  }
+
+  void startNode() {
+    try {
+      TopicSetup.ensureTopics(ArenaConfig.of(config));
+      node = ArenaNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("arena did not start", e);
+    }
+  }
+
+  /** Stops every verticle (as a crash of the services would), keeping the broker and its data. */
+  void stopNode() {
+    try {
+      node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    node = null;
+  }
+
+  ArenaConfig arenaConfig() {
+    return ArenaConfig.of(config);
+  }
+
+  static JsonArray roles(String... roles) {
+    return new JsonArray(java.util.List.of(roles));
+  }
+
+  @Override
+  public void close() {
+    if (node != null) {
+      stopNode();
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

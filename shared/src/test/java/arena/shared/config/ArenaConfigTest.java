@@ -1,0 +1,40 @@
+package arena.shared.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ArenaConfigTest {
+
+  @Test
+  void defaultsThenFileThenEnvironment() throws Exception {
+    // Given a file that changes the rounds and an environment that changes the answer window and the broker
+    Path file = Files.createTempFile("arena", ".json");
+    Files.writeString(file, "{\"match\":{\"defaults\":{\"rounds\":5}}}");
+    Map<String, String> env = Map.of("ARENA_MATCH_DEFAULTS_RESPONSE_SECONDS", "45",
+        "ARENA_POOL_ROBOTS_CURIOUS_STUDENT", "7", "KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092",
+        "ARENA_ROLES", "match,gateway");
+
+    // When the configuration is loaded
+    ArenaConfig config = ArenaConfig.of(ArenaConfig.load(file, env));
+
+    // Then each layer wins over the one below, and untouched defaults stay
+    assertThat(config.integer("match.defaults.rounds")).isEqualTo(5);
+    assertThat(config.integer("match.defaults.responseSeconds")).isEqualTo(45);
+    assertThat(config.integer("match.defaults.voteSeconds")).isEqualTo(30);
+    assertThat(config.integer("pool.robots.curious-student")).isEqualTo(7);
+    assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(config.strings("roles")).containsExactly("match", "gateway");
+  }
+
+  @Test
+  void environmentNamesAreUpperSnakeCase() {
+    assertThat(ArenaConfig.snake("responseSeconds")).isEqualTo("RESPONSE_SECONDS");
+    assertThat(ArenaConfig.snake("curious-student")).isEqualTo("CURIOUS_STUDENT");
+    assertThat(new JsonObject(ArenaConfig.resource("conf/arena.json")).containsKey("pool")).isTrue();
+  }
+}

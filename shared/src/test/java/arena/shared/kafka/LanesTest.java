@@ -1,0 +1,41 @@
+package arena.shared.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class LanesTest {
+
+  @Test
+  void workOnOneKeyRunsInOrderEvenWhenEarlierWorkIsSlowerOrFails(Vertx vertx, VertxTestContext ctx) {
+    vertx.runOnContext(v -> {
+      // Given a lane whose first task completes later than the second would
+      Lanes lanes = new Lanes();
+      List<String> order = new ArrayList<>();
+      Promise<Void> slow = Promise.promise();
+      lanes.run("m1", () -> { order.add("first-start"); return slow.future().onComplete(x -> order.add("first-end")); });
+      lanes.run("m1", () -> { order.add("second"); return Future.failedFuture("boom"); });
+      Future<Void> third = lanes.run("m1", () -> { order.add("third"); return Future.succeededFuture(); });
+      // And another key that is not held up
+      lanes.run("m2", () -> { order.add("other"); return Future.succeededFuture(); });
+
+      // When the slow task ends
+      vertx.setTimer(20, id -> slow.complete());
+
+      // Then the key's tasks ran one at a time, in order, past the failure
+      third.onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+        assertThat(order).containsExactly("first-start", "other", "first-end", "second", "third");
+        ctx.completeNow();
+      })));
+    });
+  }
+}

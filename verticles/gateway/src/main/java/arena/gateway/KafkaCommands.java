@@ -1,0 +1,93 @@
+package arena.gateway;
+
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchCommand;
+import arena.shared.events.MatchEvent;
+import arena.shared.kafka.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commands over Kafka: each goes to match-commands with its eventId as correlationId; the reply on
+ * match-events carries that id back. An accepted command is answered only once this instance's projection
+ * holds the version that contains it, so the player's next GET sees the change. Used on one event loop only.
+ */
+public final class KafkaCommands implements Commands {
+  private static final Logger log = LoggerFactory.getLogger(KafkaCommands.class);
+  static final String SOURCE = "gateway";
+
+  private final Vertx vertx;
+  private final Function<Envelope<MatchCommand>, Future<?>> publish;
+  private final Projection projection;
+  private final long timeoutMs;
+  private final Map<String, Promise<MatchEvent>> pending = new HashMap<>();
+
+  /** {@code publish} sends an envelope to Kafka (EventPublisher::publish in production). */
+  public KafkaCommands(Vertx vertx, Function<Envelope<MatchCommand>, Future<?>> publish, Projection projection,
+      long timeoutMs) {
+    this.vertx = vertx;
+    this.publish = publish;
+    this.projection = projection;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<MatchEvent> send(String matchId, MatchCommand command) {
+    String eventType = Topic.registrationOf(command.getClass()).eventType();
+    Envelope<MatchCommand> envelope = Envelope.of(eventType, SOURCE, matchId, command, null, null);
+    String correlationId = envelope.correlationId();
+    Promise<MatchEvent> reply = Promise.promise();
+    Promise<Void> applied = Promise.promise();
+    pending.put(correlationId, reply);
+    reply.future().onComplete(ar -> pending.remove(correlationId));
+    long timer = vertx.setTimer(timeoutMs, id -> {
+      if (reply.tryFail(ApiError.unavailable("the match service did not answer in time, try again"))) {
+        log.warn("no reply to {} {} for match {} within {} ms", eventType, correlationId, matchId, timeoutMs);
+      }
+      if (applied.tryFail(ApiError.unavailable("the match state did not catch up in time, try again"))) {
+        log.warn("match {} did not reach the version of {} within {} ms", matchId, correlationId, timeoutMs);
+      }
+    });
+    Future<?> sent;
+    try {
+      sent = publish.apply(envelope);
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    sent.onFailure(t -> {
+      log.warn("could not publish {} for match {}: {}", eventType, matchId, t.toString());
+      reply.tryFail(ApiError.unavailable("could not send the command, try again"));
+    });
+    return reply.future()
+        .compose(answer -> {
+          if (answer instanceof MatchEvent.CommandAccepted accepted) {
+            projection.whenAtVersion(matchId, accepted.stateVersion(), applied);
+            return applied.future().map(answer);
+          }
+          applied.tryComplete();
+          return Future.succeededFuture(answer);
+        })
+        .onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Hands a reply read from match-events to the command waiting for it; returns whether one was. */
+  public boolean onReply(Envelope<? extends Event> envelope) {
+    if (!(envelope.payload() instanceof MatchEvent.CommandAccepted)
+        && !(envelope.payload() instanceof MatchEvent.CommandRejected)) {
+      return false;
+    }
+    Promise<MatchEvent> waiting = envelope.correlationId() == null ? null : pending.get(envelope.correlationId());
+    return waiting != null && waiting.tryComplete((MatchEvent) envelope.payload());
+  }
+
+  int pending() {
+    return pending.size();
+  }
+}

@@ -1,0 +1,71 @@
+package arena.gateway;
+
+import arena.shared.state.MatchState;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * This gateway instance's copy of every match, fed from the compacted match-state topic. The newest
+ * version of a match wins, so a late or replayed record never rolls a match back. Used on one event loop only.
+ */
+public final class Projection {
+  private record Waiter(long version, Promise<Void> promise) {}
+
+  private final Map<String, MatchState> matches = new HashMap<>();
+  private final Map<String, List<Waiter>> waiters = new HashMap<>();
+
+  public Optional<MatchState> match(String matchId) {
+    return Optional.ofNullable(matches.get(matchId));
+  }
+
+  public int size() {
+    return matches.size();
+  }
+
+  /** Keeps {@code state} if it is newer than what we hold; returns whether it was kept. */
+  public boolean apply(MatchState state) {
+    MatchState held = matches.get(state.matchId());
+    if (held != null && held.version() >= state.version()) {
+      return false;
+    }
+    matches.put(state.matchId(), state);
+    List<Waiter> waiting = waiters.get(state.matchId());
+    if (waiting != null) {
+      for (Waiter w : List.copyOf(waiting)) {
+        if (w.version() <= state.version()) {
+          w.promise().tryComplete();
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Completes {@code waiter} once the match is at {@code version} or newer. A waiter completed elsewhere
+   * (a timeout failing it) is forgotten at once.
+   */
+  public void whenAtVersion(String matchId, long version, Promise<Void> waiter) {
+    MatchState held = matches.get(matchId);
+    if (held != null && held.version() >= version) {
+      waiter.tryComplete();
+      return;
+    }
+    Waiter w = new Waiter(version, waiter);
+    List<Waiter> waiting = waiters.computeIfAbsent(matchId, k -> new ArrayList<>());
+    waiting.add(w);
+    waiter.future().onComplete(ar -> {
+      waiting.remove(w);
+      if (waiting.isEmpty()) {
+        waiters.remove(matchId, waiting);
+      }
+    });
+  }
+
+  int waiting() {
+    return waiters.values().stream().mapToInt(List::size).sum();
+  }
+}

@@ -1,0 +1,506 @@
+package arena.match;
+
+import static arena.match.MatchStates.withCurrentRound;
+import static arena.match.MatchStates.withLetters;
+import static arena.match.MatchStates.withNewRound;
+import static arena.match.MatchStates.withPhase;
+import static arena.match.MatchStates.withPlayer;
+import static arena.match.MatchStates.withPoints;
+import static arena.match.MatchStates.withResponse;
+import static arena.match.MatchStates.withRobot;
+import static arena.match.MatchStates.withScores;
+import static arena.match.MatchStates.withStatus;
+import static arena.match.MatchStates.withVersion;
+import static arena.match.MatchStates.withVote;
+
+import arena.shared.events.Event;
+import arena.shared.events.MatchCommand;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.MatchSettings;
+import arena.shared.events.OrchestrationEvent;
+import arena.shared.events.RobotResponse;
+import arena.shared.state.MatchState;
+import arena.shared.state.MatchState.Phase;
+import arena.shared.state.MatchState.Player;
+import arena.shared.state.MatchState.Robot;
+import arena.shared.state.MatchState.Round;
+import arena.shared.state.MatchState.Status;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole game, as a pure function: (state, input, now) to {@link Step}. No Kafka, no timers: the verticle
+ * publishes what a step says and arms the timer for {@link Deadline#of(MatchState)}.
+ *
+ * <p>Until the orchestrator seats the robots, {@link Round#letters()} holds only the humans; the robots'
+ * letters are the rest of the first {@code seats} letters (see {@link #robotLetters}), so no placeholder keys
+ * are ever stored. Every step that changes the state increments its version exactly once.
+ */
+public final class MatchMachine {
+  private static final Logger log = LoggerFactory.getLogger(MatchMachine.class);
+
+  public static final String CREATE = "match.create";
+  public static final String JOIN = "player.join";
+  public static final String RESPOND = "response.submit";
+  public static final String VOTE = "vote.submit";
+
+  private final Ruleset ruleset;
+  private final PromptDeck deck;
+  private final RandomGenerator random;
+  private final Supplier<String> ids;
+  private final int answerMaxChars;
+
+  /** {@code ids} names robots requests (UUIDs in production); {@code random} deals letters and prompts. */
+  public MatchMachine(Ruleset ruleset, PromptDeck deck, RandomGenerator random, Supplier<String> ids,
+      int answerMaxChars) {
+    this.ruleset = ruleset;
+    this.deck = deck;
+    this.random = random;
+    this.ids = ids;
+    this.answerMaxChars = answerMaxChars;
+  }
+
+  /** Whether the match service acts on this kind of record at all. */
+  public static boolean uses(Event input) {
+    return input instanceof MatchCommand
+        || input instanceof OrchestrationEvent.RobotsAssigned
+        || input instanceof OrchestrationEvent.RobotsUnavailable
+        || input instanceof RobotResponse.ResponseSubmitted
+        || input instanceof RobotResponse.VoteSubmitted;
+  }
+
+  /** @param state the match as it is now, or null if this service has never seen it */
+  public Step apply(MatchState state, Event input, Instant now) {
+    if (input instanceof MatchCommand.Create c) {
+      return create(state, c, now);
+    } else if (input instanceof MatchCommand.Join c) {
+      return join(state, c, now);
+    } else if (input instanceof MatchCommand.SubmitResponse c) {
+      return submitResponse(state, c, now);
+    } else if (input instanceof MatchCommand.SubmitVote c) {
+      return submitVote(state, c, now);
+    } else if (input instanceof OrchestrationEvent.RobotsAssigned e) {
+      return robotsAssigned(state, e, now);
+    } else if (input instanceof OrchestrationEvent.RobotsUnavailable e) {
+      return robotsUnavailable(state, e, now);
+    } else if (input instanceof RobotResponse.ResponseSubmitted e) {
+      return robotAnswer(state, e, now);
+    } else if (input instanceof RobotResponse.VoteSubmitted e) {
+      return robotVote(state, e, now);
+    }
+    return Step.ignored();
+  }
+
+  /** A timer went off: end the phase it was armed for, if that phase is still the current one. */
+  public Step onDeadline(MatchState state, Deadline deadline, Instant now) {
+    if (!Deadline.of(state).map(deadline::equals).orElse(false)) {
+      log.debug("{}: stale deadline {}", deadline.matchId(), deadline);
+      return Step.ignored();
+    }
+    Changes ch = new Changes(state);
+    switch (deadline.phase()) {
+      case RESPONDING -> startVoting(ch, now);
+      case VOTING -> scoreRound(ch, now);
+      case SCORED -> afterIntermission(ch, now);
+      default -> {
+        return Step.ignored();
+      }
+    }
+    return ch.commit();
+  }
+
+  // --- commands -------------------------------------------------------------------------------------------
+
+  private Step create(MatchState state, MatchCommand.Create c, Instant now) {
+    if (blank(c.matchId())) {
+      return Step.rejected(c.matchId(), CREATE, 400, "a match needs an id");
+    }
+    if (state != null) {
+      return Step.rejected(c.matchId(), CREATE, 409, "match " + c.matchId() + " already exists");
+    }
+    String problem = problemWith(c.settings());
+    if (problem != null) {
+      return Step.rejected(c.matchId(), CREATE, 400, problem);
+    }
+    Changes ch = new Changes(new MatchState(c.matchId(), c.settings(), Status.WAITING, 0, now, null,
+        List.of(), List.of(), List.of(), Map.of(), List.of()));
+    ch.emit(new MatchEvent.Created(c.matchId(), c.settings(), now));
+    return ch.accept(CREATE);
+  }
+
+  private String problemWith(MatchSettings s) {
+    if (s == null) {
+      return "settings are required";
+    }
+    if (s.seats() < 2 || s.seats() > Letters.MAX) {
+      return "seats must be between 2 and " + Letters.MAX;
+    }
+    if (s.humans() < 1 || s.humans() >= s.seats()) {
+      return "humans must be between 1 and seats - 1";
+    }
+    if (s.rounds() < 1 || s.rounds() > deck.size()) {
+      return "rounds must be between 1 and " + deck.size() + " (the size of the prompt deck)";
+    }
+    if (s.responseSeconds() < 1 || s.voteSeconds() < 1) {
+      return "responseSeconds and voteSeconds must be positive";
+    }
+    if (s.intermissionSeconds() < 0) {
+      return "intermissionSeconds must not be negative";
+    }
+    return null;
+  }
+
+  private Step join(MatchState state, MatchCommand.Join c, Instant now) {
+    if (state == null) {
+      return Step.rejected(c.matchId(), JOIN, 404, "no such match");
+    }
+    if (blank(c.playerId()) || blank(c.tokenHash()) || blank(c.name())) {
+      return Step.rejected(c.matchId(), JOIN, 400, "a player needs an id, a name and a token");
+    }
+    Player already = state.players().stream().filter(p -> p.playerId().equals(c.playerId())).findFirst()
+        .orElse(null);
+    if (already != null) {
+      // The same join delivered again: answer it again, change nothing.
+      return already.tokenHash().equals(c.tokenHash())
+          ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), JOIN, state.version()))
+          : Step.rejected(c.matchId(), JOIN, 409, "player " + c.playerId() + " has already joined");
+    }
+    if (state.status() == Status.COMPLETED) {
+      return Step.rejected(c.matchId(), JOIN, 409, "the match is already over");
+    }
+    int needed = state.settings().humans();
+    if (state.status() == Status.RUNNING) {
+      return Step.rejected(c.matchId(), JOIN, 409, "the match has already started");
+    }
+    if (state.players().size() >= needed) {
+      return Step.rejected(c.matchId(), JOIN, 409, "the match is full");
+    }
+    if (state.playerByTokenHash(c.tokenHash()).isPresent()) {
+      return Step.rejected(c.matchId(), JOIN, 409, "that token already belongs to a player");
+    }
+    Changes ch = new Changes(withPlayer(state, new Player(c.playerId(), c.name().strip(), c.tokenHash(), now)));
+    int joined = ch.state.players().size();
+    ch.emit(new MatchEvent.PlayerJoined(c.matchId(), c.playerId(), joined, needed));
+    if (joined == needed) {
+      ch.state = withStatus(ch.state, Status.RUNNING, null);
+      ch.emit(new MatchEvent.Started(c.matchId(), state.settings().rounds()));
+      startRound(ch, now);
+    }
+    return ch.accept(JOIN);
+  }
+
+  private Step submitResponse(MatchState state, MatchCommand.SubmitResponse c, Instant now) {
+    if (state == null) {
+      return Step.rejected(c.matchId(), RESPOND, 404, "no such match");
+    }
+    Player player = state.playerByTokenHash(c.tokenHash()).orElse(null);
+    if (player == null) {
+      return Step.rejected(c.matchId(), RESPOND, 401, "not a player of this match");
+    }
+    Round round = openRound(state, c.round());
+    if (round == null) {
+      return Step.rejected(c.matchId(), RESPOND, 409, "round " + c.round() + " is not open");
+    }
+    if (round.phase() != Phase.RESPONDING) {
+      return Step.rejected(c.matchId(), RESPOND, 409, "round " + c.round() + " is not taking answers now");
+    }
+    if (round.responses().containsKey(player.playerId())) {
+      return Step.rejected(c.matchId(), RESPOND, 409, "already answered");
+    }
+    String text = c.text() == null ? "" : c.text().strip();
+    if (text.isEmpty() || text.length() > answerMaxChars) {
+      return Step.rejected(c.matchId(), RESPOND, 400,
+          "an answer must be 1 to " + answerMaxChars + " characters long");
+    }
+    Changes ch = new Changes(state);
+    answer(ch, player.playerId(), text, now);
+    return ch.accept(RESPOND);
+  }
+
+  private Step submitVote(MatchState state, MatchCommand.SubmitVote c, Instant now) {
+    if (state == null) {
+      return Step.rejected(c.matchId(), VOTE, 404, "no such match");
+    }
+    Player player = state.playerByTokenHash(c.tokenHash()).orElse(null);
+    if (player == null) {
+      return Step.rejected(c.matchId(), VOTE, 401, "not a player of this match");
+    }
+    Round round = openRound(state, c.round());
+    if (round == null) {
+      return Step.rejected(c.matchId(), VOTE, 409, "round " + c.round() + " is not open");
+    }
+    if (round.phase() != Phase.VOTING) {
+      return Step.rejected(c.matchId(), VOTE, 409, "round " + c.round() + " is not taking votes now");
+    }
+    if (round.votes().containsKey(player.playerId())) {
+      return Step.rejected(c.matchId(), VOTE, 409, "already voted");
+    }
+    if (c.identity() == null || !round.letters().containsValue(c.identity())) {
+      return Step.rejected(c.matchId(), VOTE, 400, "unknown letter " + c.identity());
+    }
+    if (c.identity().equals(round.letters().get(player.playerId()))) {
+      return Step.rejected(c.matchId(), VOTE, 400, "you cannot vote for yourself");
+    }
+    Changes ch = new Changes(state);
+    vote(ch, player.playerId(), c.identity(), now);
+    return ch.accept(VOTE);
+  }
+
+  // --- orchestration and robots ---------------------------------------------------------------------------
+
+  private Step robotsAssigned(MatchState state, OrchestrationEvent.RobotsAssigned e, Instant now) {
+    Round round = waitingForRobots(state, e.round(), e.correlationId());
+    if (round == null) {
+      log.debug("{}: ignoring stale or duplicate robots assignment {}", e.matchId(), e.correlationId());
+      return Step.ignored();
+    }
+    Set<String> wanted = new HashSet<>(robotLetters(state, round));
+    List<OrchestrationEvent.AssignedRobot> robots = e.robots() == null ? List.of() : e.robots();
+    Set<String> given = robots.stream().map(OrchestrationEvent.AssignedRobot::identity).collect(Collectors.toSet());
+    long distinctIds = robots.stream().map(OrchestrationEvent.AssignedRobot::id).filter(id -> !blank(id))
+        .filter(id -> !state.isHuman(id)).distinct().count();
+    if (robots.size() != wanted.size() || !given.equals(wanted) || distinctIds != robots.size()) {
+      log.warn("{}: ignoring robots assignment {} that does not fit round {} (wanted letters {}, got {})",
+          e.matchId(), e.correlationId(), round.number(), wanted, robots);
+      return Step.ignored();
+    }
+    Changes ch = new Changes(state);
+    Map<String, String> letters = new LinkedHashMap<>(round.letters());
+    for (OrchestrationEvent.AssignedRobot robot : robots) {
+      letters.put(robot.id(), robot.identity());
+      ch.state = withRobot(ch.state, new Robot(robot.id(), robot.type()));
+    }
+    Instant deadline = now.plusSeconds(state.settings().responseSeconds());
+    Round seated = withPhase(withLetters(round, letters), Phase.RESPONDING, deadline);
+    ch.state = withCurrentRound(ch.state, seated);
+    ch.emit(new MatchEvent.RoundStarted(state.matchId(), round.number(), sortedLetters(seated), round.prompt(),
+        deadline));
+    return ch.commit();
+  }
+
+  private Step robotsUnavailable(MatchState state, OrchestrationEvent.RobotsUnavailable e, Instant now) {
+    if (waitingForRobots(state, e.round(), e.correlationId()) == null) {
+      log.debug("{}: ignoring stale robots-unavailable {}", e.matchId(), e.correlationId());
+      return Step.ignored();
+    }
+    log.warn("{}: round {} needs {} robots but the pool has only {}; ending the match now", e.matchId(), e.round(),
+        e.requested(), e.poolSize());
+    Changes ch = new Changes(state);
+    complete(ch, now);
+    return ch.commit();
+  }
+
+  private Step robotAnswer(MatchState state, RobotResponse.ResponseSubmitted e, Instant now) {
+    Round round = robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.RESPONDING);
+    String text = e.text() == null ? "" : e.text().strip();
+    if (round == null || round.responses().containsKey(e.robotId()) || text.isEmpty()) {
+      log.debug("{}: ignoring answer of {} as {} for round {}", e.matchId(), e.robotId(), e.identity(), e.round());
+      return Step.ignored();
+    }
+    Changes ch = new Changes(state);
+    answer(ch, e.robotId(), cut(text, answerMaxChars), now);
+    return ch.commit();
+  }
+
+  private Step robotVote(MatchState state, RobotResponse.VoteSubmitted e, Instant now) {
+    Round round = robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.VOTING);
+    if (round == null || round.votes().containsKey(e.robotId()) || e.vote() == null
+        || !round.letters().containsValue(e.vote()) || e.vote().equals(e.identity())) {
+      log.debug("{}: ignoring vote of {} as {} for {} in round {}", e.matchId(), e.robotId(), e.identity(),
+          e.vote(), e.round());
+      return Step.ignored();
+    }
+    Changes ch = new Changes(state);
+    vote(ch, e.robotId(), e.vote(), now);
+    return ch.commit();
+  }
+
+  // --- transitions ----------------------------------------------------------------------------------------
+
+  private void startRound(Changes ch, Instant now) {
+    MatchState s = ch.state;
+    MatchSettings settings = s.settings();
+    int number = s.rounds().size() + 1;
+    int promptIndex = deck.pick(s.promptsUsed(), random);
+    List<String> shuffled = Letters.shuffled(settings.seats(), random);
+    Map<String, String> letters = new LinkedHashMap<>();
+    for (int i = 0; i < s.players().size(); i++) {
+      letters.put(s.players().get(i).playerId(), shuffled.get(i));
+    }
+    List<String> identities = shuffled.subList(s.players().size(), settings.seats()).stream().sorted().toList();
+    List<String> previousRobots = s.currentRound()
+        .map(r -> r.letters().keySet().stream().filter(id -> !s.isHuman(id)).sorted().toList())
+        .orElse(List.of());
+    String request = ids.get();
+    Round round = new Round(number, Phase.STARTING, deck.get(promptIndex), null, Map.of(), request, Map.of(),
+        Map.of(), Map.of());
+    ch.state = withNewRound(s, withLetters(round, letters), promptIndex);
+    ch.emit(new MatchEvent.RoundStarting(s.matchId(), number));
+    ch.emit(new MatchEvent.RobotsNeeded(s.matchId(), number, identities.size(), previousRobots, identities, request),
+        request);
+  }
+
+  private void answer(Changes ch, String participantId, String text, Instant now) {
+    Round round = withResponse(current(ch.state), participantId, text);
+    ch.state = withCurrentRound(ch.state, round);
+    if (round.responses().keySet().containsAll(round.letters().keySet())) {
+      startVoting(ch, now);
+    }
+  }
+
+  private void vote(Changes ch, String participantId, String letter, Instant now) {
+    Round round = withVote(current(ch.state), participantId, letter);
+    ch.state = withCurrentRound(ch.state, round);
+    if (round.votes().keySet().containsAll(round.letters().keySet())) {
+      scoreRound(ch, now);
+    }
+  }
+
+  private void startVoting(Changes ch, Instant now) {
+    Round round = current(ch.state);
+    Instant deadline = now.plusSeconds(ch.state.settings().voteSeconds());
+    ch.state = withCurrentRound(ch.state, withPhase(round, Phase.VOTING, deadline));
+    Map<String, String> byLetter = new TreeMap<>();
+    round.responses().forEach((participant, text) -> byLetter.put(round.letters().get(participant), text));
+    ch.emit(new MatchEvent.VotingStarted(ch.state.matchId(), round.number(), new LinkedHashMap<>(byLetter),
+        deadline));
+  }
+
+  private void scoreRound(Changes ch, Instant now) {
+    MatchState s = ch.state;
+    Round round = current(s);
+    Set<String> humans = s.players().stream().map(Player::playerId).collect(Collectors.toSet());
+    Map<String, Integer> points = ruleset.score(round.letters(), round.votes(), humans);
+    Map<String, Integer> scores = new LinkedHashMap<>(s.scores());
+    points.forEach((participant, gained) -> scores.merge(participant, gained, Integer::sum));
+    int pause = s.settings().intermissionSeconds();
+    Round scored = withPoints(withPhase(round, Phase.SCORED, pause > 0 ? now.plusSeconds(pause) : null), points);
+    ch.state = withScores(withCurrentRound(s, scored), scores);
+    Map<String, String> votes = new TreeMap<>();
+    round.votes().forEach((voter, letter) -> votes.put(round.letters().get(voter), letter));
+    ch.emit(new MatchEvent.RoundCompleted(s.matchId(), round.number(), new LinkedHashMap<>(votes),
+        new LinkedHashMap<>(points), new LinkedHashMap<>(scores)));
+    if (pause <= 0) {
+      afterIntermission(ch, now);
+    }
+  }
+
+  private void afterIntermission(Changes ch, Instant now) {
+    if (current(ch.state).number() >= ch.state.settings().rounds()) {
+      complete(ch, now);
+    } else {
+      startRound(ch, now);
+    }
+  }
+
+  private void complete(Changes ch, Instant now) {
+    MatchState s = ch.state;
+    if (!s.rounds().isEmpty()) {
+      Round round = current(s);
+      s = withCurrentRound(s, withPhase(round, round.phase(), null));
+    }
+    ch.state = withStatus(s, Status.COMPLETED, now);
+    List<MatchEvent.Reveal> reveal = new ArrayList<>();
+    s.players().forEach(p -> reveal.add(new MatchEvent.Reveal(p.playerId(), p.name(), true, null)));
+    s.robots().forEach(r -> reveal.add(new MatchEvent.Reveal(r.robotId(), r.type(), false, r.type())));
+    ch.emit(new MatchEvent.Completed(s.matchId(), new LinkedHashMap<>(s.scores()), reveal));
+  }
+
+  // --- lookups --------------------------------------------------------------------------------------------
+
+  /** The current round if it is round {@code number} of a running match. */
+  private static Round openRound(MatchState state, int number) {
+    if (state.status() != Status.RUNNING) {
+      return null;
+    }
+    return state.currentRound().filter(r -> r.number() == number).orElse(null);
+  }
+
+  /** The current round if it still waits for the robots of request {@code correlationId}. */
+  private static Round waitingForRobots(MatchState state, int number, String correlationId) {
+    if (state == null) {
+      return null;
+    }
+    Round round = openRound(state, number);
+    return round != null && round.phase() == Phase.STARTING
+        && Objects.equals(round.robotsRequest(), correlationId) ? round : null;
+  }
+
+  /** The current round if robot {@code robotId} sits behind {@code identity} in it and it is in {@code phase}. */
+  private static Round robotSeat(MatchState state, int number, String robotId, String identity, Phase phase) {
+    if (state == null || robotId == null || state.isHuman(robotId)) {
+      return null;
+    }
+    Round round = openRound(state, number);
+    return round != null && round.phase() == phase && identity != null
+        && identity.equals(round.letters().get(robotId)) ? round : null;
+  }
+
+  /** The letters of this round that the robots will sit behind (all of them until seated). */
+  static List<String> robotLetters(MatchState state, Round round) {
+    List<String> letters = new ArrayList<>(Letters.first(state.settings().seats()));
+    state.players().forEach(p -> letters.remove(round.letters().get(p.playerId())));
+    return letters;
+  }
+
+  private static List<String> sortedLetters(Round round) {
+    return round.letters().values().stream().sorted().toList();
+  }
+
+  private static Round current(MatchState state) {
+    return state.currentRound().orElseThrow();
+  }
+
+  /** Cuts at a character boundary without splitting a surrogate pair. */
+  static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end).strip();
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** The state being worked on and the events so far, within one step. */
+  private static final class Changes {
+    private MatchState state;
+    private final List<Step.Outgoing> events = new ArrayList<>();
+
+    Changes(MatchState state) {
+      this.state = state;
+    }
+
+    void emit(MatchEvent event) {
+      emit(event, null);
+    }
+
+    void emit(MatchEvent event, String correlationId) {
+      events.add(new Step.Outgoing(event, correlationId));
+    }
+
+    Step commit() {
+      return new Step(withVersion(state, state.version() + 1), events, null);
+    }
+
+    Step accept(String command) {
+      Step step = commit();
+      return new Step(step.state(), events,
+          new MatchEvent.CommandAccepted(state.matchId(), command, step.state().version()));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package arena.match;
+
+import arena.shared.events.MatchEvent;
+import arena.shared.state.MatchState;
+import java.util.List;
+
+/**
+ * What one input does to a match: the new state (null when nothing changed), the domain events to publish
+ * before it, and the reply to publish once the state is durable (null when the input was not a command).
+ */
+public record Step(MatchState state, List<Outgoing> events, MatchEvent reply) {
+
+  /** A domain event; a null {@code correlationId} means "the same as the input's". */
+  public record Outgoing(MatchEvent event, String correlationId) {}
+
+  public Step {
+    events = List.copyOf(events);
+  }
+
+  public boolean changed() {
+    return state != null;
+  }
+
+  static Step ignored() {
+    return new Step(null, List.of(), null);
+  }
+
+  static Step replied(MatchEvent reply) {
+    return new Step(null, List.of(), reply);
+  }
+
+  static Step rejected(String matchId, String command, int status, String message) {
+    return replied(new MatchEvent.CommandRejected(matchId, command, status, message));
+  }
+}

@@ -1,0 +1,193 @@
+package arena.orchestrator;
+
+import arena.orchestrator.RobotPool.Assignment;
+import arena.orchestrator.RobotPool.Change;
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.OrchestrationEvent;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse;
+import arena.shared.state.PoolState;
+import arena.shared.state.PoolState.Robot;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator's reactions, without Kafka: each input event becomes the list of records to publish, in
+ * order (events first, the new pool state last). It holds the current {@link PoolState}; the caller must feed
+ * it one event at a time.
+ */
+public final class Orchestration {
+  private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
+  private static final int REMEMBERED_PROMPTS = 1_000;
+
+  /** One record to publish: {@code causationId} null starts a fresh chain. */
+  public record Outgoing(String key, Event payload, String correlationId, String causationId) {}
+
+  private final RobotPool pool;
+  private final Clock clock;
+  private final Counter assignedAtOnce;
+  private final Counter assignedFromQueue;
+  private final Counter queued;
+  private final Counter unavailable;
+  private final Timer queueWait;
+  // VotingStarted does not repeat the prompt; robots vote better knowing it. Lost on restart (then empty).
+  private final Map<String, String> prompts = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > REMEMBERED_PROMPTS;
+    }
+  };
+  private PoolState state = new PoolState(0, List.of(), List.of());
+
+  public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry) {
+    this.pool = pool;
+    this.clock = clock;
+    this.assignedAtOnce = Counter.builder("arena.pool.assignments").tag("served", "at_once")
+        .description("robots requests served").register(registry);
+    this.assignedFromQueue = Counter.builder("arena.pool.assignments").tag("served", "from_queue")
+        .description("robots requests served").register(registry);
+    this.queued = Counter.builder("arena.pool.requests.queued").description("robots requests that had to wait")
+        .register(registry);
+    this.unavailable = Counter.builder("arena.pool.requests.unavailable")
+        .description("robots requests larger than the pool").register(registry);
+    this.queueWait = Timer.builder("arena.pool.queue.wait").description("how long queued robots requests waited")
+        .register(registry);
+  }
+
+  public PoolState state() {
+    return state;
+  }
+
+  /**
+   * Takes up the stored pool, or creates one from configuration when nothing was stored, and announces every
+   * robot that is new.
+   */
+  public List<Outgoing> open(Optional<PoolState> restored, Map<String, Integer> byType) {
+    Instant now = clock.instant();
+    boolean fresh = restored.isEmpty();
+    Change change = RobotPool.reconcile(restored.orElse(new PoolState(0, List.of(), List.of())), byType, now);
+    state = change.state();
+    log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
+        state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
+    if (!change.changed()) {
+      return List.of();
+    }
+    String chain = UUID.randomUUID().toString();
+    List<Outgoing> out = new ArrayList<>();
+    for (Robot r : change.instantiated()) {
+      out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
+    }
+    out.add(new Outgoing("pool", new OrchestrationEvent.PoolScaled(state.robots().size(), RobotPool.byType(state),
+        fresh ? "initial" : "config"), chain, null));
+    out.add(new Outgoing("pool", state, chain, null));
+    return out;
+  }
+
+  /** The records to publish in reaction to one consumed event; empty when it does not concern the pool. */
+  public List<Outgoing> on(Envelope<? extends Event> cause) {
+    Instant now = clock.instant();
+    Event event = cause.payload();
+    if (event instanceof MatchEvent.RobotsNeeded needed) {
+      return apply(cause, pool.request(state, needed, cause.eventId(), now));
+    } else if (event instanceof MatchEvent.RoundStarted started) {
+      prompts.put(roundKey(started.matchId(), started.round()), started.prompt());
+      return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
+          commandId("response", r, started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
+          started.round(), r.identity(), started.prompt(), started.deadline()));
+    } else if (event instanceof MatchEvent.VotingStarted voting) {
+      String prompt = prompts.getOrDefault(roundKey(voting.matchId(), voting.round()), "");
+      return dispatch(cause, voting.matchId(), voting.round(), "vote", r -> new RobotCommand.GenerateVote(
+          commandId("vote", r, voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(), voting.round(),
+          r.identity(), prompt, voting.responses(), voting.deadline()));
+    } else if (event instanceof MatchEvent.RoundCompleted completed) {
+      prompts.remove(roundKey(completed.matchId(), completed.round()));
+      return apply(cause, pool.release(state, completed.matchId(), completed.round(), now));
+    } else if (event instanceof MatchEvent.Completed completed) {
+      prompts.keySet().removeIf(k -> k.startsWith(completed.matchId() + "#"));
+      return apply(cause, pool.releaseMatch(state, completed.matchId(), now));
+    } else if (event instanceof RobotResponse.ResponseComplete done) {
+      return apply(cause, RobotPool.workCompleted(state, done.robotId()));
+    }
+    return List.of();
+  }
+
+  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change) {
+    Instant now = clock.instant();
+    List<Outgoing> out = new ArrayList<>();
+    for (Robot r : change.released()) {
+      out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotReleased(r.id(), r.matchId(), r.round()),
+          cause.correlationId(), cause.eventId()));
+    }
+    for (Assignment a : change.assignments()) {
+      MatchEvent.RobotsNeeded request = a.request();
+      out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsAssigned(request.matchId(),
+          request.round(), a.robots(), request.correlationId()), request.correlationId(), a.causationId()));
+      if (a.queuedAt() == null) {
+        assignedAtOnce.increment();
+      } else {
+        assignedFromQueue.increment();
+        queueWait.record(Duration.between(a.queuedAt(), now));
+      }
+      log.info("match {} round {}: robots {} assigned{}", request.matchId(), request.round(),
+          a.robots().stream().map(OrchestrationEvent.AssignedRobot::id).toList(),
+          a.queuedAt() == null ? "" : " after waiting " + Duration.between(a.queuedAt(), now).toMillis() + " ms");
+    }
+    if (change.unavailable() != null) {
+      MatchEvent.RobotsNeeded request = change.unavailable();
+      unavailable.increment();
+      log.warn("match {} round {}: asks for {} robots but the pool has only {}", request.matchId(), request.round(),
+          request.count(), change.state().robots().size());
+      out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsUnavailable(request.matchId(),
+          request.round(), request.count(), change.state().robots().size(), request.correlationId()),
+          request.correlationId(), cause.eventId()));
+    }
+    if (change.changed()) {
+      if (change.state().queue().size() > state.queue().size()) {
+        queued.increment();
+        log.info("robots request queued: {} waiting", change.state().queue().size());
+      }
+      state = change.state();
+      out.add(new Outgoing("pool", state, cause.correlationId(), cause.eventId()));
+    }
+    return out;
+  }
+
+  private interface CommandFor {
+    RobotCommand to(Robot robot);
+  }
+
+  private List<Outgoing> dispatch(Envelope<? extends Event> cause, String matchId, int round, String kind,
+      CommandFor command) {
+    List<Outgoing> out = new ArrayList<>();
+    for (Robot r : RobotPool.seatedIn(state, matchId, round)) {
+      out.add(new Outgoing(r.id(), command.to(r), cause.correlationId(), cause.eventId()));
+    }
+    log.debug("match {} round {}: {} {} commands", matchId, round, out.size(), kind);
+    return out;
+  }
+
+  /** Same robot, match, round and kind give the same id, so a re-delivered event yields commands robots skip. */
+  static String commandId(String kind, Robot robot, String matchId, int round) {
+    return UUID.nameUUIDFromBytes((kind + "|" + matchId + "|" + round + "|" + robot.id())
+        .getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private static String roundKey(String matchId, int round) {
+    return matchId + "#" + round;
+  }
+}

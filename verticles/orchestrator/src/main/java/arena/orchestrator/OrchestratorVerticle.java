@@ -1,0 +1,110 @@
+package arena.orchestrator;
+
+import arena.orchestrator.Orchestration.Outgoing;
+import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.EventConsumer;
+import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.Lanes;
+import arena.shared.kafka.Received;
+import arena.shared.kafka.Topic;
+import arena.shared.state.PoolState.Status;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Robot Orchestration: the single authority over the robot pool. It assigns robots to match rounds, queues
+ * requests that must wait, releases robots, and sends robots their work.
+ *
+ * <p>Deploy exactly ONE instance per cluster (instances=1): the pool lives in this instance's memory and in the
+ * compacted {@code robot-pool-state} topic it alone writes. Its consumer group reads every partition of
+ * {@code match-events} and {@code robot-responses}; a second instance would split those and own a second pool.
+ */
+public class OrchestratorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
+  static final String SERVICE = "robot-orchestrator";
+  private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Lanes lanes = new Lanes();
+  private final List<Meter> gauges = new ArrayList<>();
+  private EventPublisher publisher;
+  private EventConsumer consumer;
+  private Orchestration orchestration;
+
+  @Override
+  public Future<?> start() {
+    ArenaConfig cfg = ArenaConfig.of(config());
+    Map<String, Integer> byType = robotsByType(cfg);
+    publisher = EventPublisher.create(vertx, cfg, SERVICE);
+    orchestration = new Orchestration(new RobotPool(new SplittableRandom()), Clock.systemUTC(), Metrics.globalRegistry);
+    // The pool must be back (or created) before the first request is looked at.
+    return vertx.executeBlocking(() -> PoolStateReader.read(cfg, RESTORE_TIMEOUT))
+        .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
+        .compose(v -> {
+          bindGauges(Metrics.globalRegistry);
+          consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
+              publisher, this::handle);
+          return consumer.start();
+        })
+        .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
+  }
+
+  // One lane for the whole pool, so no two changes ever interleave.
+  private Future<Void> handle(Received received) {
+    return lanes.run("pool", () -> publishInOrder(orchestration.on(received.envelope())));
+  }
+
+  private Future<Void> publishInOrder(List<Outgoing> out) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Outgoing o : out) {
+      chain = chain.compose(v -> publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())
+          .<Void>mapEmpty());
+    }
+    return chain.onFailure(t -> log.error("publishing pool changes failed: {}", t.toString()));
+  }
+
+  private void bindGauges(MeterRegistry registry) {
+    gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.IDLE))
+        .tag("status", "idle").description("robots in the pool").register(registry));
+    gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.BUSY))
+        .tag("status", "busy").description("robots in the pool").register(registry));
+    gauges.add(Gauge.builder("arena.pool.queue.length", orchestration, o -> o.state().queue().size())
+        .description("robots requests waiting for robots").register(registry));
+  }
+
+  /** {@code pool.robots}: persona type to how many robots of it, in configuration order. */
+  static Map<String, Integer> robotsByType(ArenaConfig cfg) {
+    JsonObject robots = cfg.object("pool.robots");
+    Map<String, Integer> byType = new LinkedHashMap<>();
+    for (String type : robots.fieldNames()) {
+      Object count = robots.getValue(type);
+      if (!(count instanceof Number n) || n.intValue() < 0) {
+        throw new IllegalArgumentException("config pool.robots." + type + " must be a count, not " + count);
+      }
+      byType.put(type, n.intValue());
+    }
+    return byType;
+  }
+
+  @Override
+  public Future<?> stop() {
+    gauges.forEach(Metrics.globalRegistry::remove);
+    gauges.clear();
+    Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+    return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+  }
+}

@@ -1,0 +1,239 @@
+package arena.orchestrator;
+
+import arena.shared.events.MatchEvent.RobotsNeeded;
+import arena.shared.events.OrchestrationEvent.AssignedRobot;
+import arena.shared.state.PoolState;
+import arena.shared.state.PoolState.Pending;
+import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Status;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * The robot pool's rules, as pure functions over the immutable {@link PoolState}: who gets which robots, who
+ * waits, and who is served when robots come back. Every change returns a state whose version grew by one.
+ */
+public final class RobotPool {
+  private final RandomGenerator random;
+
+  public RobotPool(RandomGenerator random) {
+    this.random = random;
+  }
+
+  /** What one step did to the pool, in the order its events must be published. */
+  public record Change(
+      PoolState state,
+      boolean changed,
+      List<Robot> instantiated,
+      List<Robot> released,
+      List<Assignment> assignments,
+      RobotsNeeded unavailable) {
+
+    static Change none(PoolState state) {
+      return new Change(state, false, List.of(), List.of(), List.of(), null);
+    }
+  }
+
+  /**
+   * Robots given to one request. {@code causationId} is the event id of the request's envelope;
+   * {@code queuedAt} is null when the request never waited.
+   */
+  public record Assignment(RobotsNeeded request, String causationId, List<AssignedRobot> robots, Instant queuedAt) {}
+
+  /** A fresh pool: {@code byType} robots of each persona type, all idle, ids like robot-curious-student-1. */
+  public static PoolState create(Map<String, Integer> byType, Instant now) {
+    return reconcile(new PoolState(0, List.of(), List.of()), byType, now).state();
+  }
+
+  /** Adds the robots the configuration now has more of; never removes or renumbers existing robots. */
+  public static Change reconcile(PoolState state, Map<String, Integer> byType, Instant now) {
+    Set<String> ids = new HashSet<>();
+    Map<String, Integer> have = new HashMap<>();
+    for (Robot r : state.robots()) {
+      ids.add(r.id());
+      have.merge(r.type(), 1, Integer::sum);
+    }
+    List<Robot> added = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : byType.entrySet()) {
+      String type = e.getKey();
+      int wanted = e.getValue();
+      if (wanted < 0) {
+        throw new IllegalArgumentException("pool.robots." + type + " must not be negative");
+      }
+      int n = 0;
+      for (int missing = wanted - have.getOrDefault(type, 0); missing > 0; missing--) {
+        String id;
+        do {
+          id = "robot-" + type + "-" + (++n);
+        } while (ids.contains(id));
+        ids.add(id);
+        added.add(new Robot(id, type, Status.IDLE, null, 0, null, now, 0));
+      }
+    }
+    if (added.isEmpty()) {
+      return Change.none(state);
+    }
+    List<Robot> robots = new ArrayList<>(state.robots());
+    robots.addAll(added);
+    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue());
+    return new Change(next, true, List.copyOf(added), List.of(), List.of(), null);
+  }
+
+  /** Robots per persona type, in the order they appear in the pool. */
+  public static Map<String, Integer> byType(PoolState state) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    state.robots().forEach(r -> counts.merge(r.type(), 1, Integer::sum));
+    return counts;
+  }
+
+  public static long count(PoolState state, Status status) {
+    return state.robots().stream().filter(r -> r.status() == status).count();
+  }
+
+  /** The robots sitting in {@code matchId}'s round {@code round}. */
+  public static List<Robot> seatedIn(PoolState state, String matchId, int round) {
+    return state.robots().stream().filter(r -> isSeatedIn(r, matchId, round)).toList();
+  }
+
+  /**
+   * Serves a robots request now, queues it behind earlier ones, or declares it impossible. A request already
+   * assigned or already waiting is a re-delivery and changes nothing.
+   */
+  public Change request(PoolState state, RobotsNeeded request, String causationId, Instant now) {
+    if (!seatedIn(state, request.matchId(), request.round()).isEmpty()
+        || state.queue().stream().anyMatch(p -> p.request().correlationId().equals(request.correlationId()))) {
+      return Change.none(state);
+    }
+    if (request.identities() == null || request.identities().size() < request.count()) {
+      throw new IllegalArgumentException("robots request " + request.correlationId() + " asks for " + request.count()
+          + " robots but does not name that many identities");
+    }
+    if (request.count() > state.robots().size()) {
+      return new Change(state, false, List.of(), List.of(), List.of(), request);
+    }
+    // Strict FIFO: anyone already waiting goes first, even if this smaller request would fit now.
+    if (request.count() > 0 && (!state.queue().isEmpty() || count(state, Status.IDLE) < request.count())) {
+      List<Pending> queue = new ArrayList<>(state.queue());
+      queue.add(new Pending(request, causationId, now));
+      return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue)), true,
+          List.of(), List.of(), List.of(), null);
+    }
+    Seating seating = seat(state.robots(), request, now);
+    Assignment assignment = new Assignment(request, causationId, seating.assigned(), null);
+    boolean changed = !seating.assigned().isEmpty();
+    PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue()) : state;
+    return new Change(next, changed, List.of(), List.of(), List.of(assignment), null);
+  }
+
+  /** Frees the robots of one round, then serves the queue. */
+  public Change release(PoolState state, String matchId, int round, Instant now) {
+    return freeAndServe(state, r -> isSeatedIn(r, matchId, round), false, matchId, now);
+  }
+
+  /** Frees everything a finished match still holds, forgets its waiting requests, then serves the queue. */
+  public Change releaseMatch(PoolState state, String matchId, Instant now) {
+    return freeAndServe(state, r -> r.status() == Status.BUSY && matchId.equals(r.matchId()), true, matchId, now);
+  }
+
+  /** One more finished piece of work for {@code robotId}; unknown robots are ignored. */
+  public static Change workCompleted(PoolState state, String robotId) {
+    if (state.robots().stream().noneMatch(r -> r.id().equals(robotId))) {
+      return Change.none(state);
+    }
+    List<Robot> robots = state.robots().stream()
+        .map(r -> !r.id().equals(robotId) ? r : new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(),
+            r.identity(), r.since(), r.completedWork() + 1))
+        .toList();
+    return new Change(new PoolState(state.version() + 1, robots, state.queue()), true, List.of(), List.of(),
+        List.of(), null);
+  }
+
+  private Change freeAndServe(PoolState state, Predicate<Robot> toFree, boolean dropQueued,
+      String matchId, Instant now) {
+    List<Robot> released = new ArrayList<>();
+    List<Robot> robots = new ArrayList<>(state.robots().size());
+    for (Robot r : state.robots()) {
+      if (toFree.test(r)) {
+        released.add(r);
+        robots.add(new Robot(r.id(), r.type(), Status.IDLE, null, 0, null, now, r.completedWork()));
+      } else {
+        robots.add(r);
+      }
+    }
+    List<Pending> queue = new ArrayList<>(state.queue());
+    boolean dropped = dropQueued && queue.removeIf(p -> p.request().matchId().equals(matchId));
+
+    List<Assignment> assignments = new ArrayList<>();
+    while (!queue.isEmpty()) {
+      Pending head = queue.get(0);
+      long idle = robots.stream().filter(r -> r.status() == Status.IDLE).count();
+      if (idle < head.request().count()) {
+        break; // the head blocks everyone behind it
+      }
+      Seating seating = seat(robots, head.request(), now);
+      robots = new ArrayList<>(seating.robots());
+      assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt()));
+      queue.remove(0);
+    }
+    if (released.isEmpty() && !dropped && assignments.isEmpty()) {
+      return Change.none(state);
+    }
+    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue));
+    return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
+  }
+
+  private record Seating(List<Robot> robots, List<AssignedRobot> assigned) {}
+
+  /**
+   * Picks {@code count} idle robots: robots the match did not just have come first (the excluded ones only when
+   * nothing else is idle), persona types take turns, and chance decides among equals.
+   */
+  private Seating seat(List<Robot> robots, RobotsNeeded request, Instant now) {
+    Set<String> excluded = request.excludeRobots() == null ? Set.of() : Set.copyOf(request.excludeRobots());
+    List<Robot> fresh = new ArrayList<>();
+    List<Robot> recent = new ArrayList<>();
+    for (Robot r : robots) {
+      if (r.status() == Status.IDLE) {
+        (excluded.contains(r.id()) ? recent : fresh).add(r);
+      }
+    }
+    Map<String, Integer> typeTurns = new HashMap<>();
+    List<Robot> chosen = new ArrayList<>();
+    for (List<Robot> tier : List.of(fresh, recent)) {
+      while (chosen.size() < request.count() && !tier.isEmpty()) {
+        int fewest = tier.stream().mapToInt(r -> typeTurns.getOrDefault(r.type(), 0)).min().orElseThrow();
+        List<Robot> equals = tier.stream().filter(r -> typeTurns.getOrDefault(r.type(), 0) == fewest).toList();
+        Robot pick = equals.get(random.nextInt(equals.size()));
+        tier.remove(pick);
+        chosen.add(pick);
+        typeTurns.merge(pick.type(), 1, Integer::sum);
+      }
+    }
+    if (chosen.size() < request.count()) {
+      throw new IllegalStateException("not enough idle robots for " + request.correlationId());
+    }
+    Map<String, Robot> seated = new HashMap<>();
+    List<AssignedRobot> assigned = new ArrayList<>();
+    for (int i = 0; i < chosen.size(); i++) {
+      Robot r = chosen.get(i);
+      String identity = request.identities().get(i);
+      seated.put(r.id(), new Robot(r.id(), r.type(), Status.BUSY, request.matchId(), request.round(), identity, now,
+          r.completedWork()));
+      assigned.add(new AssignedRobot(r.id(), identity, r.type()));
+    }
+    List<Robot> next = robots.stream().map(r -> seated.getOrDefault(r.id(), r)).toList();
+    return new Seating(next, List.copyOf(assigned));
+  }
+
+  private static boolean isSeatedIn(Robot r, String matchId, int round) {
+    return r.status() == Status.BUSY && r.round() == round && matchId.equals(r.matchId());
+  }
+}

@@ -1,0 +1,284 @@
+package arena.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import arena.orchestrator.Orchestration.Outgoing;
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.OrchestrationEvent;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse;
+import arena.shared.kafka.Topic;
+import arena.shared.state.PoolState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OrchestrationTest {
+  private static final Map<String, Integer> CONFIG =
+      RobotPoolTest.types("curious-student", 2, "skeptical-scientist", 2, "creative-artist", 2);
+  private static final Instant DEADLINE = Instant.parse("2025-01-01T10:01:00Z");
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private Orchestration orchestration;
+
+  @BeforeEach
+  void openPool() {
+    orchestration = new Orchestration(new RobotPool(new SplittableRandom(3)), clock, registry);
+    orchestration.open(Optional.empty(), CONFIG);
+  }
+
+  static <E extends Event> Envelope<E> fromMatch(E payload, String correlationId) {
+    return Envelope.of(Topic.registrationOf(payload.getClass()).eventType(), "match-service", payload.matchId(),
+        payload, correlationId, null);
+  }
+
+  static MatchEvent.RobotsNeeded need(String matchId, int round, int count) {
+    return RobotPoolTest.need(matchId, round, count);
+  }
+
+  @Test
+  void aNewPoolAnnouncesEveryRobotThenItsSizeThenItsState() {
+    // Given
+    Orchestration fresh = new Orchestration(new RobotPool(new SplittableRandom(1)), clock, registry);
+
+    // When
+    List<Outgoing> out = fresh.open(Optional.empty(), CONFIG);
+
+    // Then
+    assertThat(out).hasSize(8);
+    assertThat(out.subList(0, 6)).allSatisfy(o -> {
+      assertThat(o.payload()).isInstanceOf(OrchestrationEvent.RobotInstantiated.class);
+      assertThat(o.key()).isEqualTo(((OrchestrationEvent.RobotInstantiated) o.payload()).robotId());
+    });
+    assertThat(out.get(6).key()).isEqualTo("pool");
+    assertThat(out.get(6).payload()).isEqualTo(new OrchestrationEvent.PoolScaled(6, CONFIG, "initial"));
+    assertThat(out.get(7).key()).isEqualTo("pool");
+    assertThat(out.get(7).payload()).isEqualTo(fresh.state());
+  }
+
+  @Test
+  void aRestoredPoolThatMatchesTheConfigIsTakenAsItIs() {
+    // Given a stored pool with a busy robot
+    orchestration.on(fromMatch(need("m1", 1, 2), "c1"));
+    PoolState stored = orchestration.state();
+    Orchestration restarted = new Orchestration(new RobotPool(new SplittableRandom(1)), clock, registry);
+
+    // When
+    List<Outgoing> out = restarted.open(Optional.of(stored), CONFIG);
+
+    // Then
+    assertThat(out).isEmpty();
+    assertThat(restarted.state()).isEqualTo(stored);
+  }
+
+  @Test
+  void aRestoredPoolGrowsToTheConfig() {
+    // Given
+    PoolState stored = orchestration.state();
+    Orchestration restarted = new Orchestration(new RobotPool(new SplittableRandom(1)), clock, registry);
+
+    // When
+    List<Outgoing> out = restarted.open(Optional.of(stored), RobotPoolTest.types("curious-student", 3));
+
+    // Then
+    assertThat(out).extracting(Outgoing::payload).containsExactly(
+        new OrchestrationEvent.RobotInstantiated("robot-curious-student-3", "curious-student"),
+        new OrchestrationEvent.PoolScaled(7, Map.of("curious-student", 3, "skeptical-scientist", 2,
+            "creative-artist", 2), "config"),
+        restarted.state());
+    assertThat(restarted.state().version()).isEqualTo(stored.version() + 1);
+  }
+
+  @Test
+  void robotsNeededIsAnsweredWithAnAssignmentThenTheState() {
+    // Given
+    Envelope<MatchEvent.RobotsNeeded> request = fromMatch(need("m1", 1, 3), "m1-r1-req");
+    long version = orchestration.state().version();
+
+    // When
+    List<Outgoing> out = orchestration.on(request);
+
+    // Then
+    assertThat(out).hasSize(2);
+    Outgoing assigned = out.get(0);
+    assertThat(assigned.key()).isEqualTo("m1");
+    assertThat(assigned.correlationId()).isEqualTo("m1-r1-req");
+    assertThat(assigned.causationId()).isEqualTo(request.eventId());
+    OrchestrationEvent.RobotsAssigned payload = (OrchestrationEvent.RobotsAssigned) assigned.payload();
+    assertThat(payload.matchId()).isEqualTo("m1");
+    assertThat(payload.round()).isEqualTo(1);
+    assertThat(payload.correlationId()).isEqualTo("m1-r1-req");
+    assertThat(payload.robots()).extracting(OrchestrationEvent.AssignedRobot::identity).containsExactly("A", "B", "C");
+    assertThat(out.get(1).key()).isEqualTo("pool");
+    assertThat(out.get(1).payload()).isEqualTo(orchestration.state());
+    assertThat(orchestration.state().version()).isEqualTo(version + 1);
+    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
+
+    // And a re-delivery publishes nothing
+    assertThat(orchestration.on(request)).isEmpty();
+  }
+
+  @Test
+  void anImpossibleRequestIsAnsweredWithUnavailableOnly() {
+    // When
+    List<Outgoing> out = orchestration.on(fromMatch(need("m1", 1, 7), "req"));
+
+    // Then
+    assertThat(out).singleElement().satisfies(o -> {
+      assertThat(o.key()).isEqualTo("m1");
+      assertThat(o.payload()).isEqualTo(new OrchestrationEvent.RobotsUnavailable("m1", 1, 7, 6, "m1-r1-req"));
+    });
+  }
+
+  @Test
+  void roundStartedAndVotingStartedSendWorkToEverySeatedRobot() {
+    // Given
+    orchestration.on(fromMatch(need("m1", 1, 2), "c"));
+    List<PoolState.Robot> seated = RobotPool.seatedIn(orchestration.state(), "m1", 1);
+    Envelope<MatchEvent.RoundStarted> started = fromMatch(new MatchEvent.RoundStarted("m1", 1,
+        List.of("A", "B", "C"), "Your ideal Sunday?", DEADLINE), "c");
+
+    // When
+    List<Outgoing> responses = orchestration.on(started);
+
+    // Then
+    assertThat(responses).hasSize(2).allSatisfy(o -> {
+      RobotCommand.GenerateResponse cmd = (RobotCommand.GenerateResponse) o.payload();
+      PoolState.Robot robot = seated.stream().filter(r -> r.id().equals(cmd.robotId())).findFirst().orElseThrow();
+      assertThat(o.key()).isEqualTo(robot.id());
+      assertThat(o.causationId()).isEqualTo(started.eventId());
+      assertThat(cmd.type()).isEqualTo(robot.type());
+      assertThat(cmd.identity()).isEqualTo(robot.identity());
+      assertThat(cmd.matchId()).isEqualTo("m1");
+      assertThat(cmd.round()).isEqualTo(1);
+      assertThat(cmd.prompt()).isEqualTo("Your ideal Sunday?");
+      assertThat(cmd.deadline()).isEqualTo(DEADLINE);
+      assertThat(cmd.commandId()).isNotBlank();
+    });
+    assertThat(orchestration.on(started)).extracting(o -> ((RobotCommand) o.payload()).commandId())
+        .containsExactlyElementsOf(responses.stream().map(o -> ((RobotCommand) o.payload()).commandId()).toList());
+
+    // When voting starts
+    Map<String, String> answers = Map.of("A", "sleep", "B", "hike", "C", "books");
+    List<Outgoing> votes = orchestration.on(fromMatch(new MatchEvent.VotingStarted("m1", 1, answers,
+        DEADLINE.plusSeconds(30)), "c"));
+
+    // Then
+    assertThat(votes).hasSize(2).allSatisfy(o -> {
+      RobotCommand.GenerateVote cmd = (RobotCommand.GenerateVote) o.payload();
+      assertThat(o.key()).isEqualTo(cmd.robotId());
+      assertThat(cmd.responses()).isEqualTo(answers);
+      assertThat(cmd.prompt()).isEqualTo("Your ideal Sunday?");
+      assertThat(cmd.deadline()).isEqualTo(DEADLINE.plusSeconds(30));
+    });
+    assertThat(votes).extracting(o -> ((RobotCommand) o.payload()).commandId())
+        .doesNotContainAnyElementsOf(responses.stream().map(o -> ((RobotCommand) o.payload()).commandId()).toList());
+  }
+
+  @Test
+  void roundCompletedReleasesRobotsThenServesTheQueueThenPublishesTheState() {
+    // Given m1 holds five robots and m2 waits for three
+    orchestration.on(fromMatch(need("m1", 1, 5), "c1"));
+    Envelope<MatchEvent.RobotsNeeded> waiting = fromMatch(need("m2", 1, 3), "m2-r1-req");
+    List<Outgoing> queued = orchestration.on(waiting);
+    assertThat(queued).singleElement().extracting(Outgoing::payload).isEqualTo(orchestration.state());
+    assertThat(orchestration.state().queue()).hasSize(1);
+    clock.advance(Duration.ofSeconds(4));
+
+    // When m1's round completes
+    Envelope<MatchEvent.RoundCompleted> completed = fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(),
+        Map.of(), Map.of()), "c1");
+    List<Outgoing> out = orchestration.on(completed);
+
+    // Then five releases, then m2's assignment with its own correlation and cause, then the state
+    assertThat(out).hasSize(7);
+    assertThat(out.subList(0, 5)).allSatisfy(o -> {
+      OrchestrationEvent.RobotReleased released = (OrchestrationEvent.RobotReleased) o.payload();
+      assertThat(o.key()).isEqualTo(released.robotId());
+      assertThat(released.matchId()).isEqualTo("m1");
+      assertThat(released.round()).isEqualTo(1);
+      assertThat(o.causationId()).isEqualTo(completed.eventId());
+    });
+    Outgoing assigned = out.get(5);
+    assertThat(assigned.key()).isEqualTo("m2");
+    assertThat(assigned.correlationId()).isEqualTo("m2-r1-req");
+    assertThat(assigned.causationId()).isEqualTo(waiting.eventId());
+    assertThat(((OrchestrationEvent.RobotsAssigned) assigned.payload()).robots()).hasSize(3);
+    assertThat(out.get(6).payload()).isEqualTo(orchestration.state());
+    assertThat(orchestration.state().queue()).isEmpty();
+    assertThat(registry.timer("arena.pool.queue.wait").totalTime(TimeUnit.SECONDS)).isEqualTo(4.0);
+    assertThat(registry.counter("arena.pool.requests.queued").count()).isEqualTo(1);
+  }
+
+  @Test
+  void matchCompletedReleasesEverythingTheMatchHolds() {
+    // Given
+    orchestration.on(fromMatch(need("m1", 2, 2), "c1"));
+
+    // When
+    List<Outgoing> out = orchestration.on(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of()), "c1"));
+
+    // Then
+    assertThat(out).extracting(o -> o.payload().getClass().getSimpleName())
+        .containsExactly("RobotReleased", "RobotReleased", "PoolState");
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
+  }
+
+  @Test
+  void finishedWorkIsCountedAndOtherEventsAreIgnored() {
+    // When
+    List<Outgoing> done = orchestration.on(Envelope.of("robot.response_complete", "robot", "m1",
+        new RobotResponse.ResponseComplete("robot-curious-student-1", "m1", 1, "cmd", "response", "scripted", 5,
+            false), null, null));
+    List<Outgoing> ignored = orchestration.on(fromMatch(new MatchEvent.PlayerJoined("m1", "p1", 1, 2), "c"));
+    List<Outgoing> submitted = orchestration.on(Envelope.of("response.submitted", "robot", "m1",
+        new RobotResponse.ResponseSubmitted("m1", 1, "robot-curious-student-1", "A", "hi", "cmd"), null, null));
+
+    // Then
+    assertThat(done).singleElement().extracting(Outgoing::payload).isEqualTo(orchestration.state());
+    assertThat(orchestration.state().robots().get(0).completedWork()).isEqualTo(1);
+    assertThat(ignored).isEmpty();
+    assertThat(submitted).isEmpty();
+  }
+
+  /** A clock the test moves by hand. */
+  static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
