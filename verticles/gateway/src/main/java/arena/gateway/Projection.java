@@ -22,10 +22,6 @@ public final class Projection {
     return Optional.ofNullable(matches.get(matchId));
   }
 
-  public int size() {
-    return matches.size();
-  }
-
   /** Keeps {@code state} if it is newer than what we hold; returns whether it was kept. */
   public boolean apply(MatchState state) {
     MatchState held = matches.get(state.matchId());

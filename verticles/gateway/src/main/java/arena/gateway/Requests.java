@@ -44,10 +44,6 @@ public final class Requests {
     this.limits = limits;
   }
 
-  public Limits limits() {
-    return limits;
-  }
-
   /** The settings of a new match; an empty body takes every default. */
   public MatchSettings settings(String body) {
     JsonNode json = body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : object(body);
@@ -69,7 +65,8 @@ public final class Requests {
   /** A player's name, trimmed. */
   public String name(String body) {
     JsonNode json = object(body);
-    String name = string(json, "name").trim();
+    // strip(), not trim(): trim() would silently eat control characters at the ends.
+    String name = string(json, "name").strip();
     int length = name.codePointCount(0, name.length());
     if (length < 1 || length > limits.nameMaxChars()) {
       throw ApiError.badRequest("name must be 1 to " + limits.nameMaxChars() + " characters");

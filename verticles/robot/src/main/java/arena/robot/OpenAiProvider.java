@@ -3,13 +3,13 @@ package arena.robot;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +48,11 @@ public final class OpenAiProvider implements RobotProvider {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 
   /** How many answers and votes the scripted provider had to stand in for. */
@@ -222,7 +227,7 @@ public final class OpenAiProvider implements RobotProvider {
     JsonObject json;
     try {
       json = response.bodyAsJsonObject();
-    } catch (DecodeException | ClassCastException e) {
+    } catch (RuntimeException e) {
       throw new OpenAiException("malformed", "body is not a JSON object");
     }
     if (json == null) {

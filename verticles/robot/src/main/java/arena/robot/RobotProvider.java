@@ -12,4 +12,7 @@ public interface RobotProvider {
 
   /** A letter from {@link VoteRequest#allowedLetters()}. */
   Future<Reply> vote(VoteRequest request);
+
+  /** Frees whatever the provider holds (connections). */
+  default void close() {}
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class ScriptedProvider implements RobotProvider {
   public static final String NAME = "scripted";
 
-  private static final Set<String> STOPWORDS = Set.of(
+  private static final Set<String> STOPWORDS = Set.copyOf(List.of(
       "a", "an", "the", "what", "whats", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are",
       "was", "were", "be", "been", "being", "do", "does", "did", "doing", "done", "have", "has", "had", "you", "your",
       "yours", "youd", "youre", "yourself", "i", "me", "my", "we", "our", "us", "they", "them", "their", "he", "she",
@@ -29,7 +29,7 @@ public final class ScriptedProvider implements RobotProvider {
       "kind", "sort", "type", "there", "here", "not", "no", "yes", "all", "every", "each", "get", "got", "make", "made",
       "say", "said", "let", "go", "out", "up", "down", "only", "own", "same", "other", "such", "too", "also", "why",
       "finish", "sentence", "complete", "answer", "question", "word", "words", "use", "least", "much", "many",
-      "let's", "lets", "im", "dont", "want", "need", "know", "time", "good", "bad", "new", "old", "who's", "whos");
+      "let's", "lets", "im", "dont", "want", "need", "know", "time", "good", "bad", "new", "old", "who's", "whos"));
   private static final Pattern WORD_SPLIT = Pattern.compile("[^\\p{L}\\p{N}'-]+");
   private static final Set<String> SLANG = Set.of(
       "lol", "idk", "tbh", "ngl", "haha", "hehe", "lmao", "omg", "fr", "kinda", "gonna", "wanna", "lowkey", "bro",
@@ -70,30 +70,27 @@ public final class ScriptedProvider implements RobotProvider {
     Persona.Phrases phrases = persona.phrases();
     String topic = topicOf(request.prompt());
 
-    List<String> parts = new ArrayList<>();
-    if (chance(0.25 + 0.45 * style.verbosity())) {
-      pick(phrases.openers()).ifPresent(parts::add);
+    boolean casual = style.lowercase();
+    StringBuilder sb = new StringBuilder();
+    Optional<String> opener = chance(0.25 + 0.45 * style.verbosity()) ? pick(phrases.openers()) : Optional.empty();
+    opener.ifPresent(o -> append(sb, o, casual));
+    if (opener.isPresent() && chance(0.25)) {
+      pick(phrases.fillers()).ifPresent(f -> append(sb, casual ? f : endClause(f), casual));
     }
     if (!request.memory().isEmpty() && chance(0.2)) {
-      pick(phrases.callbacks()).ifPresent(parts::add);
+      pick(phrases.callbacks()).ifPresent(c -> append(sb, endClause(c), casual));
     }
-    String subject = topic;
-    if (chance(0.2)) {
-      subject = pick(phrases.fillers()).map(f -> f + " " + topic).orElse(topic);
-    }
-    String opinion = pick(phrases.opinions()).orElse("{topic}").replace("{topic}", subject);
-    parts.add(opinion);
+    append(sb, pick(phrases.opinions()).orElse("{topic}").replace("{topic}", topic), casual);
     if (chance(0.15 + 0.7 * style.verbosity())) {
-      String detail = pick(phrases.details()).orElse("");
-      if (!detail.isEmpty()) {
-        parts.set(parts.size() - 1, endSentence(opinion, style.lowercase()));
-        parts.add(detail);
-      }
+      pick(phrases.details()).ifPresent(d -> {
+        endSentence(sb, casual);
+        append(sb, d, casual);
+      });
     }
     if (chance(0.2 + 0.3 * (1 - style.verbosity()))) {
-      pick(phrases.signOffs()).ifPresent(parts::add);
+      pick(phrases.signOffs()).ifPresent(o -> append(sb, o, casual));
     }
-    String text = String.join(" ", parts).replaceAll("\\s+", " ").trim();
+    String text = sb.toString().replaceAll("\\s+", " ").trim();
     text = style.lowercase() ? text.toLowerCase(Locale.ROOT) : capitalize(text);
     if (chance(style.emojiRate())) {
       String emoji = pick(phrases.emojis()).orElse("");
@@ -205,15 +202,59 @@ public final class ScriptedProvider implements RobotProvider {
         && w.chars().anyMatch(Character::isLetter);
   }
 
-  private String endSentence(String s, boolean casual) {
-    if (s.matches("(?s).*[.!?:,]$")) {
-      return s;
+  /**
+   * Adds a phrase with the spacing a person would use: trailing marks ("...", "!") stick to the text, and a
+   * capitalised phrase starts a new sentence unless the persona writes casually.
+   */
+  private static void append(StringBuilder sb, String part, boolean casual) {
+    String p = part.strip();
+    if (p.isEmpty()) {
+      return;
     }
-    if (casual) {
-      double r = random.nextDouble();
-      return r < 0.4 ? s + "," : r < 0.7 ? s + "." : r < 0.85 ? s + " -" : s;
+    if (sb.length() > 0) {
+      boolean mark = ".,!?\u2026".indexOf(p.charAt(0)) >= 0;
+      boolean capital = Character.isUpperCase(p.charAt(0)) && !p.startsWith("I ") && !p.startsWith("I'");
+      if (capital && sb.charAt(sb.length() - 1) == ',') {
+        p = Character.toLowerCase(p.charAt(0)) + p.substring(1);
+      } else if (!mark && !casual && capital) {
+        endSentenceStrict(sb);
+      }
+      if (!mark) {
+        sb.append(' ');
+      }
     }
-    return s + ".";
+    sb.append(p);
+  }
+
+  /** A lead-in phrase ("like i said before") followed by a comma unless it has its own mark. */
+  private static String endClause(String phrase) {
+    String p = phrase.strip();
+    return p.isEmpty() || ".,!?:\u2026-".indexOf(p.charAt(p.length() - 1)) >= 0 ? p : p + ",";
+  }
+
+  /** Ends the sentence so far; casual writers often use a comma, a dash or nothing instead of a full stop. */
+  private void endSentence(StringBuilder sb, boolean casual) {
+    if (sb.length() == 0 || ".,!?:\u2026-".indexOf(sb.charAt(sb.length() - 1)) >= 0) {
+      return;
+    }
+    if (!casual) {
+      sb.append('.');
+      return;
+    }
+    double r = random.nextDouble();
+    if (r < 0.4) {
+      sb.append(',');
+    } else if (r < 0.7) {
+      sb.append('.');
+    } else if (r < 0.85) {
+      sb.append(" -");
+    }
+  }
+
+  private static void endSentenceStrict(StringBuilder sb) {
+    if (".,!?:\u2026-".indexOf(sb.charAt(sb.length() - 1)) < 0) {
+      sb.append('.');
+    }
   }
 
   private static String capitalize(String text) {

@@ -1,0 +1,326 @@
+package arena.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.events.MatchCommand;
+import arena.shared.events.MatchEvent;
+import arena.shared.ops.ArenaHealth;
+import arena.shared.state.MatchState;
+import arena.shared.state.MatchState.Phase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API against a stand-in Match Service: no Kafka. */
+class GatewayApiTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final Projection projection = new Projection();
+  private final FakeMatchService matchService = new FakeMatchService();
+  private HttpServer server;
+  private HttpClient client;
+
+  /** Answers like the Match Service would, and keeps the projection in step. */
+  private final class FakeMatchService implements Commands {
+    final List<MatchCommand> received = new CopyOnWriteArrayList<>();
+    MatchEvent.CommandRejected nextRejection;
+
+    @Override
+    public Future<MatchEvent> send(String matchId, MatchCommand command) {
+      received.add(command);
+      if (nextRejection != null) {
+        return Future.succeededFuture(nextRejection);
+      }
+      MatchState next;
+      if (command instanceof MatchCommand.Create c) {
+        next = new MatchState(matchId, c.settings(), MatchState.Status.WAITING, 1, Matches.NOW, null, List.of(),
+            List.of(), List.of(), java.util.Map.of(), List.of());
+      } else if (command instanceof MatchCommand.Join j) {
+        MatchState s = projection.match(matchId).orElseThrow();
+        List<MatchState.Player> players = new ArrayList<>(s.players());
+        players.add(new MatchState.Player(j.playerId(), j.name(), j.tokenHash(), Matches.NOW));
+        next = new MatchState(matchId, s.settings(), s.status(), s.version() + 1, s.createdAt(), null, players,
+            s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+      } else {
+        MatchState s = projection.match(matchId).orElseThrow();
+        next = Matches.withVersion(s, s.version() + 1);
+      }
+      projection.apply(next);
+      return Future.succeededFuture(new MatchEvent.CommandAccepted(matchId, "x", next.version()));
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    Requests requests = new Requests(Requests.Limits.of(ArenaConfig.of(ArenaConfig.defaults())));
+    EventLog events = match -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("eventType",
+        "match.created")));
+    GatewayApi api = new GatewayApi(vertx, requests, projection, matchService, events,
+        Clock.fixed(Matches.NOW, ZoneOffset.UTC));
+    server = vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1").await();
+    client = vertx.createHttpClient();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  private record Res(int status, String contentType, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    String error() {
+      return json().getString("error");
+    }
+  }
+
+  private Res call(HttpMethod method, String uri, String token, String body) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
+        .setPort(server.actualPort()).setURI(uri);
+    if (token != null) {
+      options.putHeader("Authorization", "Bearer " + token);
+    }
+    return client.request(options)
+        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+        .compose((HttpClientResponse res) -> res.body().map(b -> new Res(res.statusCode(),
+            res.getHeader("content-type"), b.toString())))
+        .await();
+  }
+
+  private Res post(String uri, String token, String body) {
+    return call(HttpMethod.POST, uri, token, body);
+  }
+
+  private Res get(String uri, String token) {
+    return call(HttpMethod.GET, uri, token, null);
+  }
+
+  @Test
+  void aPlayerCreatesJoinsAndSeesTheMatch() {
+    // When a match is created with an empty body
+    Res created = post("/api/matches", null, null);
+
+    // Then it is 201 with a new id, and the command carried the defaults
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.contentType()).startsWith("application/json");
+    String matchId = created.json().getString("matchId");
+    assertThat(matchId).isNotBlank();
+    assertThat(matchService.received.get(0)).isEqualTo(
+        new MatchCommand.Create(matchId, new arena.shared.events.MatchSettings(4, 1, 3, 60, 30, 5)));
+
+    // When Ann joins
+    Res joined = post("/api/matches/" + matchId + "/players", null, "{\"name\":\" Ann \"}");
+
+    // Then she gets an id and a token, and only the token's hash went to the Match Service
+    assertThat(joined.status()).isEqualTo(201);
+    String token = joined.json().getString("token");
+    String playerId = joined.json().getString("playerId");
+    assertThat(token).matches("[A-Za-z0-9_-]{43}");
+    MatchCommand.Join join = (MatchCommand.Join) matchService.received.get(1);
+    assertThat(join).isEqualTo(new MatchCommand.Join(matchId, playerId, "Ann", Tokens.hash(token)));
+
+    // And she sees the match at once
+    Res view = get("/api/matches/" + matchId, token);
+    assertThat(view.status()).isEqualTo(200);
+    assertThat(view.json().getString("status")).isEqualTo("WAITING");
+    assertThat(view.json().getInteger("humansJoined")).isEqualTo(1);
+    assertThat(view.json().getInteger("yourScore")).isZero();
+    assertThat(view.body()).doesNotContain(playerId, "Ann");
+  }
+
+  @Test
+  void badSettingsAreA400NamingTheField() {
+    Res res = post("/api/matches", null, "{\"seats\":40}");
+
+    assertThat(res.status()).isEqualTo(400);
+    assertThat(res.error()).contains("seats");
+    assertThat(post("/api/matches", null, "{oops").error()).isEqualTo("malformed JSON body");
+    assertThat(matchService.received).isEmpty();
+  }
+
+  @Test
+  void rejectionsArePassedThrough() {
+    projection.apply(Matches.waiting(Matches.ANN));
+    matchService.nextRejection = new MatchEvent.CommandRejected(Matches.MATCH, "player.join", 409, "no room left");
+
+    Res res = post("/api/matches/" + Matches.MATCH + "/players", null, "{\"name\":\"Bob\"}");
+
+    assertThat(res.status()).isEqualTo(409);
+    assertThat(res.error()).isEqualTo("no room left");
+  }
+
+  @Test
+  void joiningAStartedMatchIsRefusedLocally() {
+    projection.apply(Matches.running(Phase.RESPONDING));
+
+    Res res = post("/api/matches/" + Matches.MATCH + "/players", null, "{\"name\":\"Cat\"}");
+
+    assertThat(res.status()).isEqualTo(409);
+    assertThat(matchService.received).isEmpty();
+  }
+
+  @Test
+  void viewingNeedsAKnownMatchAndAPlayersToken() {
+    projection.apply(Matches.running(Phase.VOTING));
+
+    assertThat(get("/api/matches/nope", null).status()).isEqualTo(404);
+    assertThat(get("/api/matches/nope", null).error()).isEqualTo("no such match");
+    assertThat(get("/api/matches/" + Matches.MATCH, Tokens.newToken()).status()).isEqualTo(401);
+    assertThat(get("/api/matches/" + Matches.MATCH, "short").status()).isEqualTo(401);
+    Res onlooker = get("/api/matches/" + Matches.MATCH, null);
+    assertThat(onlooker.status()).isEqualTo(200);
+    assertThat(onlooker.json().containsKey("you")).isFalse();
+    Res ann = get("/api/matches/" + Matches.MATCH, Matches.ANN_TOKEN);
+    assertThat(ann.json().getString("you")).isEqualTo("D");
+    assertThat(ann.body()).doesNotContain(Matches.SECRETS);
+  }
+
+  @Test
+  void answeringNeedsATokenAndAGoodBody() {
+    projection.apply(Matches.running(Phase.STARTING));
+    String uri = "/api/matches/" + Matches.MATCH + "/response";
+
+    assertThat(post(uri, null, "{\"round\":2,\"text\":\"hi\"}").status()).isEqualTo(401);
+    assertThat(post(uri, Tokens.newToken(), "{\"round\":2,\"text\":\"hi\"}").status()).isEqualTo(401);
+    assertThat(post("/api/matches/nope/response", Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"hi\"}").status())
+        .isEqualTo(404);
+    Res blank = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"   \"}");
+    assertThat(blank.status()).isEqualTo(400);
+    assertThat(blank.error()).isEqualTo("text must not be empty");
+    assertThat(post(uri, Matches.ANN_TOKEN, "{\"text\":\"hi\"}").error()).isEqualTo("round must be an integer");
+    Res past = post(uri, Matches.ANN_TOKEN, "{\"round\":1,\"text\":\"hi\"}");
+    assertThat(past.status()).isEqualTo(409);
+    assertThat(matchService.received).isEmpty();
+
+    // When the answer is good
+    Res ok = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\" Cut grass. \"}");
+
+    // Then it is accepted and the Match Service got it trimmed, with the token's hash
+    assertThat(ok.status()).isEqualTo(202);
+    assertThat(ok.json()).isEqualTo(new JsonObject().put("accepted", true));
+    assertThat(matchService.received).containsExactly(
+        new MatchCommand.SubmitResponse(Matches.MATCH, Tokens.hash(Matches.ANN_TOKEN), 2, "Cut grass."));
+  }
+
+  @Test
+  void aSecondAnswerIsRefusedLocally() {
+    projection.apply(Matches.running(Phase.RESPONDING));
+
+    Res res = post("/api/matches/" + Matches.MATCH + "/response", Matches.ANN_TOKEN,
+        "{\"round\":2,\"text\":\"again\"}");
+
+    assertThat(res.status()).isEqualTo(409);
+    assertThat(res.error()).isEqualTo("already answered");
+  }
+
+  @Test
+  void votesAreCheckedAgainstTheRoundsLetters() {
+    projection.apply(Matches.running(Phase.VOTING));
+    String uri = "/api/matches/" + Matches.MATCH + "/vote";
+
+    Res self = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"D\"}");
+    assertThat(self.status()).isEqualTo(400);
+    assertThat(self.error()).isEqualTo("you cannot vote for yourself");
+    Res unknown = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"Q\"}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.error()).isEqualTo("unknown letter Q");
+    assertThat(post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"dd\"}").error())
+        .isEqualTo("identity must be a single capital letter");
+    assertThat(post(uri, Matches.BOB_TOKEN, "{\"round\":2,\"identity\":\"A\"}").error()).isEqualTo("already voted");
+    assertThat(post(uri, null, "{\"round\":2,\"identity\":\"A\"}").status()).isEqualTo(401);
+    assertThat(matchService.received).isEmpty();
+
+    assertThat(post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"B\"}").status()).isEqualTo(202);
+    matchService.nextRejection = new MatchEvent.CommandRejected(Matches.MATCH, "vote.submit", 409, "already voted");
+    Res second = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"B\"}");
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.error()).isEqualTo("already voted");
+  }
+
+  @Test
+  void beforeVotingOpensTheMatchServiceJudgesTheVote() {
+    // Given our copy still shows round 2 open for answers (voting may have opened already)
+    projection.apply(Matches.running(Phase.RESPONDING));
+    matchService.nextRejection = new MatchEvent.CommandRejected(Matches.MATCH, "vote.submit", 409,
+        "round 2 is not open for votes");
+
+    // When Ann votes, even for her own letter
+    Res res = post("/api/matches/" + Matches.MATCH + "/vote", Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"D\"}");
+
+    // Then the Match Service's verdict is what she gets
+    assertThat(matchService.received).hasSize(1);
+    assertThat(res.status()).isEqualTo(409);
+    assertThat(res.error()).isEqualTo("round 2 is not open for votes");
+  }
+
+  @Test
+  void eventsAreShownOnlyOnceTheMatchIsOver() {
+    String uri = "/api/matches/" + Matches.MATCH + "/events";
+    assertThat(get(uri, null).status()).isEqualTo(404);
+
+    projection.apply(Matches.running(Phase.VOTING));
+    assertThat(get(uri, null).status()).isEqualTo(409);
+
+    projection.apply(Matches.completed());
+    Res res = get(uri, null);
+    assertThat(res.status()).isEqualTo(200);
+    assertThat(new JsonArray(res.body()).getJsonObject(0).getString("eventType")).isEqualTo("match.created");
+  }
+
+  @Test
+  void aTooLargeBodyIsA413() {
+    String big = new JsonObject().put("name", "x".repeat(GatewayApi.BODY_LIMIT)).encode();
+
+    Res res = post("/api/matches/" + Matches.MATCH + "/players", null, big);
+
+    assertThat(res.status()).isEqualTo(413);
+    assertThat(res.contentType()).startsWith("application/json");
+    assertThat(res.error()).contains("too large");
+  }
+
+  @Test
+  void unknownRoutesAreJson404s() {
+    for (Res res : List.of(get("/api/nothing", null), post("/nowhere", null, "{}"),
+        call(HttpMethod.DELETE, "/api/matches/" + Matches.MATCH, null, null))) {
+      assertThat(res.status()).isIn(404, 405);
+      assertThat(res.contentType()).startsWith("application/json");
+      assertThat(res.error()).isNotBlank();
+    }
+  }
+
+  @Test
+  void theHomePageFaviconHealthAndMetricsAreServed() {
+    ArenaHealth.of(vertx).register("test", p -> p.complete(Status.OK()));
+
+    Res home = get("/", null);
+    assertThat(home.status()).isEqualTo(200);
+    assertThat(home.contentType()).startsWith("text/html");
+    assertThat(home.body()).contains("curl", "/api/matches", "favicon.svg");
+    assertThat(get("/favicon.svg", null).status()).isEqualTo(200);
+    assertThat(get("/favicon.ico", null).status()).isEqualTo(200);
+    Res health = get("/health", null);
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body()).contains("UP");
+    Res metrics = get("/metrics", null);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.contentType()).startsWith("text/plain; version=0.0.4");
+  }
+}

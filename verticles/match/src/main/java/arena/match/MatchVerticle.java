@@ -1,0 +1,234 @@
+package arena.match;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchEvent;
+import arena.shared.kafka.EventConsumer;
+import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.Lanes;
+import arena.shared.kafka.Received;
+import arena.shared.kafka.Topic;
+import arena.shared.state.MatchState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Match Service: the single writer of match events and match state. It owns the matches of its assigned
+ * partitions; every input of a match (records and deadline timers) runs through that match's lane, so a
+ * match changes one step at a time. Each step publishes its domain events, then the new state, then the
+ * reply, each awaited before the next.
+ */
+public class MatchVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
+  public static final String SERVICE = "match-service";
+  private static final long RETRY_MS = 1000;
+
+  private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
+  private final Map<String, Integer> partitionOf = new HashMap<>();
+  private final Map<String, Long> timers = new HashMap<>();
+  private final Set<Integer> owned = new HashSet<>();
+  private final Lanes lanes = new Lanes();
+  private boolean stopping;
+
+  private ArenaConfig config;
+  private MatchMachine machine;
+  private EventPublisher publisher;
+  private EventConsumer consumer;
+  private Gauge active;
+  private Counter created;
+  private Counter completed;
+  private Counter roundsCompleted;
+
+  @Override
+  public Future<?> start() {
+    config = ArenaConfig.of(config());
+    PromptDeck deck = PromptDeck.fromClasspath();
+    machine = new MatchMachine(new ClassicRuleset(), deck, new SecureRandom(), () -> UUID.randomUUID().toString(),
+        config.integer("match.answerMaxChars"));
+    log.info("match service starting with {} prompts", deck.size());
+    active = Gauge.builder("arena.matches.active", matches,
+            m -> m.values().stream().filter(s -> s.status() != MatchState.Status.COMPLETED).count())
+        .description("matches waiting or running in this instance")
+        .tag("instance", UUID.randomUUID().toString().substring(0, 8))
+        .register(Metrics.globalRegistry);
+    created = Counter.builder("arena.matches.created").register(Metrics.globalRegistry);
+    completed = Counter.builder("arena.matches.completed").register(Metrics.globalRegistry);
+    roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
+    publisher = EventPublisher.create(vertx, config, SERVICE);
+    consumer = EventConsumer.group(vertx, config, SERVICE,
+            Set.of(Topic.MATCH_COMMANDS, Topic.ROBOT_ORCHESTRATION_EVENTS, Topic.ROBOT_RESPONSES), publisher,
+            this::handle)
+        .onAssigned(this::recover)
+        .onRevoked(this::forget);
+    return consumer.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    timers.values().forEach(vertx::cancelTimer);
+    timers.clear();
+    if (active != null) {
+      Metrics.globalRegistry.remove(active);
+    }
+    Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+    return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+  }
+
+  private Future<Void> handle(Received received) {
+    Event input = received.payload();
+    String matchId = input.matchId();
+    if (!MatchMachine.uses(input) || matchId == null) {
+      return Future.succeededFuture(); // pool bookkeeping and the like: not ours
+    }
+    return lanes.run(matchId, () -> {
+      Step step = machine.apply(matches.get(matchId), input, Instant.now());
+      return publish(matchId, step, received.envelope(), received.partition());
+    });
+  }
+
+  private void onDeadline(Deadline deadline) {
+    String matchId = deadline.matchId();
+    lanes.run(matchId, () -> {
+      Step step = machine.onDeadline(matches.get(matchId), deadline, Instant.now());
+      Integer partition = partitionOf.get(matchId);
+      return partition == null ? Future.<Void>succeededFuture() : publish(matchId, step, null, partition);
+    }).onFailure(t -> {
+      log.warn("{}: could not end {} of round {}, retrying: {}", matchId, deadline.phase(), deadline.round(),
+          t.toString());
+      MatchState state = matches.get(matchId);
+      if (state != null && !stopping) {
+        arm(state, RETRY_MS);
+      }
+    });
+  }
+
+  /** Domain events, then the state, then (once the state is durable) the reply. */
+  private Future<Void> publish(String matchId, Step step, Envelope<?> cause, int partition) {
+    String correlationId = cause != null ? cause.correlationId() : UUID.randomUUID().toString();
+    String causationId = cause != null ? cause.eventId() : null;
+    Future<Void> chain = Future.succeededFuture();
+    for (Step.Outgoing out : step.events()) {
+      String corr = out.correlationId() != null ? out.correlationId() : correlationId;
+      chain = chain.compose(v -> publisher.publish(matchId, out.event(), corr, causationId).mapEmpty());
+    }
+    if (step.changed()) {
+      chain = chain
+          .compose(v -> publisher.publish(matchId, step.state(), correlationId, causationId).mapEmpty())
+          .map(v -> {
+            remember(step.state(), partition);
+            count(step.events());
+            return null;
+          });
+    }
+    if (step.reply() != null) {
+      chain = chain.compose(v -> publisher.publish(matchId, step.reply(), correlationId, causationId).mapEmpty());
+    }
+    return chain;
+  }
+
+  private void remember(MatchState state, int partition) {
+    if (!owned.contains(partition)) {
+      return; // the partition was revoked while this step was in flight: the new owner reads the state topic
+    }
+    matches.put(state.matchId(), state);
+    partitionOf.put(state.matchId(), partition);
+    arm(state, 0);
+  }
+
+  /** Sets the timer for the match's current deadline (replacing any other); a past deadline fires at once. */
+  private void arm(MatchState state, long minDelayMs) {
+    String matchId = state.matchId();
+    Long previous = timers.remove(matchId);
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
+    Deadline.of(state).ifPresent(deadline -> {
+      long delay = Math.max(Math.max(1, minDelayMs), Duration.between(Instant.now(), deadline.at()).toMillis());
+      long[] id = new long[1];
+      id[0] = vertx.setTimer(delay, t -> {
+        timers.remove(matchId, id[0]);
+        onDeadline(deadline);
+      });
+      timers.put(matchId, id[0]);
+    });
+  }
+
+  private void count(List<Step.Outgoing> events) {
+    for (Step.Outgoing out : events) {
+      if (out.event() instanceof MatchEvent.Created) {
+        created.increment();
+      } else if (out.event() instanceof MatchEvent.RoundCompleted) {
+        roundsCompleted.increment();
+      } else if (out.event() instanceof MatchEvent.Completed) {
+        completed.increment();
+      }
+    }
+  }
+
+  /** Loads the matches of newly assigned partitions before any of their records is handled. */
+  private Future<Void> recover(Set<TopicPartition> partitions) {
+    Set<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
+    owned.addAll(numbers);
+    return readStates(numbers).map(stored -> {
+      int restored = 0;
+      for (MatchStateReader.Stored s : stored.values()) {
+        MatchState known = matches.get(s.state().matchId());
+        if (owned.contains(s.partition()) && (known == null || known.version() <= s.state().version())) {
+          remember(s.state(), s.partition());
+          restored++;
+        }
+      }
+      log.info("assigned partitions {}: restored {} matches", numbers, restored);
+      return null;
+    });
+  }
+
+  /** Keeps trying: handling records of a match without its state would answer 404 for a live match. */
+  private Future<Map<String, MatchStateReader.Stored>> readStates(Set<Integer> numbers) {
+    return vertx.executeBlocking(() -> MatchStateReader.read(config, numbers))
+        .recover(t -> {
+          if (stopping) {
+            return Future.failedFuture(t);
+          }
+          log.error("could not restore matches of partitions {}, retrying: {}", numbers, t.toString());
+          return vertx.timer(RETRY_MS).compose(v -> readStates(numbers));
+        });
+  }
+
+  /** Drops the matches of revoked partitions; their new owner restores them from the state topic. */
+  private Future<Void> forget(Set<TopicPartition> partitions) {
+    Set<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
+    owned.removeAll(numbers);
+    Set<String> gone = partitionOf.entrySet().stream().filter(e -> numbers.contains(e.getValue()))
+        .map(Map.Entry::getKey).collect(Collectors.toSet());
+    for (String matchId : gone) {
+      Long timer = timers.remove(matchId);
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
+      matches.remove(matchId);
+      partitionOf.remove(matchId);
+    }
+    log.info("revoked partitions {}: dropped {} matches", numbers, gone.size());
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,554 @@
+package arena.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import arena.shared.Json;
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchCommand;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.MatchSettings;
+import arena.shared.events.OrchestrationEvent;
+import arena.shared.events.OrchestrationEvent.AssignedRobot;
+import arena.shared.events.RobotResponse;
+import arena.shared.kafka.EventCodec;
+import arena.shared.kafka.Topic;
+import arena.shared.state.MatchState;
+import arena.shared.state.MatchState.Phase;
+import arena.shared.state.MatchState.Round;
+import arena.shared.state.MatchState.Status;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class MatchMachineTest {
+  static final String MATCH = "m1";
+  static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
+  static final PromptDeck DECK = PromptDeck.of(IntStream.rangeClosed(1, 10).mapToObj(i -> "Prompt " + i + "?").toList());
+
+  /** Two humans, two robots, two rounds, a five second intermission. */
+  static final MatchSettings SETTINGS = new MatchSettings(4, 2, 2, 60, 30, 5);
+
+  MatchMachine machine;
+  Table table;
+
+  @BeforeEach
+  void setUp() {
+    AtomicInteger requests = new AtomicInteger();
+    machine = new MatchMachine(new ClassicRuleset(), DECK, new SplittableRandom(42),
+        () -> "req-" + requests.incrementAndGet(), 280);
+    table = new Table(machine);
+  }
+
+  /** Holds one match's state and applies inputs to it the way the verticle would. */
+  static final class Table {
+    final MatchMachine machine;
+    MatchState state;
+    Instant now = T0;
+    Step last;
+    MatchEvent.RobotsNeeded lastRequest;
+
+    Table(MatchMachine machine) {
+      this.machine = machine;
+    }
+
+    Step apply(Event input) {
+      return remember(machine.apply(state, input, now));
+    }
+
+    Step deadline() {
+      Deadline deadline = Deadline.of(state).orElseThrow();
+      now = deadline.at();
+      return remember(machine.onDeadline(state, deadline, now));
+    }
+
+    private Step remember(Step step) {
+      if (step.changed()) {
+        assertThat(step.state().version()).isEqualTo(state == null ? 1 : state.version() + 1);
+        state = step.state();
+      }
+      last = step;
+      step.events().stream().map(Step.Outgoing::event).filter(MatchEvent.RobotsNeeded.class::isInstance)
+          .forEach(e -> lastRequest = (MatchEvent.RobotsNeeded) e);
+      return step;
+    }
+
+    Round round() {
+      return state.currentRound().orElseThrow();
+    }
+
+    String letterOf(String participantId) {
+      return round().letters().get(participantId);
+    }
+
+    /** The latest robots request, as the orchestrator would have received it. */
+    MatchEvent.RobotsNeeded robotsNeeded() {
+      assertThat(lastRequest).as("a robots request").isNotNull();
+      return lastRequest;
+    }
+
+    Step seat(String... robotIds) {
+      MatchEvent.RobotsNeeded need = robotsNeeded();
+      List<AssignedRobot> robots = new ArrayList<>();
+      for (int i = 0; i < robotIds.length; i++) {
+        robots.add(new AssignedRobot(robotIds[i], need.identities().get(i), "type-" + robotIds[i]));
+      }
+      return apply(new OrchestrationEvent.RobotsAssigned(MATCH, need.round(), robots, need.correlationId()));
+    }
+
+    Step answer(String token, String text) {
+      return apply(new MatchCommand.SubmitResponse(MATCH, token, round().number(), text));
+    }
+
+    Step robotAnswer(String robotId, String text) {
+      return apply(new RobotResponse.ResponseSubmitted(MATCH, round().number(), robotId, letterOf(robotId), text,
+          "cmd"));
+    }
+
+    Step vote(String token, String forParticipant) {
+      return apply(new MatchCommand.SubmitVote(MATCH, token, round().number(), letterOf(forParticipant)));
+    }
+
+    Step robotVote(String robotId, String forParticipant) {
+      return apply(new RobotResponse.VoteSubmitted(MATCH, round().number(), robotId, letterOf(robotId),
+          letterOf(forParticipant), "cmd"));
+    }
+  }
+
+  static MatchCommand.Create create(MatchSettings settings) {
+    return new MatchCommand.Create(MATCH, settings);
+  }
+
+  static MatchCommand.Join join(String who) {
+    return new MatchCommand.Join(MATCH, who, who.toUpperCase(), "hash-" + who);
+  }
+
+  static String token(String who) {
+    return "hash-" + who;
+  }
+
+  static <T> T event(Step step, Class<T> type) {
+    return step.events().stream().map(Step.Outgoing::event).filter(type::isInstance).map(type::cast)
+        .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + step.events()));
+  }
+
+  static List<Class<?>> eventTypes(Step step) {
+    return step.events().stream().<Class<?>>map(o -> o.event().getClass()).toList();
+  }
+
+  static void assertAccepted(Step step, String command) {
+    assertThat(step.reply()).isEqualTo(new MatchEvent.CommandAccepted(MATCH, command, step.state().version()));
+  }
+
+  static void assertRejected(Step step, int status, String message) {
+    assertThat(step.changed()).isFalse();
+    assertThat(step.events()).isEmpty();
+    assertThat(step.reply()).isInstanceOfSatisfying(MatchEvent.CommandRejected.class, r -> {
+      assertThat(r.status()).isEqualTo(status);
+      assertThat(r.message()).isEqualTo(message);
+    });
+  }
+
+  static void assertIgnored(Step step) {
+    assertThat(step).isEqualTo(Step.ignored());
+  }
+
+  /** Creates the match, lets ann and bob join and seats r1 and r2: round 1 is taking answers. */
+  void playUntilRoundOneIsOpen(MatchSettings settings) {
+    table.apply(create(settings));
+    table.apply(join("ann"));
+    table.apply(join("bob"));
+    table.seat("r1", "r2");
+    assertThat(table.round().phase()).isEqualTo(Phase.RESPONDING);
+  }
+
+  @Test
+  void aFullMatchFromCreationToReveal() {
+    // Given a new match
+    Step created = table.apply(create(SETTINGS));
+    assertThat(eventTypes(created)).containsExactly(MatchEvent.Created.class);
+    assertAccepted(created, "match.create");
+    assertThat(table.state.status()).isEqualTo(Status.WAITING);
+    assertThat(table.state.version()).isEqualTo(1);
+
+    // When the first human joins, the match waits for the second
+    Step annJoined = table.apply(join("ann"));
+    assertThat(annJoined.events()).extracting(Step.Outgoing::event)
+        .containsExactly(new MatchEvent.PlayerJoined(MATCH, "ann", 1, 2));
+    assertAccepted(annJoined, "player.join");
+
+    // When the last human joins, the match starts and round 1 asks for robots
+    Step bobJoined = table.apply(join("bob"));
+    assertThat(eventTypes(bobJoined)).containsExactly(MatchEvent.PlayerJoined.class, MatchEvent.Started.class,
+        MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
+    assertAccepted(bobJoined, "player.join");
+    assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+    MatchEvent.RobotsNeeded need = table.robotsNeeded();
+    assertThat(need.round()).isEqualTo(1);
+    assertThat(need.count()).isEqualTo(2);
+    assertThat(need.excludeRobots()).isEmpty();
+    assertThat(need.correlationId()).isEqualTo("req-1");
+    assertThat(bobJoined.events().get(3).correlationId()).isEqualTo("req-1");
+    Round starting = table.round();
+    assertThat(starting.phase()).isEqualTo(Phase.STARTING);
+    assertThat(starting.robotsRequest()).isEqualTo("req-1");
+    assertThat(starting.letters()).containsOnlyKeys("ann", "bob");
+    List<String> allLetters = new ArrayList<>(starting.letters().values());
+    allLetters.addAll(need.identities());
+    assertThat(allLetters).containsExactlyInAnyOrder("A", "B", "C", "D");
+    assertThat(table.state.promptsUsed()).hasSize(1);
+    assertThat(starting.prompt()).isEqualTo(DECK.get(table.state.promptsUsed().get(0)));
+
+    // When the orchestrator seats two robots
+    Step seated = table.seat("r1", "r2");
+    MatchEvent.RoundStarted started = event(seated, MatchEvent.RoundStarted.class);
+    assertThat(started.participants()).containsExactly("A", "B", "C", "D");
+    assertThat(started.prompt()).isEqualTo(starting.prompt());
+    assertThat(started.deadline()).isEqualTo(T0.plusSeconds(60));
+    assertThat(table.round().phase()).isEqualTo(Phase.RESPONDING);
+    assertThat(table.letterOf("r1")).isEqualTo(need.identities().get(0));
+    assertThat(table.state.robots()).extracting(MatchState.Robot::robotId).containsExactly("r1", "r2");
+
+    // When everyone answers, voting opens at once, before the deadline
+    table.now = T0.plusSeconds(10);
+    assertAccepted(table.answer(token("ann"), "  Freshly cut grass.  "), "response.submit");
+    assertThat(table.robotAnswer("r1", "Rain on hot asphalt").events()).isEmpty();
+    table.answer(token("bob"), "My grandmother's kitchen");
+    Step allAnswered = table.robotAnswer("r2", "Sunscreen");
+    MatchEvent.VotingStarted voting = event(allAnswered, MatchEvent.VotingStarted.class);
+    assertThat(voting.deadline()).isEqualTo(table.now.plusSeconds(30));
+    assertThat(voting.responses()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        table.letterOf("ann"), "Freshly cut grass.", table.letterOf("bob"), "My grandmother's kitchen",
+        table.letterOf("r1"), "Rain on hot asphalt", table.letterOf("r2"), "Sunscreen"));
+    assertThat(table.round().phase()).isEqualTo(Phase.VOTING);
+
+    // When everyone votes, the round is scored at once
+    assertAccepted(table.vote(token("ann"), "bob"), "vote.submit");
+    table.vote(token("bob"), "r1");
+    table.robotVote("r1", "ann");
+    Step allVoted = table.robotVote("r2", "r1");
+    MatchEvent.RoundCompleted completed = event(allVoted, MatchEvent.RoundCompleted.class);
+    Map<String, Integer> roundOnePoints = Map.of("ann", 3, "bob", 2, "r1", 3, "r2", 0);
+    assertThat(completed.points()).containsExactlyInAnyOrderEntriesOf(roundOnePoints);
+    assertThat(completed.scores()).containsExactlyInAnyOrderEntriesOf(roundOnePoints);
+    assertThat(completed.votes()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        table.letterOf("ann"), table.letterOf("bob"), table.letterOf("bob"), table.letterOf("r1"),
+        table.letterOf("r1"), table.letterOf("ann"), table.letterOf("r2"), table.letterOf("r1")));
+    assertThat(table.round().phase()).isEqualTo(Phase.SCORED);
+    assertThat(table.round().points()).isEqualTo(roundOnePoints);
+    assertThat(table.round().deadline()).isEqualTo(table.now.plusSeconds(5));
+
+    // When the intermission is over, round 2 asks for robots other than last round's
+    Step nextRound = table.deadline();
+    assertThat(eventTypes(nextRound)).containsExactly(MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
+    assertThat(table.robotsNeeded().excludeRobots()).containsExactly("r1", "r2");
+    assertThat(table.robotsNeeded().correlationId()).isEqualTo("req-2");
+    assertThat(table.round().number()).isEqualTo(2);
+    assertThat(table.state.promptsUsed()).hasSize(2).doesNotHaveDuplicates();
+    table.seat("r3", "r1");
+
+    // When only ann answers before the deadline, voting still opens with what there is
+    table.answer(token("ann"), "Probably sleeping");
+    Step answersClosed = table.deadline();
+    assertThat(event(answersClosed, MatchEvent.VotingStarted.class).responses())
+        .containsExactly(Map.entry(table.letterOf("ann"), "Probably sleeping"));
+
+    // When nobody votes before the deadline, the round is scored anyway: both humans blended in
+    Step votesClosed = table.deadline();
+    assertThat(event(votesClosed, MatchEvent.RoundCompleted.class).points())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r3", 0, "r1", 0));
+
+    // Then after the last intermission the match completes with the reveal
+    Step end = table.deadline();
+    MatchEvent.Completed done = event(end, MatchEvent.Completed.class);
+    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 5, "bob", 4, "r1", 3, "r2", 0,
+        "r3", 0));
+    assertThat(done.reveal()).containsExactly(
+        new MatchEvent.Reveal("ann", "ANN", true, null),
+        new MatchEvent.Reveal("bob", "BOB", true, null),
+        new MatchEvent.Reveal("r1", "type-r1", false, "type-r1"),
+        new MatchEvent.Reveal("r2", "type-r2", false, "type-r2"),
+        new MatchEvent.Reveal("r3", "type-r3", false, "type-r3"));
+    assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+    assertThat(table.state.completedAt()).isEqualTo(table.now);
+    assertThat(Deadline.of(table.state)).isEmpty();
+
+    // And the final state survives the trip through the state topic's codec
+    String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
+    assertThat(EventCodec.decode(Topic.MATCH_STATE, json).payload()).isEqualTo(table.state);
+  }
+
+  @Test
+  void withoutIntermissionTheNextRoundStartsInTheSameStep() {
+    // Given a two-round match with no intermission, when round 1's answers and votes close
+    playUntilRoundOneIsOpen(new MatchSettings(4, 2, 2, 60, 30, 0));
+    table.deadline();
+    table.deadline();
+    assertThat(eventTypes(table.last)).containsExactly(MatchEvent.RoundCompleted.class,
+        MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
+    assertThat(table.round().number()).isEqualTo(2);
+    table.seat("r1", "r2");
+
+    // When the last round's voting ends
+    table.deadline();
+    Step last = table.deadline();
+
+    // Then scoring and completion happen together
+    assertThat(eventTypes(last)).containsExactly(MatchEvent.RoundCompleted.class, MatchEvent.Completed.class);
+    assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+  }
+
+  @Test
+  void robotsUnavailableEndsTheMatchWithTheScoresSoFar() {
+    // Given round 2 waits for robots after a scored round 1
+    playUntilRoundOneIsOpen(SETTINGS);
+    table.deadline();
+    table.deadline();
+    table.deadline();
+    MatchEvent.RobotsNeeded need = table.robotsNeeded();
+
+    // When the orchestrator says it can never seat them
+    Step step = table.apply(new OrchestrationEvent.RobotsUnavailable(MATCH, 2, 2, 1, need.correlationId()));
+
+    // Then the match completes with round 1's scores and everyone revealed
+    MatchEvent.Completed done = event(step, MatchEvent.Completed.class);
+    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r1", 0, "r2", 0));
+    assertThat(done.reveal()).extracting(MatchEvent.Reveal::participantId).containsExactly("ann", "bob", "r1", "r2");
+    assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+  }
+
+  @Nested
+  class Rejections {
+
+    @Test
+    void creatingTheSameMatchTwiceIs409() {
+      table.apply(create(SETTINGS));
+      assertRejected(table.apply(create(SETTINGS)), 409, "match m1 already exists");
+    }
+
+    @Test
+    void nonsenseSettingsAre400() {
+      assertRejected(table.apply(create(new MatchSettings(4, 4, 2, 60, 30, 5))), 400,
+          "humans must be between 1 and seats - 1");
+      assertRejected(table.apply(create(new MatchSettings(1, 1, 2, 60, 30, 5))), 400, "seats must be between 2 and 26");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 11, 60, 30, 5))), 400,
+          "rounds must be between 1 and 10 (the size of the prompt deck)");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 0, 30, 5))), 400,
+          "responseSeconds and voteSeconds must be positive");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, -1))), 400,
+          "intermissionSeconds must not be negative");
+      assertRejected(table.apply(create(null)), 400, "settings are required");
+      assertThat(table.state).isNull();
+    }
+
+    @Test
+    void joiningAnUnknownMatchIs404() {
+      assertRejected(table.apply(join("ann")), 404, "no such match");
+    }
+
+    @Test
+    void joiningAStartedOrCompletedMatchIs409() {
+      // Given a match that started when its two humans joined
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // Then a third player is turned away
+      assertRejected(table.apply(join("cat")), 409, "the match has already started");
+
+      // And once it is over, too
+      for (int i = 0; i < 3; i++) {
+        table.deadline();
+      }
+      table.seat("r1", "r2");
+      for (int i = 0; i < 3; i++) {
+        table.deadline();
+      }
+      assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+      assertRejected(table.apply(join("cat")), 409, "the match is already over");
+    }
+
+    @Test
+    void aBlankNameIs400() {
+      table.apply(create(SETTINGS));
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", " ", "h")), 400,
+          "a player needs an id, a name and a token");
+    }
+
+    @Test
+    void answersAndVotesNeedAPlayersToken() {
+      playUntilRoundOneIsOpen(SETTINGS);
+      assertRejected(table.answer("hash-nobody", "hi"), 401, "not a player of this match");
+      assertRejected(table.apply(new MatchCommand.SubmitVote(MATCH, "hash-nobody", 1, "A")), 401,
+          "not a player of this match");
+      assertRejected(machine.apply(null, new MatchCommand.SubmitResponse("m2", token("ann"), 1, "hi"), T0), 404,
+          "no such match");
+      assertRejected(machine.apply(null, new MatchCommand.SubmitVote("m2", token("ann"), 1, "A"), T0), 404,
+          "no such match");
+    }
+
+    @Test
+    void answersOutsideTheOpenRoundOrPhaseAre409() {
+      // Given the match is waiting for robots
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      assertRejected(table.apply(new MatchCommand.SubmitResponse(MATCH, token("ann"), 1, "too early")), 409,
+          "round 1 is not open");
+      table.apply(join("bob"));
+      assertRejected(table.answer(token("ann"), "still early"), 409, "round 1 is not taking answers now");
+      table.seat("r1", "r2");
+
+      // Then the wrong round number and a second answer are refused
+      assertRejected(table.apply(new MatchCommand.SubmitResponse(MATCH, token("ann"), 2, "hi")), 409,
+          "round 2 is not open");
+      table.answer(token("ann"), "first");
+      assertRejected(table.answer(token("ann"), "second"), 409, "already answered");
+      assertThat(table.round().responses()).containsEntry("ann", "first");
+    }
+
+    @Test
+    void answersMustBeOneTo280Characters() {
+      playUntilRoundOneIsOpen(SETTINGS);
+      assertRejected(table.answer(token("ann"), "   "), 400, "an answer must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), null), 400, "an answer must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), "x".repeat(281)), 400, "an answer must be 1 to 280 characters long");
+      assertAccepted(table.answer(token("ann"), " " + "x".repeat(280) + " "), "response.submit");
+    }
+
+    @Test
+    void votesAreCheckedLikeAnswers() {
+      // Given round 1 is still taking answers
+      playUntilRoundOneIsOpen(SETTINGS);
+      assertRejected(table.vote(token("ann"), "bob"), 409, "round 1 is not taking votes now");
+
+      // When voting opens
+      table.deadline();
+
+      // Then unknown letters, self votes and second votes are refused
+      assertRejected(table.apply(new MatchCommand.SubmitVote(MATCH, token("ann"), 1, "Z")), 400, "unknown letter Z");
+      assertRejected(table.vote(token("ann"), "ann"), 400, "you cannot vote for yourself");
+      assertAccepted(table.vote(token("ann"), "r1"), "vote.submit");
+      assertRejected(table.vote(token("ann"), "r2"), 409, "already voted");
+      assertRejected(table.apply(new MatchCommand.SubmitVote(MATCH, token("bob"), 3, "A")), 409,
+          "round 3 is not open");
+      assertThat(table.round().votes()).containsExactly(Map.entry("ann", table.letterOf("r1")));
+    }
+  }
+
+  @Nested
+  class StaleAndDuplicateInputs {
+
+    @Test
+    void aRedeliveredJoinIsAcceptedAgainWithoutChange() {
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      MatchState before = table.state;
+
+      Step again = table.apply(join("ann"));
+
+      assertThat(again.changed()).isFalse();
+      assertThat(again.events()).isEmpty();
+      assertThat(again.reply()).isEqualTo(new MatchEvent.CommandAccepted(MATCH, "player.join", before.version()));
+      assertThat(table.state.players()).hasSize(1);
+    }
+
+    @Test
+    void assignmentsForAnotherRequestOrADuplicateAreIgnored() {
+      // Given round 1 waits for request req-1
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      table.apply(join("bob"));
+      MatchEvent.RobotsNeeded need = table.robotsNeeded();
+      List<AssignedRobot> robots = List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
+          new AssignedRobot("r2", need.identities().get(1), "t"));
+
+      // Then a stale request id, a wrong round, and robots behind the wrong letters are ignored
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, "old-request")));
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 2, robots, need.correlationId())));
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1,
+          List.of(new AssignedRobot("r1", table.letterOf("ann"), "t"), robots.get(1)), need.correlationId())));
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1,
+          List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
+              new AssignedRobot("r1", need.identities().get(1), "t")), need.correlationId())));
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsUnavailable(MATCH, 1, 2, 1, "old-request")));
+      assertIgnored(machine.apply(null, new OrchestrationEvent.RobotsAssigned("unknown", 1, robots,
+          need.correlationId()), T0));
+
+      // When the right assignment comes twice
+      MatchEvent.RoundStarted started = event(
+          table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, need.correlationId())),
+          MatchEvent.RoundStarted.class);
+      assertThat(started.round()).isEqualTo(1);
+
+      // Then the second one does nothing
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, need.correlationId())));
+      assertIgnored(table.apply(new OrchestrationEvent.RobotsUnavailable(MATCH, 1, 2, 1, need.correlationId())));
+    }
+
+    @Test
+    void robotAnswersAndVotesThatDoNotFitAreIgnored() {
+      playUntilRoundOneIsOpen(SETTINGS);
+      String r1 = table.letterOf("r1");
+      String r2 = table.letterOf("r2");
+
+      // Wrong identity, wrong round, unknown robot, a robot claiming a human's id, a blank text
+      assertIgnored(table.apply(new RobotResponse.ResponseSubmitted(MATCH, 1, "r1", r2, "hi", "c")));
+      assertIgnored(table.apply(new RobotResponse.ResponseSubmitted(MATCH, 2, "r1", r1, "hi", "c")));
+      assertIgnored(table.apply(new RobotResponse.ResponseSubmitted(MATCH, 1, "r9", r1, "hi", "c")));
+      assertIgnored(table.apply(new RobotResponse.ResponseSubmitted(MATCH, 1, "ann", table.letterOf("ann"), "hi",
+          "c")));
+      assertIgnored(table.robotAnswer("r1", "   "));
+      // A vote while answers are still open
+      assertIgnored(table.robotVote("r1", "ann"));
+
+      // A long answer is cut to 280; a second answer is ignored
+      table.robotAnswer("r1", "y".repeat(300));
+      assertThat(table.round().responses().get("r1")).hasSize(280);
+      assertIgnored(table.robotAnswer("r1", "again"));
+
+      // Votes: for itself, for an unknown letter, twice
+      table.deadline();
+      assertIgnored(table.robotVote("r1", "r1"));
+      assertIgnored(table.apply(new RobotResponse.VoteSubmitted(MATCH, 1, "r1", r1, "Z", "c")));
+      assertIgnored(table.apply(new RobotResponse.VoteSubmitted(MATCH, 1, "r1", r1, null, "c")));
+      table.robotVote("r1", "ann");
+      assertIgnored(table.robotVote("r1", "bob"));
+      assertThat(table.round().votes()).containsExactly(Map.entry("r1", table.letterOf("ann")));
+    }
+
+    @Test
+    void staleDeadlinesDoNothing() {
+      // Given voting opened early because everyone answered
+      playUntilRoundOneIsOpen(SETTINGS);
+      Deadline answersDue = Deadline.of(table.state).orElseThrow();
+      table.answer(token("ann"), "a");
+      table.answer(token("bob"), "b");
+      table.robotAnswer("r1", "c");
+      table.robotAnswer("r2", "d");
+      assertThat(table.round().phase()).isEqualTo(Phase.VOTING);
+
+      // When the old answer deadline goes off anyway
+      Step step = machine.onDeadline(table.state, answersDue, answersDue.at());
+
+      // Then nothing happens; nor for an unknown match
+      assertIgnored(step);
+      assertIgnored(machine.onDeadline(null, answersDue, answersDue.at()));
+    }
+
+    @Test
+    void recordsThisServiceDoesNotUseAreIgnored() {
+      table.apply(create(SETTINGS));
+      Event released = new OrchestrationEvent.RobotReleased("r1", MATCH, 1);
+      assertThat(MatchMachine.uses(released)).isFalse();
+      assertThat(MatchMachine.uses(new RobotResponse.ResponseComplete("r1", MATCH, 1, "c", "response", "p", 1,
+          false))).isFalse();
+      assertThat(MatchMachine.uses(join("ann"))).isTrue();
+      assertIgnored(table.apply(released));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package arena.robot;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.EventConsumer;
+import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The robot workers: one consumer in group "robot-workers" serves every robot whose id hashes to this
+ * instance's partitions of robot-commands, and publishes their answers and votes on robot-responses.
+ */
+public class RobotVerticle extends VerticleBase {
+  public static final String GROUP = "robot-workers";
+
+  private final Map<String, String> env;
+  private RobotProvider provider;
+  private EventPublisher publisher;
+  private EventConsumer consumer;
+
+  public RobotVerticle() {
+    this(System.getenv());
+  }
+
+  /** {@code env} decides the provider ("auto") and holds the OpenAI settings. */
+  public RobotVerticle(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  @Override
+  public Future<?> start() {
+    ArenaConfig cfg = ArenaConfig.of(config());
+    Personas personas = Personas.load();
+    SplittableRandom random = new SplittableRandom();
+    ScriptedProvider scripted = new ScriptedProvider(random.split());
+    provider = Providers.create(vertx, cfg, env, scripted);
+    publisher = EventPublisher.create(vertx, cfg, "robot-worker");
+    RobotWorker worker = new RobotWorker(vertx, personas, provider, scripted, DelayModel.from(cfg),
+        RobotMemory.standard(), random, (key, payload, cause) -> publisher.publishCausedBy(key, payload, cause),
+        System::currentTimeMillis);
+    consumer = EventConsumer.group(vertx, cfg, GROUP, Set.of(Topic.ROBOT_COMMANDS), publisher, worker::handle);
+    return consumer.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+    return stopped.eventually(() -> {
+      if (provider != null) {
+        provider.close();
+      }
+      return publisher == null ? Future.succeededFuture() : publisher.close();
+    });
+  }
+}

@@ -1,0 +1,224 @@
+package arena.robot;
+
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse;
+import arena.shared.kafka.Received;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns robot commands into answers and votes that arrive like a human's would: the provider is asked at
+ * once, and the reply is submitted once a human could have read and typed it (or right away if the provider
+ * took longer), always before the deadline less a margin. Runs on one event loop.
+ */
+public final class RobotWorker {
+  private static final Logger log = LoggerFactory.getLogger(RobotWorker.class);
+  private static final int SEEN_COMMANDS = 10_000;
+
+  /** Where submissions go: the verticle publishes them on Kafka, tests collect them. */
+  @FunctionalInterface
+  public interface Outbox {
+    Future<?> publish(String key, Event payload, Envelope<?> cause);
+  }
+
+  private final Vertx vertx;
+  private final Personas personas;
+  private final RobotProvider provider;
+  private final ScriptedProvider standIn;
+  private final DelayModel delays;
+  private final RobotMemory memory;
+  private final RandomGenerator random;
+  private final Outbox outbox;
+  private final LongSupplier clock;
+  private final Map<String, Boolean> seen = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > SEEN_COMMANDS;
+    }
+  };
+
+  public RobotWorker(Vertx vertx, Personas personas, RobotProvider provider, ScriptedProvider standIn,
+      DelayModel delays, RobotMemory memory, RandomGenerator random, Outbox outbox, LongSupplier clock) {
+    this.vertx = vertx;
+    this.personas = personas;
+    this.provider = provider;
+    this.standIn = standIn;
+    this.delays = delays;
+    this.memory = memory;
+    this.random = random;
+    this.outbox = outbox;
+    this.clock = clock;
+  }
+
+  /**
+   * Schedules the work and succeeds at once, so the offset is committed as soon as the work is scheduled:
+   * robot work is at-most-once. A robot lost mid-work costs one answer; the Match Service's deadlines keep
+   * the round going, which beats a replayed command answering twice or after its phase.
+   */
+  public Future<Void> handle(Received received) {
+    if (!(received.payload() instanceof RobotCommand command)) {
+      return Future.succeededFuture();
+    }
+    if (command.commandId() == null || command.robotId() == null || command.matchId() == null
+        || command.identity() == null || command.deadline() == null) {
+      return Future.failedFuture(new IllegalArgumentException("robot command without ids or deadline"));
+    }
+    if (seen.put(command.commandId(), Boolean.TRUE) != null) {
+      log.debug("command {} already handled, ignoring the duplicate", command.commandId());
+      RobotMetrics.skipped("duplicate");
+      return Future.succeededFuture();
+    }
+    long now = clock.getAsLong();
+    if (command.deadline().toEpochMilli() <= now) {
+      log.info("skipping {} for robot {} in match {} round {}: its deadline passed {} ms ago",
+          command.getClass().getSimpleName(), command.robotId(), command.matchId(), command.round(),
+          now - command.deadline().toEpochMilli());
+      RobotMetrics.skipped("late");
+      return Future.succeededFuture();
+    }
+    if (command instanceof RobotCommand.GenerateResponse answer) {
+      respond(answer, received.envelope(), now);
+    } else if (command instanceof RobotCommand.GenerateVote vote) {
+      vote(vote, received.envelope(), now);
+    }
+    return Future.succeededFuture();
+  }
+
+  private void respond(RobotCommand.GenerateResponse cmd, Envelope<?> cause, long start) {
+    Persona persona = personas.forType(cmd.type());
+    String prompt = cmd.prompt() == null ? "" : cmd.prompt();
+    AnswerRequest request = new AnswerRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), prompt,
+        memory.recall(cmd.robotId(), cmd.matchId()));
+    long deadline = cmd.deadline().toEpochMilli();
+    withinBudget("response", () -> provider.answer(request), () -> standIn.answer(request), start, deadline)
+        .onSuccess(reply -> {
+          long latency = clock.getAsLong() - start;
+          RobotMetrics.providerLatency(provider.name(), "response", latency);
+          String text = ScriptedProvider.fit(reply.text(), null);
+          long delay = delays.delayMs(prompt.length(), text.length(), persona, start, deadline, random);
+          later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> {
+            memory.remember(cmd.robotId(), cmd.matchId(), new RobotMemory.Entry(cmd.round(), prompt, text));
+            submit(cmd, cause, "response", reply.fallback(), latency,
+                new RobotResponse.ResponseSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(), cmd.identity(), text,
+                    cmd.commandId()));
+          });
+        })
+        .onFailure(t -> log.warn("robot {} could not answer match {} round {}: {}", cmd.robotId(), cmd.matchId(),
+            cmd.round(), t.toString()));
+  }
+
+  private void vote(RobotCommand.GenerateVote cmd, Envelope<?> cause, long start) {
+    Persona persona = personas.forType(cmd.type());
+    Map<String, String> responses = cmd.responses() == null ? Map.of() : cmd.responses();
+    VoteRequest request = new VoteRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), cmd.prompt(),
+        responses, memory.recall(cmd.robotId(), cmd.matchId()));
+    List<String> allowed = request.allowedLetters();
+    if (allowed.isEmpty()) {
+      log.info("robot {} has nobody to vote for in match {} round {}", cmd.robotId(), cmd.matchId(), cmd.round());
+      RobotMetrics.skipped("no-choice");
+      return;
+    }
+    long deadline = cmd.deadline().toEpochMilli();
+    int readChars = (cmd.prompt() == null ? 0 : cmd.prompt().length())
+        + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : responses.get(l).length()).sum();
+    withinBudget("vote", () -> provider.vote(request), () -> standIn.vote(request), start, deadline)
+        .onSuccess(reply -> {
+          long latency = clock.getAsLong() - start;
+          RobotMetrics.providerLatency(provider.name(), "vote", latency);
+          String letter = reply.text() == null ? null : reply.text().strip();
+          boolean fallback = reply.fallback();
+          if (!allowed.contains(letter)) {
+            log.warn("provider {} voted for a letter it may not; using the scripted vote", provider.name());
+            RobotMetrics.fallback(provider.name(), "vote", "invalid");
+            letter = standIn.pickVote(request);
+            fallback = true;
+          }
+          String vote = letter;
+          boolean fellBack = fallback;
+          long delay = delays.delayMs(readChars, 1, persona, start, deadline, random);
+          later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> submit(cmd, cause, "vote", fellBack,
+              latency, new RobotResponse.VoteSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(), cmd.identity(),
+                  vote, cmd.commandId())));
+        })
+        .onFailure(t -> log.warn("robot {} could not vote in match {} round {}: {}", cmd.robotId(), cmd.matchId(),
+            cmd.round(), t.toString()));
+  }
+
+  /**
+   * The provider's reply, or the scripted one if the provider fails or would make the robot miss its
+   * deadline: a round never waits on a slow provider.
+   */
+  private Future<Reply> withinBudget(String kind, Supplier<Future<Reply>> work, Supplier<Future<Reply>> scripted,
+      long start, long deadline) {
+    Promise<Reply> result = Promise.promise();
+    long budget = Math.max(DelayModel.FLOOR_MS, deadline - delays.deadlineMarginMs() - start);
+    long timer = vertx.setTimer(budget, id -> {
+      if (!result.future().isComplete()) {
+        log.warn("provider {} too slow for the deadline, the scripted provider stands in", provider.name());
+        RobotMetrics.fallback(provider.name(), kind, "deadline");
+        standInFor(scripted, result);
+      }
+    });
+    Future<Reply> attempt;
+    try {
+      attempt = work.get();
+    } catch (RuntimeException e) {
+      attempt = Future.failedFuture(e);
+    }
+    attempt.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded() && ar.result() != null && ar.result().text() != null && !ar.result().text().isBlank()) {
+        result.tryComplete(ar.result());
+      } else if (!result.future().isComplete()) {
+        log.warn("provider {} failed, the scripted provider stands in: {}", provider.name(),
+            ar.failed() ? ar.cause().toString() : "empty reply");
+        RobotMetrics.fallback(provider.name(), kind, "error");
+        standInFor(scripted, result);
+      }
+    });
+    return result.future();
+  }
+
+  private static void standInFor(Supplier<Future<Reply>> scripted, Promise<Reply> result) {
+    scripted.get().map(Reply::asFallback).onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.tryComplete(ar.result());
+      } else {
+        result.tryFail(ar.cause());
+      }
+    });
+  }
+
+  private void later(long waitMs, Runnable action) {
+    if (waitMs <= 0) {
+      action.run();
+    } else {
+      vertx.setTimer(waitMs, id -> action.run());
+    }
+  }
+
+  private void submit(RobotCommand cmd, Envelope<?> cause, String kind, boolean fallback, long latencyMs,
+      RobotResponse submission) {
+    outbox.publish(cmd.matchId(), submission, cause)
+        .compose(v -> {
+          RobotMetrics.submitted(kind, provider.name(), fallback);
+          log.debug("robot {} submitted its {} for match {} round {}", cmd.robotId(), kind, cmd.matchId(),
+              cmd.round());
+          return outbox.publish(cmd.matchId(), new RobotResponse.ResponseComplete(cmd.robotId(), cmd.matchId(),
+              cmd.round(), cmd.commandId(), kind, provider.name(), latencyMs, fallback), cause);
+        })
+        .onFailure(t -> log.warn("robot {} could not publish its {} for match {} round {}: {}", cmd.robotId(), kind,
+            cmd.matchId(), cmd.round(), t.toString()));
+  }
+}

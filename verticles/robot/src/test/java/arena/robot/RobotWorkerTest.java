@@ -1,0 +1,296 @@
+package arena.robot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse;
+import arena.shared.kafka.Received;
+import arena.shared.kafka.Topic;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class RobotWorkerTest {
+  private static final long HUMAN_DELAY_MS = 600;
+  private static final long MARGIN_MS = 200;
+
+  /** One publication: what, under which key, caused by what, and when. */
+  private record Published(String key, Event payload, Envelope<?> cause, long at) {}
+
+  /** A provider the test steers, recording what it was asked. */
+  private static final class FakeProvider implements RobotProvider {
+    final List<AnswerRequest> answers = new CopyOnWriteArrayList<>();
+    final List<VoteRequest> votes = new CopyOnWriteArrayList<>();
+    Function<AnswerRequest, Future<Reply>> onAnswer = r -> Future.succeededFuture(Reply.of("an answer"));
+    Function<VoteRequest, Future<Reply>> onVote = r -> Future.succeededFuture(Reply.of(r.allowedLetters().get(0)));
+
+    @Override
+    public String name() {
+      return "fake";
+    }
+
+    @Override
+    public Future<Reply> answer(AnswerRequest request) {
+      answers.add(request);
+      return onAnswer.apply(request);
+    }
+
+    @Override
+    public Future<Reply> vote(VoteRequest request) {
+      votes.add(request);
+      return onVote.apply(request);
+    }
+  }
+
+  private final List<Published> published = new CopyOnWriteArrayList<>();
+  private final FakeProvider provider = new FakeProvider();
+  private volatile Promise<Void> expected;
+  private volatile int expectedCount;
+  private Vertx vertx;
+  private Context context;
+  private RobotWorker worker;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    DelayModel delays = new DelayModel(HUMAN_DELAY_MS, HUMAN_DELAY_MS, 0, 0, 0, MARGIN_MS);
+    worker = new RobotWorker(vertx, Personas.load(), provider, new ScriptedProvider(new Random(2)), delays,
+        RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
+          published.add(new Published(key, payload, cause, System.currentTimeMillis()));
+          if (expected != null && published.size() >= expectedCount) {
+            expected.tryComplete();
+          }
+          return Future.succeededFuture();
+        }, System::currentTimeMillis);
+  }
+
+  /** Completes once {@code count} events have been published. */
+  private Future<Void> published(int count) {
+    expectedCount = count;
+    expected = Promise.promise();
+    if (published.size() >= count) {
+      expected.tryComplete();
+    }
+    return expected.future();
+  }
+
+  private Future<Void> handle(Received received) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> worker.handle(received).onComplete(done));
+    return done.future();
+  }
+
+  private static Received received(RobotCommand command) {
+    String type = command instanceof RobotCommand.GenerateVote ? "generate.vote" : "generate.response";
+    Envelope<Event> envelope = Envelope.of(type, "test", command.robotId(), command, "corr-1", null);
+    return new Received(Topic.ROBOT_COMMANDS, 0, 0, command.robotId(), envelope);
+  }
+
+  private static RobotCommand.GenerateResponse answerCommand(int round, long deadlineInMs) {
+    return new RobotCommand.GenerateResponse(UUID.randomUUID().toString(), "robot-curious-student-1",
+        "curious-student", "m1", round, "B", "Describe your perfect sandwich.",
+        Instant.now().plusMillis(deadlineInMs));
+  }
+
+  private static RobotCommand.GenerateVote voteCommand(Map<String, String> responses) {
+    return new RobotCommand.GenerateVote(UUID.randomUUID().toString(), "robot-skeptical-scientist-1",
+        "skeptical-scientist", "m1", 1, "B", "Favourite food?", responses, Instant.now().plusSeconds(10));
+  }
+
+  @Test
+  void an_answer_is_submitted_after_a_human_delay_then_reported_complete(VertxTestContext ctx) {
+    // Given
+    RobotCommand.GenerateResponse command = answerCommand(1, 10_000);
+    Received received = received(command);
+    long start = System.currentTimeMillis();
+
+    // When
+    handle(received).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the answer, keyed by match and caused by the command
+      Published submitted = published.get(0);
+      assertThat(submitted.key()).isEqualTo("m1");
+      assertThat(submitted.cause()).isSameAs(received.envelope());
+      assertThat(submitted.payload()).isEqualTo(new RobotResponse.ResponseSubmitted("m1", 1,
+          "robot-curious-student-1", "B", "an answer", command.commandId()));
+      assertThat(submitted.at() - start).isGreaterThanOrEqualTo(HUMAN_DELAY_MS - 5);
+      assertThat(submitted.at()).isLessThan(command.deadline().toEpochMilli() - MARGIN_MS);
+      // and the bookkeeping event
+      Published complete = published.get(1);
+      assertThat(complete.key()).isEqualTo("m1");
+      assertThat(complete.payload()).isInstanceOfSatisfying(RobotResponse.ResponseComplete.class, c -> {
+        assertThat(c.robotId()).isEqualTo("robot-curious-student-1");
+        assertThat(c.commandId()).isEqualTo(command.commandId());
+        assertThat(c.kind()).isEqualTo("response");
+        assertThat(c.provider()).isEqualTo("fake");
+        assertThat(c.fallback()).isFalse();
+        assertThat(c.latencyMs()).isLessThan(HUMAN_DELAY_MS);
+      });
+      assertThat(provider.answers.get(0).persona().type()).isEqualTo("curious-student");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void the_providers_latency_counts_toward_the_human_delay(VertxTestContext ctx) {
+    // Given a provider taking 1.5 s, longer than the 0.6 s human delay
+    provider.onAnswer = r -> {
+      Promise<Reply> p = Promise.promise();
+      vertx.setTimer(1500, id -> p.complete(Reply.of("slow answer")));
+      return p.future();
+    };
+    long start = System.currentTimeMillis();
+
+    // When
+    handle(received(answerCommand(1, 20_000))).compose(v -> published(2))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then the answer goes out when the provider is done, not 0.6 s later
+          long elapsed = published.get(0).at() - start;
+          assertThat(elapsed).isBetween(1495L, 1500 + HUMAN_DELAY_MS - 150);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_provider_too_slow_for_the_deadline_is_replaced_by_the_scripted_answer(VertxTestContext ctx) {
+    // Given a provider that never answers and a deadline 1.5 s away
+    provider.onAnswer = r -> Promise.<Reply>promise().future();
+    RobotCommand.GenerateResponse command = answerCommand(1, 1500);
+
+    // When
+    handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then a scripted answer lands before the deadline, flagged as a fallback
+      Published submitted = published.get(0);
+      assertThat(submitted.at()).isLessThan(command.deadline().toEpochMilli());
+      assertThat(((RobotResponse.ResponseSubmitted) submitted.payload()).text()).hasSizeBetween(1, 280);
+      assertThat(((RobotResponse.ResponseComplete) published.get(1).payload()).fallback()).isTrue();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_failing_provider_is_replaced_by_the_scripted_answer(VertxTestContext ctx) {
+    // Given
+    provider.onAnswer = r -> Future.failedFuture(new IllegalStateException("boom"));
+
+    // When
+    handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then
+          assertThat(((RobotResponse.ResponseSubmitted) published.get(0).payload()).text()).isNotBlank();
+          assertThat(((RobotResponse.ResponseComplete) published.get(1).payload()).fallback()).isTrue();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_command_seen_before_is_not_answered_twice(VertxTestContext ctx) {
+    // Given
+    Received received = received(answerCommand(1, 10_000));
+
+    // When
+    handle(received).compose(v -> handle(received)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then
+      assertThat(provider.answers).hasSize(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_command_past_its_deadline_is_skipped(VertxTestContext ctx) {
+    // Given
+    Received late = received(answerCommand(1, -1));
+
+    // When
+    handle(late).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then
+      assertThat(provider.answers).isEmpty();
+      assertThat(published).isEmpty();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void the_robot_remembers_what_it_said_in_earlier_rounds(VertxTestContext ctx) {
+    // Given round 1 answered
+    handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
+        // When round 2 comes
+        .compose(v -> handle(received(answerCommand(2, 10_000))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then the provider hears about round 1
+          assertThat(provider.answers).hasSize(2);
+          assertThat(provider.answers.get(1).memory()).containsExactly(
+              new RobotMemory.Entry(1, "Describe your perfect sandwich.", "an answer"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_vote_goes_to_another_present_letter(VertxTestContext ctx) {
+    // Given a provider that would vote for the robot itself
+    provider.onVote = r -> Future.succeededFuture(Reply.of("B"));
+    RobotCommand.GenerateVote command = voteCommand(Map.of("A", "pizza lol", "B", "mine", "C", "Pizza."));
+
+    // When
+    handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the scripted heuristic votes instead
+      RobotResponse.VoteSubmitted vote = (RobotResponse.VoteSubmitted) published.get(0).payload();
+      assertThat(vote.vote()).isIn("A", "C");
+      assertThat(vote.identity()).isEqualTo("B");
+      assertThat(vote.commandId()).isEqualTo(command.commandId());
+      RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(1).payload();
+      assertThat(complete.kind()).isEqualTo("vote");
+      assertThat(complete.fallback()).isTrue();
+      assertThat(provider.votes.get(0).allowedLetters()).containsExactly("A", "C");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void with_nobody_else_to_vote_for_the_robot_does_not_vote(VertxTestContext ctx) {
+    // Given
+    Received onlyMe = received(voteCommand(Map.of("B", "mine")));
+
+    // When
+    handle(onlyMe).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then
+      assertThat(provider.votes).isEmpty();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void other_events_are_ignored_and_commands_without_ids_are_refused(VertxTestContext ctx) {
+    // Given
+    Envelope<Event> other = Envelope.of("round.starting", "test", "m1", new MatchEvent.RoundStarting("m1", 1), null,
+        null);
+    RobotCommand.GenerateResponse noId = new RobotCommand.GenerateResponse(null, "r1", "curious-student", "m1", 1,
+        "A", "p", Instant.now().plusSeconds(10));
+
+    // When / Then
+    handle(new Received(Topic.ROBOT_COMMANDS, 0, 0, "m1", other))
+        .compose(v -> handle(received(noId)))
+        .onComplete(ctx.failing(t -> ctx.verify(() -> {
+          assertThat(provider.answers).isEmpty();
+          assertThat(published).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+}
