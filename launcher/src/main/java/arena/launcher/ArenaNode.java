@@ -6,6 +6,7 @@ import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -135,6 +136,9 @@ public final class ArenaNode {
 
   /** Undeploys every role (consumers close, offsets are committed) and closes Vert.x. */
   public Future<Void> stop() {
-    return admin.close().otherwiseEmpty().compose(v -> vertx.close());
+    // Not composed on a Vert.x context: the event loops are gone by the time the close completes.
+    Promise<Void> closed = Promise.promise();
+    admin.close().onComplete(ignored -> vertx.close().onComplete(closed));
+    return closed.future();
   }
 }

@@ -68,6 +68,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static void format(Properties props, Path dataDir) {
+    if (Files.exists(dataDir.resolve("meta.properties"))) {
+      return; // formatted before: a restart keeps its cluster id and every match
+    }
     try {
       Path file = dataDir.resolve("server.properties");
       try (var out = Files.newOutputStream(file)) {
@@ -75,7 +78,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       int code = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-          file.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+          file.toString()}, new PrintStream(output, true, StandardCharsets.UTF_8));
       if (code != 0) {
         throw new IllegalStateException("formatting " + dataDir + " failed: " + output);
       }

@@ -29,9 +29,9 @@ class FullMatchTest {
       }
       JsonObject end = ann.awaitCompleted();
 
-      // Then the reveal names Ann as the only human and gives each robot its persona
+      // Then the reveal names Ann as the only human and gives each robot that sat in any round its persona
       JsonArray reveal = end.getJsonArray("reveal");
-      assertThat(reveal).hasSize(4);
+      assertThat(reveal.size()).isBetween(4, 1 + 3 * 3);
       List<JsonObject> humans = reveal.stream().map(o -> (JsonObject) o).filter(o -> o.getBoolean("human")).toList();
       assertThat(humans).singleElement().satisfies(h -> assertThat(h.getString("name")).isEqualTo("Ann"));
       reveal.stream().map(o -> (JsonObject) o).filter(o -> !o.getBoolean("human"))

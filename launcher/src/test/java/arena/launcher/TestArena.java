@@ -90,6 +90,12 @@ final class TestArena implements AutoCloseable {
     try {
       node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
+      StringBuilder dump = new StringBuilder();
+      Thread.getAllStackTraces().forEach((t, st) -> {
+        dump.append(t.getName()).append('\n');
+        for (StackTraceElement el : st) dump.append("    ").append(el).append('\n');
+      });
+      try { java.nio.file.Files.writeString(java.nio.file.Path.of("target/stop-dump.txt"), dump); } catch (Exception x) {}
       throw new IllegalStateException(e);
     }
     node = null;

