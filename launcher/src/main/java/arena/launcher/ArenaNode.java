@@ -134,6 +134,12 @@ public final class ArenaNode {
     return vertx;
   }
 
+  /** Takes one role out of this JVM (its health check then reports it DOWN). */
+  Future<Void> undeploy(Role role) {
+    String id = deployments.get(role);
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+
   /** Undeploys every role (consumers close, offsets are committed) and closes Vert.x. */
   public Future<Void> stop() {
     // Not composed on a Vert.x context: the event loops are gone by the time the close completes.

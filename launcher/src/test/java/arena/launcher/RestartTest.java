@@ -13,7 +13,7 @@ class RestartTest {
     try (TestArena arena = TestArena.start()) {
       // Given a match where Ann has answered round 1 while her opponents are still typing
       String matchId = arena.api.createMatch(new JsonObject().put("seats", 4).put("humans", 2).put("rounds", 2)
-          .put("responseSeconds", 6).put("voteSeconds", 6));
+          .put("responseSeconds", 4).put("voteSeconds", 2));
       Play ann = new Play(arena.api, matchId, "Ann");
       Play bob = new Play(arena.api, matchId, "Bob");
       JsonObject view = ann.await(v -> "RESPONDING".equals(v.getString("phase")));

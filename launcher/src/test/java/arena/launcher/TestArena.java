@@ -101,6 +101,14 @@ final class TestArena implements AutoCloseable {
     node = null;
   }
 
+  void undeploy(ArenaNode.Role role) {
+    try {
+      node.undeploy(role).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   ArenaConfig arenaConfig() {
     return ArenaConfig.of(config);
   }

@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,25 +21,45 @@ public final class DeadLetters {
 
   private DeadLetters() {}
 
+  /** A record that could not be used, and why. */
+  public record Letter(String topic, int partition, long offset, String key, String value, List<KafkaHeader> headers,
+      String reason, Throwable cause) {
+
+    static Letter of(KafkaConsumerRecord<String, String> record, String reason, Throwable cause) {
+      return new Letter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+          record.headers(), reason, cause);
+    }
+  }
+
   /** Always succeeds: a record that cannot even be parked is logged and skipped. */
-  public static Future<Void> park(EventPublisher publisher, ArenaConfig config, String consumer,
-      KafkaConsumerRecord<String, String> record, String reason, Throwable cause) {
-    log.warn("{}: parking record {}-{}@{}: {}", consumer, record.topic(), record.partition(), record.offset(), reason);
-    Counter.builder("arena.records.dead_lettered").tag("consumer", consumer).tag("topic", record.topic())
+  public static Future<Void> park(EventPublisher publisher, ArenaConfig config, String consumer, Letter letter) {
+    log.warn("{}: parking record {}-{}@{}: {}", consumer, letter.topic(), letter.partition(), letter.offset(),
+        letter.reason());
+    Counter.builder("arena.records.dead_lettered").tag("consumer", consumer).tag("topic", letter.topic())
         .register(Metrics.globalRegistry).increment();
     KafkaProducerRecord<String, String> dead =
-        KafkaProducerRecord.create(config.topic(Topic.DEAD_LETTERS), record.key(), record.value());
-    record.headers().forEach(h -> dead.addHeader(h.key(), h.value()));
-    dead.addHeader("dead-letter-topic", record.topic());
-    dead.addHeader("dead-letter-partition", String.valueOf(record.partition()));
-    dead.addHeader("dead-letter-offset", String.valueOf(record.offset()));
+        KafkaProducerRecord.create(config.topic(Topic.DEAD_LETTERS), letter.key(), letter.value());
+    letter.headers().forEach(dead::addHeader);
+    dead.addHeader("dead-letter-topic", letter.topic());
+    dead.addHeader("dead-letter-partition", String.valueOf(letter.partition()));
+    dead.addHeader("dead-letter-offset", String.valueOf(letter.offset()));
     dead.addHeader("dead-letter-consumer", consumer);
-    dead.addHeader("dead-letter-reason", reason == null ? "unknown" : reason);
-    dead.addHeader("dead-letter-cause", cause == null ? "none" : cause.getClass().getName());
+    dead.addHeader("dead-letter-reason", letter.reason() == null ? "unknown" : letter.reason());
+    dead.addHeader("dead-letter-cause", letter.cause() == null ? "none" : letter.cause().getClass().getName());
     dead.addHeader("dead-letter-time", Instant.now().toString());
     return publisher.sendRaw(dead).<Void>mapEmpty()
-        .onFailure(t -> log.error("{}: could not park record {}-{}@{}: {}", consumer, record.topic(),
-            record.partition(), record.offset(), t.toString()))
+        .onFailure(t -> log.error("{}: could not park record {}-{}@{}: {}", consumer, letter.topic(),
+            letter.partition(), letter.offset(), t.toString()))
         .otherwiseEmpty();
+  }
+
+  /** Parks every letter, one after another. */
+  public static Future<Void> parkAll(EventPublisher publisher, ArenaConfig config, String consumer,
+      List<Letter> letters) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Letter letter : letters) {
+      chain = chain.compose(v -> park(publisher, config, consumer, letter));
+    }
+    return chain;
   }
 }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -172,7 +173,7 @@ public final class EventConsumer {
       received = new Received(topic, record.partition(), record.offset(), record.key(),
           EventCodec.decode(topic, record.value()));
     } catch (PoisonRecordException e) {
-      return DeadLetters.park(deadLetters, config, name, record, e.getMessage(), e);
+      return DeadLetters.park(deadLetters, config, name, DeadLetters.Letter.of(record, e.getMessage(), e));
     }
     Future<Void> result;
     try {
@@ -180,7 +181,8 @@ public final class EventConsumer {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result.recover(t -> DeadLetters.park(deadLetters, config, name, record, "processing failed: " + t.getMessage(), t));
+    return result.recover(t -> DeadLetters.park(deadLetters, config, name,
+        DeadLetters.Letter.of(record, "processing failed: " + t.getMessage(), t)));
   }
 
   private Counter counter(String metric, String topic) {
@@ -189,7 +191,8 @@ public final class EventConsumer {
 
   public Future<Void> stop() {
     running = false;
-    return loop.eventually(() -> consumer.close()).otherwiseEmpty();
+    // Bounded: with the broker gone, a consumer's close would otherwise wait out its 30 s request timeout.
+    return loop.eventually(() -> consumer.close().timeout(5, TimeUnit.SECONDS)).otherwiseEmpty();
   }
 
   private static String shortId() {

@@ -57,6 +57,7 @@ public final class EventPublisher {
   }
 
   public Future<Void> close() {
-    return producer.close();
+    // Bounded, so a stop with the broker gone ends; records not yet acknowledged were never confirmed to anyone.
+    return producer.close(5000);
   }
 }

@@ -8,6 +8,8 @@ import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
 import arena.shared.kafka.Received;
+import arena.shared.kafka.DeadLetters;
+import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
 import io.micrometer.core.instrument.Counter;
@@ -40,6 +42,7 @@ public class MatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
   public static final String SERVICE = "match-service";
   private static final long RETRY_MS = 1000;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
   private final Map<String, Integer> partitionOf = new HashMap<>();
@@ -190,7 +193,7 @@ public class MatchVerticle extends VerticleBase {
     owned.addAll(numbers);
     return readStates(numbers).map(stored -> {
       int restored = 0;
-      for (MatchStateReader.Stored s : stored.values()) {
+      for (StateReader.Stored<MatchState> s : stored.values()) {
         MatchState known = matches.get(s.state().matchId());
         if (owned.contains(s.partition()) && (known == null || known.version() <= s.state().version())) {
           remember(s.state(), s.partition());
@@ -203,8 +206,10 @@ public class MatchVerticle extends VerticleBase {
   }
 
   /** Keeps trying: handling records of a match without its state would answer 404 for a live match. */
-  private Future<Map<String, MatchStateReader.Stored>> readStates(Set<Integer> numbers) {
-    return vertx.executeBlocking(() -> MatchStateReader.read(config, numbers))
+  private Future<Map<String, StateReader.Stored<MatchState>>> readStates(Set<Integer> numbers) {
+    return vertx.executeBlocking(() -> StateReader.read(config, Topic.MATCH_STATE, MatchState.class, numbers, READ_TIMEOUT))
+        .compose(latest -> DeadLetters.parkAll(publisher, config, "match-service", latest.unreadable())
+            .map(v -> latest.byKey()))
         .recover(t -> {
           if (stopping) {
             return Future.failedFuture(t);

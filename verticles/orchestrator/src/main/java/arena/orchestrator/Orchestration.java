@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * it one event at a time.
  */
 public final class Orchestration {
+  /** The one key of the robot-pool-state topic: the pool is stored whole. */
+  public static final String POOL_KEY = "pool";
   private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
   private static final int REMEMBERED_PROMPTS = 1_000;
 
@@ -92,9 +94,9 @@ public final class Orchestration {
     for (Robot r : change.instantiated()) {
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
     }
-    out.add(new Outgoing("pool", new OrchestrationEvent.PoolScaled(state.robots().size(), RobotPool.byType(state),
+    out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(state.robots().size(), RobotPool.byType(state),
         fresh ? "initial" : "config"), chain, null));
-    out.add(new Outgoing("pool", state, chain, null));
+    out.add(new Outgoing(POOL_KEY, state, chain, null));
     return out;
   }
 
@@ -162,7 +164,7 @@ public final class Orchestration {
         log.info("robots request queued: {} waiting", change.state().queue().size());
       }
       state = change.state();
-      out.add(new Outgoing("pool", state, cause.correlationId(), cause.eventId()));
+      out.add(new Outgoing(POOL_KEY, state, cause.correlationId(), cause.eventId()));
     }
     return out;
   }

@@ -2,11 +2,14 @@ package arena.orchestrator;
 
 import arena.orchestrator.Orchestration.Outgoing;
 import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
 import arena.shared.kafka.Received;
+import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
+import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -52,7 +56,10 @@ public class OrchestratorVerticle extends VerticleBase {
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
     orchestration = new Orchestration(new RobotPool(new SplittableRandom()), Clock.systemUTC(), Metrics.globalRegistry);
     // The pool must be back (or created) before the first request is looked at.
-    return vertx.executeBlocking(() -> PoolStateReader.read(cfg, RESTORE_TIMEOUT))
+    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null,
+            RESTORE_TIMEOUT))
+        .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
+            Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
         .compose(v -> {
           bindGauges(Metrics.globalRegistry);

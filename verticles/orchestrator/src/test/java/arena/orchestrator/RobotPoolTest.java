@@ -420,23 +420,10 @@ class RobotPoolTest {
 
     // When
     String value = EventCodec.encode("robot-pool-state", envelope).value();
-    PoolState decoded = PoolStateReader.decodeOr(null, value, 0, 0);
+    PoolState decoded = (PoolState) EventCodec.decode(Topic.ROBOT_POOL_STATE, value).payload();
 
     // Then
     assertThat(decoded).isEqualTo(state);
     assertThat(Topic.registrationOf(PoolState.class).topic()).isEqualTo(Topic.ROBOT_POOL_STATE);
-  }
-
-  @Test
-  void restoreKeepsTheLastGoodValue() {
-    // Given
-    PoolState good = standardPool();
-    String value = EventCodec.encode("robot-pool-state", Envelope.of("pool.state", "test", "pool", good, null, null))
-        .value();
-
-    // When / Then
-    PoolState kept = PoolStateReader.decodeOr(null, value, 0, 0);
-    assertThat(PoolStateReader.decodeOr(kept, "{not json", 0, 1)).isEqualTo(good);
-    assertThat(PoolStateReader.decodeOr(kept, null, 0, 2)).isNull();
   }
 }

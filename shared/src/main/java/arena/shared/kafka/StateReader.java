@@ -1,0 +1,78 @@
+package arena.shared.kafka;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.events.Event;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads a compacted state topic back to its end and keeps the latest value of every key: how the Match Service
+ * and the orchestrator recover. BLOCKING: call it from {@code executeBlocking} only. Values that do not decode are
+ * returned as dead letters for the caller to park; a null value (tombstone) forgets its key.
+ */
+public final class StateReader {
+  private StateReader() {}
+
+  public record Stored<E>(E state, int partition) {}
+
+  public record Latest<E>(Map<String, Stored<E>> byKey, List<DeadLetters.Letter> unreadable) {}
+
+  /** Reads {@code partitions} of {@code topic} (all of them when null) from the beginning to their current end. */
+  public static <E extends Event> Latest<E> read(ArenaConfig config, Topic topic, Class<E> type,
+      Collection<Integer> partitions, Duration timeout) throws TimeoutException {
+    String name = config.topic(topic);
+    Map<String, Object> props = new HashMap<>(KafkaClients.standalone(config, topic.baseName() + "-restore-"
+        + UUID.randomUUID().toString().substring(0, 8)));
+    Map<String, Stored<E>> latest = new LinkedHashMap<>();
+    List<DeadLetters.Letter> unreadable = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> parts = partitions != null
+          ? partitions.stream().map(p -> new TopicPartition(name, p)).toList()
+          : consumer.partitionsFor(name, timeout).stream().map(p -> new TopicPartition(name, p.partition())).toList();
+      if (parts.isEmpty()) {
+        return new Latest<>(latest, unreadable);
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("reading " + name + " back took longer than " + timeout);
+        }
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() == null) {
+            latest.remove(record.key());
+            continue;
+          }
+          try {
+            Event payload = EventCodec.decode(topic, record.value()).payload();
+            latest.put(record.key(), new Stored<>(type.cast(payload), record.partition()));
+          } catch (PoisonRecordException e) {
+            unreadable.add(letter(record, e));
+          }
+        }
+      }
+    }
+    return new Latest<>(latest, unreadable);
+  }
+
+  private static DeadLetters.Letter letter(ConsumerRecord<String, String> record, PoisonRecordException e) {
+    List<KafkaHeader> headers = new ArrayList<>();
+    record.headers().forEach(h -> headers.add(KafkaHeader.header(h.key(), Buffer.buffer(h.value()))));
+    return new DeadLetters.Letter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+        headers, e.getMessage(), e);
+  }
+}
