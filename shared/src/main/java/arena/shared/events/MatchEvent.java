@@ -22,7 +22,8 @@ public sealed interface MatchEvent extends Event {
   record RoundStarted(String matchId, int round, List<String> participants, String prompt, Instant deadline)
       implements MatchEvent {}
 
-  record VotingStarted(String matchId, int round, Map<String, String> responses, Instant deadline)
+  /** {@code responses} maps letters to answers; the prompt is repeated so robots can vote without memory. */
+  record VotingStarted(String matchId, int round, String prompt, Map<String, String> responses, Instant deadline)
       implements MatchEvent {}
 
   /** Votes are letter to letter; points and scores are keyed by participant id (robot ids are internal). */

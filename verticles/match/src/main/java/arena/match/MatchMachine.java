@@ -374,7 +374,7 @@ public final class MatchMachine {
     ch.state = withCurrentRound(ch.state, withPhase(round, Phase.VOTING, deadline));
     Map<String, String> byLetter = new TreeMap<>();
     round.responses().forEach((participant, text) -> byLetter.put(round.letters().get(participant), text));
-    ch.emit(new MatchEvent.VotingStarted(ch.state.matchId(), round.number(), new LinkedHashMap<>(byLetter),
+    ch.emit(new MatchEvent.VotingStarted(ch.state.matchId(), round.number(), round.prompt(), new LinkedHashMap<>(byLetter),
         deadline));
   }
 

@@ -35,7 +35,6 @@ public final class Orchestration {
   /** The one key of the robot-pool-state topic: the pool is stored whole. */
   public static final String POOL_KEY = "pool";
   private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
-  private static final int REMEMBERED_PROMPTS = 1_000;
 
   /** One record to publish: {@code causationId} null starts a fresh chain. */
   public record Outgoing(String key, Event payload, String correlationId, String causationId) {}
@@ -47,13 +46,6 @@ public final class Orchestration {
   private final Counter queued;
   private final Counter unavailable;
   private final Timer queueWait;
-  // VotingStarted does not repeat the prompt; robots vote better knowing it. Lost on restart (then empty).
-  private final Map<String, String> prompts = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > REMEMBERED_PROMPTS;
-    }
-  };
   private PoolState state = new PoolState(0, List.of(), List.of());
 
   public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry) {
@@ -107,20 +99,16 @@ public final class Orchestration {
     if (event instanceof MatchEvent.RobotsNeeded needed) {
       return apply(cause, pool.request(state, needed, cause.eventId(), now));
     } else if (event instanceof MatchEvent.RoundStarted started) {
-      prompts.put(roundKey(started.matchId(), started.round()), started.prompt());
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
           commandId("response", r, started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
           started.round(), r.identity(), started.prompt(), started.deadline()));
     } else if (event instanceof MatchEvent.VotingStarted voting) {
-      String prompt = prompts.getOrDefault(roundKey(voting.matchId(), voting.round()), "");
       return dispatch(cause, voting.matchId(), voting.round(), "vote", r -> new RobotCommand.GenerateVote(
           commandId("vote", r, voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(), voting.round(),
-          r.identity(), prompt, voting.responses(), voting.deadline()));
+          r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
-      prompts.remove(roundKey(completed.matchId(), completed.round()));
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now));
     } else if (event instanceof MatchEvent.Completed completed) {
-      prompts.keySet().removeIf(k -> k.startsWith(completed.matchId() + "#"));
       return apply(cause, pool.releaseMatch(state, completed.matchId(), now));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       return apply(cause, RobotPool.workCompleted(state, done.robotId()));
@@ -187,9 +175,5 @@ public final class Orchestration {
   static String commandId(String kind, Robot robot, String matchId, int round) {
     return UUID.nameUUIDFromBytes((kind + "|" + matchId + "|" + round + "|" + robot.id())
         .getBytes(StandardCharsets.UTF_8)).toString();
-  }
-
-  private static String roundKey(String matchId, int round) {
-    return matchId + "#" + round;
   }
 }

@@ -173,7 +173,7 @@ class OrchestrationTest {
 
     // When voting starts
     Map<String, String> answers = Map.of("A", "sleep", "B", "hike", "C", "books");
-    List<Outgoing> votes = orchestration.on(fromMatch(new MatchEvent.VotingStarted("m1", 1, answers,
+    List<Outgoing> votes = orchestration.on(fromMatch(new MatchEvent.VotingStarted("m1", 1, "Your ideal Sunday?", answers,
         DEADLINE.plusSeconds(30)), "c"));
 
     // Then
