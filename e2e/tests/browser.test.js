@@ -1,0 +1,205 @@
+// Whole matches played in real Chromium (Debian's), driven by Playwright, against the real game.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startGame, launchBrowser, watchedPage, shot } from './game.js';
+
+let game;
+let browser;
+
+before(async () => {
+  game = await startGame();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await game?.stop();
+});
+
+const PHONE = { viewport: { width: 390, height: 844 } };
+const LONG = { timeout: 60_000 };
+
+async function api(method, path, body, token) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const r = await fetch(game.base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: r.status, json: await r.json().catch(() => null) };
+}
+
+async function textOf(page, testId) {
+  return (await page.getByTestId(testId).textContent())?.trim();
+}
+
+async function waitForRound(page, round) {
+  await page.waitForFunction((r) => {
+    const el = document.querySelector('[data-testid="round"]');
+    return el && new RegExp(`\\b${r}\\b`).test(el.textContent);
+  }, round, LONG);
+}
+
+/** Joins from the match page when the page asks for a name. */
+async function joinIfAsked(page, name) {
+  const join = page.getByTestId('join-button');
+  if (await join.isVisible().catch(() => false)) {
+    await page.getByTestId('join-name').fill(name);
+    await join.click();
+  }
+}
+
+/** Answers the round, votes for the first letter offered, waits for the round's results. */
+async function playRound(page, round, answer, shots) {
+  await waitForRound(page, round);
+  const input = page.getByTestId('answer-input');
+  await input.waitFor({ state: 'visible', ...LONG });
+  await input.fill(answer);
+  assert.match(await textOf(page, 'answer-count'), new RegExp(`${[...answer].length}\\s*/\\s*280`));
+  if (shots) await shot(page, `${shots}-round${round}-responding`);
+  await page.getByTestId('answer-submit').click();
+  const vote = page.locator('[data-testid^="vote-"]').first();
+  await vote.waitFor({ state: 'visible', ...LONG });
+  if (shots) await shot(page, `${shots}-round${round}-voting`);
+  await vote.click();
+  await page.getByTestId(`result-${round}`).waitFor({ state: 'visible', ...LONG });
+  if (shots) await shot(page, `${shots}-round${round}-results`);
+}
+
+test('two players in two browsers and two robots play a private match to the reveal', async () => {
+  const annContext = await browser.newContext(PHONE);
+  const bobContext = await browser.newContext();
+  try {
+    const ann = await watchedPage(annContext);
+    await ann.goto(game.base + '/');
+    await ann.getByTestId('name-input').fill('Ann');
+    await ann.getByTestId('create-seats').fill('4');
+    await ann.getByTestId('create-humans').fill('2');
+    await ann.getByTestId('create-rounds').fill('2');
+    await ann.getByTestId('create-match').click();
+    const share = ann.getByTestId('share-link');
+    await share.waitFor({ state: 'visible', ...LONG });
+    const link = (await share.getAttribute('href')) ?? (await share.inputValue());
+    await joinIfAsked(ann, 'Ann');
+    await shot(ann, 'private-lobby');
+
+    const bob = await watchedPage(bobContext);
+    await bob.goto(new URL(link, game.base).href);
+    await joinIfAsked(bob, 'Bob');
+
+    for (let round = 1; round <= 2; round++) {
+      await Promise.all([
+        playRound(ann, round, `Ann's answer for round ${round}: pancakes, obviously.`, 'private-ann'),
+        playRound(bob, round, `bob here, round ${round}, I'd say a long nap`),
+      ]);
+    }
+    for (const page of [ann, bob]) {
+      await page.getByTestId('reveal').waitFor({ state: 'visible', ...LONG });
+      const rows = await page.getByTestId('reveal-row').allTextContents();
+      assert.ok(rows.length >= 4, `reveal rows: ${rows}`);
+      assert.ok(rows.some((r) => r.includes('Ann')) && rows.some((r) => r.includes('Bob')));
+      await page.getByTestId('final-scores').waitFor({ state: 'visible' });
+      await page.getByTestId('play-again').waitFor({ state: 'visible' });
+    }
+    await shot(ann, 'private-reveal');
+    assert.deepEqual(ann.problems, []);
+    assert.deepEqual(bob.problems, []);
+  } finally {
+    await annContext.close();
+    await bobContext.close();
+  }
+});
+
+test('quick play fills the empty seats with robots after the lobby wait', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await watchedPage(context);
+    await page.goto(game.base + '/');
+    await shot(page, 'quick-home');
+    await page.getByTestId('name-input').fill('Quinn');
+    await page.getByTestId('quick-play').click();
+    await shot(page, 'quick-lobby');
+    for (let round = 1; round <= 3; round++) {
+      await playRound(page, round, `quick round ${round}: tea with too much honey`, 'quick');
+    }
+    await page.getByTestId('reveal').waitFor({ state: 'visible', ...LONG });
+    await shot(page, 'quick-reveal');
+    const rows = await page.getByTestId('reveal-row').allTextContents();
+    assert.ok(rows.some((r) => r.includes('Quinn')));
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a reload mid-round resumes the same seat', async () => {
+  const context = await browser.newContext();
+  try {
+    const { json: created } = await api('POST', '/api/matches', { seats: 3, humans: 1, rounds: 1, responseSeconds: 60 });
+    const page = await watchedPage(context);
+    await page.goto(`${game.base}/#/m/${created.matchId}`);
+    await joinIfAsked(page, 'Rae');
+    await page.getByTestId('answer-input').waitFor({ state: 'visible', ...LONG });
+    const letter = await textOf(page, 'your-letter');
+    const prompt = await textOf(page, 'prompt');
+
+    await page.reload();
+
+    await page.getByTestId('answer-input').waitFor({ state: 'visible', ...LONG });
+    assert.equal(await textOf(page, 'your-letter'), letter);
+    assert.equal(await textOf(page, 'prompt'), prompt);
+    assert.equal(await page.getByTestId('join-button').isVisible(), false);
+    await playRound(page, 1, 'still me after the reload', 'reload');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a spectator watches the rounds without a seat, and player text renders as text', async () => {
+  const watcher = await browser.newContext();
+  const player = await browser.newContext();
+  try {
+    // Given a match with two humans: Mallory plays through the API, Pat in the browser
+    const { json: created } = await api('POST', '/api/matches', { seats: 4, humans: 2, rounds: 1 });
+    const id = created.matchId;
+    const spectator = await watchedPage(watcher);
+    await spectator.goto(`${game.base}/#/watch/${id}`);
+    await spectator.getByTestId('spectator-banner').waitFor({ state: 'visible', ...LONG });
+
+    const mallory = (await api('POST', `/api/matches/${id}/players`, { name: 'Mallory' })).json;
+    const pat = await watchedPage(player);
+    await pat.goto(`${game.base}/#/m/${id}`);
+    await joinIfAsked(pat, 'Pat');
+
+    // When Mallory answers with markup and script
+    const payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold?</b>';
+    await pat.getByTestId('answer-input').waitFor({ state: 'visible', ...LONG });
+    let view;
+    for (;;) {
+      view = (await api('GET', `/api/matches/${id}`, null, mallory.token)).json;
+      if (view.phase === 'RESPONDING') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await api('POST', `/api/matches/${id}/response`, { round: 1, text: payload }, mallory.token)).status, 202);
+    await pat.getByTestId('answer-input').fill('a calm and ordinary answer');
+    await pat.getByTestId('answer-submit').click();
+
+    // Then in the voting view both the player and the spectator see it as text, and nothing ran
+    const malloryLetter = view.you;
+    for (const page of [pat, spectator]) {
+      const answer = page.getByTestId(`response-${malloryLetter}`);
+      await answer.waitFor({ state: 'visible', ...LONG });
+      assert.equal((await answer.textContent()).trim(), payload);
+      assert.equal(await page.evaluate(() => window.__xss), undefined);
+      assert.equal(await page.locator('[data-testid="responses"] img, [data-testid="responses"] b').count(), 0);
+    }
+    await shot(spectator, 'spectator-voting');
+    assert.equal(await spectator.locator('[data-testid^="vote-"]').count(), 0, 'a spectator cannot vote');
+
+    // And the spectator follows the round to its results
+    await pat.locator('[data-testid^="vote-"]').first().click();
+    await spectator.getByTestId('result-1').waitFor({ state: 'visible', ...LONG });
+    await shot(spectator, 'spectator-results');
+    assert.deepEqual(spectator.problems, []);
+  } finally {
+    await watcher.close();
+    await player.close();
+  }
+});

@@ -1,0 +1,87 @@
+// Starts the whole game (fat jar, embedded Kafka, all roles) on free ports with fast robots, for browser tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+export const OUT = process.env.ARENA_E2E_OUT ?? join(process.cwd(), 'out');
+mkdirSync(join(OUT, 'screenshots'), { recursive: true });
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startGame() {
+  const jar = process.env.ARENA_JAR;
+  if (!jar) throw new Error('ARENA_JAR is not set (run e2e/run.sh)');
+  const [http, kafka] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'arena-e2e-'));
+  const log = createWriteStream(join(OUT, 'game.log'));
+  const child = spawn('java', ['-Xmx768m', '-jar', jar, '--http-port', String(http), '--kafka-port', String(kafka),
+    '--data-dir', join(dir, 'kafka')], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      OPENAI_API_KEY: '',
+      ARENA_ROBOT_PROVIDER: 'scripted',
+      ARENA_ROBOT_DELAY_MIN_MS: '200',
+      ARENA_ROBOT_DELAY_MAX_MS: '900',
+      ARENA_MATCH_INTERMISSION_SECONDS: '2',
+      ARENA_GATEWAY_QUICK_PLAY_LOBBY_SECONDS: '2',
+    },
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const base = `http://127.0.0.1:${http}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the game exited with ${child.exitCode}; see ${OUT}/game.log`);
+    try {
+      if ((await fetch(`${base}/health`)).status === 200) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A page that records console errors and failed requests, so a test can assert there were none. */
+export async function watchedPage(context) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // A page closing or reloading aborts its open long-polls; that is not a failure of the page.
+    if (!String(r.failure()?.errorText).includes('ERR_ABORTED')) page.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return page;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(OUT, 'screenshots', `${name}.png`), fullPage: true });
+}
