@@ -9,6 +9,7 @@ import static arena.match.MatchStates.withPoints;
 import static arena.match.MatchStates.withResponse;
 import static arena.match.MatchStates.withRobot;
 import static arena.match.MatchStates.withScores;
+import static arena.match.MatchStates.withSettings;
 import static arena.match.MatchStates.withStatus;
 import static arena.match.MatchStates.withVersion;
 import static arena.match.MatchStates.withVote;
@@ -103,13 +104,19 @@ public final class MatchMachine {
     return Step.ignored();
   }
 
-  /** A timer went off: end the phase it was armed for, if that phase is still the current one. */
+  /**
+   * A timer went off: end the phase (or the lobby) it was armed for, if that is still what the match waits for.
+   */
   public Step onDeadline(MatchState state, Deadline deadline, Instant now) {
     if (!Deadline.of(state).map(deadline::equals).orElse(false)) {
       log.debug("{}: stale deadline {}", deadline.matchId(), deadline);
       return Step.ignored();
     }
     Changes ch = new Changes(state);
+    if (deadline.lobby()) {
+      closeLobby(ch, now);
+      return ch.commit();
+    }
     switch (deadline.phase()) {
       case RESPONDING -> startVoting(ch, now);
       case VOTING -> scoreRound(ch, now);
@@ -159,6 +166,9 @@ public final class MatchMachine {
     if (s.intermissionSeconds() < 0) {
       return "intermissionSeconds must not be negative";
     }
+    if (s.lobbySeconds() < 0) {
+      return "lobbySeconds must not be negative";
+    }
     return null;
   }
 
@@ -194,9 +204,7 @@ public final class MatchMachine {
     int joined = ch.state.players().size();
     ch.emit(new MatchEvent.PlayerJoined(c.matchId(), c.playerId(), joined, needed));
     if (joined == needed) {
-      ch.state = withStatus(ch.state, Status.RUNNING, null);
-      ch.emit(new MatchEvent.Started(c.matchId(), state.settings().rounds()));
-      startRound(ch, now);
+      startMatch(ch, now);
     }
     return ch.accept(JOIN);
   }
@@ -328,6 +336,26 @@ public final class MatchMachine {
   }
 
   // --- transitions ----------------------------------------------------------------------------------------
+
+  private void startMatch(Changes ch, Instant now) {
+    ch.state = withStatus(ch.state, Status.RUNNING, null);
+    ch.emit(new MatchEvent.Started(ch.state.matchId(), ch.state.settings().rounds()));
+    startRound(ch, now);
+  }
+
+  /**
+   * Nobody else came in time: the humans who joined play, and robots take every other seat. Recording them as
+   * the match's humans keeps every later check (joins, views) consistent with who actually plays.
+   */
+  private void closeLobby(Changes ch, Instant now) {
+    MatchSettings s = ch.state.settings();
+    int joined = ch.state.players().size();
+    log.info("{}: lobby closed with {} of {} humans; robots take the other {} seats", ch.state.matchId(), joined,
+        s.humans(), s.seats() - joined);
+    ch.state = withSettings(ch.state, new MatchSettings(s.seats(), joined, s.rounds(), s.responseSeconds(),
+        s.voteSeconds(), s.intermissionSeconds(), s.lobbySeconds(), s.quickPlay()));
+    startMatch(ch, now);
+  }
 
   private void startRound(Changes ch, Instant now) {
     MatchState s = ch.state;

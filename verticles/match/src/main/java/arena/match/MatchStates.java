@@ -1,5 +1,6 @@
 package arena.match;
 
+import arena.shared.events.MatchSettings;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
 import arena.shared.state.MatchState.Player;
@@ -19,6 +20,11 @@ final class MatchStates {
 
   static MatchState withVersion(MatchState s, long version) {
     return new MatchState(s.matchId(), s.settings(), s.status(), version, s.createdAt(), s.completedAt(),
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+  }
+
+  static MatchState withSettings(MatchState s, MatchSettings settings) {
+    return new MatchState(s.matchId(), settings, s.status(), s.version(), s.createdAt(), s.completedAt(),
         s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed());
   }
 

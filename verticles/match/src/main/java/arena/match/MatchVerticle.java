@@ -115,8 +115,7 @@ public class MatchVerticle extends VerticleBase {
       Integer partition = partitionOf.get(matchId);
       return partition == null ? Future.<Void>succeededFuture() : publish(matchId, step, null, partition);
     }).onFailure(t -> {
-      log.warn("{}: could not end {} of round {}, retrying: {}", matchId, deadline.phase(), deadline.round(),
-          t.toString());
+      log.warn("{}: could not end {}, retrying: {}", matchId, deadline.describe(), t.toString());
       MatchState state = matches.get(matchId);
       if (state != null && !stopping) {
         arm(state, RETRY_MS);

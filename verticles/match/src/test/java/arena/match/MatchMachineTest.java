@@ -344,6 +344,8 @@ class MatchMachineTest {
           "responseSeconds and voteSeconds must be positive");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, -1))), 400,
           "intermissionSeconds must not be negative");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, 5, -1, true))), 400,
+          "lobbySeconds must not be negative");
       assertRejected(table.apply(create(null)), 400, "settings are required");
       assertThat(table.state).isNull();
     }
@@ -437,6 +439,142 @@ class MatchMachineTest {
       assertRejected(table.apply(new MatchCommand.SubmitVote(MATCH, token("bob"), 3, "A")), 409,
           "round 3 is not open");
       assertThat(table.round().votes()).containsExactly(Map.entry("ann", table.letterOf("r1")));
+    }
+  }
+
+  @Nested
+  class QuickPlayLobby {
+    /** Four seats for three humans, a ten second lobby. */
+    static final MatchSettings QUICK = new MatchSettings(4, 3, 2, 60, 30, 5, 10, true);
+
+    @Test
+    void aLoneHumanPlaysAgainstRobotsWhenTheLobbyCloses() {
+      // Given a quick-play match that ann joined alone
+      table.apply(create(QUICK));
+      assertThat(Deadline.of(table.state)).as("no lobby clock before anyone joined").isEmpty();
+      Step annJoined = table.apply(join("ann"));
+      assertThat(annJoined.events()).extracting(Step.Outgoing::event)
+          .containsExactly(new MatchEvent.PlayerJoined(MATCH, "ann", 1, 3));
+      assertThat(Deadline.of(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(10)));
+
+      // When the lobby deadline goes off
+      Step closed = table.deadline();
+
+      // Then the match starts with one human, and round 1 asks for three robots
+      assertThat(eventTypes(closed)).containsExactly(MatchEvent.Started.class, MatchEvent.RoundStarting.class,
+          MatchEvent.RobotsNeeded.class);
+      assertThat(closed.reply()).isNull();
+      assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+      assertThat(table.state.settings()).isEqualTo(new MatchSettings(4, 1, 2, 60, 30, 5, 10, true));
+      assertThat(table.robotsNeeded().count()).isEqualTo(3);
+      assertThat(table.round().letters()).containsOnlyKeys("ann");
+
+      // And once seated, ann and three robots fill the four letters
+      MatchEvent.RoundStarted started = event(table.seat("r1", "r2", "r3"), MatchEvent.RoundStarted.class);
+      assertThat(started.participants()).containsExactly("A", "B", "C", "D");
+      assertThat(table.round().phase()).isEqualTo(Phase.RESPONDING);
+    }
+
+    @Test
+    void twoHumansPlayWithTwoRobotsWhenTheThirdNeverComes() {
+      // Given ann joined at T0 and bob four seconds later
+      table.apply(create(QUICK));
+      table.apply(join("ann"));
+      table.now = T0.plusSeconds(4);
+      table.apply(join("bob"));
+
+      // Then the lobby still closes ten seconds after the first human, not the latest
+      assertThat(Deadline.of(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
+
+      // When it closes
+      table.deadline();
+
+      // Then both humans play, two robots are asked for, and scoring knows who the humans are
+      assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+      assertThat(table.state.settings().humans()).isEqualTo(2);
+      assertThat(table.robotsNeeded().count()).isEqualTo(2);
+      table.seat("r1", "r2");
+      table.deadline();
+      Step scored = table.deadline();
+      assertThat(event(scored, MatchEvent.RoundCompleted.class).points())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r1", 0, "r2", 0));
+    }
+
+    @Test
+    void aFullLobbyStartsAtOnceAndItsLobbyTimerDoesNothing() {
+      // Given two humans waiting in the lobby
+      table.apply(create(QUICK));
+      table.apply(join("ann"));
+      table.apply(join("bob"));
+      Deadline lobby = Deadline.of(table.state).orElseThrow();
+
+      // When the third human joins before the deadline
+      table.now = T0.plusSeconds(3);
+      Step catJoined = table.apply(join("cat"));
+
+      // Then the match starts at once with all three, as a private match would
+      assertThat(eventTypes(catJoined)).containsExactly(MatchEvent.PlayerJoined.class, MatchEvent.Started.class,
+          MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
+      assertThat(table.state.settings()).isEqualTo(QUICK);
+      assertThat(table.robotsNeeded().count()).isEqualTo(1);
+      assertThat(Deadline.of(table.state)).isEmpty();
+
+      // And the lobby timer, going off later anyway, changes nothing
+      assertIgnored(machine.onDeadline(table.state, lobby, lobby.at()));
+    }
+
+    @Test
+    void aStaleLobbyTimerIsIgnored() {
+      // Given the lobby closed and the match started with ann alone
+      table.apply(create(QUICK));
+      table.apply(join("ann"));
+      Deadline lobby = Deadline.of(table.state).orElseThrow();
+      table.deadline();
+      MatchState started = table.state;
+
+      // When the same lobby timer goes off again (a timer from before a recovery), or one for another instant
+      Step again = machine.onDeadline(started, lobby, lobby.at().plusSeconds(1));
+      Step elsewhen = machine.onDeadline(started, new Deadline(MATCH, 0, null, T0.plusSeconds(99)), T0);
+
+      // Then nothing happens: no second start, no second robots request
+      assertIgnored(again);
+      assertIgnored(elsewhen);
+      assertIgnored(machine.onDeadline(null, lobby, lobby.at()));
+      assertThat(started.rounds()).hasSize(1);
+    }
+
+    @Test
+    void aPrivateMatchHasNoLobbyAndWaitsForAllItsHumans() {
+      // Given a private match (lobbySeconds 0) that ann joined
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+
+      // Then it has no deadline, and a lobby timer for it is ignored
+      assertThat(Deadline.of(table.state)).isEmpty();
+      assertIgnored(machine.onDeadline(table.state, new Deadline(MATCH, 0, null, T0.plusSeconds(10)),
+          T0.plusSeconds(10)));
+      assertThat(table.state.status()).isEqualTo(Status.WAITING);
+
+      // When bob comes much later, the match starts with both, as before
+      table.now = T0.plusSeconds(3600);
+      table.apply(join("bob"));
+      assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+      assertThat(table.state.settings()).isEqualTo(SETTINGS);
+    }
+
+    @Test
+    void joiningAfterTheLobbyClosedIs409() {
+      // Given the lobby closed with ann alone, leaving two human seats unfilled
+      table.apply(create(QUICK));
+      table.apply(join("ann"));
+      table.deadline();
+
+      // Then a latecomer is turned away and the match is unchanged
+      assertRejected(table.apply(join("bob")), 409, "the match has already started");
+      assertThat(table.state.players()).extracting(MatchState.Player::playerId).containsExactly("ann");
+
+      // But ann's own join, delivered again, is still answered as accepted
+      assertThat(table.apply(join("ann")).reply()).isInstanceOf(MatchEvent.CommandAccepted.class);
     }
   }
 
