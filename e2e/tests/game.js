@@ -38,6 +38,10 @@ export async function startGame() {
       ARENA_ROBOT_DELAY_MAX_MS: '900',
       ARENA_MATCH_INTERMISSION_SECONDS: '2',
       ARENA_GATEWAY_QUICK_PLAY_LOBBY_SECONDS: '2',
+      // Matches a test leaves behind hold robots until their deadlines: keep enough for the next test.
+      ARENA_POOL_ROBOTS_CURIOUS_STUDENT: '6',
+      ARENA_POOL_ROBOTS_SKEPTICAL_SCIENTIST: '6',
+      ARENA_POOL_ROBOTS_CREATIVE_ARTIST: '6',
     },
   });
   child.stdout.pipe(log);
