@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -74,7 +75,8 @@ class GatewayApiTest {
     GatewayApi api = new GatewayApi(vertx, requests, projection, matchService, events,
         Clock.fixed(Matches.NOW, ZoneOffset.UTC));
     server = vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1").await();
-    client = vertx.createHttpClient();
+    // A fresh connection per request, and a deadline on each: a lost request fails the test instead of hanging it.
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterEach
@@ -93,7 +95,7 @@ class GatewayApiTest {
   }
 
   private Res call(HttpMethod method, String uri, String token, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setIdleTimeout(10_000)
         .setPort(server.actualPort()).setURI(uri);
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
