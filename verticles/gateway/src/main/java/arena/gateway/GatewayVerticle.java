@@ -9,6 +9,7 @@ import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The players' door: an HTTP API in front of Kafka. Each instance keeps its own projection of every match
- * and its own pending replies; several instances may share the port.
+ * The players' door: an HTTP API and an event-bus bridge in front of Kafka. Each instance keeps its own
+ * projection of every match and its own pending replies; several instances may share the port, and one of them
+ * per JVM pushes views to the bridge.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -30,6 +32,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private Projection projection;
   private KafkaCommands commands;
+  private Pusher pusher;
+  private MessageConsumer<Object> bridgeCommands;
 
   @Override
   public Future<?> start() {
@@ -41,11 +45,16 @@ public final class GatewayVerticle extends VerticleBase {
     String name = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
     consumer = EventConsumer.everyPartition(vertx, cfg, name,
         Map.of(Topic.MATCH_STATE, Start.EARLIEST, Topic.MATCH_EVENTS, Start.LATEST), publisher, this::onRecord);
-    GatewayApi api = new GatewayApi(vertx, new Requests(Requests.Limits.of(cfg)), projection, commands,
-        new KafkaEventLog(vertx, cfg, Duration.ofMillis(timeoutMs)), Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    pusher = new Pusher(vertx, name, clock);
+    PlayerActions actions = new PlayerActions(new Requests(Requests.Limits.of(cfg)), projection, commands, clock);
+    GatewayApi api = new GatewayApi(vertx, actions, new KafkaEventLog(vertx, cfg, Duration.ofMillis(timeoutMs)),
+        clock, new Bridge(vertx, projection));
+    bridgeCommands = new BridgeCommands(actions).listen(vertx);
     int port = cfg.integer("http.port");
     String host = cfg.string("http.host");
-    return consumer.start()
+    return bridgeCommands.completion()
+        .compose(v -> consumer.start())
         .compose(v -> vertx.createHttpServer().requestHandler(api.router()).listen(port, host))
         .onSuccess(s -> {
           server = s;
@@ -55,8 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<Void> onRecord(Received received) {
     if (received.payload() instanceof MatchState state) {
-      if (state.matchId() != null) {
-        projection.apply(state);
+      if (state.matchId() != null && projection.apply(state)) {
+        pusher.changed(state);
       }
     } else {
       commands.onReply(received.envelope());
@@ -66,8 +75,12 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (pusher != null) {
+      pusher.release();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> consumer == null ? Future.succeededFuture() : consumer.stop())
+    return closed.eventually(() -> bridgeCommands == null ? Future.succeededFuture() : bridgeCommands.unregister())
+        .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.stop())
         .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }
 

@@ -30,7 +30,9 @@ public final class PlayerView {
     boolean completed = state.status() == MatchState.Status.COMPLETED;
     JsonObject view = new JsonObject()
         .put("matchId", state.matchId())
+        .put("version", state.version())
         .put("status", state.status().name())
+        .put("quickPlay", state.settings().quickPlay())
         .put("settings", new JsonObject()
             .put("seats", state.settings().seats())
             .put("humans", state.settings().humans())
@@ -38,6 +40,7 @@ public final class PlayerView {
             .put("responseSeconds", state.settings().responseSeconds())
             .put("voteSeconds", state.settings().voteSeconds()))
         .put("humansJoined", state.players().size());
+    lobbyDeadline(state).ifPresent(deadline -> view.put("lobbyDeadline", deadline.toString()));
 
     Optional<Round> current = state.currentRound();
     Round round = current.orElse(null);
@@ -79,6 +82,18 @@ public final class PlayerView {
       reveal(state, view);
     }
     return view;
+  }
+
+  /**
+   * When a waiting quick-play match starts with whoever has come: its first human's arrival plus the lobby wait.
+   * The Match Service keeps the same rule.
+   */
+  public static Optional<Instant> lobbyDeadline(MatchState state) {
+    if (state.status() != MatchState.Status.WAITING || state.settings().lobbySeconds() <= 0
+        || state.players().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(state.players().get(0).joinedAt().plusSeconds(state.settings().lobbySeconds()));
   }
 
   private static List<String> participants(MatchState state, Round round) {

@@ -16,11 +16,18 @@ public final class Requests {
       Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   // Letters run from A to Z, so no match can seat more than 26.
   private static final int MAX_LETTERS = 26;
+  static final int QUICK_PLAY_SEATS = 4;
+  static final int QUICK_PLAY_HUMANS = 3;
 
-  /** What a new match may look like, from config {@code match.*}. */
+  /**
+   * What a new match may look like, from config {@code match.*}, and how long a quick-play lobby waits for
+   * more humans ({@code gateway.quickPlay.lobbySeconds}).
+   */
   public record Limits(int seats, int humans, int rounds, int responseSeconds, int voteSeconds,
       int maxSeats, int maxRounds, int minSeconds, int maxSeconds, int intermissionSeconds,
-      int nameMaxChars, int answerMaxChars) {
+      int nameMaxChars, int answerMaxChars, int quickPlayLobbySeconds) {
+
+    static final int DEFAULT_LOBBY_SECONDS = 10;
 
     public static Limits of(ArenaConfig cfg) {
       return new Limits(
@@ -30,7 +37,15 @@ public final class Requests {
           Math.min(cfg.integer("match.limits.maxSeats"), MAX_LETTERS), cfg.integer("match.limits.maxRounds"),
           cfg.integer("match.limits.minSeconds"), cfg.integer("match.limits.maxSeconds"),
           cfg.integer("match.intermissionSeconds"), cfg.integer("match.nameMaxChars"),
-          cfg.integer("match.answerMaxChars"));
+          cfg.integer("match.answerMaxChars"), lobbySeconds(cfg));
+    }
+
+    private static int lobbySeconds(ArenaConfig cfg) {
+      try {
+        return Math.max(0, cfg.integer("gateway.quickPlay.lobbySeconds"));
+      } catch (IllegalArgumentException e) {
+        return DEFAULT_LOBBY_SECONDS;
+      }
     }
   }
 
@@ -60,6 +75,15 @@ public final class Requests {
     within("responseSeconds", responseSeconds, limits.minSeconds(), limits.maxSeconds());
     within("voteSeconds", voteSeconds, limits.minSeconds(), limits.maxSeconds());
     return new MatchSettings(seats, humans, rounds, responseSeconds, voteSeconds, limits.intermissionSeconds());
+  }
+
+  /**
+   * A quick-play match: four seats, room for three strangers, default timings, and a lobby that starts it
+   * with whoever came.
+   */
+  public MatchSettings quickPlay() {
+    return new MatchSettings(QUICK_PLAY_SEATS, QUICK_PLAY_HUMANS, limits.rounds(), limits.responseSeconds(),
+        limits.voteSeconds(), limits.intermissionSeconds(), limits.quickPlayLobbySeconds(), true);
   }
 
   /** A player's name, trimmed. */

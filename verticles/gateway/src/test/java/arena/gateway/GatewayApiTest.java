@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.MatchCommand;
 import arena.shared.events.MatchEvent;
+import arena.shared.events.MatchSettings;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,9 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,47 +34,19 @@ import org.junit.jupiter.api.Test;
 class GatewayApiTest {
   private final Vertx vertx = Vertx.vertx();
   private final Projection projection = new Projection();
-  private final FakeMatchService matchService = new FakeMatchService();
+  private final FakeMatchService matchService = new FakeMatchService(projection);
   private HttpServer server;
   private HttpClient client;
-
-  /** Answers like the Match Service would, and keeps the projection in step. */
-  private final class FakeMatchService implements Commands {
-    final List<MatchCommand> received = new CopyOnWriteArrayList<>();
-    MatchEvent.CommandRejected nextRejection;
-
-    @Override
-    public Future<MatchEvent> send(String matchId, MatchCommand command) {
-      received.add(command);
-      if (nextRejection != null) {
-        return Future.succeededFuture(nextRejection);
-      }
-      MatchState next;
-      if (command instanceof MatchCommand.Create c) {
-        next = new MatchState(matchId, c.settings(), MatchState.Status.WAITING, 1, Matches.NOW, null, List.of(),
-            List.of(), List.of(), java.util.Map.of(), List.of());
-      } else if (command instanceof MatchCommand.Join j) {
-        MatchState s = projection.match(matchId).orElseThrow();
-        List<MatchState.Player> players = new ArrayList<>(s.players());
-        players.add(new MatchState.Player(j.playerId(), j.name(), j.tokenHash(), Matches.NOW));
-        next = new MatchState(matchId, s.settings(), s.status(), s.version() + 1, s.createdAt(), null, players,
-            s.robots(), s.rounds(), s.scores(), s.promptsUsed());
-      } else {
-        MatchState s = projection.match(matchId).orElseThrow();
-        next = Matches.withVersion(s, s.version() + 1);
-      }
-      projection.apply(next);
-      return Future.succeededFuture(new MatchEvent.CommandAccepted(matchId, "x", next.version()));
-    }
-  }
+  private final Context caller = vertx.getOrCreateContext();
 
   @BeforeEach
   void start() {
     Requests requests = new Requests(Requests.Limits.of(ArenaConfig.of(ArenaConfig.defaults())));
     EventLog events = match -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("eventType",
         "match.created")));
-    GatewayApi api = new GatewayApi(vertx, requests, projection, matchService, events,
-        Clock.fixed(Matches.NOW, ZoneOffset.UTC));
+    Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
+    GatewayApi api = new GatewayApi(vertx, new PlayerActions(requests, projection, matchService, clock), events,
+        clock, new Bridge(vertx, projection));
     server = vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1").await();
     // A fresh connection per request, and a deadline on each: a lost request fails the test instead of hanging it.
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
@@ -84,7 +57,7 @@ class GatewayApiTest {
     vertx.close().await();
   }
 
-  private record Res(int status, String contentType, String body) {
+  private record Res(int status, String contentType, String cacheControl, String body) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -100,11 +73,14 @@ class GatewayApiTest {
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
-    return client.request(options)
+    // Started on an event loop: from the test thread, a response could end before its body was asked for.
+    Promise<Res> done = Promise.promise();
+    caller.runOnContext(v -> client.request(options)
         .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
         .compose((HttpClientResponse res) -> res.body().map(b -> new Res(res.statusCode(),
-            res.getHeader("content-type"), b.toString())))
-        .await();
+            res.getHeader("content-type"), res.getHeader("cache-control"), b.toString())))
+        .onComplete(done));
+    return done.future().await();
   }
 
   private Res post(String uri, String token, String body) {
@@ -146,6 +122,79 @@ class GatewayApiTest {
     assertThat(view.json().getInteger("humansJoined")).isEqualTo(1);
     assertThat(view.json().getInteger("yourScore")).isZero();
     assertThat(view.body()).doesNotContain(playerId, "Ann");
+  }
+
+  @Test
+  void quickPlayOpensAMatchThenFillsItOldestFirst() {
+    // When Ann asks for quick play with no match open
+    Res ann = post("/api/quickplay", null, "{\"name\":\"Ann\"}");
+
+    // Then a quick-play match is created with 4 seats, 3 humans, default timings and a 10 s lobby, and she sits in it
+    assertThat(ann.status()).isEqualTo(201);
+    String matchId = ann.json().getString("matchId");
+    assertThat(ann.json().getString("token")).matches("[A-Za-z0-9_-]{43}");
+    assertThat(matchService.received.get(0)).isEqualTo(
+        new MatchCommand.Create(matchId, new MatchSettings(4, 3, 3, 60, 30, 5, 10, true)));
+    MatchState match = projection.match(matchId).orElseThrow();
+    assertThat(match.players()).extracting(MatchState.Player::playerId).containsExactly(ann.json().getString("playerId"));
+    JsonObject view = get("/api/matches/" + matchId, ann.json().getString("token")).json();
+    assertThat(view.getBoolean("quickPlay")).isTrue();
+    assertThat(view.getString("lobbyDeadline")).isEqualTo(Matches.NOW.plusSeconds(10).toString());
+
+    // When Bob and Cat ask too, they join Ann's match; Dan finds it full and gets a new one
+    assertThat(post("/api/quickplay", null, "{\"name\":\"Bob\"}").json().getString("matchId")).isEqualTo(matchId);
+    assertThat(post("/api/quickplay", null, "{\"name\":\"Cat\"}").json().getString("matchId")).isEqualTo(matchId);
+    String dans = post("/api/quickplay", null, "{\"name\":\"Dan\"}").json().getString("matchId");
+    assertThat(dans).isNotEqualTo(matchId);
+
+    // And a private match is never offered to quick players
+    String privateMatch = post("/api/matches", null, "{\"humans\":3}").json().getString("matchId");
+    assertThat(post("/api/quickplay", null, "{\"name\":\"Eve\"}").json().getString("matchId")).isEqualTo(dans);
+    assertThat(projection.match(privateMatch).orElseThrow().players()).isEmpty();
+  }
+
+  @Test
+  void quickPlayTriesAnotherMatchWhenOneFillsUnderItsFeet() {
+    // Given an open quick-play match that the Match Service will say is full
+    projection.apply(Matches.quickPlayWaiting(Matches.ANN));
+    matchService.nextRejection = new MatchEvent.CommandRejected(Matches.MATCH, "player.join", 409, "the match is full");
+
+    // When Cat asks for quick play
+    Res cat = post("/api/quickplay", null, "{\"name\":\"Cat\"}");
+
+    // Then she is seated in a new match instead
+    assertThat(cat.status()).isEqualTo(201);
+    assertThat(cat.json().getString("matchId")).isNotEqualTo(Matches.MATCH);
+    assertThat(matchService.received).hasSize(3);
+    assertThat(matchService.received.get(1)).isInstanceOf(MatchCommand.Create.class);
+  }
+
+  @Test
+  void quickPlayGivesUpAfterThreeRefusals() {
+    // Given a Match Service that refuses every seat
+    Commands refusing = (matchId, command) -> Future.succeededFuture(command instanceof MatchCommand.Create
+        ? matchService.send(matchId, command).result()
+        : new MatchEvent.CommandRejected(matchId, "player.join", 409, "the match has already started"));
+    PlayerActions actions = new PlayerActions(new Requests(Requests.Limits.of(ArenaConfig.of(ArenaConfig.defaults()))),
+        projection, refusing, Clock.fixed(Matches.NOW, ZoneOffset.UTC));
+
+    // When Ann asks for quick play
+    Future<JsonObject> seat = actions.quickPlay("{\"name\":\"Ann\"}");
+
+    // Then after three matches she gets the last refusal
+    assertThat(seat.failed()).isTrue();
+    assertThat(((ApiError) seat.cause()).status()).isEqualTo(409);
+    assertThat(matchService.received).hasSize(3).allMatch(c -> c instanceof MatchCommand.Create);
+  }
+
+  @Test
+  void quickPlayNeedsAGoodName() {
+    Res res = post("/api/quickplay", null, "{\"name\":\"  \"}");
+
+    assertThat(res.status()).isEqualTo(400);
+    assertThat(res.error()).contains("name");
+    assertThat(post("/api/quickplay", null, null).status()).isEqualTo(400);
+    assertThat(matchService.received).isEmpty();
   }
 
   @Test
@@ -316,6 +365,7 @@ class GatewayApiTest {
     assertThat(home.status()).isEqualTo(200);
     assertThat(home.contentType()).startsWith("text/html");
     assertThat(home.body()).contains("curl", "/api/matches", "favicon.svg");
+    assertThat(home.cacheControl()).as("the page naming the hashed assets is revalidated").isEqualTo("no-cache");
     assertThat(get("/favicon.svg", null).status()).isEqualTo(200);
     assertThat(get("/favicon.ico", null).status()).isEqualTo(200);
     Res health = get("/health", null);

@@ -23,6 +23,7 @@ final class Matches {
   static final Robot CURIOUS = new Robot("robot-7f3a-curious", "curious-student");
   static final Robot ARTIST = new Robot("robot-91bc-artist", "creative-artist");
   static final MatchSettings SETTINGS = new MatchSettings(4, 2, 2, 60, 30, 5);
+  static final MatchSettings QUICK_PLAY = new MatchSettings(4, 3, 2, 60, 30, 5, 10, true);
 
   /** Every secret a view must keep until the match is over. */
   static final List<String> SECRETS = List.of(ANN.playerId(), BOB.playerId(), "Ann", "Bob", ANN.tokenHash(),
@@ -33,6 +34,13 @@ final class Matches {
 
   static MatchState waiting(Player... joined) {
     return state(Status.WAITING, 2, List.of(joined), List.of(), List.of(), Map.of());
+  }
+
+  /** A quick-play match waiting in its lobby for more humans. */
+  static MatchState quickPlayWaiting(Player... joined) {
+    MatchState s = waiting(joined);
+    return new MatchState(s.matchId(), QUICK_PLAY, s.status(), s.version(), s.createdAt(), null, s.players(),
+        s.robots(), s.rounds(), s.scores(), s.promptsUsed());
   }
 
   /** Round 1 finished (Ann scored 1: she voted for Bob's letter), round 2 in {@code phase}. */

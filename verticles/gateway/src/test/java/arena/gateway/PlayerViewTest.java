@@ -25,6 +25,7 @@ class PlayerViewTest {
     List<MatchState> states = new ArrayList<>();
     states.add(Matches.waiting());
     states.add(Matches.waiting(ANN));
+    states.add(Matches.quickPlayWaiting(ANN, BOB));
     for (Phase phase : Phase.values()) {
       states.add(Matches.running(phase));
     }
@@ -66,6 +67,42 @@ class PlayerViewTest {
     assertThat(view.getJsonArray("participants")).isEmpty();
     assertThat(view.getJsonArray("results")).isEmpty();
     assertThat(view.getInteger("yourScore")).isZero();
+  }
+
+  @Test
+  void everyViewCarriesTheVersionAndWhetherItIsQuickPlay() {
+    // Given a private match and a quick-play match
+    for (MatchState state : List.of(Matches.running(Phase.VOTING), Matches.quickPlayWaiting(ANN))) {
+      // When anyone looks
+      JsonObject view = PlayerView.of(state, Optional.empty(), NOW);
+
+      // Then the version lets the page keep the newest view it has seen
+      assertThat(view.getLong("version")).isEqualTo(state.version());
+      assertThat(view.getBoolean("quickPlay")).isEqualTo(state.settings().quickPlay());
+    }
+  }
+
+  @Test
+  void aQuickPlayLobbyShowsWhenItStartsOnceItsFirstHumanCame() {
+    // Given a quick-play match whose first human, Ann, joined five minutes ago with a 10 s lobby
+    MatchState state = Matches.quickPlayWaiting(ANN, BOB);
+
+    // When Bob looks
+    JsonObject view = PlayerView.of(state, Optional.of(BOB.playerId()), NOW);
+
+    // Then the lobby's deadline is Ann's arrival plus the lobby wait
+    assertThat(view.getString("lobbyDeadline")).isEqualTo(ANN.joinedAt().plusSeconds(10).toString());
+    assertThat(view.getInteger("humansJoined")).isEqualTo(2);
+    assertThat(view.getJsonObject("settings").getInteger("seats")).isEqualTo(4);
+  }
+
+  @Test
+  void noLobbyDeadlineBeforeAnyoneCameInPrivateMatchesOrOnceStarted() {
+    assertThat(PlayerView.of(Matches.quickPlayWaiting(), Optional.empty(), NOW).containsKey("lobbyDeadline"))
+        .isFalse();
+    assertThat(PlayerView.of(Matches.waiting(ANN), Optional.empty(), NOW).containsKey("lobbyDeadline")).isFalse();
+    assertThat(PlayerView.of(Matches.running(Phase.RESPONDING), Optional.empty(), NOW)
+        .containsKey("lobbyDeadline")).isFalse();
   }
 
   @Test

@@ -1,0 +1,61 @@
+package arena.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers and votes sent by browsers over the bridge to {@link BridgeRules#COMMANDS}: checked and sent to the
+ * Match Service exactly like POST .../response and .../vote. Replies {"status":202,"accepted":true}, or fails the
+ * message with the HTTP status and message the API would have given. Every gateway instance listens; the event
+ * bus hands each message to one of them.
+ */
+public final class BridgeCommands {
+  private static final Logger log = LoggerFactory.getLogger(BridgeCommands.class);
+
+  private final PlayerActions actions;
+
+  public BridgeCommands(PlayerActions actions) {
+    this.actions = actions;
+  }
+
+  public MessageConsumer<Object> listen(Vertx vertx) {
+    return vertx.eventBus().consumer(BridgeRules.COMMANDS, this::handle);
+  }
+
+  void handle(Message<Object> message) {
+    PlayerActions.attempt(() -> act(message)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(new JsonObject().put("status", 202).mergeIn(ar.result()));
+      } else if (ar.cause() instanceof ApiError e) {
+        message.fail(e.status(), e.getMessage());
+      } else {
+        log.error("a command from the bridge failed", ar.cause());
+        message.fail(500, "internal error");
+      }
+    });
+  }
+
+  private Future<JsonObject> act(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject body)) {
+      throw ApiError.badRequest("body must be a JSON object");
+    }
+    String token = message.headers().get("token");
+    if (token == null) {
+      throw ApiError.unauthorized("a token header is required");
+    }
+    String matchId = body.getValue("matchId") instanceof String s ? s : null;
+    Object action = body.getValue("action");
+    if ("response".equals(action)) {
+      return actions.respond(matchId, token, body.encode());
+    }
+    if ("vote".equals(action)) {
+      return actions.vote(matchId, token, body.encode());
+    }
+    throw ApiError.badRequest("action must be response or vote");
+  }
+}

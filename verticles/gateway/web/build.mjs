@@ -1,0 +1,40 @@
+// Bundles the browser client into one static site: app.js + app.css (esbuild), index.html, api.html, favicon.
+// Usage: node build.mjs [--out=DIR]   (default: dist/)
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outArg = process.argv.find((a) => a.startsWith('--out='));
+const out = resolve(outArg ? outArg.slice('--out='.length) : join(here, 'dist'));
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+await esbuild.build({
+  entryPoints: [join(here, 'src', 'app.js')],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2020'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'linked',
+  outdir: out,
+  // sockjs-client still reads Node's `global`.
+  define: { global: 'globalThis' },
+  logLevel: 'warning',
+});
+
+for (const file of ['api.html', 'favicon.svg']) {
+  copyFileSync(join(here, 'src', file), join(out, file));
+}
+// The gateway lets browsers cache static files: a content hash in each asset URL makes a new build load anew.
+const version = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex').slice(0, 12);
+const index = readFileSync(join(here, 'src', 'index.html'), 'utf8')
+  .replace('/app.js"', `/app.js?v=${version('app.js')}"`)
+  .replace('/app.css"', `/app.css?v=${version('app.css')}"`);
+writeFileSync(join(out, 'index.html'), index);
+console.log(`web client built into ${out}`);

@@ -1,0 +1,35 @@
+// Turing Arena in the browser: a hash router over three screens (home, a match, watching a match).
+import './app.css';
+import { home } from './home.js';
+import { playMatch, watchMatch } from './match.js';
+import { clearError } from './ui.js';
+
+const MATCH_ID = '([A-Za-z0-9_-]{1,64})';
+const routes = [
+  [new RegExp(`^#/m/${MATCH_ID}$`), (main, id) => playMatch(main, id)],
+  [new RegExp(`^#/watch/${MATCH_ID}$`), (main, id) => watchMatch(main, id)],
+];
+
+let dispose = null;
+let first = true;
+
+function route() {
+  const main = document.getElementById('main');
+  if (dispose) dispose();
+  dispose = null;
+  clearError();
+  main.replaceChildren();
+  const hash = location.hash || '#/';
+  const match = routes.map(([pattern, screen]) => [hash.match(pattern), screen]).find(([m]) => m);
+  // A new screen after a click or Enter: start reading (and tabbing) from its top, not from where focus was.
+  const active = document.activeElement;
+  if (!first && (!active || active === document.body || !active.isConnected || main.contains(active))) {
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+  first = false;
+  dispose = match ? match[1](main, match[0][1]) : home(main);
+}
+
+window.addEventListener('hashchange', route);
+route();
