@@ -2,16 +2,14 @@ package arena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import arena.gateway.BridgeClient;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +25,11 @@ class BridgeSecurityTest {
   private final Vertx vertx = Vertx.vertx();
   // Held for the whole test: a client nobody refers to may be collected, and its sockets closed with it.
   private final WebSocketClient sockets = vertx.createWebSocketClient();
-  private final List<Browser> browsers = new ArrayList<>();
+  private final List<BridgeClient> browsers = new ArrayList<>();
 
   @AfterEach
   void close() {
-    browsers.forEach(Browser::close);
+    browsers.forEach(BridgeClient::close);
     vertx.close().await();
   }
 
@@ -47,10 +45,10 @@ class BridgeSecurityTest {
       String forged = UUID.randomUUID().toString().replace("-", "") + "forgedtoken";
 
       // And Ann playing A in her browser, an onlooker watching A, and two attackers, each on a socket of their own
-      Browser ann = browser(port);
-      Browser onlooker = browser(port);
-      Browser mallory = browser(port);
-      Browser eve = browser(port);
+      BridgeClient ann = browser(port);
+      BridgeClient onlooker = browser(port);
+      BridgeClient mallory = browser(port);
+      BridgeClient eve = browser(port);
       JsonObject seat = arena.api.join(a, "Ann");
       String annToken = seat.getString("token");
       String annsViews = "match." + a + ".player." + seat.getString("playerId");
@@ -75,32 +73,32 @@ class BridgeSecurityTest {
       String forgedInA = eve.send(COMMANDS, forged, response(a, 1, "I am Ann, honest."));
 
       // Then every one of them is refused
-      assertThat(mallory.awaitAt(annsViews).getInteger("failureCode")).isEqualTo(401);
-      assertThat(mallory.await(f -> "err".equals(f.getString("type")) && annsViews.equals(f.getString("address")),
-          2)).hasSize(2);
-      assertThat(mallory.awaitAt(bobsViews).getInteger("failureCode")).isEqualTo(401);
-      assertThat(eve.awaitAt(toUpdates).getInteger("failureCode")).isEqualTo(403);
-      assertThat(eve.awaitAt(toKafka).getInteger("failureCode")).isEqualTo(403);
-      assertThat(eve.awaitAt(annInB).getInteger("failureCode")).isEqualTo(401);
-      assertThat(eve.awaitAt(bobInA).getInteger("failureCode")).isEqualTo(401);
-      assertThat(eve.awaitAt(forgedInA).getInteger("failureCode")).isEqualTo(401);
-      assertThat(eve.await(f -> "rejected".equals(f.getString("body")), 7)).hasSize(7);
+      assertThat(mallory.awaitAt(annsViews, WAIT).getInteger("failureCode")).isEqualTo(401);
+      assertThat(mallory.awaitAll(f -> "err".equals(f.getString("type")) && annsViews.equals(f.getString("address")),
+          2, WAIT)).hasSize(2);
+      assertThat(mallory.awaitAt(bobsViews, WAIT).getInteger("failureCode")).isEqualTo(401);
+      assertThat(eve.awaitAt(toUpdates, WAIT).getInteger("failureCode")).isEqualTo(403);
+      assertThat(eve.awaitAt(toKafka, WAIT).getInteger("failureCode")).isEqualTo(403);
+      assertThat(eve.awaitAt(annInB, WAIT).getInteger("failureCode")).isEqualTo(401);
+      assertThat(eve.awaitAt(bobInA, WAIT).getInteger("failureCode")).isEqualTo(401);
+      assertThat(eve.awaitAt(forgedInA, WAIT).getInteger("failureCode")).isEqualTo(401);
+      assertThat(eve.awaitAll(f -> "rejected".equals(f.getString("body")), 7, WAIT)).hasSize(7);
       assertThat(eve.frames()).noneMatch(f -> "rec".equals(f.getString("type")));
 
       // And Ann answers round 1 through the bridge; saying it twice is refused by the bridge itself
       play(arena, ann, a, annToken, annsViews, 1, true);
-      JsonObject again = ann.awaitAt(ann.send(COMMANDS, annToken, response(a, 1, "Me again.")));
+      JsonObject again = ann.awaitAt(ann.send(COMMANDS, annToken, response(a, 1, "Me again.")), WAIT);
       assertThat(again.getInteger("failureCode")).isEqualTo(409);
 
       // When Bob's browser floods the bridge with 30 votes at once
-      Browser flood = browser(port);
+      BridgeClient flood = browser(port);
       List<String> replies = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         replies.add(flood.send(COMMANDS, bobToken, vote(b, 1, "A")));
       }
 
       // Then it is cut off by the rate limit: only about the burst of 10 got past the bridge
-      List<JsonObject> answers = replies.stream().map(flood::awaitAt).toList();
+      List<JsonObject> answers = replies.stream().map(r -> flood.awaitAt(r, WAIT)).toList();
       long slowed = answers.stream().filter(r -> Integer.valueOf(429).equals(r.getInteger("failureCode"))
           && TOO_FAST.equals(r.getString("message"))).count();
       assertThat(slowed).isGreaterThanOrEqualTo(15);
@@ -110,19 +108,20 @@ class BridgeSecurityTest {
       play(arena, ann, a, annToken, annsViews, 1, false);
       play(arena, ann, a, annToken, annsViews, 2, true);
       play(arena, ann, a, annToken, annsViews, 2, false);
-      JsonObject end = ann.awaitView(annsViews, v -> "COMPLETED".equals(v.getString("status")));
+      JsonObject end = ann.awaitView(annsViews, v -> "COMPLETED".equals(v.getString("status")), null, Play.PHASE);
       assertThat(end.getJsonArray("reveal")).isNotEmpty();
       assertThat(end.getJsonArray("results")).hasSize(2);
-      JsonObject watched = onlooker.awaitView(updates, v -> "COMPLETED".equals(v.getString("status")));
+      JsonObject watched = onlooker.awaitView(updates, v -> "COMPLETED".equals(v.getString("status")), null,
+          Play.PHASE);
       assertThat(watched.containsKey("you")).isFalse();
       assertThat(watched.getJsonArray("results")).hasSize(2);
 
       // And nothing forged reached anyone, nobody heard views that were not theirs, and no view gave robots away
-      for (Browser browser : List.of(ann, onlooker, mallory, eve, flood)) {
+      for (BridgeClient browser : List.of(ann, onlooker, mallory, eve, flood)) {
         assertThat(browser.frames()).noneMatch(f -> f.encode().contains("forged"));
       }
       assertThat(mallory.frames()).noneMatch(f -> "rec".equals(f.getString("type")));
-      for (Browser browser : List.of(ann, onlooker)) {
+      for (BridgeClient browser : List.of(ann, onlooker)) {
         List<JsonObject> views = browser.frames().stream().filter(f -> "rec".equals(f.getString("type")))
             .map(f -> f.getJsonObject("body")).toList();
         assertThat(views).hasSizeGreaterThan(4);
@@ -134,11 +133,11 @@ class BridgeSecurityTest {
   }
 
   /** Ann's answer (or vote) for {@code round}, sent through the bridge once her pushed view asks for it. */
-  private static void play(TestArena arena, Browser ann, String matchId, String token, String views, int round,
+  private static void play(TestArena arena, BridgeClient ann, String matchId, String token, String views, int round,
       boolean answer) {
     String phase = answer ? "RESPONDING" : "VOTING";
     JsonObject view = ann.awaitView(views, v -> v.getInteger("round", 0) == round && phase.equals(v.getString("phase")),
-        () -> arena.api.view(matchId, token).json());
+        () -> arena.api.view(matchId, token).json(), Play.PHASE);
     JsonObject command;
     if (answer) {
       command = response(matchId, round, "Toast and tea, round " + round + ".");
@@ -148,7 +147,7 @@ class BridgeSecurityTest {
           .findFirst().orElseThrow();
       command = vote(matchId, round, other);
     }
-    JsonObject reply = ann.awaitAt(ann.send(COMMANDS, token, command));
+    JsonObject reply = ann.awaitAt(ann.send(COMMANDS, token, command), WAIT);
     assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("rec");
     assertThat(reply.getJsonObject("body")).isEqualTo(new JsonObject().put("status", 202).put("accepted", true));
   }
@@ -162,130 +161,9 @@ class BridgeSecurityTest {
     return new JsonObject().put("matchId", matchId).put("action", "response").put("round", round).put("text", text);
   }
 
-  private Browser browser(int port) {
-    Browser browser = new Browser(vertx, sockets.connect(port, "127.0.0.1", "/eventbus/websocket").await());
+  private BridgeClient browser(int port) {
+    BridgeClient browser = BridgeClient.connect(vertx, sockets, port);
     browsers.add(browser);
     return browser;
-  }
-
-  /** A browser's end of the bridge: writes the bridge's JSON frames, keeps every frame it receives. */
-  private static final class Browser {
-    private final Vertx vertx;
-    private final WebSocket ws;
-    private final long pinger;
-    private final List<JsonObject> frames = new ArrayList<>();
-
-    Browser(Vertx vertx, WebSocket ws) {
-      this.vertx = vertx;
-      this.ws = ws;
-      ws.handler(data -> {
-        synchronized (frames) {
-          frames.add(new JsonObject(data));
-          frames.notifyAll();
-        }
-      });
-      // The bridge closes a socket that stays silent longer than its ping timeout, as the JS client knows.
-      pinger = vertx.setPeriodic(5000, id -> write(new JsonObject().put("type", "ping")));
-    }
-
-    void write(JsonObject frame) {
-      ws.writeTextMessage(frame.encode());
-    }
-
-    void register(String address, String token) {
-      JsonObject frame = new JsonObject().put("type", "register").put("address", address);
-      if (token != null) {
-        frame.put("headers", new JsonObject().put("token", token));
-      }
-      write(frame);
-    }
-
-    /** Sends {@code body} asking for a reply; returns the reply address. */
-    String send(String address, String token, JsonObject body) {
-      String replyAddress = UUID.randomUUID().toString();
-      write(new JsonObject().put("type", "send").put("address", address).put("body", body)
-          .put("headers", new JsonObject().put("token", token)).put("replyAddress", replyAddress));
-      return replyAddress;
-    }
-
-    void publish(String address, JsonObject body) {
-      write(new JsonObject().put("type", "publish").put("address", address).put("body", body));
-    }
-
-    List<JsonObject> frames() {
-      synchronized (frames) {
-        return List.copyOf(frames);
-      }
-    }
-
-    /** Waits until at least {@code count} frames received satisfy {@code test}; returns them. */
-    List<JsonObject> await(Predicate<JsonObject> test, int count) {
-      return await(test, count, WAIT);
-    }
-
-    private List<JsonObject> await(Predicate<JsonObject> test, int count, Duration timeout) {
-      long end = System.nanoTime() + timeout.toNanos();
-      synchronized (frames) {
-        while (true) {
-          List<JsonObject> found = frames.stream().filter(test).toList();
-          if (found.size() >= count) {
-            return found;
-          }
-          long left = end - System.nanoTime();
-          if (left <= 0) {
-            return found;
-          }
-          try {
-            frames.wait(Math.max(1, left / 1_000_000));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
-        }
-      }
-    }
-
-    /** The first frame sent to {@code address}: a reply, or an error frame. */
-    JsonObject awaitAt(String address) {
-      List<JsonObject> found = await(f -> address.equals(f.getString("address")), 1);
-      if (found.isEmpty()) {
-        throw new AssertionError("nothing arrived at " + address + " within " + WAIT + "; received: " + frames());
-      }
-      return found.get(0);
-    }
-
-    /** A view pushed to {@code address} that {@code test} accepts. */
-    JsonObject awaitView(String address, Predicate<JsonObject> test) {
-      return awaitView(address, test, null);
-    }
-
-    /**
-     * A view pushed to {@code address} that {@code test} accepts. Registering is not acknowledged, so a change
-     * made just before it took effect may be missed: like the page, look at {@code current} (a GET of the view)
-     * when no push has been heard for a while.
-     */
-    JsonObject awaitView(String address, Predicate<JsonObject> test, Supplier<JsonObject> current) {
-      Predicate<JsonObject> pushed = f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"))
-          && test.test(f.getJsonObject("body"));
-      long end = System.nanoTime() + Play.PHASE.toNanos();
-      while (System.nanoTime() < end) {
-        List<JsonObject> found = await(pushed, 1, Duration.ofSeconds(1));
-        if (!found.isEmpty()) {
-          return found.get(0).getJsonObject("body");
-        }
-        if (current != null) {
-          JsonObject view = current.get();
-          if (test.test(view)) {
-            return view;
-          }
-        }
-      }
-      throw new AssertionError("no view at " + address + " matched within " + Play.PHASE + "; received: " + frames());
-    }
-
-    void close() {
-      vertx.cancelTimer(pinger);
-      ws.close();
-    }
   }
 }

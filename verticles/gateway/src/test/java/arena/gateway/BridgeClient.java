@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
-/** A browser's end of the event-bus bridge, speaking its JSON frames over /eventbus/websocket. For tests. */
-final class BridgeClient implements AutoCloseable {
+/**
+ * A browser's end of the event-bus bridge, speaking its JSON frames over /eventbus/websocket and keeping every frame
+ * it receives. For tests, here and in the launcher's (shared through the gateway's test jar).
+ */
+public final class BridgeClient implements AutoCloseable {
   private final Vertx vertx;
   private final WebSocket ws;
   private final long pinger;
@@ -31,15 +35,15 @@ final class BridgeClient implements AutoCloseable {
   }
 
   /** {@code sockets} must be held by the caller: a client nobody refers to may be collected, closing its sockets. */
-  static BridgeClient connect(Vertx vertx, WebSocketClient sockets, int port) {
+  public static BridgeClient connect(Vertx vertx, WebSocketClient sockets, int port) {
     return new BridgeClient(vertx, sockets.connect(port, "127.0.0.1", "/eventbus/websocket").await());
   }
 
-  void write(JsonObject frame) {
+  public void write(JsonObject frame) {
     ws.writeTextMessage(frame.encode());
   }
 
-  void register(String address, String token) {
+  public void register(String address, String token) {
     JsonObject frame = new JsonObject().put("type", "register").put("address", address);
     if (token != null) {
       frame.put("headers", new JsonObject().put("token", token));
@@ -48,7 +52,7 @@ final class BridgeClient implements AutoCloseable {
   }
 
   /** Sends {@code body} asking for a reply; returns the reply address to await. */
-  String send(String address, String token, Object body) {
+  public String send(String address, String token, Object body) {
     String replyAddress = UUID.randomUUID().toString();
     JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body)
         .put("replyAddress", replyAddress);
@@ -59,23 +63,28 @@ final class BridgeClient implements AutoCloseable {
     return replyAddress;
   }
 
-  void publish(String address, Object body) {
+  public void publish(String address, Object body) {
     write(new JsonObject().put("type", "publish").put("address", address).put("body", body));
   }
 
   /** The first frame received (so far or within {@code timeout}) that {@code test} accepts. */
-  JsonObject await(Predicate<JsonObject> test, Duration timeout) {
+  public JsonObject await(Predicate<JsonObject> test, Duration timeout) {
+    List<JsonObject> found = awaitAll(test, 1, timeout);
+    if (found.isEmpty()) {
+      throw new AssertionError("no such frame within " + timeout + "; received: " + frames());
+    }
+    return found.get(0);
+  }
+
+  /** The frames {@code test} accepts, once there are {@code count} of them or {@code timeout} passed. */
+  public List<JsonObject> awaitAll(Predicate<JsonObject> test, int count, Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     synchronized (frames) {
       while (true) {
-        for (JsonObject f : frames) {
-          if (test.test(f)) {
-            return f;
-          }
-        }
+        List<JsonObject> found = frames.stream().filter(test).toList();
         long left = end - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no such frame within " + timeout + "; received: " + frames);
+        if (found.size() >= count || left <= 0) {
+          return found;
         }
         try {
           frames.wait(Math.max(1, left / 1_000_000));
@@ -88,11 +97,34 @@ final class BridgeClient implements AutoCloseable {
   }
 
   /** The frame sent to {@code address}: a view pushed there, a reply, or an error. */
-  JsonObject awaitAt(String address, Duration timeout) {
+  public JsonObject awaitAt(String address, Duration timeout) {
     return await(f -> address.equals(f.getString("address")), timeout);
   }
 
-  List<JsonObject> frames() {
+  /**
+   * A view pushed to {@code address} that {@code test} accepts. Registering is not acknowledged, so a change
+   * made just before it took effect may be missed: like the page, look at {@code current} (a GET of the view)
+   * when no push has been heard for a second.
+   */
+  public JsonObject awaitView(String address, Predicate<JsonObject> test, Supplier<JsonObject> current,
+      Duration timeout) {
+    Predicate<JsonObject> pushed = f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address"))
+        && test.test(f.getJsonObject("body"));
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      List<JsonObject> found = awaitAll(pushed, 1, Duration.ofSeconds(1));
+      if (!found.isEmpty()) {
+        return found.get(0).getJsonObject("body");
+      }
+      JsonObject view = current == null ? null : current.get();
+      if (view != null && test.test(view)) {
+        return view;
+      }
+    }
+    throw new AssertionError("no view at " + address + " matched within " + timeout + "; received: " + frames());
+  }
+
+  public List<JsonObject> frames() {
     synchronized (frames) {
       return List.copyOf(frames);
     }
