@@ -129,6 +129,44 @@ test('quick play fills the empty seats with robots after the lobby wait', async 
   }
 });
 
+/** Presses Tab until the element with {@code testId} (or the first whose id starts with it) has the focus. */
+async function tabTo(page, testId, prefix = false) {
+  const selector = prefix ? `[data-testid^="${testId}"]` : `[data-testid="${testId}"]`;
+  for (let i = 0; i < 60; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+test('a phone-sized page is played with the keyboard alone', async () => {
+  const context = await browser.newContext({ ...PHONE, hasTouch: true });
+  try {
+    const page = await watchedPage(context);
+    await page.goto(game.base + '/');
+    await tabTo(page, 'name-input');
+    await page.keyboard.type('Kim');
+    await tabTo(page, 'quick-play');
+    await page.keyboard.press('Enter');
+
+    await page.getByTestId('answer-input').waitFor({ state: 'visible', ...LONG });
+    await tabTo(page, 'answer-input');
+    await page.keyboard.type('typed without a mouse, on a small screen');
+    await page.keyboard.press('Enter');
+
+    await page.locator('[data-testid^="vote-"]').first().waitFor({ state: 'visible', ...LONG });
+    await tabTo(page, 'vote-', true);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('result-1').waitFor({ state: 'visible', ...LONG });
+    await shot(page, 'keyboard-round1-results');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page scrolls sideways on a phone: ${width}px wide`);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a reload mid-round resumes the same seat', async () => {
   const context = await browser.newContext();
   try {
