@@ -1,9 +1,15 @@
 package arena.launcher;
 
+import arena.fakellm.FakeLlmVerticle;
+import arena.gateway.GatewayVerticle;
+import arena.match.MatchVerticle;
+import arena.orchestrator.OrchestratorVerticle;
+import arena.robot.RobotVerticle;
 import arena.shared.config.ArenaConfig;
 import arena.shared.kafka.KafkaClients;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,11 +21,13 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,29 +38,38 @@ import org.slf4j.LoggerFactory;
 public final class ArenaNode {
   private static final Logger log = LoggerFactory.getLogger(ArenaNode.class);
 
-  /** The services, in the order they start: the gateway last, so HTTP opens on a ready game. */
+  /**
+   * The services, in the order they start: the fake LLM first, so robots find it, and the gateway last, so HTTP
+   * opens on a ready game. Each makes its verticle from the process environment (robots read API keys there).
+   */
   public enum Role {
-    ORCHESTRATOR("arena.orchestrator.OrchestratorVerticle"),
-    MATCH("arena.match.MatchVerticle"),
-    ROBOT("arena.robot.RobotVerticle"),
-    GATEWAY("arena.gateway.GatewayVerticle");
+    FAKE_LLM(env -> new FakeLlmVerticle(), false),
+    ORCHESTRATOR(env -> new OrchestratorVerticle(), true),
+    MATCH(env -> new MatchVerticle(), true),
+    ROBOT(RobotVerticle::new, true),
+    GATEWAY(env -> new GatewayVerticle(), true);
 
-    final String verticle;
+    final Function<Map<String, String>, Deployable> verticle;
+    final boolean usesKafka;
 
-    Role(String verticle) {
+    Role(Function<Map<String, String>, Deployable> verticle, boolean usesKafka) {
       this.verticle = verticle;
+      this.usesKafka = usesKafka;
     }
 
+    /** The name in conf/ and on the command line: "fake-llm", "match", … */
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Role parse(String name) {
-      try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown role '" + name + "' (roles: match, orchestrator, robot, gateway)");
+      for (Role role : values()) {
+        if (role.configName().equals(name.trim().toLowerCase(Locale.ROOT))) {
+          return role;
+        }
       }
+      throw new IllegalArgumentException("unknown role '" + name + "' (roles: "
+          + String.join(", ", Arrays.stream(values()).map(Role::configName).toList()) + ")");
     }
   }
 
@@ -60,6 +77,7 @@ public final class ArenaNode {
   private final Map<Role, String> deployments;
   private final KafkaAdminClient admin;
 
+  /** {@code admin} is null when no role of this node uses Kafka. */
   private ArenaNode(Vertx vertx, Map<Role, String> deployments, KafkaAdminClient admin) {
     this.vertx = vertx;
     this.deployments = deployments;
@@ -68,6 +86,11 @@ public final class ArenaNode {
 
   /** Starts the roles listed in {@code roles} of the configuration, with {@code instances} per role. */
   public static Future<ArenaNode> start(JsonObject json) {
+    return start(json, System.getenv());
+  }
+
+  /** As {@link #start(JsonObject)}, with {@code env} standing for the process environment (tests pass keys here). */
+  public static Future<ArenaNode> start(JsonObject json, Map<String, String> env) {
     ArenaConfig config = ArenaConfig.of(json);
     List<Role> roles = new ArrayList<>();
     for (Role role : Role.values()) {
@@ -79,14 +102,15 @@ public final class ArenaNode {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()))
         .build();
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaClients.standalone(config, "arena-health"));
+    KafkaAdminClient admin = usesKafka(roles)
+        ? KafkaAdminClient.create(vertx, KafkaClients.standalone(config, "arena-health")) : null;
     Map<Role, String> deployments = new LinkedHashMap<>();
     ArenaNode node = new ArenaNode(vertx, deployments, admin);
     node.registerHealthChecks(roles);
     Future<Void> chain = Future.succeededFuture();
     for (Role role : roles) {
       int instances = instances(config, role);
-      chain = chain.compose(v -> vertx.deployVerticle(role.verticle,
+      chain = chain.compose(v -> vertx.deployVerticle(() -> role.verticle.apply(env),
               new DeploymentOptions().setConfig(json).setInstances(instances))
           .map(id -> {
             deployments.put(role, id);
@@ -95,6 +119,10 @@ public final class ArenaNode {
           }));
     }
     return chain.map(v -> node).recover(t -> node.stop().transform(x -> Future.failedFuture(t)));
+  }
+
+  static boolean usesKafka(List<Role> roles) {
+    return roles.stream().anyMatch(r -> r.usesKafka);
   }
 
   static int instances(ArenaConfig config, Role role) {
@@ -112,11 +140,21 @@ public final class ArenaNode {
   }
 
   private void registerHealthChecks(List<Role> roles) {
+    if (admin != null) {
+      registerKafkaCheck();
+    }
+    registerRolesCheck(roles);
+  }
+
+  private void registerKafkaCheck() {
     ArenaHealth.of(vertx).register("kafka", 3000, promise -> admin.describeCluster()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(cluster -> promise.complete(Status.OK(new JsonObject()
             .put("nodes", cluster.getNodes().size()).put("clusterId", cluster.getClusterId()))))
         .onFailure(t -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(t.getMessage()))))));
+  }
+
+  private void registerRolesCheck(List<Role> roles) {
     ArenaHealth.of(vertx).register("roles", promise -> {
       JsonObject detail = new JsonObject();
       boolean all = true;
@@ -144,7 +182,8 @@ public final class ArenaNode {
   public Future<Void> stop() {
     // Not composed on a Vert.x context: the event loops are gone by the time the close completes.
     Promise<Void> closed = Promise.promise();
-    admin.close().onComplete(ignored -> vertx.close().onComplete(closed));
+    Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close();
+    adminClosed.onComplete(ignored -> vertx.close().onComplete(closed));
     return closed.future();
   }
 }

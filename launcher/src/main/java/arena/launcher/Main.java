@@ -28,7 +28,8 @@ public final class Main implements Callable<Integer> {
   String kafka;
 
   @Option(names = "--roles", split = ",", paramLabel = "ROLE",
-      description = "Roles to run in this JVM: match, orchestrator, robot, gateway (default: all).")
+      description = "Roles to run in this JVM: match, orchestrator, robot, gateway (default: these four), and "
+          + "fake-llm, an OpenAI/Anthropic-compatible fake server for offline runs and load tests.")
   List<String> roles;
 
   @Option(names = "--instances", split = ",", paramLabel = "ROLE=N",
@@ -84,19 +85,22 @@ public final class Main implements Callable<Integer> {
       kafkaConf.put("topicPrefix", topicPrefix);
     }
 
+    ArenaConfig arena = ArenaConfig.of(json);
+    boolean usesKafka = ArenaNode.usesKafka(arena.strings("roles").stream().map(ArenaNode.Role::parse).toList());
     EmbeddedKafka broker = null;
-    if (kafkaConf.getString("bootstrapServers", "").isBlank()) {
+    if (usesKafka && kafkaConf.getString("bootstrapServers", "").isBlank()) {
       JsonObject embedded = kafkaConf.getJsonObject("embedded");
       broker = EmbeddedKafka.start(Path.of(embedded.getString("dataDir")), embedded.getInteger("port"),
           embedded.getInteger("controllerPort"));
       kafkaConf.put("bootstrapServers", broker.bootstrapServers());
     }
-    ArenaConfig arena = ArenaConfig.of(json);
-    TopicSetup.ensureTopics(arena);
+    if (usesKafka) {
+      TopicSetup.ensureTopics(arena);
+    }
     ArenaNode node = ArenaNode.start(json).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     if (arena.strings("roles").contains("gateway")) {
       log.info("Turing Arena is ready: http://localhost:{}/", arena.integer("http.port"));
-    } else {
+    } else if (usesKafka) {
       log.info("Turing Arena roles {} are running against {}", arena.strings("roles"), arena.bootstrapServers());
     }
 

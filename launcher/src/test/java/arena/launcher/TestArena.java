@@ -22,10 +22,12 @@ final class TestArena implements AutoCloseable {
 
   final JsonObject config;
   final GameApi api;
+  private final Map<String, String> env;
   private ArenaNode node;
 
-  private TestArena(JsonObject config) {
+  private TestArena(JsonObject config, Map<String, String> env) {
     this.config = config;
+    this.env = env;
     this.api = new GameApi("http://127.0.0.1:" + config.getJsonObject("http").getInteger("port"));
   }
 
@@ -64,9 +66,14 @@ final class TestArena implements AutoCloseable {
   }
 
   static TestArena start(Consumer<JsonObject> tweak) {
+    return start(tweak, Map.of());
+  }
+
+  /** {@code env} stands for the process environment of the roles (API keys, base URLs). */
+  static TestArena start(Consumer<JsonObject> tweak, Map<String, String> env) {
     JsonObject json = fastConfig();
     tweak.accept(json);
-    TestArena arena = new TestArena(json);
+    TestArena arena = new TestArena(json, env);
     arena.startNode();
     return arena;
   }
@@ -79,7 +86,7 @@ final class TestArena implements AutoCloseable {
   void startNode() {
     try {
       TopicSetup.ensureTopics(ArenaConfig.of(config));
-      node = ArenaNode.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      node = ArenaNode.start(config, env).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("arena did not start", e);
     }
@@ -90,12 +97,6 @@ final class TestArena implements AutoCloseable {
     try {
       node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      StringBuilder dump = new StringBuilder();
-      Thread.getAllStackTraces().forEach((t, st) -> {
-        dump.append(t.getName()).append('\n');
-        for (StackTraceElement el : st) dump.append("    ").append(el).append('\n');
-      });
-      try { java.nio.file.Files.writeString(java.nio.file.Path.of("target/stop-dump.txt"), dump); } catch (Exception x) {}
       throw new IllegalStateException(e);
     }
     node = null;

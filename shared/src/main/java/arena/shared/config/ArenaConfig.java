@@ -61,10 +61,23 @@ public final class ArenaConfig {
         applyEnv(child, name, env);
       } else if (env.containsKey(name)) {
         String raw = env.get(name);
-        node.put(field, value instanceof Number ? (Object) Long.valueOf(raw).intValue()
+        node.put(field, value instanceof Number ? number(name, raw.strip())
             : value instanceof Boolean ? (Object) Boolean.valueOf(raw)
             : value instanceof JsonArray ? new JsonArray(List.of(raw.split(","))) : raw);
       }
+    }
+  }
+
+  /** Whole numbers stay whole (rates like 0.25 are not cut to 0), and a typo names its variable. */
+  private static Number number(String name, String raw) {
+    try {
+      if (raw.contains(".") || raw.contains("e") || raw.contains("E")) {
+        return Double.valueOf(raw);
+      }
+      long whole = Long.parseLong(raw);
+      return whole == (int) whole ? (Number) (int) whole : (Number) whole;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, not '" + raw + "'");
     }
   }
 

@@ -1,6 +1,7 @@
 package arena.shared.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -36,5 +37,20 @@ class ArenaConfigTest {
     assertThat(ArenaConfig.snake("responseSeconds")).isEqualTo("RESPONSE_SECONDS");
     assertThat(ArenaConfig.snake("curious-student")).isEqualTo("CURIOUS_STUDENT");
     assertThat(new JsonObject(ArenaConfig.resource("conf/arena.json")).containsKey("pool")).isTrue();
+  }
+
+  @Test
+  void environmentNumbersKeepTheirFractionsAndTypos() {
+    // Given rates and a seed from the environment
+    Map<String, String> env = Map.of("ARENA_FAKE_LLM_ERROR_RATE", "0.25", "ARENA_FAKE_LLM_SEED", "12345678901");
+
+    // When loaded, Then a rate is not cut to 0 and a long stays long
+    ArenaConfig config = ArenaConfig.of(ArenaConfig.load(null, env));
+    assertThat(config.json().getJsonObject("fakeLlm").getDouble("errorRate")).isEqualTo(0.25);
+    assertThat(config.json().getJsonObject("fakeLlm").getLong("seed")).isEqualTo(12345678901L);
+
+    // And a value that is not a number names its variable
+    assertThatThrownBy(() -> ArenaConfig.load(null, Map.of("ARENA_HTTP_PORT", "80a")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ARENA_HTTP_PORT");
   }
 }
