@@ -144,6 +144,10 @@ public final class FakeLlm {
     });
     router.post("/fake/script").handler(this::scriptOverHttp);
     router.get("/fake/stats").handler(ctx -> send(ctx.response(), 200, stats().toJson().encode()));
+    router.delete("/fake/stats").handler(ctx -> {
+      resetStats();
+      ctx.response().setStatusCode(204).end();
+    });
     router.get("/fake/settings").handler(ctx -> send(ctx.response(), 200, settings().toJson().encode()));
     router.put("/fake/settings").handler(this::settingsOverHttp);
     return router;

@@ -527,6 +527,8 @@ class FakeLlmTest {
 
     // When they are deleted, then none are left
     assertThat(await(client.deleteAbs(base + "/fake/requests").send()).statusCode()).isEqualTo(204);
+    assertThat(await(client.deleteAbs(base + "/fake/stats").send()).statusCode()).isEqualTo(204);
+    assertThat(await(client.getAbs(base + "/fake/stats").send()).bodyAsJsonObject().getLong("total")).isZero();
     assertThat(await(client.getAbs(base + "/fake/requests").send()).bodyAsJsonArray()).isEmpty();
 
     // When settings are changed, then only the fields given change
