@@ -100,7 +100,8 @@ public enum Dialect {
       }
       StringBuilder text = new StringBuilder();
       for (Object block : blocks) {
-        if (block instanceof JsonObject b && "text".equals(b.getValue("type")) && b.getValue("text") instanceof String t) {
+        if (block instanceof JsonObject b && "text".equals(b.getValue("type"))
+            && b.getValue("text") instanceof String t) {
           text.append(t);
         }
       }

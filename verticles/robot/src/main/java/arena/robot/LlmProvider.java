@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -177,7 +178,7 @@ public final class LlmProvider implements RobotProvider {
       throw LlmException.http(response.statusCode(), response::getHeader);
     }
     String type = response.getHeader("content-type");
-    boolean streamed = type != null && type.toLowerCase().startsWith("text/event-stream");
+    boolean streamed = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     return settings.dialect().read(response.bodyAsString(), streamed);
   }
 

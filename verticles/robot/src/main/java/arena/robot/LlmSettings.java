@@ -29,7 +29,8 @@ public record LlmSettings(Dialect dialect, String baseUrl, String model, String 
         Math.max(1, cfg.integer(at + "maxConcurrent")),
         new Retries(Math.max(0, cfg.integer(at + "retries.max")), cfg.longValue(at + "retries.baseDelayMs"),
             cfg.longValue(at + "retries.maxDelayMs")),
-        new Breaker(Math.max(1, cfg.integer(at + "breaker.maxFailures")), cfg.longValue(at + "breaker.resetTimeoutMs")));
+        new Breaker(Math.max(1, cfg.integer(at + "breaker.maxFailures")),
+            cfg.longValue(at + "breaker.resetTimeoutMs")));
   }
 
   public static boolean hasKey(Dialect dialect, Map<String, String> env) {

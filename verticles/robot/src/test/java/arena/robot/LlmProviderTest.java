@@ -72,7 +72,8 @@ class LlmProviderTest {
   static LlmSettings settings(FakeLlm fake, Dialect dialect, boolean stream, long timeoutMs, int maxConcurrent,
       LlmSettings.Retries retries, LlmSettings.Breaker breaker) {
     String baseUrl = dialect == Dialect.OPENAI ? fake.openAiBaseUrl() : fake.anthropicBaseUrl();
-    return new LlmSettings(dialect, baseUrl, modelOf(dialect), KEY, timeoutMs, 60, stream, maxConcurrent, retries, breaker);
+    return new LlmSettings(dialect, baseUrl, modelOf(dialect), KEY, timeoutMs, 60, stream, maxConcurrent, retries,
+        breaker);
   }
 
   private LlmProvider provider(Vertx vertx, Dialect dialect, boolean stream) {
@@ -345,7 +346,7 @@ class LlmProviderTest {
       // Then every one was answered by the model, never more than 3 at a time
       assertThat(replies).allMatch(f -> !f.result().fallback());
       assertThat(fake.stats().total()).isEqualTo(50);
-      assertThat(fake.stats().maxInFlight()).isEqualTo(3L);
+      assertThat(fake.stats().maxInFlight()).as("the limit is reached, never passed").isEqualTo(3L);
       ctx.completeNow();
     })));
   }
@@ -385,7 +386,8 @@ class LlmProviderTest {
           // Then the betraying answer was refused and the scripted provider answered as the persona
           Reply answer = replies.get(0);
           assertThat(answer.fallback()).isTrue();
-          assertThat(answer.text()).doesNotContainIgnoringCase("i am a bot").doesNotContainIgnoringCase("language model");
+          assertThat(answer.text()).doesNotContainIgnoringCase("i am a bot")
+              .doesNotContainIgnoringCase("language model");
           assertThat(RevealGuard.betrays(answer.text(), TestPersonas.plain().systemPrompt())).isFalse();
           assertThat(answer.usage()).as("the refused call still cost tokens").isNotNull();
           assertThat(answer.usage().inputTokens()).isPositive();
@@ -416,7 +418,8 @@ class LlmProviderTest {
         .onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
           // Then
           assertThat(replies).hasSize(6).allMatch(Reply::fallback).allMatch(r -> !r.text().contains(KEY));
-          assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("HTTP 500"));
+          assertThat(logs.list)
+              .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("HTTP 500"));
           assertNoKeyIn(logs.list);
           ctx.completeNow();
         })));

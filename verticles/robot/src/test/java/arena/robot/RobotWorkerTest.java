@@ -72,8 +72,8 @@ class RobotWorkerTest {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     DelayModel delays = new DelayModel(HUMAN_DELAY_MS, HUMAN_DELAY_MS, 0, 0, 0, MARGIN_MS);
-    worker = new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)), delays,
-        RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
+    worker = new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
+        delays, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
           published.add(new Published(key, payload, cause, System.currentTimeMillis()));
           if (expected != null && published.size() >= expectedCount) {
             expected.tryComplete();
