@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -110,11 +111,11 @@ public final class RobotWorker {
     long replyBy = replyBy(start, deadline);
     AnswerRequest request = new AnswerRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), prompt,
         memory.recall(cmd.robotId(), cmd.matchId()), replyBy);
-    withinBudget(provider, "response", () -> provider.answer(request), () -> standIn.answer(request), replyBy)
+    withinBudget(provider, "response", () -> provider.answer(request), () -> standIn.answer(request), replyBy,
+        usage -> charge(cmd, persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "response", latency);
-          charge(cmd, persona, provider, reply.usage());
           String text = ScriptedProvider.fit(reply.text(), null);
           long delay = delays.delayMs(prompt.length(), text.length(), persona, start, deadline, random);
           later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> {
@@ -144,11 +145,11 @@ public final class RobotWorker {
     }
     int readChars = (cmd.prompt() == null ? 0 : cmd.prompt().length())
         + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : responses.get(l).length()).sum();
-    withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy)
+    withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy,
+        usage -> charge(cmd, persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "vote", latency);
-          charge(cmd, persona, provider, reply.usage());
           String letter = reply.text() == null ? null : reply.text().strip();
           boolean fallback = reply.fallback();
           if (!allowed.contains(letter)) {
@@ -175,10 +176,11 @@ public final class RobotWorker {
 
   /**
    * The provider's reply, or the scripted one if the provider fails or would make the robot miss its
-   * deadline: a round never waits on a slow provider.
+   * deadline: a round never waits on a slow provider. What the provider's call cost is charged even when
+   * its reply came too late to be used.
    */
   private Future<Reply> withinBudget(RobotProvider provider, String kind, Supplier<Future<Reply>> work,
-      Supplier<Future<Reply>> scripted, long replyBy) {
+      Supplier<Future<Reply>> scripted, long replyBy, Consumer<Reply.Usage> charge) {
     Promise<Reply> result = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, replyBy - clock.getAsLong()), id -> {
       if (!result.future().isComplete()) {
@@ -195,6 +197,9 @@ public final class RobotWorker {
     }
     attempt.onComplete(ar -> {
       vertx.cancelTimer(timer);
+      if (ar.succeeded() && ar.result() != null) {
+        charge.accept(ar.result().usage());
+      }
       if (ar.succeeded() && ar.result() != null && ar.result().text() != null && !ar.result().text().isBlank()) {
         result.tryComplete(ar.result());
       } else if (!result.future().isComplete()) {
