@@ -65,6 +65,7 @@ class CrashRecoveryTest {
     pb.environment().put("ARENA_ROBOT_DELAY_MAX_MS", "200");
     pb.environment().put("ARENA_ROBOT_DELAY_DEADLINE_MARGIN_MS", "200");
     pb.environment().remove("OPENAI_API_KEY");
+    pb.environment().remove("ANTHROPIC_API_KEY");
     pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
     return pb.start();
   }

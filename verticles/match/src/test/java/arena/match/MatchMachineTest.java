@@ -684,7 +684,7 @@ class MatchMachineTest {
       Event released = new OrchestrationEvent.RobotReleased("r1", MATCH, 1);
       assertThat(MatchMachine.uses(released)).isFalse();
       assertThat(MatchMachine.uses(new RobotResponse.ResponseComplete("r1", MATCH, 1, "c", "response", "p", 1,
-          false))).isFalse();
+          false, null, 0, 0, 0))).isFalse();
       assertThat(MatchMachine.uses(join("ann"))).isTrue();
       assertIgnored(table.apply(released));
     }

@@ -242,7 +242,7 @@ class OrchestrationTest {
     // When
     List<Outgoing> done = orchestration.on(Envelope.of("robot.response_complete", "robot", "m1",
         new RobotResponse.ResponseComplete("robot-curious-student-1", "m1", 1, "cmd", "response", "scripted", 5,
-            false), null, null));
+            false, null, 0, 0, 0), null, null));
     List<Outgoing> ignored = orchestration.on(fromMatch(new MatchEvent.PlayerJoined("m1", "p1", 1, 2), "c"));
     List<Outgoing> submitted = orchestration.on(Envelope.of("response.submitted", "robot", "m1",
         new RobotResponse.ResponseSubmitted("m1", 1, "robot-curious-student-1", "A", "hi", "cmd"), null, null));

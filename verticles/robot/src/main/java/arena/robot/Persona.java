@@ -8,8 +8,11 @@ import java.util.List;
  * @param type         the robot type the orchestrator assigns (e.g. "curious-student")
  * @param name         display name
  * @param systemPrompt role-play instructions for an LLM
+ * @param provider     the provider this persona plays with ("scripted", "openai", "anthropic"); null plays with
+ *                     the pool's {@code robot.provider}
  */
-public record Persona(String type, String name, String systemPrompt, Style style, Phrases phrases) {
+public record Persona(String type, String name, String systemPrompt, Style style, Phrases phrases,
+    String provider) {
 
   /**
    * @param verbosity            0..1, how much beyond the bare opinion the persona says

@@ -57,7 +57,9 @@ public final class Personas {
     }
     Persona.Phrases phrases = new Persona.Phrases(strings(p, "openers"), opinions, strings(p, "details"),
         strings(p, "fillers"), strings(p, "signOffs"), strings(p, "callbacks"), strings(p, "emojis"));
-    return new Persona(type, o.getString("name", type), required(o, "systemPrompt"), style, phrases);
+    String provider = o.getString("provider");
+    return new Persona(type, o.getString("name", type), required(o, "systemPrompt"), style, phrases,
+        provider == null || provider.isBlank() ? null : provider.strip().toLowerCase());
   }
 
   private static String required(JsonObject o, String field) {

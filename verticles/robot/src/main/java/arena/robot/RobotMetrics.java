@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
-/** The robot workers' meters, on Micrometer's global registry. */
+/**
+ * The robot workers' meters, on Micrometer's global registry. No meter is tagged with a match: matches are
+ * unbounded, so per-match cost travels in robot.response_complete and {@link MatchCosts} instead.
+ */
 final class RobotMetrics {
   private RobotMetrics() {}
 
@@ -30,5 +33,33 @@ final class RobotMetrics {
   static void skipped(String reason) {
     Counter.builder("arena.robot.commands.skipped").tag("reason", reason).register(Metrics.globalRegistry)
         .increment();
+  }
+
+  /** A failed LLM call is tried again. */
+  static void retry(String provider, String reason) {
+    Counter.builder("arena.robot.provider.retries").tag("provider", provider).tag("reason", reason)
+        .register(Metrics.globalRegistry).increment();
+  }
+
+  /** The provider's circuit breaker moved to {@code state} (open, half_open, closed). */
+  static void breaker(String provider, String state) {
+    Counter.builder("arena.robot.provider.breaker.transitions").tag("provider", provider).tag("state", state)
+        .register(Metrics.globalRegistry).increment();
+  }
+
+  /** An LLM answer that would have given the robot away was refused. */
+  static void revealBlocked(String provider, String persona) {
+    Counter.builder("arena.robot.reveals.blocked").tag("provider", provider).tag("persona", persona)
+        .register(Metrics.globalRegistry).increment();
+  }
+
+  /** Tokens and estimated cost of one LLM call, per provider, persona and robot (a bounded pool). */
+  static void usage(String provider, String persona, String robot, Reply.Usage usage) {
+    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona).tag("robot", robot)
+        .tag("direction", "input").register(Metrics.globalRegistry).increment(usage.inputTokens());
+    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona).tag("robot", robot)
+        .tag("direction", "output").register(Metrics.globalRegistry).increment(usage.outputTokens());
+    Counter.builder("arena.robot.cost.usd").tag("provider", provider).tag("persona", persona).tag("robot", robot)
+        .register(Metrics.globalRegistry).increment(usage.costUsd());
   }
 }

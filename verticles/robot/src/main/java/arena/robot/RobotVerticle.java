@@ -18,7 +18,7 @@ public class RobotVerticle extends VerticleBase {
   public static final String GROUP = "robot-workers";
 
   private final Map<String, String> env;
-  private RobotProvider provider;
+  private Providers providers;
   private EventPublisher publisher;
   private EventConsumer consumer;
 
@@ -26,7 +26,7 @@ public class RobotVerticle extends VerticleBase {
     this(System.getenv());
   }
 
-  /** {@code env} decides the provider ("auto") and holds the OpenAI settings. */
+  /** {@code env} decides the provider ("auto") and holds the providers' keys, base URLs and models. */
   public RobotVerticle(Map<String, String> env) {
     this.env = Map.copyOf(env);
   }
@@ -37,9 +37,9 @@ public class RobotVerticle extends VerticleBase {
     Personas personas = Personas.load();
     SplittableRandom random = new SplittableRandom();
     ScriptedProvider scripted = new ScriptedProvider(random.split());
-    provider = Providers.create(vertx, cfg, env, scripted);
+    providers = Providers.create(vertx, cfg, env, scripted, personas);
     publisher = EventPublisher.create(vertx, cfg, "robot-worker");
-    RobotWorker worker = new RobotWorker(vertx, personas, provider, scripted, DelayModel.from(cfg),
+    RobotWorker worker = new RobotWorker(vertx, personas, providers, scripted, DelayModel.from(cfg),
         RobotMemory.standard(), random, (key, payload, cause) -> publisher.publishCausedBy(key, payload, cause),
         System::currentTimeMillis);
     consumer = EventConsumer.group(vertx, cfg, GROUP, Set.of(Topic.ROBOT_COMMANDS), publisher, worker::handle);
@@ -50,8 +50,8 @@ public class RobotVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
     return stopped.eventually(() -> {
-      if (provider != null) {
-        provider.close();
+      if (providers != null) {
+        providers.close();
       }
       return publisher == null ? Future.succeededFuture() : publisher.close();
     });

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class RobotWorker {
   private static final Logger log = LoggerFactory.getLogger(RobotWorker.class);
   private static final int SEEN_COMMANDS = 10_000;
+  private static final int COSTED_MATCHES = 10_000;
 
   /** Where submissions go: the verticle publishes them on Kafka, tests collect them. */
   @FunctionalInterface
@@ -34,13 +36,14 @@ public final class RobotWorker {
 
   private final Vertx vertx;
   private final Personas personas;
-  private final RobotProvider provider;
+  private final Providers providers;
   private final ScriptedProvider standIn;
   private final DelayModel delays;
   private final RobotMemory memory;
   private final RandomGenerator random;
   private final Outbox outbox;
   private final LongSupplier clock;
+  private final MatchCosts matchCosts = new MatchCosts(COSTED_MATCHES);
   private final Map<String, Boolean> seen = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -48,11 +51,11 @@ public final class RobotWorker {
     }
   };
 
-  public RobotWorker(Vertx vertx, Personas personas, RobotProvider provider, ScriptedProvider standIn,
+  public RobotWorker(Vertx vertx, Personas personas, Providers providers, ScriptedProvider standIn,
       DelayModel delays, RobotMemory memory, RandomGenerator random, Outbox outbox, LongSupplier clock) {
     this.vertx = vertx;
     this.personas = personas;
-    this.provider = provider;
+    this.providers = providers;
     this.standIn = standIn;
     this.delays = delays;
     this.memory = memory;
@@ -95,13 +98,21 @@ public final class RobotWorker {
     return Future.succeededFuture();
   }
 
+  /** The estimated LLM cost of a recent match, as far as this worker's robots spent it. */
+  public double matchCostUsd(String matchId) {
+    return matchCosts.of(matchId);
+  }
+
   private void respond(RobotCommand.GenerateResponse cmd, Envelope<?> cause, long start) {
     Persona persona = personas.forType(cmd.type());
+    RobotProvider provider = providers.forPersona(persona);
     String prompt = cmd.prompt() == null ? "" : cmd.prompt();
-    AnswerRequest request = new AnswerRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), prompt,
-        memory.recall(cmd.robotId(), cmd.matchId()));
     long deadline = cmd.deadline().toEpochMilli();
-    withinBudget("response", () -> provider.answer(request), () -> standIn.answer(request), start, deadline)
+    long replyBy = replyBy(start, deadline);
+    AnswerRequest request = new AnswerRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), prompt,
+        memory.recall(cmd.robotId(), cmd.matchId()), replyBy);
+    withinBudget(provider, "response", () -> provider.answer(request), () -> standIn.answer(request), replyBy,
+        usage -> charge(cmd, persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "response", latency);
@@ -109,7 +120,7 @@ public final class RobotWorker {
           long delay = delays.delayMs(prompt.length(), text.length(), persona, start, deadline, random);
           later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> {
             memory.remember(cmd.robotId(), cmd.matchId(), new RobotMemory.Entry(cmd.round(), prompt, text));
-            submit(cmd, cause, "response", reply.fallback(), latency,
+            submit(cmd, cause, provider, "response", reply, latency,
                 new RobotResponse.ResponseSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(), cmd.identity(), text,
                     cmd.commandId()));
           });
@@ -120,19 +131,22 @@ public final class RobotWorker {
 
   private void vote(RobotCommand.GenerateVote cmd, Envelope<?> cause, long start) {
     Persona persona = personas.forType(cmd.type());
+    RobotProvider provider = providers.forPersona(persona);
     Map<String, String> responses = cmd.responses() == null ? Map.of() : cmd.responses();
+    long deadline = cmd.deadline().toEpochMilli();
+    long replyBy = replyBy(start, deadline);
     VoteRequest request = new VoteRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), cmd.prompt(),
-        responses, memory.recall(cmd.robotId(), cmd.matchId()));
+        responses, memory.recall(cmd.robotId(), cmd.matchId()), replyBy);
     List<String> allowed = request.allowedLetters();
     if (allowed.isEmpty()) {
       log.info("robot {} has nobody to vote for in match {} round {}", cmd.robotId(), cmd.matchId(), cmd.round());
       RobotMetrics.skipped("no-choice");
       return;
     }
-    long deadline = cmd.deadline().toEpochMilli();
     int readChars = (cmd.prompt() == null ? 0 : cmd.prompt().length())
         + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : responses.get(l).length()).sum();
-    withinBudget("vote", () -> provider.vote(request), () -> standIn.vote(request), start, deadline)
+    withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy,
+        usage -> charge(cmd, persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "vote", latency);
@@ -145,25 +159,30 @@ public final class RobotWorker {
             fallback = true;
           }
           String vote = letter;
-          boolean fellBack = fallback;
+          Reply used = fallback ? reply.asFallback() : reply;
           long delay = delays.delayMs(readChars, 1, persona, start, deadline, random);
-          later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> submit(cmd, cause, "vote", fellBack,
-              latency, new RobotResponse.VoteSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(), cmd.identity(),
-                  vote, cmd.commandId())));
+          later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> submit(cmd, cause, provider, "vote",
+              used, latency, new RobotResponse.VoteSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(),
+                  cmd.identity(), vote, cmd.commandId())));
         })
         .onFailure(t -> log.warn("robot {} could not vote in match {} round {}: {}", cmd.robotId(), cmd.matchId(),
             cmd.round(), t.toString()));
   }
 
+  /** When the provider must have replied: the deadline less the margin, but never sooner than the floor. */
+  private long replyBy(long start, long deadline) {
+    return start + Math.max(DelayModel.FLOOR_MS, deadline - delays.deadlineMarginMs() - start);
+  }
+
   /**
    * The provider's reply, or the scripted one if the provider fails or would make the robot miss its
-   * deadline: a round never waits on a slow provider.
+   * deadline: a round never waits on a slow provider. What the provider's call cost is charged even when
+   * its reply came too late to be used.
    */
-  private Future<Reply> withinBudget(String kind, Supplier<Future<Reply>> work, Supplier<Future<Reply>> scripted,
-      long start, long deadline) {
+  private Future<Reply> withinBudget(RobotProvider provider, String kind, Supplier<Future<Reply>> work,
+      Supplier<Future<Reply>> scripted, long replyBy, Consumer<Reply.Usage> charge) {
     Promise<Reply> result = Promise.promise();
-    long budget = Math.max(DelayModel.FLOOR_MS, deadline - delays.deadlineMarginMs() - start);
-    long timer = vertx.setTimer(budget, id -> {
+    long timer = vertx.setTimer(Math.max(1, replyBy - clock.getAsLong()), id -> {
       if (!result.future().isComplete()) {
         log.warn("provider {} too slow for the deadline, the scripted provider stands in", provider.name());
         RobotMetrics.fallback(provider.name(), kind, "deadline");
@@ -178,6 +197,9 @@ public final class RobotWorker {
     }
     attempt.onComplete(ar -> {
       vertx.cancelTimer(timer);
+      if (ar.succeeded() && ar.result() != null) {
+        charge.accept(ar.result().usage());
+      }
       if (ar.succeeded() && ar.result() != null && ar.result().text() != null && !ar.result().text().isBlank()) {
         result.tryComplete(ar.result());
       } else if (!result.future().isComplete()) {
@@ -208,15 +230,26 @@ public final class RobotWorker {
     }
   }
 
-  private void submit(RobotCommand cmd, Envelope<?> cause, String kind, boolean fallback, long latencyMs,
-      RobotResponse submission) {
+  /** Counts what an LLM call cost, even when its reply was refused. */
+  private void charge(RobotCommand cmd, Persona persona, RobotProvider provider, Reply.Usage usage) {
+    if (usage != null) {
+      RobotMetrics.usage(provider.name(), persona.type(), cmd.robotId(), usage);
+      matchCosts.add(cmd.matchId(), usage.costUsd());
+    }
+  }
+
+  private void submit(RobotCommand cmd, Envelope<?> cause, RobotProvider provider, String kind, Reply reply,
+      long latencyMs, RobotResponse submission) {
+    Reply.Usage usage = reply.usage();
     outbox.publish(cmd.matchId(), submission, cause)
         .compose(v -> {
-          RobotMetrics.submitted(kind, provider.name(), fallback);
+          RobotMetrics.submitted(kind, provider.name(), reply.fallback());
           log.debug("robot {} submitted its {} for match {} round {}", cmd.robotId(), kind, cmd.matchId(),
               cmd.round());
           return outbox.publish(cmd.matchId(), new RobotResponse.ResponseComplete(cmd.robotId(), cmd.matchId(),
-              cmd.round(), cmd.commandId(), kind, provider.name(), latencyMs, fallback), cause);
+              cmd.round(), cmd.commandId(), kind, provider.name(), latencyMs, reply.fallback(),
+              usage == null ? null : usage.model(), usage == null ? 0 : usage.inputTokens(),
+              usage == null ? 0 : usage.outputTokens(), usage == null ? 0 : usage.costUsd()), cause);
         })
         .onFailure(t -> log.warn("robot {} could not publish its {} for match {} round {}: {}", cmd.robotId(), kind,
             cmd.matchId(), cmd.round(), t.toString()));

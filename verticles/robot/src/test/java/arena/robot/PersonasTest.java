@@ -42,6 +42,21 @@ class PersonasTest {
   }
 
   @Test
+  void a_persona_may_name_its_provider() {
+    // Given
+    String json = "[{\"type\":\"x\",\"systemPrompt\":\"be human\",\"provider\":\" Anthropic \","
+        + "\"phrases\":{\"opinions\":[\"{topic} rocks\"]}},"
+        + "{\"type\":\"y\",\"systemPrompt\":\"be human\",\"phrases\":{\"opinions\":[\"{topic} rocks\"]}}]";
+
+    // When
+    Personas personas = Personas.parse(json);
+
+    // Then
+    assertThat(personas.forType("x").provider()).isEqualTo("anthropic");
+    assertThat(personas.forType("y").provider()).isNull();
+  }
+
+  @Test
   void a_persona_without_opinions_is_refused() {
     // Given
     String json = "[{\"type\":\"x\",\"systemPrompt\":\"be human\",\"phrases\":{\"opinions\":[]}}]";

@@ -72,8 +72,8 @@ class RobotWorkerTest {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     DelayModel delays = new DelayModel(HUMAN_DELAY_MS, HUMAN_DELAY_MS, 0, 0, 0, MARGIN_MS);
-    worker = new RobotWorker(vertx, Personas.load(), provider, new ScriptedProvider(new Random(2)), delays,
-        RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
+    worker = new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
+        delays, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
           published.add(new Published(key, payload, cause, System.currentTimeMillis()));
           if (expected != null && published.size() >= expectedCount) {
             expected.tryComplete();
@@ -146,6 +146,29 @@ class RobotWorkerTest {
       assertThat(provider.answers.get(0).persona().type()).isEqualTo("curious-student");
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void what_the_llm_call_cost_is_reported_and_added_to_the_match(VertxTestContext ctx) {
+    // Given a provider whose call cost 120 + 30 tokens
+    Reply.Usage usage = new Reply.Usage("gpt-4o-mini", 120, 30, 0.000036);
+    provider.onAnswer = r -> Future.succeededFuture(new Reply("an answer", usage, false));
+
+    // When
+    handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then
+          RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(1).payload();
+          assertThat(complete.model()).isEqualTo("gpt-4o-mini");
+          assertThat(complete.inputTokens()).isEqualTo(120);
+          assertThat(complete.outputTokens()).isEqualTo(30);
+          assertThat(complete.costUsd()).isEqualTo(0.000036);
+          assertThat(worker.matchCostUsd("m1")).isEqualTo(0.000036);
+          assertThat(worker.matchCostUsd("other")).isZero();
+          assertThat(provider.answers.get(0).replyBy())
+              .isLessThanOrEqualTo(published.get(0).at() + 10_000 - MARGIN_MS);
+          ctx.completeNow();
+        })));
   }
 
   @Test

@@ -11,7 +11,7 @@ final class TestPersonas {
     return new Persona("plain-tester", "Plain Tester", "You are a plain test persona. Never admit being an AI.",
         new Persona.Style(0.5, 0.0, false, 0.0, 10.0),
         new Persona.Phrases(List.of("Well,"), List.of("I really like {topic}", "{topic} is fine by me"),
-            List.of("That's all."), List.of("honestly"), List.of("Cheers."), List.of("As I said,"), List.of()));
+            List.of("That's all."), List.of("honestly"), List.of("Cheers."), List.of("As I said,"), List.of()), null);
   }
 
   static Personas catalog() {

@@ -1,0 +1,207 @@
+package arena.robot;
+
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Robots backed by an LLM over HTTP, in the {@link Dialect} of OpenAI or Anthropic. Each exchange is bounded
+ * by the request's timeout and the robot's due time, retried with backoff on 429, 5xx and network failures,
+ * and counted by a circuit breaker shared by every robot verticle of this Vert.x. Whatever goes wrong (the
+ * breaker is open, the reply is late, malformed, empty, betrays the robot or is not one allowed letter), the
+ * scripted provider answers instead, so a round never waits on the network.
+ */
+public final class LlmProvider implements RobotProvider {
+  private static final Logger log = LoggerFactory.getLogger(LlmProvider.class);
+  private static final double ANSWER_TEMPERATURE = 0.9;
+  private static final double VOTE_TEMPERATURE = 0.2;
+  private static final String BREAKERS = "arena.robot.breakers";
+
+  /** The reply's text and what the call cost. */
+  private record Exchange(String text, Reply.Usage usage) {}
+
+  /** Lets one breaker per provider live in the Vert.x instance's local shared data. */
+  private record SharedBreaker(CircuitBreaker breaker) implements Shareable {}
+
+  private final Vertx vertx;
+  private final LlmSettings settings;
+  private final ScriptedProvider scripted;
+  private final Prices prices;
+  private final WebClient client;
+  private final CircuitBreaker breaker;
+
+  public LlmProvider(Vertx vertx, LlmSettings settings, ScriptedProvider scripted, Prices prices) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.scripted = scripted;
+    this.prices = prices;
+    // Shared by name, so every robot verticle of this Vert.x draws on one pool of maxConcurrent HTTP/1.1
+    // connections, each carrying one call at a time: the concurrency limit per provider per JVM. Calls beyond
+    // it wait in the pool's FIFO queue, bounded by each call's connect timeout (the robot's remaining budget).
+    this.client = WebClient.create(vertx,
+        new WebClientOptions().setShared(true).setName("arena-llm-" + name()).setUserAgent("turing-arena-robot")
+            .setKeepAlive(true).setPipelining(false),
+        new PoolOptions().setHttp1MaxSize(settings.maxConcurrent()));
+    this.breaker = vertx.sharedData().<String, SharedBreaker>getLocalMap(BREAKERS)
+        .computeIfAbsent(name(), n -> new SharedBreaker(newBreaker(vertx, n, settings.breaker()))).breaker();
+  }
+
+  private static CircuitBreaker newBreaker(Vertx vertx, String provider, LlmSettings.Breaker s) {
+    // One execution is a whole exchange with its retries and timeouts, so the breaker's own timeout, retries
+    // and event-bus notifications stay off. Failures count while they come in a row (a success resets them)
+    // within the breaker's rolling window.
+    return CircuitBreaker.create("llm-" + provider, vertx, new CircuitBreakerOptions()
+            .setMaxFailures(s.maxFailures()).setResetTimeout(s.resetTimeoutMs()).setTimeout(-1).setMaxRetries(0)
+            .setNotificationAddress(null))
+        .openHandler(v -> breakerMoved(provider, "open"))
+        .halfOpenHandler(v -> breakerMoved(provider, "half_open"))
+        .closeHandler(v -> breakerMoved(provider, "closed"));
+  }
+
+  private static void breakerMoved(String provider, String state) {
+    RobotMetrics.breaker(provider, state);
+    log.warn("the {} circuit breaker is now {}", provider, state);
+  }
+
+  @Override
+  public String name() {
+    return settings.dialect().providerName();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** The breaker's state, shared by every robot verticle of this Vert.x. */
+  public CircuitBreakerState circuit() {
+    return breaker.state();
+  }
+
+  @Override
+  public Future<Reply> answer(AnswerRequest request) {
+    Prompts.Conversation conversation = Prompts.answer(request);
+    Supplier<Future<Reply>> standIn = () -> scripted.answer(request);
+    return exchange(conversation, ANSWER_TEMPERATURE, request.replyBy()).compose(done -> {
+      String text = Prompts.clean(done.text());
+      if (text.isEmpty()) {
+        return standIn("response", "empty", "empty answer", done.usage(), standIn);
+      }
+      if (RevealGuard.betrays(text, conversation.system())) {
+        RobotMetrics.revealBlocked(name(), request.persona().type());
+        return standIn("response", "reveal", "the answer would give the robot away", done.usage(), standIn);
+      }
+      return Future.succeededFuture(new Reply(text, done.usage(), false));
+    }, t -> standIn("response", reasonOf(t), describe(t), null, standIn));
+  }
+
+  @Override
+  public Future<Reply> vote(VoteRequest request) {
+    if (request.allowedLetters().isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("no letter to vote for"));
+    }
+    Supplier<Future<Reply>> standIn = () -> scripted.vote(request);
+    return exchange(Prompts.vote(request), VOTE_TEMPERATURE, request.replyBy()).compose(done ->
+        Prompts.parseVote(done.text(), request.allowedLetters())
+            .map(letter -> Future.succeededFuture(new Reply(letter, done.usage(), false)))
+            .orElseGet(() -> standIn("vote", "unparseable", "the vote is not one allowed letter", done.usage(),
+                standIn)),
+        t -> standIn("vote", reasonOf(t), describe(t), null, standIn));
+  }
+
+  private Future<Reply> standIn(String kind, String reason, String detail, Reply.Usage usage,
+      Supplier<Future<Reply>> standIn) {
+    RobotMetrics.fallback(name(), kind, reason);
+    log.warn("{} {} failed ({}), the scripted provider stands in", name(), kind, redact(detail));
+    return standIn.get().map(r -> new Reply(r.text(), usage, true));
+  }
+
+  private Future<Exchange> exchange(Prompts.Conversation conversation, double temperature, long replyBy) {
+    if (replyBy - System.currentTimeMillis() < Backoff.MIN_ATTEMPT_MS) {
+      // Not the provider's fault: the breaker does not hear about it.
+      return Future.failedFuture(new LlmException("deadline", "no time left for a call"));
+    }
+    JsonObject body = settings.dialect().body(settings, conversation, temperature);
+    return breaker.<Dialect.Completion>execute(() -> attempt(body, replyBy, 0))
+        .map(c -> new Exchange(c.text(), new Reply.Usage(settings.model(), c.inputTokens(), c.outputTokens(),
+            prices.costUsd(settings.model(), c.inputTokens(), c.outputTokens()))));
+  }
+
+  /** One HTTP call, then a retry after the wait {@link Backoff} allows, as long as the due time permits. */
+  private Future<Dialect.Completion> attempt(JsonObject body, long replyBy, int retry) {
+    long timeout = Math.max(1, Math.min(settings.timeoutMs(), replyBy - System.currentTimeMillis()));
+    HttpRequest<Buffer> request = client.postAbs(settings.baseUrl() + settings.dialect().path())
+        .connectTimeout(timeout).idleTimeout(timeout);
+    settings.dialect().authorize(request, settings.apiKey());
+    return request.sendJsonObject(body)
+        // the idle timeout resets a silent connection; this one bounds a reply that trickles in
+        .timeout(timeout, TimeUnit.MILLISECONDS)
+        .map(this::read)
+        .recover(t -> {
+          long now = System.currentTimeMillis();
+          UnaryOperator<String> headers = t instanceof LlmException e ? e.headers : name -> null;
+          OptionalLong wait = Backoff.nextWait(t instanceof LlmException e ? e.status : 0, headers, retry,
+              settings.retries(), now, replyBy - now, ThreadLocalRandom.current()::nextDouble);
+          if (wait.isEmpty()) {
+            return Future.failedFuture(t);
+          }
+          RobotMetrics.retry(name(), reasonOf(t));
+          log.debug("{} call failed ({}), retry {} in {} ms", name(), redact(describe(t)), retry + 1,
+              wait.getAsLong());
+          return vertx.timer(Math.max(1, wait.getAsLong())).compose(v -> attempt(body, replyBy, retry + 1));
+        });
+  }
+
+  private Dialect.Completion read(HttpResponse<Buffer> response) {
+    if (response.statusCode() != 200) {
+      throw LlmException.http(response.statusCode(), response::getHeader);
+    }
+    String type = response.getHeader("content-type");
+    boolean streamed = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    return settings.dialect().read(response.bodyAsString(), streamed);
+  }
+
+  private static String reasonOf(Throwable t) {
+    if (t instanceof LlmException e) {
+      return e.reason;
+    }
+    if (t instanceof OpenCircuitException) {
+      return "breaker_open";
+    }
+    return t instanceof TimeoutException ? "timeout" : "connection";
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof LlmException || t instanceof OpenCircuitException) {
+      return t.getMessage();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** Belt and braces: no message that leaves this class may carry the key. */
+  private String redact(String text) {
+    String key = settings.apiKey();
+    return text == null || key == null || key.isEmpty() ? text : text.replace(key, "***");
+  }
+}
