@@ -67,7 +67,10 @@ public final class RobotWorker {
    * the round going, which beats a replayed command answering twice or after its phase.
    */
   public Future<Void> handle(Received received) {
-    if (!(received.payload() instanceof RobotCommand command)) {
+    if (received.payload() instanceof RobotCommand.ForgetMatch forget) {
+      return forget(forget);
+    }
+    if (!(received.payload() instanceof RobotCommand.Work command)) {
       return Future.succeededFuture();
     }
     if (command.commandId() == null || command.robotId() == null || command.matchId() == null
@@ -92,6 +95,16 @@ public final class RobotWorker {
     } else if (command instanceof RobotCommand.GenerateVote vote) {
       vote(vote, received.envelope(), now);
     }
+    return Future.succeededFuture();
+  }
+
+  /** The match is over; forgetting twice is harmless, so a re-delivered command needs no bookkeeping. */
+  private Future<Void> forget(RobotCommand.ForgetMatch cmd) {
+    if (cmd.robotId() == null || cmd.matchId() == null) {
+      return Future.failedFuture(new IllegalArgumentException("forget command without ids"));
+    }
+    memory.forget(cmd.robotId(), cmd.matchId());
+    log.debug("robot {} forgot match {}", cmd.robotId(), cmd.matchId());
     return Future.succeededFuture();
   }
 
@@ -208,7 +221,7 @@ public final class RobotWorker {
     }
   }
 
-  private void submit(RobotCommand cmd, Envelope<?> cause, String kind, boolean fallback, long latencyMs,
+  private void submit(RobotCommand.Work cmd, Envelope<?> cause, String kind, boolean fallback, long latencyMs,
       RobotResponse submission) {
     outbox.publish(cmd.matchId(), submission, cause)
         .compose(v -> {
