@@ -2,6 +2,7 @@ package arena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import arena.robot.Personas;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,13 @@ final class Play {
 
   JsonObject awaitCompleted() {
     return await(v -> "COMPLETED".equals(v.getString("status")));
+  }
+
+  /** What no view may show before the reveal: robot ids, persona types, who is human. */
+  static String[] giveaways() {
+    List<String> words = new ArrayList<>(List.of("robot-", "\"human\"", "persona", "playerId"));
+    Personas.load().all().forEach(p -> words.add(p.type()));
+    return words.toArray(String[]::new);
   }
 
   /** Every view shown before the reveal, as text, to search for anything that would give a robot away. */

@@ -3,22 +3,28 @@ package arena.shared.events;
 import java.time.Instant;
 import java.util.Map;
 
-/** Work for one robot on {@code robot-commands} (key robotId), written by the orchestrator. */
+/** A command for one robot on {@code robot-commands} (key robotId), written by the orchestrator. */
 public sealed interface RobotCommand extends Event {
   String commandId();
 
   String robotId();
 
-  int round();
+  /** Work in one round: the robot sits behind {@code identity} and must reply before {@code deadline}. */
+  sealed interface Work extends RobotCommand {
+    int round();
 
-  String identity();
+    String identity();
 
-  Instant deadline();
+    Instant deadline();
+  }
 
   record GenerateResponse(String commandId, String robotId, String type, String matchId, int round,
-      String identity, String prompt, Instant deadline) implements RobotCommand {}
+      String identity, String prompt, Instant deadline) implements Work {}
 
   /** {@code responses} maps each letter to its answer; the robot votes for one letter other than its own. */
   record GenerateVote(String commandId, String robotId, String type, String matchId, int round, String identity,
-      String prompt, Map<String, String> responses, Instant deadline) implements RobotCommand {}
+      String prompt, Map<String, String> responses, Instant deadline) implements Work {}
+
+  /** The match is over: the robot drops what it remembers of it. */
+  record ForgetMatch(String commandId, String robotId, String matchId) implements RobotCommand {}
 }

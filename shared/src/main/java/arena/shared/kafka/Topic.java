@@ -42,7 +42,8 @@ public enum Topic {
       "robot.pool_scaled", OrchestrationEvent.PoolScaled.class)),
   ROBOT_COMMANDS("robot-commands", "robotId", false, Map.of(
       "generate.response", RobotCommand.GenerateResponse.class,
-      "generate.vote", RobotCommand.GenerateVote.class)),
+      "generate.vote", RobotCommand.GenerateVote.class,
+      "forget.match", RobotCommand.ForgetMatch.class)),
   ROBOT_RESPONSES("robot-responses", "matchId", false, Map.of(
       "response.submitted", RobotResponse.ResponseSubmitted.class,
       "vote.submitted", RobotResponse.VoteSubmitted.class,

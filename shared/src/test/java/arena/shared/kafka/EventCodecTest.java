@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
+import arena.shared.events.RobotCommand;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,26 @@ class EventCodecTest {
       assertThat(h.key()).isEqualTo("ce_type");
       assertThat(h.value().toString()).isEqualTo("round.started");
     });
+  }
+
+  @Test
+  void aForgetMatchCommandSurvivesTheRoundTripOnRobotCommands() {
+    // Given the orchestrator tells a robot that a match is over
+    var payload = new RobotCommand.ForgetMatch("cmd-1", "robot-curious-student-1", "m1");
+    Envelope<RobotCommand.ForgetMatch> envelope = Envelope.of(Topic.registrationOf(payload.getClass()).eventType(),
+        "robot-orchestrator", payload.robotId(), payload, "c1", "e0");
+
+    // When it is encoded and decoded
+    KafkaProducerRecord<String, String> record = EventCodec.encode("robot-commands", envelope);
+    Envelope<Event> decoded = EventCodec.decode(Topic.ROBOT_COMMANDS, record.value());
+
+    // Then it is the same command, typed forget.match and keyed by the robot
+    assertThat(Topic.registrationOf(RobotCommand.ForgetMatch.class))
+        .isEqualTo(new Topic.Registration(Topic.ROBOT_COMMANDS, "forget.match"));
+    assertThat(decoded).isEqualTo(envelope);
+    assertThat(decoded.payload()).isInstanceOf(RobotCommand.ForgetMatch.class);
+    assertThat(decoded.matchId()).isEqualTo("m1");
+    assertThat(record.key()).isEqualTo("robot-curious-student-1");
   }
 
   @Test

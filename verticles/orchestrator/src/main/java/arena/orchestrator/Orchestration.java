@@ -18,22 +18,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's reactions, without Kafka: each input event becomes the list of records to publish, in
- * order (events first, the new pool state last). It holds the current {@link PoolState}; the caller must feed
- * it one event at a time.
+ * order (events and commands first, the new pool state last). It holds the current {@link PoolState} and which
+ * robots served each running match; the caller must feed it one event at a time.
  */
 public final class Orchestration {
   /** The one key of the robot-pool-state topic: the pool is stored whole. */
   public static final String POOL_KEY = "pool";
   private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
+  private static final int MAX_RUNNING_MATCHES = 10_000;
 
   /** One record to publish: {@code causationId} null starts a fresh chain. */
   public record Outgoing(String key, Event payload, String correlationId, String causationId) {}
@@ -46,6 +50,17 @@ public final class Orchestration {
   private final Counter unavailable;
   private final Timer queueWait;
   private PoolState state = new PoolState(0, List.of(), List.of());
+  /**
+   * The robots that sat in each running match, so they can be told to forget it when it completes. Kept out of
+   * the pool state on purpose: after a restart robots forget idle matches on their own. Bounded in case a match
+   * never completes (its events lost); the eldest match goes first.
+   */
+  private final Map<String, Set<String>> served = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+      return size() > MAX_RUNNING_MATCHES;
+    }
+  };
 
   public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry) {
     this.pool = pool;
@@ -99,16 +114,16 @@ public final class Orchestration {
       return apply(cause, pool.request(state, needed, cause.eventId(), now));
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
-          commandId("response", r, started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
+          commandId("response", r.id(), started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
           started.round(), r.identity(), started.prompt(), started.deadline()));
     } else if (event instanceof MatchEvent.VotingStarted voting) {
       return dispatch(cause, voting.matchId(), voting.round(), "vote", r -> new RobotCommand.GenerateVote(
-          commandId("vote", r, voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(), voting.round(),
-          r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
+          commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
+          voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now));
     } else if (event instanceof MatchEvent.Completed completed) {
-      return apply(cause, pool.releaseMatch(state, completed.matchId(), now));
+      return apply(cause, pool.releaseMatch(state, completed.matchId(), now), forget(cause, completed.matchId()));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       return apply(cause, RobotPool.workCompleted(state, done.robotId()));
     }
@@ -116,6 +131,11 @@ public final class Orchestration {
   }
 
   private List<Outgoing> apply(Envelope<? extends Event> cause, Change change) {
+    return apply(cause, change, List.of());
+  }
+
+  /** The change's events, then {@code commands}, then the new state. */
+  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Outgoing> commands) {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
@@ -124,6 +144,7 @@ public final class Orchestration {
     }
     for (Assignment a : change.assignments()) {
       MatchEvent.RobotsNeeded request = a.request();
+      a.robots().forEach(r -> served.computeIfAbsent(request.matchId(), m -> new LinkedHashSet<>()).add(r.id()));
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsAssigned(request.matchId(),
           request.round(), a.robots(), request.correlationId()), request.correlationId(), a.causationId()));
       if (a.queuedAt() == null) {
@@ -145,6 +166,7 @@ public final class Orchestration {
           request.round(), request.count(), change.state().robots().size(), request.correlationId()),
           request.correlationId(), cause.eventId()));
     }
+    out.addAll(commands);
     if (change.changed()) {
       if (change.state().queue().size() > state.queue().size()) {
         queued.increment();
@@ -154,6 +176,17 @@ public final class Orchestration {
       out.add(new Outgoing(POOL_KEY, state, cause.correlationId(), cause.eventId()));
     }
     return out;
+  }
+
+  /** One ForgetMatch per robot that sat in the match, in any round; the match is no longer tracked. */
+  private List<Outgoing> forget(Envelope<? extends Event> cause, String matchId) {
+    Set<String> robots = served.remove(matchId);
+    if (robots == null) {
+      return List.of();
+    }
+    log.debug("match {} completed: {} robots told to forget it", matchId, robots.size());
+    return robots.stream().map(id -> new Outgoing(id, new RobotCommand.ForgetMatch(
+        commandId("forget", id, matchId, 0), id, matchId), cause.correlationId(), cause.eventId())).toList();
   }
 
   private interface CommandFor {
@@ -171,8 +204,8 @@ public final class Orchestration {
   }
 
   /** Same robot, match, round and kind give the same id, so a re-delivered event yields commands robots skip. */
-  static String commandId(String kind, Robot robot, String matchId, int round) {
-    return UUID.nameUUIDFromBytes((kind + "|" + matchId + "|" + round + "|" + robot.id())
+  static String commandId(String kind, String robotId, String matchId, int round) {
+    return UUID.nameUUIDFromBytes((kind + "|" + matchId + "|" + round + "|" + robotId)
         .getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -231,10 +232,50 @@ class OrchestrationTest {
     // When
     List<Outgoing> out = orchestration.on(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of()), "c1"));
 
-    // Then
+    // Then the releases, the robots' forget commands, then the state
     assertThat(out).extracting(o -> o.payload().getClass().getSimpleName())
-        .containsExactly("RobotReleased", "RobotReleased", "PoolState");
+        .containsExactly("RobotReleased", "RobotReleased", "ForgetMatch", "ForgetMatch", "PoolState");
     assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
+  }
+
+  @Test
+  void matchCompletedTellsEveryRobotThatServedItInAnyRoundToForgetIt() {
+    // Given m1 had two robots in round 1 and two others in round 2, and m2 started meanwhile
+    List<String> round1 = assignedIds(orchestration.on(fromMatch(need("m1", 1, 2), "c1")));
+    orchestration.on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "c1"));
+    List<String> round2 = assignedIds(orchestration.on(fromMatch(RobotPoolTest.need("m1", 2, 2, round1), "c1")));
+    List<String> m2 = assignedIds(orchestration.on(fromMatch(need("m2", 1, 2), "c2")));
+    assertThat(round2).doesNotContainAnyElementsOf(round1);
+    Envelope<MatchEvent.Completed> completed = fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of()), "c1");
+
+    // When m1 completes
+    List<Outgoing> out = orchestration.on(completed);
+
+    // Then exactly the four robots that served m1 are told to forget it, each under its own key, before the state
+    List<Outgoing> forgets = out.stream().filter(o -> o.payload() instanceof RobotCommand.ForgetMatch).toList();
+    assertThat(forgets).extracting(o -> ((RobotCommand.ForgetMatch) o.payload()).robotId())
+        .containsExactlyInAnyOrderElementsOf(Stream.concat(round1.stream(), round2.stream()).toList());
+    assertThat(forgets).allSatisfy(o -> {
+      RobotCommand.ForgetMatch forget = (RobotCommand.ForgetMatch) o.payload();
+      assertThat(o.key()).isEqualTo(forget.robotId());
+      assertThat(forget.matchId()).isEqualTo("m1");
+      assertThat(forget.commandId()).isNotBlank();
+      assertThat(o.correlationId()).isEqualTo("c1");
+      assertThat(o.causationId()).isEqualTo(completed.eventId());
+    });
+    assertThat(out.get(out.size() - 1).payload()).isEqualTo(orchestration.state());
+
+    // And a re-delivered completion tells nobody again, while m2's robots are told when m2 completes
+    assertThat(orchestration.on(completed)).noneMatch(o -> o.payload() instanceof RobotCommand.ForgetMatch);
+    assertThat(orchestration.on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of()), "c2")))
+        .filteredOn(o -> o.payload() instanceof RobotCommand.ForgetMatch)
+        .extracting(Outgoing::key).containsExactlyInAnyOrderElementsOf(m2);
+  }
+
+  private static List<String> assignedIds(List<Outgoing> out) {
+    return out.stream().filter(o -> o.payload() instanceof OrchestrationEvent.RobotsAssigned)
+        .flatMap(o -> ((OrchestrationEvent.RobotsAssigned) o.payload()).robots().stream())
+        .map(OrchestrationEvent.AssignedRobot::id).toList();
   }
 
   @Test

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What each robot remembers of each match: the prompts it answered and what it said, so its persona stays
- * consistent across rounds. Bounded per match and in total; matches left alone for a while are forgotten.
+ * consistent across rounds. Bounded per match and in total; forgotten when the match completes, and matches
+ * left alone for a while are forgotten too (in case that word never came, e.g. after an orchestrator restart).
  * Used from one event loop only.
  */
 public final class RobotMemory {
@@ -68,6 +69,11 @@ public final class RobotMemory {
       eldest.next();
       eldest.remove();
     }
+  }
+
+  /** Drops what {@code robotId} remembers of {@code matchId}, once the match is over. */
+  public void forget(String robotId, String matchId) {
+    slots.remove(new Key(robotId, matchId));
   }
 
   public int size() {

@@ -70,7 +70,10 @@ public final class RobotWorker {
    * the round going, which beats a replayed command answering twice or after its phase.
    */
   public Future<Void> handle(Received received) {
-    if (!(received.payload() instanceof RobotCommand command)) {
+    if (received.payload() instanceof RobotCommand.ForgetMatch forget) {
+      return forget(forget);
+    }
+    if (!(received.payload() instanceof RobotCommand.Work command)) {
       return Future.succeededFuture();
     }
     if (command.commandId() == null || command.robotId() == null || command.matchId() == null
@@ -101,6 +104,16 @@ public final class RobotWorker {
   /** The estimated LLM cost of a recent match, as far as this worker's robots spent it. */
   public double matchCostUsd(String matchId) {
     return matchCosts.of(matchId);
+  }
+
+  /** The match is over; forgetting twice is harmless, so a re-delivered command needs no bookkeeping. */
+  private Future<Void> forget(RobotCommand.ForgetMatch cmd) {
+    if (cmd.robotId() == null || cmd.matchId() == null) {
+      return Future.failedFuture(new IllegalArgumentException("forget command without ids"));
+    }
+    memory.forget(cmd.robotId(), cmd.matchId());
+    log.debug("robot {} forgot match {}", cmd.robotId(), cmd.matchId());
+    return Future.succeededFuture();
   }
 
   private void respond(RobotCommand.GenerateResponse cmd, Envelope<?> cause, long start) {
@@ -231,14 +244,14 @@ public final class RobotWorker {
   }
 
   /** Counts what an LLM call cost, even when its reply was refused. */
-  private void charge(RobotCommand cmd, Persona persona, RobotProvider provider, Reply.Usage usage) {
+  private void charge(RobotCommand.Work cmd, Persona persona, RobotProvider provider, Reply.Usage usage) {
     if (usage != null) {
       RobotMetrics.usage(provider.name(), persona.type(), cmd.robotId(), usage);
       matchCosts.add(cmd.matchId(), usage.costUsd());
     }
   }
 
-  private void submit(RobotCommand cmd, Envelope<?> cause, RobotProvider provider, String kind, Reply reply,
+  private void submit(RobotCommand.Work cmd, Envelope<?> cause, RobotProvider provider, String kind, Reply reply,
       long latencyMs, RobotResponse submission) {
     Reply.Usage usage = reply.usage();
     outbox.publish(cmd.matchId(), submission, cause)

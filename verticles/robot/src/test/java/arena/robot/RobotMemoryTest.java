@@ -38,6 +38,25 @@ class RobotMemoryTest {
   }
 
   @Test
+  void forgets_one_robots_match_when_told_and_keeps_the_rest() {
+    // Given
+    RobotMemory memory = new RobotMemory(10, 100, 60_000, now::get);
+    memory.remember("r1", "m1", new RobotMemory.Entry(1, "p", "a"));
+    memory.remember("r1", "m2", new RobotMemory.Entry(1, "p", "a"));
+    memory.remember("r2", "m1", new RobotMemory.Entry(2, "p", "a"));
+
+    // When m1 completes for r1, and again (a re-delivered command)
+    memory.forget("r1", "m1");
+    memory.forget("r1", "m1");
+
+    // Then
+    assertThat(memory.recall("r1", "m1")).isEmpty();
+    assertThat(memory.recall("r1", "m2")).hasSize(1);
+    assertThat(memory.recall("r2", "m1")).hasSize(1);
+    assertThat(memory.size()).isEqualTo(2);
+  }
+
+  @Test
   void forgets_matches_left_alone_too_long() {
     // Given
     RobotMemory memory = new RobotMemory(10, 100, 60_000, now::get);

@@ -99,7 +99,7 @@ class RobotWorkerTest {
   }
 
   private static Received received(RobotCommand command) {
-    String type = command instanceof RobotCommand.GenerateVote ? "generate.vote" : "generate.response";
+    String type = Topic.registrationOf(command.getClass()).eventType();
     Envelope<Event> envelope = Envelope.of(type, "test", command.robotId(), command, "corr-1", null);
     return new Received(Topic.ROBOT_COMMANDS, 0, 0, command.robotId(), envelope);
   }
@@ -261,6 +261,24 @@ class RobotWorkerTest {
           assertThat(provider.answers).hasSize(2);
           assertThat(provider.answers.get(1).memory()).containsExactly(
               new RobotMemory.Entry(1, "Describe your perfect sandwich.", "an answer"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_robot_told_that_the_match_is_over_forgets_it(VertxTestContext ctx) {
+    // Given round 1 answered
+    handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
+        // When the match completes, then (as if it were still on) round 2 comes
+        .compose(v -> handle(received(new RobotCommand.ForgetMatch("forget-1", "robot-curious-student-1", "m1")))
+            .map(forgotten -> published.size()))
+        .compose(publishedAfterForgetting -> handle(received(answerCommand(2, 10_000)))
+            .map(publishedAfterForgetting))
+        .onComplete(ctx.succeeding(publishedAfterForgetting -> ctx.verify(() -> {
+          // Then forgetting published nothing, and the robot remembers nothing of round 1
+          assertThat(publishedAfterForgetting).isEqualTo(2);
+          assertThat(provider.answers).hasSize(2);
+          assertThat(provider.answers.get(1).memory()).isEmpty();
           ctx.completeNow();
         })));
   }
