@@ -1,0 +1,213 @@
+package arena.launcher;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse;
+import arena.shared.kafka.EventConsumer;
+import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Many robots answering at once in one JVM, through the real path: commands on Kafka (an embedded broker), the
+ * robot workers, the LLM provider over HTTP against the fake LLM with a fixed latency, answers back on Kafka.
+ * Prints what the robots add on top of the model's own latency, how many calls were in flight, heap and threads.
+ * Not a test: nothing is asserted, figures are printed.
+ */
+@Command(name = "robot-benchmark", mixinStandardHelpOptions = true,
+    description = "N robots answer concurrently against the fake LLM; prints added latency, concurrency, heap, threads.")
+public final class RobotBenchmark implements Callable<Integer> {
+  private static final String KEY = "bench-key-not-a-secret";
+  private static final String[] PERSONAS = {"curious-student", "skeptical-scientist", "creative-artist"};
+  private static final List<String> PROMPTS = List.of("What is the best smell in the world?",
+      "Describe your ideal Sunday in one sentence.", "Which invention would you uninvent, and why?",
+      "What did you have for breakfast, honestly?");
+
+  @Option(names = "--robots", description = "Robots answering at once (default ${DEFAULT-VALUE}).")
+  int robots = 1000;
+
+  @Option(names = "--latency-ms", description = "The fake model's fixed latency (default ${DEFAULT-VALUE}).")
+  long latencyMs = 1000;
+
+  @Option(names = "--provider", description = "openai or anthropic (default ${DEFAULT-VALUE}).")
+  String provider = "openai";
+
+  @Option(names = "--stream", description = "Ask for streamed replies.")
+  boolean stream;
+
+  @Option(names = "--instances", description = "Robot verticle instances (default ${DEFAULT-VALUE}).")
+  int instances = 1;
+
+  @Option(names = "--waves", description = "Measured waves of N answers, after one warm-up wave (default ${DEFAULT-VALUE}).")
+  int waves = 2;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new RobotBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("arena-bench");
+    int fakePort = freePort();
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, freePort(), freePort())) {
+      JsonObject json = config(broker.bootstrapServers(), fakePort);
+      ArenaConfig cfg = ArenaConfig.of(json);
+      TopicSetup.ensureTopics(cfg);
+      String base = "http://127.0.0.1:" + fakePort;
+      Map<String, String> env = provider.equals("anthropic")
+          ? Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", base)
+          : Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", base + "/v1");
+      ArenaNode node = ArenaNode.start(json, env).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      try {
+        return run(node, cfg, base);
+      } finally {
+        node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private JsonObject config(String bootstrap, int fakePort) {
+    JsonObject json = ArenaConfig.load(null, Map.of());
+    json.put("roles", new JsonArray().add("fake-llm").add("robot"));
+    json.getJsonObject("instances").put("robot", instances);
+    json.getJsonObject("kafka").put("bootstrapServers", bootstrap).put("topicPrefix", "bench.").put("partitions", 6);
+    json.getJsonObject("fakeLlm").put("port", fakePort)
+        .put("latency", new JsonObject().put("medianMs", latencyMs).put("p99Ms", latencyMs));
+    JsonObject robot = json.getJsonObject("robot");
+    robot.put("provider", provider);
+    // No human typing delay on top: the reply is submitted as soon as the model answered.
+    robot.getJsonObject("delay").put("minMs", 0).put("maxMs", 0).put("readMsPerChar", 0).put("typeMsPerChar", 0)
+        .put("jitterMs", 0);
+    robot.getJsonObject("providers").getJsonObject(provider).put("maxConcurrent", robots).put("stream", stream)
+        .put("timeoutMs", 30_000 + latencyMs);
+    return json;
+  }
+
+  private int run(ArenaNode node, ArenaConfig cfg, String fakeBase) throws Exception {
+    EventPublisher publisher = EventPublisher.create(node.vertx(), cfg, "robot-benchmark");
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Map<String, CountDownLatch> waveDone = new ConcurrentHashMap<>();
+    Histogram providerAdded = new Histogram(3_600_000L, 3);
+    Histogram commandToAnswer = new Histogram(3_600_000L, 3);
+    AtomicLong fallbacks = new AtomicLong();
+    EventConsumer answers = EventConsumer.group(node.vertx(), cfg, "robot-benchmark", Set.of(Topic.ROBOT_RESPONSES),
+        publisher, received -> {
+          if (received.payload() instanceof RobotResponse.ResponseComplete done && "response".equals(done.kind())) {
+            Long sent = sentAt.remove(done.commandId());
+            CountDownLatch wave = waveDone.get(done.matchId().substring(0, done.matchId().indexOf('/')));
+            if (sent != null && wave != null) {
+              synchronized (providerAdded) {
+                providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
+                commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
+              }
+              if (done.fallback()) {
+                fallbacks.incrementAndGet();
+              }
+              wave.countDown();
+            }
+          }
+          return Future.succeededFuture();
+        });
+    answers.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    AtomicLong peakHeap = new AtomicLong();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
+        0, 50, TimeUnit.MILLISECONDS);
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      System.out.printf("robot benchmark: %d robots, provider %s%s, fake latency %d ms, %d robot verticle instance(s); "
+              + "%d cores, max heap %d MiB; the broker and the fake LLM run in this JVM too%n",
+          robots, provider, stream ? " (streaming)" : "", latencyMs, instances,
+          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+      for (int wave = 0; wave <= waves; wave++) {
+        boolean warmUp = wave == 0;
+        synchronized (providerAdded) {
+          providerAdded.reset();
+          commandToAnswer.reset();
+        }
+        fallbacks.set(0);
+        http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).DELETE().build(),
+            HttpResponse.BodyHandlers.discarding());
+        String waveId = "w" + wave;
+        CountDownLatch done = new CountDownLatch(robots);
+        waveDone.put(waveId, done);
+        long start = System.nanoTime();
+        List<Future<?>> sends = new ArrayList<>(robots);
+        Instant deadline = Instant.now().plusSeconds(60 + latencyMs / 1000);
+        for (int i = 0; i < robots; i++) {
+          String commandId = waveId + "-c" + i;
+          RobotCommand.GenerateResponse command = new RobotCommand.GenerateResponse(commandId, "robot-bench-" + i,
+              PERSONAS[i % PERSONAS.length], waveId + "/match-" + (i / 3), 1, String.valueOf((char) ('A' + i % 3)),
+              PROMPTS.get(i % PROMPTS.size()), deadline);
+          sentAt.put(commandId, System.currentTimeMillis());
+          sends.add(publisher.publish(command.robotId(), command, commandId, null));
+        }
+        Future.all(sends).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        boolean complete = done.await(120 + latencyMs / 1000, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        String line;
+        synchronized (providerAdded) {
+          line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
+                  + "path p50 %d ms p99 %d ms max %d ms | command to answer on Kafka, less the model, p50 %d ms p99 %d "
+                  + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
+              warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
+              stats.getLong("maxInFlight", -1L), providerAdded.getValueAtPercentile(50),
+              providerAdded.getValueAtPercentile(99), providerAdded.getMaxValue(),
+              commandToAnswer.getValueAtPercentile(50), commandToAnswer.getValueAtPercentile(99), fallbacks.get(),
+              peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
+        }
+        System.out.println(line);
+        if (!complete) {
+          System.out.println("not every robot answered in time; stopping");
+          return 1;
+        }
+        peakHeap.set(0);
+      }
+      return 0;
+    } finally {
+      sampler.shutdownNow();
+      answers.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      publisher.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
