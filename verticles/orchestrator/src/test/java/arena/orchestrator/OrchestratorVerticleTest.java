@@ -19,8 +19,9 @@ class OrchestratorVerticleTest {
     Map<String, Integer> byType = OrchestratorVerticle.robotsByType(cfg);
 
     // Then
-    assertThat(byType).containsExactly(Map.entry("curious-student", 2), Map.entry("skeptical-scientist", 2),
-        Map.entry("creative-artist", 2));
+    assertThat(byType.keySet()).startsWith("curious-student", "skeptical-scientist", "creative-artist")
+        .hasSizeGreaterThanOrEqualTo(8);
+    assertThat(byType.values()).allSatisfy(n -> assertThat(n).isEqualTo(2));
   }
 
   @Test
