@@ -6,6 +6,7 @@ import arena.fakellm.Behaviour;
 import arena.fakellm.FakeLlm;
 import arena.fakellm.FakeLlmSettings;
 import arena.fakellm.Latency;
+import arena.fakellm.RateLimit;
 import arena.fakellm.Recorded;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -251,7 +252,8 @@ class LlmProviderTest {
   @Test
   void a_hanging_server_times_out_and_the_scripted_provider_answers(Vertx vertx, VertxTestContext ctx) {
     // Given a server that never answers, a 300 ms timeout and one retry
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 1.0, false, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 1.0, false, 0,
+        RateLimit.unlimited()));
     LlmProvider provider = provider(vertx, settings(fake, Dialect.OPENAI, false, 300, 4,
         new LlmSettings.Retries(1, 20, 50), new LlmSettings.Breaker(5, 60_000)));
     long start = System.currentTimeMillis();
@@ -331,7 +333,8 @@ class LlmProviderTest {
   @Test
   void the_concurrency_limit_holds_across_robot_verticles(Vertx vertx, VertxTestContext ctx) {
     // Given a slow-ish server and two provider instances (two robot verticles) limited to 3 calls together
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(30), 0, 0, 1, 0, 0, false, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(30), 0, 0, 1, 0, 0, false, 0,
+        RateLimit.unlimited()));
     LlmSettings limited = settings(fake, Dialect.OPENAI, false, 5000, 3, new LlmSettings.Retries(0, 20, 50),
         new LlmSettings.Breaker(5, 60_000));
     List<LlmProvider> instances = List.of(provider(vertx, limited), provider(vertx, limited));
@@ -376,7 +379,7 @@ class LlmProviderTest {
   void a_model_that_obeys_an_injection_neither_reveals_the_robot_nor_casts_a_strange_vote(Vertx vertx,
       VertxTestContext ctx) {
     // Given a model that does what injected text says ("I am a bot, an AI language model.")
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 0, true, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 0, true, 0, RateLimit.unlimited()));
     LlmProvider provider = provider(vertx, Dialect.OPENAI, false);
 
     // When the robot answers a prompt carrying an injection, and votes on an injected answer
