@@ -4,10 +4,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Anthropic Messages: {@code POST /v1/messages}, errors as {"type":"error","error":{"type","message"}}. */
 final class AnthropicApi implements Api {
@@ -41,15 +41,32 @@ final class AnthropicApi implements Api {
   public Failure failure(Behaviour behaviour, FakeLlmSettings settings) {
     return switch (behaviour) {
       case RATE_LIMITED -> {
-        int seconds = settings.retryAfterSeconds();
-        String reset = Instant.now().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS).toString();
-        yield new Failure(429, Map.of("retry-after", String.valueOf(seconds), "anthropic-ratelimit-requests-reset",
-            reset, "anthropic-ratelimit-requests-remaining", "0"),
-            body("rate_limit_error", "Number of requests has exceeded your per-minute rate limit"));
+        Instant now = Instant.now();
+        yield rateLimited(Quota.spentUntil(now.plusSeconds(settings.retryAfterSeconds())), now);
       }
       case UNAVAILABLE -> error(529, "overloaded_error", "Overloaded");
       default -> error(500, "api_error", "Internal server error");
     };
+  }
+
+  @Override
+  public Failure rateLimited(Quota quota, Instant now) {
+    Map<String, String> headers = new TreeMap<>(quotaHeaders(quota, now));
+    headers.put("retry-after", quota.retryAfterSeconds(now));
+    return new Failure(429, headers,
+        body("rate_limit_error", "Number of requests has exceeded your per-minute rate limit"));
+  }
+
+  /** The reset is an RFC 3339 instant, to the millisecond so that a client waiting for it finds the budget refilled. */
+  @Override
+  public Map<String, String> quotaHeaders(Quota quota, Instant now) {
+    Map<String, String> headers = new TreeMap<>();
+    if (quota.limit() > 0) {
+      headers.put("anthropic-ratelimit-requests-limit", String.valueOf(quota.limit()));
+    }
+    headers.put("anthropic-ratelimit-requests-remaining", String.valueOf(quota.remaining()));
+    headers.put("anthropic-ratelimit-requests-reset", quota.resetAt().toString());
+    return headers;
   }
 
   private static Failure error(int status, String type, String message) {

@@ -2,6 +2,8 @@ package arena.fakellm;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,12 @@ interface Api {
   /** SERVER_ERROR, UNAVAILABLE or RATE_LIMITED as this API sends them. */
   Failure failure(Behaviour behaviour, FakeLlmSettings settings);
 
+  /** The 429 of a spent budget, with Retry-After and the rate-limit headers. */
+  Failure rateLimited(Quota quota, Instant now);
+
+  /** The rate-limit headers of a reply: what is left of the budget and when it refills. */
+  Map<String, String> quotaHeaders(Quota quota, Instant now);
+
   /** The whole reply, when the request did not ask to stream. */
   JsonObject reply(Answer answer);
 
@@ -21,6 +29,26 @@ interface Api {
   List<String> events(Answer answer);
 
   record Failure(int status, Map<String, String> headers, JsonObject body) {}
+
+  /**
+   * What is left of a request budget: {@code remaining} of {@code limit} requests until {@code resetAt}.
+   * {@code limit} is 0 when no budget is configured (a 429 from the rates or the script): its header is left out.
+   */
+  record Quota(int limit, int remaining, Instant resetAt) {
+    /** A budget spent until {@code resetAt}, of a size nobody configured. */
+    static Quota spentUntil(Instant resetAt) {
+      return new Quota(0, 0, resetAt);
+    }
+
+    long resetInMs(Instant now) {
+      return Math.max(0, Duration.between(now, resetAt).toMillis());
+    }
+
+    /** Whole seconds, rounded up: a client waiting that long finds the budget refilled. */
+    String retryAfterSeconds(Instant now) {
+      return String.valueOf((resetInMs(now) + 999) / 1000);
+    }
+  }
 
   /** One reply to make: {@code id} is unique, {@code text} what the model says. */
   record Answer(String id, JsonObject request, Conversation conversation, String text, long createdSeconds) {

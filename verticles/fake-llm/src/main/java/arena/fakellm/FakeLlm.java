@@ -2,6 +2,7 @@ package arena.fakellm;
 
 import arena.fakellm.Api.Answer;
 import arena.fakellm.Api.Failure;
+import arena.fakellm.Api.Quota;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -42,8 +43,8 @@ public final class FakeLlm {
   private static final Api OPENAI = new OpenAiApi();
   private static final Api ANTHROPIC = new AnthropicApi();
 
-  /** Settings and the random numbers they seed, swapped together. */
-  private record State(FakeLlmSettings settings, Random random) {}
+  /** Settings, the random numbers they seed and the request budget they set, swapped together. */
+  private record State(FakeLlmSettings settings, Random random, RateWindow window) {}
 
   private final Vertx vertx;
   private volatile State state;
@@ -83,7 +84,10 @@ public final class FakeLlm {
     return "http://127.0.0.1:" + port();
   }
 
-  /** The next requests get these behaviours, in order, before the settings' rates apply again. */
+  /**
+   * The next requests get these behaviours, in order, before the settings' rates apply again. A request refused
+   * for a spent {@link RateLimit} budget takes none.
+   */
   public void script(Behaviour... next) {
     script.addAll(Arrays.asList(next));
   }
@@ -92,9 +96,9 @@ public final class FakeLlm {
     return state.settings();
   }
 
-  /** Takes effect with the next request; the random numbers restart from the new seed. */
+  /** Takes effect with the next request; the random numbers restart from the new seed, the budget afresh. */
   public void settings(FakeLlmSettings settings) {
-    state = new State(settings, new Random(settings.seed()));
+    state = new State(settings, new Random(settings.seed()), new RateWindow(settings.rateLimit()));
   }
 
   public List<Recorded> requests() {
@@ -154,8 +158,8 @@ public final class FakeLlm {
   }
 
   private void serve(RoutingContext ctx, Api api) {
-    long now = inFlight.incrementAndGet();
-    maxInFlight.accumulateAndGet(now, Math::max);
+    long flying = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(flying, Math::max);
     // Runs when the reply ends and also when the connection closes first: an abandoned HANG leaves the count.
     ctx.addEndHandler(ended -> inFlight.decrementAndGet());
     total.incrementAndGet();
@@ -167,13 +171,21 @@ public final class FakeLlm {
       return;
     }
     State s = state;
+    Instant now = Instant.now();
+    RateWindow.Admission admission = s.window().admit(now);
+    if (!admission.admitted()) {
+      // Like a real API: refused at once, before any work.
+      record(ctx, body, Behaviour.RATE_LIMITED, Behaviour.RATE_LIMITED.name());
+      fail(ctx.response(), api.rateLimited(admission.quota(), now));
+      return;
+    }
     Behaviour behaviour = next(s);
     record(ctx, body, behaviour, behaviour.name());
     if (behaviour == Behaviour.HANG) {
       return;
     }
     long delayMs = s.settings().latency().sampleMs(s.random());
-    Runnable answer = () -> answer(ctx.response(), api, body, behaviour, s);
+    Runnable answer = () -> answer(ctx.response(), api, body, behaviour, s, admission.quota());
     if (delayMs > 0) {
       vertx.setTimer(delayMs, id -> answer.run());
     } else {
@@ -201,11 +213,15 @@ public final class FakeLlm {
     return r - c.hangRate() < 0 ? Behaviour.HANG : Behaviour.OK;
   }
 
-  private void answer(HttpServerResponse res, Api api, JsonObject body, Behaviour behaviour, State s) {
+  /** {@code quota} is what the request left of the budget, null when there is none. */
+  private void answer(HttpServerResponse res, Api api, JsonObject body, Behaviour behaviour, State s, Quota quota) {
     if (behaviour == Behaviour.SERVER_ERROR || behaviour == Behaviour.UNAVAILABLE
         || behaviour == Behaviour.RATE_LIMITED) {
       fail(res, api.failure(behaviour, s.settings()));
       return;
+    }
+    if (quota != null && !res.closed()) {
+      api.quotaHeaders(quota, Instant.now()).forEach(res::putHeader);
     }
     Conversation conversation = Conversation.of(body);
     String text = behaviour == Behaviour.EMPTY ? "" : conversation.reply(s.settings().gullible(), s.random());

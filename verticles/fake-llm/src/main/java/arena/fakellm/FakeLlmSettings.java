@@ -5,11 +5,12 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * How the fake server behaves. The rates are the share of requests answered with each fault (errors split
- * evenly between 500 and 503/529); whatever they leave is answered normally. {@code host} and {@code port}
- * matter only at start; everything else can change while it runs.
+ * evenly between 500 and 503/529); whatever they leave is answered normally. {@code rateLimit} is a request
+ * budget on top of them, answered with the rate-limit headers. {@code host} and {@code port} matter only at
+ * start; everything else can change while it runs.
  */
 public record FakeLlmSettings(String host, int port, Latency latency, double errorRate, double rateLimitRate,
-    int retryAfterSeconds, double malformedRate, double hangRate, boolean gullible, long seed) {
+    int retryAfterSeconds, double malformedRate, double hangRate, boolean gullible, long seed, RateLimit rateLimit) {
 
   public FakeLlmSettings {
     if (host == null || host.isBlank()) {
@@ -33,6 +34,9 @@ public record FakeLlmSettings(String host, int port, Latency latency, double err
     if (retryAfterSeconds < 0) {
       throw new IllegalArgumentException("retryAfterSeconds must be >= 0, was " + retryAfterSeconds);
     }
+    if (rateLimit == null) {
+      throw new IllegalArgumentException("rateLimit is required");
+    }
   }
 
   private static void checkRate(String name, double rate) {
@@ -43,7 +47,7 @@ public record FakeLlmSettings(String host, int port, Latency latency, double err
 
   /** For tests: an ephemeral port on loopback, instant replies, no faults. */
   public static FakeLlmSettings defaults() {
-    return new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 0, false, 0);
+    return new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 0, false, 0, RateLimit.unlimited());
   }
 
   /** The {@code fakeLlm} section of the configuration. */
@@ -54,11 +58,8 @@ public record FakeLlmSettings(String host, int port, Latency latency, double err
   /** A JSON shaped like the {@code fakeLlm} section; a missing field keeps its value from {@link #defaults()}. */
   public static FakeLlmSettings fromJson(JsonObject json) {
     FakeLlmSettings d = defaults();
-    Object latency = json.getValue("latency");
-    if (latency != null && !(latency instanceof JsonObject)) {
-      throw new IllegalArgumentException("latency must be an object like {\"medianMs\":400,\"p99Ms\":1500}");
-    }
-    JsonObject lat = latency == null ? new JsonObject() : (JsonObject) latency;
+    JsonObject lat = object(json, "latency", "{\"medianMs\":400,\"p99Ms\":1500}");
+    JsonObject limit = object(json, "rateLimit", "{\"requestsPerWindow\":60,\"windowMs\":60000}");
     Object host = json.getValue("host", d.host());
     if (!(host instanceof String)) {
       throw new IllegalArgumentException("host must be a string, was " + host);
@@ -75,7 +76,18 @@ public record FakeLlmSettings(String host, int port, Latency latency, double err
         number(json, "retryAfterSeconds", d.retryAfterSeconds()).intValue(),
         number(json, "malformedRate", d.malformedRate()).doubleValue(),
         number(json, "hangRate", d.hangRate()).doubleValue(),
-        (Boolean) gullible, number(json, "seed", d.seed()).longValue());
+        (Boolean) gullible, number(json, "seed", d.seed()).longValue(),
+        new RateLimit(number(limit, "requestsPerWindow", d.rateLimit().requestsPerWindow()).intValue(),
+            number(limit, "windowMs", d.rateLimit().windowMs()).longValue()));
+  }
+
+  /** An optional nested object; missing, it is empty. */
+  private static JsonObject object(JsonObject json, String field, String example) {
+    Object v = json.getValue(field);
+    if (v != null && !(v instanceof JsonObject)) {
+      throw new IllegalArgumentException(field + " must be an object like " + example);
+    }
+    return v == null ? new JsonObject() : (JsonObject) v;
   }
 
   private static Number number(JsonObject json, String field, Number otherwise) {
@@ -90,6 +102,8 @@ public record FakeLlmSettings(String host, int port, Latency latency, double err
     return new JsonObject().put("host", host).put("port", port)
         .put("latency", new JsonObject().put("medianMs", latency.medianMs()).put("p99Ms", latency.p99Ms()))
         .put("errorRate", errorRate).put("rateLimitRate", rateLimitRate).put("retryAfterSeconds", retryAfterSeconds)
-        .put("malformedRate", malformedRate).put("hangRate", hangRate).put("gullible", gullible).put("seed", seed);
+        .put("malformedRate", malformedRate).put("hangRate", hangRate).put("gullible", gullible).put("seed", seed)
+        .put("rateLimit", new JsonObject().put("requestsPerWindow", rateLimit.requestsPerWindow())
+            .put("windowMs", rateLimit.windowMs()));
   }
 }

@@ -3,9 +3,12 @@ package arena.fakellm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** OpenAI Chat Completions: {@code POST /v1/chat/completions}, errors as {"error":{"message","type","code"}}. */
 final class OpenAiApi implements Api {
@@ -35,15 +38,36 @@ final class OpenAiApi implements Api {
   public Failure failure(Behaviour behaviour, FakeLlmSettings settings) {
     return switch (behaviour) {
       case RATE_LIMITED -> {
-        int seconds = settings.retryAfterSeconds();
-        JsonObject body = body("Rate limit reached for requests. Please try again in " + seconds + "s.", "requests",
-            "rate_limit_exceeded");
-        yield new Failure(429, Map.of("retry-after", String.valueOf(seconds), "x-ratelimit-reset-requests",
-            seconds + "s", "x-ratelimit-remaining-requests", "0"), body);
+        Instant now = Instant.now();
+        yield rateLimited(Quota.spentUntil(now.plusSeconds(settings.retryAfterSeconds())), now);
       }
       case UNAVAILABLE -> error(503, "server_error", null, "The engine is currently overloaded, please try again later.");
       default -> error(500, "server_error", null, "The server had an error while processing your request. Sorry about that!");
     };
+  }
+
+  @Override
+  public Failure rateLimited(Quota quota, Instant now) {
+    Map<String, String> headers = new TreeMap<>(quotaHeaders(quota, now));
+    headers.put("retry-after", quota.retryAfterSeconds(now));
+    return new Failure(429, headers, body("Rate limit reached for requests. Please try again in "
+        + duration(quota.resetInMs(now)) + ".", "requests", "rate_limit_exceeded"));
+  }
+
+  @Override
+  public Map<String, String> quotaHeaders(Quota quota, Instant now) {
+    Map<String, String> headers = new TreeMap<>();
+    if (quota.limit() > 0) {
+      headers.put("x-ratelimit-limit-requests", String.valueOf(quota.limit()));
+    }
+    headers.put("x-ratelimit-remaining-requests", String.valueOf(quota.remaining()));
+    headers.put("x-ratelimit-reset-requests", duration(quota.resetInMs(now)));
+    return headers;
+  }
+
+  /** OpenAI's way of writing a wait: "20ms", "1s", "1.5s". */
+  static String duration(long ms) {
+    return ms < 1000 ? ms + "ms" : BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString() + "s";
   }
 
   private static Failure error(int status, String type, String code, String message) {

@@ -18,8 +18,28 @@ class FakeLlmSettingsTest {
 
     // Then
     assertThat(settings).isEqualTo(new FakeLlmSettings("127.0.0.1", 11435, new Latency(400, 1500), 0, 0, 1, 0, 0,
-        false, 0));
+        false, 0, new RateLimit(0, 60_000)));
+    assertThat(settings.rateLimit().limited()).isFalse();
     assertThat(FakeLlmSettings.fromJson(settings.toJson())).isEqualTo(settings);
+  }
+
+  @Test
+  void aRateLimitIsReadAndWrittenBack() {
+    // Given
+    JsonObject json = new JsonObject().put("rateLimit",
+        new JsonObject().put("requestsPerWindow", 2).put("windowMs", 1500));
+
+    // When
+    FakeLlmSettings settings = FakeLlmSettings.fromJson(json);
+
+    // Then
+    assertThat(settings.rateLimit()).isEqualTo(new RateLimit(2, 1500));
+    assertThat(settings.rateLimit().limited()).isTrue();
+    assertThat(settings.toJson().getJsonObject("rateLimit")).isEqualTo(json.getJsonObject("rateLimit"));
+    assertThat(FakeLlmSettings.fromJson(settings.toJson())).isEqualTo(settings);
+    // and a field left out keeps its default
+    assertThat(FakeLlmSettings.fromJson(new JsonObject().put("rateLimit",
+        new JsonObject().put("requestsPerWindow", 5))).rateLimit()).isEqualTo(new RateLimit(5, 60_000));
   }
 
   @Test
@@ -44,6 +64,13 @@ class FakeLlmSettingsTest {
     assertRefused(new JsonObject().put("port", 70000), "port");
     assertRefused(new JsonObject().put("retryAfterSeconds", -1), "retryAfterSeconds");
     assertRefused(new JsonObject().put("host", " "), "host");
+    assertRefused(new JsonObject().put("rateLimit", 3), "rateLimit must be an object like");
+    assertRefused(new JsonObject().put("rateLimit", new JsonObject().put("requestsPerWindow", -1)),
+        "rateLimit.requestsPerWindow must be >= 0 (0: unlimited), was -1");
+    assertRefused(new JsonObject().put("rateLimit", new JsonObject().put("windowMs", 0)),
+        "rateLimit.windowMs must be >= 1, was 0");
+    assertRefused(new JsonObject().put("rateLimit", new JsonObject().put("requestsPerWindow", "many")),
+        "requestsPerWindow must be a number");
   }
 
   private static void assertRefused(JsonObject json, String message) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -350,6 +351,92 @@ class FakeLlmTest {
     assertThat(empty.bodyAsJsonObject().getJsonArray("content").getJsonObject(0).getString("text")).isEmpty();
   }
 
+  @Test
+  void underARateLimitOpenAiRepliesCountDownThenA429UntilTheWindowResets() {
+    // Given 2 requests per 400 ms window
+    llm.settings(withRateLimit(2, 400));
+
+    // When the budget is used up
+    HttpResponse<Buffer> first = openAi(chat(PROMPT));
+    HttpResponse<Buffer> second = openAi(chat(PROMPT));
+    HttpResponse<Buffer> refused = openAi(chat(PROMPT));
+    Instant refusedAt = Instant.now();
+
+    // Then the replies count down, and the next request is refused until the reset
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.getHeader("x-ratelimit-limit-requests")).isEqualTo("2");
+    assertThat(first.getHeader("x-ratelimit-remaining-requests")).isEqualTo("1");
+    assertThat(resetMs(first)).isBetween(1L, 400L);
+    assertThat(second.getHeader("x-ratelimit-remaining-requests")).isEqualTo("0");
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("rate_limit_exceeded");
+    assertThat(refused.getHeader("x-ratelimit-remaining-requests")).isEqualTo("0");
+    assertThat(refused.getHeader("retry-after")).isEqualTo("1");
+    assertThat(resetMs(refused)).isBetween(1L, 400L);
+    assertThat(llm.stats().byBehaviour()).containsExactlyInAnyOrderEntriesOf(Map.of("OK", 2L, "RATE_LIMITED", 1L));
+
+    // When the window has passed
+    Instant reset = refusedAt.plusMillis(resetMs(refused));
+    eventually("the window has passed", () -> !Instant.now().isBefore(reset));
+    HttpResponse<Buffer> next = openAi(chat(PROMPT));
+
+    // Then the budget is whole again
+    assertThat(next.statusCode()).isEqualTo(200);
+    assertThat(next.getHeader("x-ratelimit-remaining-requests")).isEqualTo("1");
+  }
+
+  @Test
+  void underARateLimitAnthropicRepliesCarryItsHeadersWithTheResetInstant() {
+    // Given 1 request per 400 ms window
+    llm.settings(withRateLimit(1, 400));
+    Instant before = Instant.now();
+
+    // When
+    HttpResponse<Buffer> first = anthropic(messages(PROMPT));
+    HttpResponse<Buffer> refused = anthropic(messages(PROMPT));
+
+    // Then
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.getHeader("anthropic-ratelimit-requests-limit")).isEqualTo("1");
+    assertThat(first.getHeader("anthropic-ratelimit-requests-remaining")).isEqualTo("0");
+    Instant reset = Instant.parse(first.getHeader("anthropic-ratelimit-requests-reset"));
+    assertThat(reset).isBetween(before, before.plusMillis(400 + 1000));
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(errorType(refused)).isEqualTo("rate_limit_error");
+    assertThat(refused.getHeader("anthropic-ratelimit-requests-remaining")).isEqualTo("0");
+    assertThat(Instant.parse(refused.getHeader("anthropic-ratelimit-requests-reset"))).isEqualTo(reset);
+
+    // When the reset instant has passed, then it answers again
+    eventually("the reset instant has passed", () -> !Instant.now().isBefore(reset));
+    assertThat(anthropic(messages(PROMPT)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withoutARateLimitRepliesCarryNoRateLimitHeaders() {
+    HttpResponse<Buffer> res = openAi(chat(PROMPT));
+    assertThat(res.headers().names()).noneMatch(name -> name.toLowerCase(Locale.ROOT).contains("ratelimit"));
+  }
+
+  @Test
+  void openAiWritesWaitsItsOwnWay() {
+    assertThat(OpenAiApi.duration(20)).isEqualTo("20ms");
+    assertThat(OpenAiApi.duration(1000)).isEqualTo("1s");
+    assertThat(OpenAiApi.duration(1500)).isEqualTo("1.5s");
+    assertThat(OpenAiApi.duration(360_000)).isEqualTo("360s");
+  }
+
+  private static FakeLlmSettings withRateLimit(int requestsPerWindow, long windowMs) {
+    return FakeLlmSettings.fromJson(new JsonObject().put("rateLimit",
+        new JsonObject().put("requestsPerWindow", requestsPerWindow).put("windowMs", windowMs)));
+  }
+
+  /** OpenAI's x-ratelimit-reset-requests, in milliseconds. */
+  private static long resetMs(HttpResponse<Buffer> res) {
+    String value = res.getHeader("x-ratelimit-reset-requests");
+    return value.endsWith("ms") ? Long.parseLong(value.substring(0, value.length() - 2))
+        : Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000);
+  }
+
   private static FakeLlmSettings withRetryAfter(int seconds) {
     return FakeLlmSettings.fromJson(FakeLlmSettings.defaults().toJson().put("retryAfterSeconds", seconds));
   }
@@ -535,7 +622,8 @@ class FakeLlmTest {
     HttpResponse<Buffer> changed = await(client.putAbs(base + "/fake/settings")
         .sendJsonObject(new JsonObject().put("gullible", true).put("retryAfterSeconds", 3)));
     assertThat(changed.statusCode()).isEqualTo(200);
-    assertThat(llm.settings()).isEqualTo(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 3, 0, 0, true, 0));
+    assertThat(llm.settings()).isEqualTo(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 3, 0, 0, true, 0,
+        RateLimit.unlimited()));
 
     // When they are invalid, then 400 with a message, and nothing changes
     assertThat(badRequest(client.putAbs(base + "/fake/settings"), new JsonObject().put("errorRate", 2)))

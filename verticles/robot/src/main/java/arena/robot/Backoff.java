@@ -21,11 +21,31 @@ final class Backoff {
   /** A retry that cannot get at least this long before the robot's budget ends is not worth starting. */
   static final long MIN_ATTEMPT_MS = 100;
 
-  private static final List<String> RATE_LIMIT_DURATIONS =
-      List.of("x-ratelimit-reset-requests", "x-ratelimit-reset-tokens");
-  private static final List<String> RATE_LIMIT_INSTANTS = List.of("anthropic-ratelimit-requests-reset",
-      "anthropic-ratelimit-tokens-reset", "anthropic-ratelimit-input-tokens-reset",
-      "anthropic-ratelimit-output-tokens-reset");
+  /** One rate limit's headers: what is left, and when it refills (an OpenAI duration or an Anthropic instant). */
+  private record Limit(String remaining, String reset, boolean resetIsInstant) {
+    /** -1 when absent or unreadable. */
+    long resetMs(UnaryOperator<String> header, long nowMs) {
+      String value = header.apply(reset);
+      return resetIsInstant ? untilMs(value, nowMs) : durationMs(value);
+    }
+
+    boolean exhausted(UnaryOperator<String> header) {
+      String value = header.apply(remaining);
+      try {
+        return value != null && Long.parseLong(value.strip()) <= 0;
+      } catch (NumberFormatException unreadable) {
+        return false;
+      }
+    }
+  }
+
+  private static final List<Limit> LIMITS = List.of(
+      new Limit("x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", false),
+      new Limit("x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", false),
+      new Limit("anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset", true),
+      new Limit("anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset", true),
+      new Limit("anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset", true),
+      new Limit("anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset", true));
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
 
   private Backoff() {}
@@ -68,11 +88,26 @@ final class Backoff {
     wait = Math.max(wait, retryAfterMs(header.apply("retry-after"), nowMs));
     wait = Math.max(wait, millis(header.apply("retry-after-ms")));
     if (status == 429) {
-      for (String name : RATE_LIMIT_DURATIONS) {
-        wait = Math.max(wait, durationMs(header.apply(name)));
+      for (Limit limit : LIMITS) {
+        wait = Math.max(wait, limit.resetMs(header, nowMs));
       }
-      for (String name : RATE_LIMIT_INSTANTS) {
-        wait = Math.max(wait, untilMs(header.apply(name), nowMs));
+    }
+    return wait < 0 ? OptionalLong.empty() : OptionalLong.of(wait);
+  }
+
+  /**
+   * How long every call of the provider should hold back after this reply, or empty: on a 429 what the server
+   * asked for ({@link #serverWaitMs}); on any other reply the longest reset of the limits it says are used up
+   * (remaining 0), since the next call would be refused anyway.
+   */
+  static OptionalLong pauseMs(int status, UnaryOperator<String> header, long nowMs) {
+    if (status == 429) {
+      return serverWaitMs(status, header, nowMs);
+    }
+    long wait = -1;
+    for (Limit limit : LIMITS) {
+      if (limit.exhausted(header)) {
+        wait = Math.max(wait, limit.resetMs(header, nowMs));
       }
     }
     return wait < 0 ? OptionalLong.empty() : OptionalLong.of(wait);

@@ -28,21 +28,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Robots backed by an LLM over HTTP, in the {@link Dialect} of OpenAI or Anthropic. Each exchange is bounded
  * by the request's timeout and the robot's due time, retried with backoff on 429, 5xx and network failures,
- * and counted by a circuit breaker shared by every robot verticle of this Vert.x. Whatever goes wrong (the
- * breaker is open, the reply is late, malformed, empty, betrays the robot or is not one allowed letter), the
- * scripted provider answers instead, so a round never waits on the network.
+ * and counted by a circuit breaker shared by every robot verticle of this Vert.x. A reply saying the rate
+ * limits are used up (or a 429) pauses every call of the provider in this Vert.x until the reset. Whatever goes
+ * wrong (the breaker is open, the pause outlasts the due time, the reply is late, malformed, empty, betrays the
+ * robot or is not one allowed letter), the scripted provider answers instead, so a round never waits on the
+ * network.
  */
 public final class LlmProvider implements RobotProvider {
   private static final Logger log = LoggerFactory.getLogger(LlmProvider.class);
   private static final double ANSWER_TEMPERATURE = 0.9;
   private static final double VOTE_TEMPERATURE = 0.2;
-  private static final String BREAKERS = "arena.robot.breakers";
+  private static final String SHARED = "arena.robot.providers";
 
   /** The reply's text and what the call cost. */
   private record Exchange(String text, Reply.Usage usage) {}
 
-  /** Lets one breaker per provider live in the Vert.x instance's local shared data. */
-  private record SharedBreaker(CircuitBreaker breaker) implements Shareable {}
+  /** One breaker and one rate-limit pause per provider, in the Vert.x instance's local shared data. */
+  record Shared(CircuitBreaker breaker, RatePause pause) implements Shareable {}
 
   private final Vertx vertx;
   private final LlmSettings settings;
@@ -50,6 +52,7 @@ public final class LlmProvider implements RobotProvider {
   private final Prices prices;
   private final WebClient client;
   private final CircuitBreaker breaker;
+  private final RatePause pause;
 
   public LlmProvider(Vertx vertx, LlmSettings settings, ScriptedProvider scripted, Prices prices) {
     this.vertx = vertx;
@@ -63,8 +66,15 @@ public final class LlmProvider implements RobotProvider {
         new WebClientOptions().setShared(true).setName("arena-llm-" + name()).setUserAgent("turing-arena-robot")
             .setKeepAlive(true).setPipelining(false),
         new PoolOptions().setHttp1MaxSize(settings.maxConcurrent()));
-    this.breaker = vertx.sharedData().<String, SharedBreaker>getLocalMap(BREAKERS)
-        .computeIfAbsent(name(), n -> new SharedBreaker(newBreaker(vertx, n, settings.breaker()))).breaker();
+    Shared shared = shared(vertx)
+        .computeIfAbsent(name(), n -> new Shared(newBreaker(vertx, n, settings.breaker()), new RatePause()));
+    this.breaker = shared.breaker();
+    this.pause = shared.pause();
+  }
+
+  /** The providers this Vert.x has used, by name. */
+  static LocalMap<String, Shared> shared(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(SHARED);
   }
 
   private static CircuitBreaker newBreaker(Vertx vertx, String provider, LlmSettings.Breaker s) {
@@ -143,7 +153,9 @@ public final class LlmProvider implements RobotProvider {
       return Future.failedFuture(new LlmException("deadline", "no time left for a call"));
     }
     JsonObject body = settings.dialect().body(settings, conversation, temperature);
-    return breaker.<Dialect.Completion>execute(() -> attempt(body, replyBy, 0))
+    // Nor is waiting out the rate limits: the breaker hears only about calls made.
+    return afterPause(replyBy)
+        .compose(v -> breaker.<Dialect.Completion>execute(() -> attempt(body, replyBy, 0)))
         .map(c -> new Exchange(c.text(), new Reply.Usage(settings.model(), c.inputTokens(), c.outputTokens(),
             prices.costUsd(settings.model(), c.inputTokens(), c.outputTokens()))));
   }
@@ -169,11 +181,41 @@ public final class LlmProvider implements RobotProvider {
           RobotMetrics.retry(name(), reasonOf(t));
           log.debug("{} call failed ({}), retry {} in {} ms", name(), redact(describe(t)), retry + 1,
               wait.getAsLong());
-          return vertx.timer(Math.max(1, wait.getAsLong())).compose(v -> attempt(body, replyBy, retry + 1));
+          return vertx.timer(Math.max(1, wait.getAsLong()))
+              .compose(v -> afterPause(replyBy))
+              .compose(v -> attempt(body, replyBy, retry + 1));
         });
   }
 
+  /**
+   * Completes once this provider's rate-limit pause is over (at once when there is none), on a timer; fails
+   * "rate_limited" when the pause would outlast the robot's due time, so that it does not call at all.
+   */
+  private Future<Void> afterPause(long replyBy) {
+    long now = System.currentTimeMillis();
+    long wait = pause.remainingMs(now);
+    if (wait == 0) {
+      return Future.succeededFuture();
+    }
+    if (now + wait + Backoff.MIN_ATTEMPT_MS > replyBy) {
+      return Future.failedFuture(new LlmException("rate_limited", "rate limits used up until after the due time"));
+    }
+    // Looked at again after the wait: another reply may have extended the pause meanwhile.
+    return vertx.timer(wait).compose(v -> afterPause(replyBy));
+  }
+
+  /** Any reply may say the budget is used up; then every call of this provider waits for the reset. */
+  private void heedRateLimits(int status, UnaryOperator<String> header) {
+    long now = System.currentTimeMillis();
+    OptionalLong wait = Backoff.pauseMs(status, header, now);
+    if (wait.isPresent() && pause.extend(now, now + wait.getAsLong())) {
+      RobotMetrics.paused(name());
+      log.debug("{} rate limits are used up: its calls wait {} ms", name(), wait.getAsLong());
+    }
+  }
+
   private Dialect.Completion read(HttpResponse<Buffer> response) {
+    heedRateLimits(response.statusCode(), response::getHeader);
     if (response.statusCode() != 200) {
       throw LlmException.http(response.statusCode(), response::getHeader);
     }

@@ -41,6 +41,12 @@ final class RobotMetrics {
         .register(Metrics.globalRegistry).increment();
   }
 
+  /** The provider's rate limits are used up: its calls wait for the reset. */
+  static void paused(String provider) {
+    Counter.builder("arena.robot.provider.paused").tag("provider", provider).register(Metrics.globalRegistry)
+        .increment();
+  }
+
   /** The provider's circuit breaker moved to {@code state} (open, half_open, closed). */
   static void breaker(String provider, String state) {
     Counter.builder("arena.robot.provider.breaker.transitions").tag("provider", provider).tag("state", state)

@@ -43,11 +43,15 @@ public class RobotVerticle extends VerticleBase {
         RobotMemory.standard(), random, (key, payload, cause) -> publisher.publishCausedBy(key, payload, cause),
         System::currentTimeMillis);
     consumer = EventConsumer.group(vertx, cfg, GROUP, Set.of(Topic.ROBOT_COMMANDS), publisher, worker::handle);
+    LlmHealth.register(vertx);
     return consumer.start();
   }
 
   @Override
   public Future<?> stop() {
+    if (consumer != null) {
+      LlmHealth.unregister(vertx); // registered together
+    }
     Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
     return stopped.eventually(() -> {
       if (providers != null) {

@@ -123,4 +123,67 @@ class BackoffTest {
     assertThat(next(500, NONE, 0, 200 + Backoff.MIN_ATTEMPT_MS - 1, 1.0)).isEmpty();
     assertThat(next(500, NONE, 0, 200 + Backoff.MIN_ATTEMPT_MS, 1.0)).hasValue(200);
   }
+
+  @Test
+  void a_reply_that_says_a_budget_is_used_up_pauses_until_that_budget_resets() {
+    // Given OpenAI's requests used up, its tokens not
+    UnaryOperator<String> openai = headers(Map.of("x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "1.5s", "x-ratelimit-remaining-tokens", "9000",
+        "x-ratelimit-reset-tokens", "6m0s"));
+    // and Anthropic's output tokens used up
+    UnaryOperator<String> anthropic = headers(Map.of("anthropic-ratelimit-requests-remaining", "49",
+        "anthropic-ratelimit-requests-reset", "2025-01-01T12:00:30Z",
+        "anthropic-ratelimit-output-tokens-remaining", "0",
+        "anthropic-ratelimit-output-tokens-reset", "2025-01-01T12:00:02.250Z"));
+
+    // Then on any reply, success or failure, the used-up limit's reset is the pause
+    assertThat(Backoff.pauseMs(200, openai, NOW)).hasValue(1500);
+    assertThat(Backoff.pauseMs(500, openai, NOW)).hasValue(1500);
+    assertThat(Backoff.pauseMs(200, anthropic, NOW)).hasValue(2250);
+    // and the longest when several are
+    assertThat(Backoff.pauseMs(200, headers(Map.of("x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "20ms", "x-ratelimit-remaining-tokens", "0",
+        "x-ratelimit-reset-tokens", "1s")), NOW)).hasValue(1000);
+  }
+
+  @Test
+  void no_pause_while_a_budget_is_left_or_the_headers_cannot_be_read() {
+    assertThat(Backoff.pauseMs(200, NONE, NOW)).isEmpty();
+    assertThat(Backoff.pauseMs(200, headers(Map.of("x-ratelimit-remaining-requests", "1",
+        "x-ratelimit-reset-requests", "1s")), NOW)).isEmpty();
+    assertThat(Backoff.pauseMs(200, headers(Map.of("x-ratelimit-remaining-requests", "0")), NOW))
+        .as("no reset said").isEmpty();
+    assertThat(Backoff.pauseMs(200, headers(Map.of("x-ratelimit-remaining-requests", "none",
+        "x-ratelimit-reset-requests", "1s")), NOW)).isEmpty();
+    assertThat(Backoff.pauseMs(200, headers(Map.of("x-ratelimit-remaining-requests", "0",
+        "x-ratelimit-reset-requests", "soon")), NOW)).isEmpty();
+  }
+
+  @Test
+  void a_429_pauses_for_what_the_server_asked_even_without_a_remaining_header() {
+    assertThat(Backoff.pauseMs(429, headers(Map.of("retry-after", "2")), NOW)).hasValue(2000);
+    assertThat(Backoff.pauseMs(429, headers(Map.of("anthropic-ratelimit-requests-reset",
+        "2025-01-01T12:00:01Z")), NOW)).hasValue(1000);
+    assertThat(Backoff.pauseMs(503, headers(Map.of("retry-after", "2")), NOW)).as("only a 429 pauses everyone")
+        .isEmpty();
+  }
+
+  @Test
+  void a_pause_starts_once_and_only_grows() {
+    // Given
+    RatePause pause = new RatePause();
+    assertThat(pause.remainingMs(NOW)).isZero();
+
+    // When / Then a pause starts
+    assertThat(pause.extend(NOW, NOW + 1000)).isTrue();
+    assertThat(pause.remainingMs(NOW + 400)).isEqualTo(600);
+    // a longer one extends it without starting another, a shorter one changes nothing
+    assertThat(pause.extend(NOW + 100, NOW + 1500)).isFalse();
+    assertThat(pause.extend(NOW + 200, NOW + 300)).isFalse();
+    assertThat(pause.remainingMs(NOW + 1000)).isEqualTo(500);
+    // once over, the next one starts anew; one already over starts nothing
+    assertThat(pause.extend(NOW + 2000, NOW + 2000)).isFalse();
+    assertThat(pause.extend(NOW + 2000, NOW + 2500)).isTrue();
+    assertThat(pause.remainingMs(NOW + 3000)).isZero();
+  }
 }

@@ -6,20 +6,26 @@ import arena.fakellm.Behaviour;
 import arena.fakellm.FakeLlm;
 import arena.fakellm.FakeLlmSettings;
 import arena.fakellm.Latency;
+import arena.fakellm.RateLimit;
 import arena.fakellm.Recorded;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +47,7 @@ class LlmProviderTest {
   private FakeLlm fake;
   private ListAppender<ILoggingEvent> logs;
   private Level providerLevel;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
   void start_the_fake_and_capture_logs(Vertx vertx, VertxTestContext ctx) {
@@ -49,6 +56,7 @@ class LlmProviderTest {
     root().addAppender(logs);
     providerLevel = providerLogger().getLevel();
     providerLogger().setLevel(Level.DEBUG);
+    Metrics.addRegistry(meters);
     FakeLlm.start(vertx, FakeLlmSettings.defaults()).onComplete(ctx.succeeding(f -> {
       fake = f;
       ctx.completeNow();
@@ -59,6 +67,12 @@ class LlmProviderTest {
   void stop_capturing_logs() {
     root().detachAppender(logs);
     providerLogger().setLevel(providerLevel);
+    Metrics.removeRegistry(meters);
+  }
+
+  /** What a counter counted during this test, over all its tags but these. */
+  private double counted(String name, String... tags) {
+    return meters.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   private static Logger root() {
@@ -232,6 +246,101 @@ class LlmProviderTest {
     })));
   }
 
+  private static FakeLlmSettings rateLimited(int requestsPerWindow, long windowMs) {
+    return FakeLlmSettings.fromJson(new JsonObject().put("rateLimit",
+        new JsonObject().put("requestsPerWindow", requestsPerWindow).put("windowMs", windowMs)));
+  }
+
+  private void rateLimitsAreHonouredAheadOfTime(Vertx vertx, VertxTestContext ctx, Dialect dialect) {
+    // Given a budget of 2 requests per 1.5 s window, and two robot verticles' providers
+    fake.settings(rateLimited(2, 1500));
+    LlmSettings settings = settings(fake, dialect, false, 2000, 4, new LlmSettings.Retries(2, 20, 100),
+        new LlmSettings.Breaker(5, 60_000));
+    List<LlmProvider> instances = List.of(provider(vertx, settings), provider(vertx, settings));
+    List<Supplier<Future<Reply>>> calls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      LlmProvider instance = instances.get(i % 2);
+      calls.add(() -> instance.answer(new AnswerRequest(TestPersonas.plain(), "m1", 1, "B", "Best smell?",
+          List.of(), in(10_000))));
+    }
+
+    // When five robots with time to spare answer one after the other
+    inTurn(calls).onComplete(ctx.succeeding(replies -> ctx.verify(() -> {
+      // Then every answer is the model's, and the fake never had to refuse one
+      assertThat(replies).noneMatch(Reply::fallback);
+      assertThat(fake.stats().byBehaviour()).isEqualTo(Map.of("OK", 5L));
+      // because the third and the fifth waited for the window to reset (less the few ms between the fake's
+      // count and its record), while the second did not wait
+      List<Instant> at = fake.requests().stream().map(Recorded::receivedAt).toList();
+      assertThat(Duration.between(at.get(0), at.get(1))).isLessThan(Duration.ofMillis(1000));
+      assertThat(Duration.between(at.get(0), at.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(1450));
+      assertThat(Duration.between(at.get(2), at.get(4))).isGreaterThanOrEqualTo(Duration.ofMillis(1450));
+      assertThat(counted("arena.robot.provider.paused", "provider", dialect.providerName())).isEqualTo(2);
+      assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.DEBUG
+          && e.getFormattedMessage().contains("rate limits are used up"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void openai_pauses_ahead_of_time_when_its_rate_limit_is_used_up(Vertx vertx, VertxTestContext ctx) {
+    rateLimitsAreHonouredAheadOfTime(vertx, ctx, Dialect.OPENAI);
+  }
+
+  @Test
+  void anthropic_pauses_ahead_of_time_when_its_rate_limit_is_used_up(Vertx vertx, VertxTestContext ctx) {
+    rateLimitsAreHonouredAheadOfTime(vertx, ctx, Dialect.ANTHROPIC);
+  }
+
+  @Test
+  void a_robot_due_before_the_pause_ends_falls_back_without_calling(Vertx vertx, VertxTestContext ctx) {
+    // Given a budget of 1 request per 5 s, used up by a first robot
+    fake.settings(rateLimited(1, 5000));
+    LlmProvider provider = provider(vertx, Dialect.OPENAI, false);
+    provider.answer(answer("Best smell?")).compose(first -> {
+      ctx.verify(() -> assertThat(first.fallback()).isFalse());
+      // When a second robot, due in 1 s, answers
+      AnswerRequest due = new AnswerRequest(TestPersonas.plain(), "m1", 1, "B", "Best smell?", List.of(), in(1000));
+      return provider.answer(due).onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+        // Then the scripted provider answered it in time, and the fake saw only the first
+        assertThat(System.currentTimeMillis()).isLessThan(due.replyBy());
+        assertThat(second.fallback()).isTrue();
+        assertThat(second.text()).hasSizeBetween(1, Reply.MAX_CHARS);
+        assertThat(fake.stats().byBehaviour()).isEqualTo(Map.of("OK", 1L));
+        assertThat(counted("arena.robot.fallbacks", "provider", "openai", "reason", "rate_limited")).isEqualTo(1);
+        ctx.completeNow();
+      })));
+    }).onFailure(ctx::failNow);
+  }
+
+  @Test
+  void a_429_pauses_every_robot_of_the_provider_not_only_the_refused_one(Vertx vertx, VertxTestContext ctx) {
+    // Given a 429 asking for 1 s, and two robot verticles' providers
+    fake.script(Behaviour.RATE_LIMITED);
+    LlmSettings settings = settings(fake, Dialect.OPENAI, false, 2000, 4, new LlmSettings.Retries(2, 20, 100),
+        new LlmSettings.Breaker(5, 60_000));
+    LlmProvider refused = provider(vertx, settings);
+    LlmProvider other = provider(vertx, settings);
+
+    // When the first robot is refused, and then another one answers through the other verticle
+    Future<Reply> first = refused.answer(answer("Best smell?"));
+    RatePause pause = LlmProvider.shared(vertx).get("openai").pause();
+    until(vertx, () -> pause.remainingMs(System.currentTimeMillis()) > 0)
+        .compose(v -> Future.all(first, other.answer(answer("Best smell?"))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          // Then neither called again before the second was up
+          List<Recorded> requests = fake.requests();
+          assertThat(requests).extracting(Recorded::behaviour)
+              .containsExactly(Behaviour.RATE_LIMITED, Behaviour.OK, Behaviour.OK);
+          Instant refusedAt = requests.get(0).receivedAt();
+          assertThat(requests.subList(1, 3)).allSatisfy(r -> assertThat(Duration.between(refusedAt, r.receivedAt()))
+              .isGreaterThanOrEqualTo(Duration.ofSeconds(fake.settings().retryAfterSeconds())));
+          assertThat(all.<Reply>resultAt(0).fallback()).isFalse();
+          assertThat(all.<Reply>resultAt(1).fallback()).isFalse();
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void server_errors_are_retried_until_one_succeeds(Vertx vertx, VertxTestContext ctx) {
     // Given
@@ -251,7 +360,8 @@ class LlmProviderTest {
   @Test
   void a_hanging_server_times_out_and_the_scripted_provider_answers(Vertx vertx, VertxTestContext ctx) {
     // Given a server that never answers, a 300 ms timeout and one retry
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 1.0, false, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 1.0, false, 0,
+        RateLimit.unlimited()));
     LlmProvider provider = provider(vertx, settings(fake, Dialect.OPENAI, false, 300, 4,
         new LlmSettings.Retries(1, 20, 50), new LlmSettings.Breaker(5, 60_000)));
     long start = System.currentTimeMillis();
@@ -331,7 +441,8 @@ class LlmProviderTest {
   @Test
   void the_concurrency_limit_holds_across_robot_verticles(Vertx vertx, VertxTestContext ctx) {
     // Given a slow-ish server and two provider instances (two robot verticles) limited to 3 calls together
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(30), 0, 0, 1, 0, 0, false, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(30), 0, 0, 1, 0, 0, false, 0,
+        RateLimit.unlimited()));
     LlmSettings limited = settings(fake, Dialect.OPENAI, false, 5000, 3, new LlmSettings.Retries(0, 20, 50),
         new LlmSettings.Breaker(5, 60_000));
     List<LlmProvider> instances = List.of(provider(vertx, limited), provider(vertx, limited));
@@ -376,7 +487,7 @@ class LlmProviderTest {
   void a_model_that_obeys_an_injection_neither_reveals_the_robot_nor_casts_a_strange_vote(Vertx vertx,
       VertxTestContext ctx) {
     // Given a model that does what injected text says ("I am a bot, an AI language model.")
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 0, true, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 0, true, 0, RateLimit.unlimited()));
     LlmProvider provider = provider(vertx, Dialect.OPENAI, false);
 
     // When the robot answers a prompt carrying an injection, and votes on an injected answer

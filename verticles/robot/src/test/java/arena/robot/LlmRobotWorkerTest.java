@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import arena.fakellm.FakeLlm;
 import arena.fakellm.FakeLlmSettings;
 import arena.fakellm.Latency;
+import arena.fakellm.RateLimit;
 import arena.fakellm.Recorded;
 import arena.shared.Json;
 import arena.shared.events.Envelope;
@@ -123,7 +124,8 @@ class LlmRobotWorkerTest {
   void a_hanging_provider_still_lets_the_robot_answer_before_the_deadline_without_the_key_in_events(Vertx vertx,
       VertxTestContext ctx) {
     // Given a server that never answers and a call timeout longer than the round
-    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 1.0, false, 0));
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(0), 0, 0, 1, 0, 1.0, false, 0,
+        RateLimit.unlimited()));
     RobotWorker worker = worker(vertx, 30_000);
     // (3 s: the first HTTP call of a cold JVM loads classes on the event loop for several hundred ms)
     RobotCommand.GenerateResponse command = answerCommand(1, "Describe your perfect sandwich.", 3000);
