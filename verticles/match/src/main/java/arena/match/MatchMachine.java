@@ -26,6 +26,7 @@ import arena.shared.state.MatchState.Player;
 import arena.shared.state.MatchState.Robot;
 import arena.shared.state.MatchState.Round;
 import arena.shared.state.MatchState.Status;
+import arena.shared.state.MatchState.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -142,7 +143,7 @@ public final class MatchMachine {
       return Step.rejected(c.matchId(), CREATE, 400, problem);
     }
     Changes ch = new Changes(new MatchState(c.matchId(), c.settings(), Status.WAITING, 0, now, null,
-        List.of(), List.of(), List.of(), Map.of(), List.of()));
+        List.of(), List.of(), List.of(), Map.of(), List.of(), Usage.NONE));
     ch.emit(new MatchEvent.Created(c.matchId(), c.settings(), now));
     return ch.accept(CREATE);
   }
@@ -443,7 +444,7 @@ public final class MatchMachine {
     List<MatchEvent.Reveal> reveal = new ArrayList<>();
     s.players().forEach(p -> reveal.add(new MatchEvent.Reveal(p.playerId(), p.name(), true, null)));
     s.robots().forEach(r -> reveal.add(new MatchEvent.Reveal(r.robotId(), r.type(), false, r.type())));
-    ch.emit(new MatchEvent.Completed(s.matchId(), new LinkedHashMap<>(s.scores()), reveal));
+    ch.emit(new MatchEvent.Completed(s.matchId(), new LinkedHashMap<>(s.scores()), reveal, s.usage().total()));
   }
 
   // --- lookups --------------------------------------------------------------------------------------------
