@@ -11,6 +11,7 @@ import static arena.match.MatchStates.withRobot;
 import static arena.match.MatchStates.withScores;
 import static arena.match.MatchStates.withSettings;
 import static arena.match.MatchStates.withStatus;
+import static arena.match.MatchStates.withUsage;
 import static arena.match.MatchStates.withVersion;
 import static arena.match.MatchStates.withVote;
 
@@ -80,7 +81,8 @@ public final class MatchMachine {
         || input instanceof OrchestrationEvent.RobotsAssigned
         || input instanceof OrchestrationEvent.RobotsUnavailable
         || input instanceof RobotResponse.ResponseSubmitted
-        || input instanceof RobotResponse.VoteSubmitted;
+        || input instanceof RobotResponse.VoteSubmitted
+        || input instanceof RobotResponse.ResponseComplete;
   }
 
   /** @param state the match as it is now, or null if this service has never seen it */
@@ -101,6 +103,8 @@ public final class MatchMachine {
       return robotAnswer(state, e, now);
     } else if (input instanceof RobotResponse.VoteSubmitted e) {
       return robotVote(state, e, now);
+    } else if (input instanceof RobotResponse.ResponseComplete e) {
+      return robotWorkDone(state, e);
     }
     return Step.ignored();
   }
@@ -334,6 +338,24 @@ public final class MatchMachine {
     Changes ch = new Changes(state);
     vote(ch, e.robotId(), e.vote(), now);
     return ch.commit();
+  }
+
+  /**
+   * Adds a robot's finished answer or vote to the match's LLM usage, in any phase and after the match completed
+   * too: a robot reports just after submitting, so the match's last vote is reported once the match is over, and
+   * an answer that missed its deadline still cost what it cost. Each is counted once, by command and kind.
+   */
+  private Step robotWorkDone(MatchState state, RobotResponse.ResponseComplete e) {
+    String key = e.commandId() + "/" + e.kind();
+    if (state == null || blank(e.commandId()) || state.usage().counted().contains(key)) {
+      log.debug("{}: not counting {} of {}: unknown match, no command, or counted already", e.matchId(), key,
+          e.robotId());
+      return Step.ignored();
+    }
+    List<String> counted = new ArrayList<>(state.usage().counted());
+    counted.add(key);
+    Usage usage = new Usage(state.usage().total().plus(e), List.copyOf(counted));
+    return new Changes(withUsage(state, usage)).commit();
   }
 
   // --- transitions ----------------------------------------------------------------------------------------

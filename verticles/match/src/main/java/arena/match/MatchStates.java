@@ -7,6 +7,7 @@ import arena.shared.state.MatchState.Player;
 import arena.shared.state.MatchState.Robot;
 import arena.shared.state.MatchState.Round;
 import arena.shared.state.MatchState.Status;
+import arena.shared.state.MatchState.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,6 +53,11 @@ final class MatchStates {
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
         s.players(), s.robots(), s.rounds(), Collections.unmodifiableMap(new LinkedHashMap<>(scores)),
         s.promptsUsed(), s.usage());
+  }
+
+  static MatchState withUsage(MatchState s, Usage usage) {
+    return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), usage);
   }
 
   static MatchState withNewRound(MatchState s, Round round, int promptIndex) {
