@@ -1,6 +1,7 @@
 package arena.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,6 +65,16 @@ class LlmMatchTest {
         assertThat(p.getInteger("outputTokens")).isPositive();
         assertThat(p.getDouble("costUsd")).isPositive();
       });
+
+      // And the match's own total, in match.completed, counts every one of those calls (the last vote included)
+      JsonObject usage = events.stream().map(o -> (JsonObject) o)
+          .filter(e -> "match.completed".equals(e.getString("eventType"))).findFirst().orElseThrow()
+          .getJsonObject("payload").getJsonObject("llmUsage");
+      assertThat(usage.getInteger("calls")).isEqualTo(complete.size());
+      assertThat(usage.getLong("inputTokens"))
+          .isEqualTo(complete.stream().mapToLong(p -> p.getLong("inputTokens")).sum());
+      assertThat(usage.getDouble("costUsd"))
+          .isCloseTo(complete.stream().mapToDouble(p -> p.getDouble("costUsd")).sum(), within(1e-9));
 
       // And the fake saw those calls on the provider's own endpoint, with the key, which no event carries
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,6 +1,9 @@
 package arena.shared;
 
+import arena.shared.events.LlmUsage;
+import arena.shared.state.MatchState;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -15,7 +18,11 @@ public final class Json {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
       // Newer producers may add fields; old readers keep working.
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // What an older record means by leaving out a field marked @AddedLater, by the field's type.
+      .setInjectableValues(new InjectableValues.Std()
+          .addValue(LlmUsage.class, LlmUsage.NONE)
+          .addValue(MatchState.Usage.class, MatchState.Usage.NONE));
 
   private Json() {}
 

@@ -1,5 +1,6 @@
 package arena.shared.events;
 
+import arena.shared.AddedLater;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,12 @@ public sealed interface MatchEvent extends Event {
   record RoundCompleted(String matchId, int round, Map<String, String> votes, Map<String, Integer> points,
       Map<String, Integer> scores) implements MatchEvent {}
 
-  record Completed(String matchId, Map<String, Integer> finalScores, List<Reveal> reveal) implements MatchEvent {}
+  /**
+   * @param llmUsage what the robots had spent when the match completed; answers and votes still in flight then
+   *                 are added to the match state only. Absent (zero) in events written before it was counted.
+   */
+  record Completed(String matchId, Map<String, Integer> finalScores, List<Reveal> reveal,
+      @AddedLater LlmUsage llmUsage) implements MatchEvent {}
 
   /** Who sat behind the letters, published only once the match is over. */
   record Reveal(String participantId, String name, boolean human, String persona) {}

@@ -1,6 +1,8 @@
 package arena.shared.state;
 
+import arena.shared.AddedLater;
 import arena.shared.events.Event;
+import arena.shared.events.LlmUsage;
 import arena.shared.events.MatchSettings;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +19,8 @@ import java.util.Optional;
  * @param robots   every robot that has sat in this match, for the reveal
  * @param scores   participant id to total points
  * @param promptsUsed indexes into the prompt deck, so a match never repeats a prompt
+ * @param usage    what the robots spent on their LLMs; secret until the reveal, since a robot's cost gives it
+ *                 away. Absent (none) in states written before it was counted.
  */
 public record MatchState(
     String matchId,
@@ -29,7 +33,8 @@ public record MatchState(
     List<Robot> robots,
     List<Round> rounds,
     Map<String, Integer> scores,
-    List<Integer> promptsUsed) implements Event {
+    List<Integer> promptsUsed,
+    @AddedLater Usage usage) implements Event {
 
   public enum Status { WAITING, RUNNING, COMPLETED }
 
@@ -38,6 +43,14 @@ public record MatchState(
   public record Player(String playerId, String name, String tokenHash, Instant joinedAt) {}
 
   public record Robot(String robotId, String type) {}
+
+  /**
+   * @param counted the {@code commandId/kind} of every robot.response_complete in {@code total}, so a
+   *                re-delivered one is not counted twice; a match has only so many robot answers and votes
+   */
+  public record Usage(LlmUsage total, List<String> counted) {
+    public static final Usage NONE = new Usage(LlmUsage.NONE, List.of());
+  }
 
   /**
    * @param letters     participant id to this round's letter

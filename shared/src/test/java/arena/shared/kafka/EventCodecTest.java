@@ -3,13 +3,19 @@ package arena.shared.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import arena.shared.Json;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
+import arena.shared.events.LlmUsage;
 import arena.shared.events.MatchEvent;
+import arena.shared.events.MatchSettings;
 import arena.shared.events.RobotCommand;
+import arena.shared.state.MatchState;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -77,5 +83,47 @@ class EventCodecTest {
         .isEqualTo(new Topic.Registration(Topic.MATCH_EVENTS, "round.robots_needed"));
     assertThat(Topic.MATCH_STATE.compacted()).isTrue();
     assertThat(Topic.MATCH_EVENTS.name("x.")).isEqualTo("x.match-events");
+  }
+
+  @Test
+  void aStateWrittenBeforeLlmUsageWasCountedDecodesWithNone() throws Exception {
+    // Given a match state as the Match Service wrote it before it counted LLM usage
+    var state = new MatchState("m1", new MatchSettings(4, 1, 3, 60, 30, 5), MatchState.Status.RUNNING, 7,
+        Instant.parse("2026-01-01T00:00:00Z"), null, List.of(), List.of(), List.of(), Map.of(), List.of(2),
+        new MatchState.Usage(new LlmUsage(3, 1, 900, 120, 0.0042), List.of("cmd-1/response")));
+    String old = withoutPayloadField(Envelope.of("match.state", "match-service", "m1", state, "c1", null), "usage");
+
+    // When it is decoded
+    Envelope<Event> decoded = EventCodec.decode(Topic.MATCH_STATE, old);
+
+    // Then it is the same state with no usage, and a state that carries usage keeps it
+    assertThat(decoded.payload()).isEqualTo(new MatchState("m1", state.settings(), state.status(), 7,
+        state.createdAt(), null, List.of(), List.of(), List.of(), Map.of(), List.of(2), MatchState.Usage.NONE));
+    assertThat(EventCodec.decode(Topic.MATCH_STATE, Json.write(Envelope.of("match.state", "match-service", "m1",
+        state, "c1", null))).payload()).isEqualTo(state);
+  }
+
+  @Test
+  void aCompletedEventWrittenBeforeLlmUsageWasCountedDecodesWithNone() throws Exception {
+    // Given a match.completed from before usage was counted
+    var completed = new MatchEvent.Completed("m1", Map.of("p1", 2), List.of(), new LlmUsage(1, 0, 10, 5, 0.001));
+    String old = withoutPayloadField(Envelope.of("match.completed", "match-service", "m1", completed, "c1", null),
+        "llmUsage");
+
+    // When it is decoded
+    Envelope<Event> decoded = EventCodec.decode(Topic.MATCH_EVENTS, old);
+
+    // Then its usage is none, and every other missing field is still poison
+    assertThat(decoded.payload()).isEqualTo(new MatchEvent.Completed("m1", Map.of("p1", 2), List.of(), LlmUsage.NONE));
+    String noScores = withoutPayloadField(Envelope.of("match.completed", "match-service", "m1", completed, "c1", null),
+        "finalScores");
+    assertThatThrownBy(() -> EventCodec.decode(Topic.MATCH_EVENTS, noScores))
+        .isInstanceOf(PoisonRecordException.class).hasMessageContaining("finalScores");
+  }
+
+  private static String withoutPayloadField(Envelope<?> envelope, String field) throws Exception {
+    ObjectNode node = (ObjectNode) Json.MAPPER.readTree(Json.write(envelope));
+    ((ObjectNode) node.get("payload")).remove(field);
+    return node.toString();
   }
 }

@@ -26,7 +26,7 @@ class BridgeRulesTest {
         Matches.NOW));
     projection.apply(new MatchState(OTHER_MATCH, other.settings(), other.status(), other.version(),
         other.createdAt(), null, other.players(), other.robots(), other.rounds(), other.scores(),
-        other.promptsUsed()));
+        other.promptsUsed(), other.usage()));
   }
 
   private static JsonObject answer(String matchId) {

@@ -32,13 +32,14 @@ final class FakeMatchService implements Commands {
     if (command instanceof MatchCommand.Create c) {
       // Later matches are created later, so "oldest first" means something.
       next = new MatchState(matchId, c.settings(), MatchState.Status.WAITING, 1,
-          Matches.NOW.plusMillis(received.size()), null, List.of(), List.of(), List.of(), Map.of(), List.of());
+          Matches.NOW.plusMillis(received.size()), null, List.of(), List.of(), List.of(), Map.of(), List.of(),
+          MatchState.Usage.NONE);
     } else if (command instanceof MatchCommand.Join j) {
       MatchState s = projection.match(matchId).orElseThrow();
       List<MatchState.Player> players = new ArrayList<>(s.players());
       players.add(new MatchState.Player(j.playerId(), j.name(), j.tokenHash(), Matches.NOW));
       next = new MatchState(matchId, s.settings(), s.status(), s.version() + 1, s.createdAt(), null, players,
-          s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+          s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
     } else {
       MatchState s = projection.match(matchId).orElseThrow();
       next = Matches.withVersion(s, s.version() + 1);

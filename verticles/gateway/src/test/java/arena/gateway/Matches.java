@@ -1,5 +1,6 @@
 package arena.gateway;
 
+import arena.shared.events.LlmUsage;
 import arena.shared.events.MatchSettings;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
@@ -7,6 +8,7 @@ import arena.shared.state.MatchState.Player;
 import arena.shared.state.MatchState.Robot;
 import arena.shared.state.MatchState.Round;
 import arena.shared.state.MatchState.Status;
+import arena.shared.state.MatchState.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,14 @@ final class Matches {
   static final MatchSettings SETTINGS = new MatchSettings(4, 2, 2, 60, 30, 5);
   static final MatchSettings QUICK_PLAY = new MatchSettings(4, 3, 2, 60, 30, 5, 10, true);
 
-  /** Every secret a view must keep until the match is over. */
+  /** Every secret a view must keep until the match is over; what the robots spent would give them away. */
   static final List<String> SECRETS = List.of(ANN.playerId(), BOB.playerId(), "Ann", "Bob", ANN.tokenHash(),
       BOB.tokenHash(), CURIOUS.robotId(), ARTIST.robotId(), CURIOUS.type(), ARTIST.type(), "\"human\"", "persona",
-      "placeholder");
+      "placeholder", "usage", "Usage", "costUsd", "inputTokens", "outputTokens", "cmd-1");
+
+  /** What the robots have spent once they played: a robot's cost would give it away. */
+  static final Usage USAGE = new Usage(new LlmUsage(6, 1, 4200, 380, 0.0123),
+      List.of("cmd-1/response", "cmd-2/response", "cmd-3/vote", "cmd-4/vote", "cmd-5/response", "cmd-6/response"));
 
   private Matches() {}
 
@@ -40,7 +46,7 @@ final class Matches {
   static MatchState quickPlayWaiting(Player... joined) {
     MatchState s = waiting(joined);
     return new MatchState(s.matchId(), QUICK_PLAY, s.status(), s.version(), s.createdAt(), null, s.players(),
-        s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+        s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 
   /** Round 1 finished (Ann scored 1: she voted for Bob's letter), round 2 in {@code phase}. */
@@ -90,11 +96,12 @@ final class Matches {
   static MatchState state(Status status, long version, List<Player> players, List<Robot> robots,
       List<Round> rounds, Map<String, Integer> scores) {
     return new MatchState(MATCH, SETTINGS, status, version, NOW.minusSeconds(600),
-        status == Status.COMPLETED ? NOW : null, new ArrayList<>(players), robots, rounds, scores, List.of(3, 7));
+        status == Status.COMPLETED ? NOW : null, new ArrayList<>(players), robots, rounds, scores, List.of(3, 7),
+        status == Status.WAITING ? Usage.NONE : USAGE);
   }
 
   static MatchState withVersion(MatchState s, long version) {
     return new MatchState(s.matchId(), s.settings(), s.status(), version, s.createdAt(), s.completedAt(),
-        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 }

@@ -41,7 +41,7 @@ class PlayerViewTest {
       // When the view is serialized
       String json = PlayerView.of(state, viewer, NOW).encode();
 
-      // Then no id, name, robot type or human flag appears, and no one's total but the viewer's
+      // Then no id, name, robot type, human flag or LLM usage appears, and no one's total but the viewer's
       assertThat(json).doesNotContain(SECRETS);
       assertThat(json).doesNotContain("reveal", "finalScores", "scores\"", "points\"");
       assertThat(keys(new JsonObject(json))).doesNotContain("human", "name", "playerId", "robotId", "type");

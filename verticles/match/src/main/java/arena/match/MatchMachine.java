@@ -11,6 +11,7 @@ import static arena.match.MatchStates.withRobot;
 import static arena.match.MatchStates.withScores;
 import static arena.match.MatchStates.withSettings;
 import static arena.match.MatchStates.withStatus;
+import static arena.match.MatchStates.withUsage;
 import static arena.match.MatchStates.withVersion;
 import static arena.match.MatchStates.withVote;
 
@@ -26,6 +27,7 @@ import arena.shared.state.MatchState.Player;
 import arena.shared.state.MatchState.Robot;
 import arena.shared.state.MatchState.Round;
 import arena.shared.state.MatchState.Status;
+import arena.shared.state.MatchState.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -79,7 +81,8 @@ public final class MatchMachine {
         || input instanceof OrchestrationEvent.RobotsAssigned
         || input instanceof OrchestrationEvent.RobotsUnavailable
         || input instanceof RobotResponse.ResponseSubmitted
-        || input instanceof RobotResponse.VoteSubmitted;
+        || input instanceof RobotResponse.VoteSubmitted
+        || input instanceof RobotResponse.ResponseComplete;
   }
 
   /** @param state the match as it is now, or null if this service has never seen it */
@@ -100,6 +103,8 @@ public final class MatchMachine {
       return robotAnswer(state, e, now);
     } else if (input instanceof RobotResponse.VoteSubmitted e) {
       return robotVote(state, e, now);
+    } else if (input instanceof RobotResponse.ResponseComplete e) {
+      return robotWorkDone(state, e);
     }
     return Step.ignored();
   }
@@ -142,7 +147,7 @@ public final class MatchMachine {
       return Step.rejected(c.matchId(), CREATE, 400, problem);
     }
     Changes ch = new Changes(new MatchState(c.matchId(), c.settings(), Status.WAITING, 0, now, null,
-        List.of(), List.of(), List.of(), Map.of(), List.of()));
+        List.of(), List.of(), List.of(), Map.of(), List.of(), Usage.NONE));
     ch.emit(new MatchEvent.Created(c.matchId(), c.settings(), now));
     return ch.accept(CREATE);
   }
@@ -335,6 +340,24 @@ public final class MatchMachine {
     return ch.commit();
   }
 
+  /**
+   * Adds a robot's finished answer or vote to the match's LLM usage, in any phase and after the match completed
+   * too: a robot reports just before submitting, but one that missed its deadline still reports what it cost,
+   * possibly once the match is over. Each is counted once, by command and kind.
+   */
+  private Step robotWorkDone(MatchState state, RobotResponse.ResponseComplete e) {
+    String key = e.commandId() + "/" + e.kind();
+    if (state == null || blank(e.commandId()) || state.usage().counted().contains(key)) {
+      log.debug("{}: not counting {} of {}: unknown match, no command, or counted already", e.matchId(), key,
+          e.robotId());
+      return Step.ignored();
+    }
+    List<String> counted = new ArrayList<>(state.usage().counted());
+    counted.add(key);
+    Usage usage = new Usage(state.usage().total().plus(e), List.copyOf(counted));
+    return new Changes(withUsage(state, usage)).commit();
+  }
+
   // --- transitions ----------------------------------------------------------------------------------------
 
   private void startMatch(Changes ch, Instant now) {
@@ -443,7 +466,7 @@ public final class MatchMachine {
     List<MatchEvent.Reveal> reveal = new ArrayList<>();
     s.players().forEach(p -> reveal.add(new MatchEvent.Reveal(p.playerId(), p.name(), true, null)));
     s.robots().forEach(r -> reveal.add(new MatchEvent.Reveal(r.robotId(), r.type(), false, r.type())));
-    ch.emit(new MatchEvent.Completed(s.matchId(), new LinkedHashMap<>(s.scores()), reveal));
+    ch.emit(new MatchEvent.Completed(s.matchId(), new LinkedHashMap<>(s.scores()), reveal, s.usage().total()));
   }
 
   // --- lookups --------------------------------------------------------------------------------------------

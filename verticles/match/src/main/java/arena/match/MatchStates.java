@@ -7,6 +7,7 @@ import arena.shared.state.MatchState.Player;
 import arena.shared.state.MatchState.Robot;
 import arena.shared.state.MatchState.Round;
 import arena.shared.state.MatchState.Status;
+import arena.shared.state.MatchState.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,23 +21,23 @@ final class MatchStates {
 
   static MatchState withVersion(MatchState s, long version) {
     return new MatchState(s.matchId(), s.settings(), s.status(), version, s.createdAt(), s.completedAt(),
-        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 
   static MatchState withSettings(MatchState s, MatchSettings settings) {
     return new MatchState(s.matchId(), settings, s.status(), s.version(), s.createdAt(), s.completedAt(),
-        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 
   static MatchState withStatus(MatchState s, Status status, Instant completedAt) {
     return new MatchState(s.matchId(), s.settings(), status, s.version(), s.createdAt(), completedAt,
-        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed());
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 
   static MatchState withPlayer(MatchState s, Player player) {
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
         plus(s.players(), player), s.robots(), s.rounds(), plus(s.scores(), player.playerId(), 0),
-        s.promptsUsed());
+        s.promptsUsed(), s.usage());
   }
 
   /** Remembers a robot for the reveal (once) and opens its score. */
@@ -45,18 +46,24 @@ final class MatchStates {
     Map<String, Integer> scores = s.scores().containsKey(robot.robotId()) ? s.scores()
         : plus(s.scores(), robot.robotId(), 0);
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
-        s.players(), known ? s.robots() : plus(s.robots(), robot), s.rounds(), scores, s.promptsUsed());
+        s.players(), known ? s.robots() : plus(s.robots(), robot), s.rounds(), scores, s.promptsUsed(), s.usage());
   }
 
   static MatchState withScores(MatchState s, Map<String, Integer> scores) {
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
         s.players(), s.robots(), s.rounds(), Collections.unmodifiableMap(new LinkedHashMap<>(scores)),
-        s.promptsUsed());
+        s.promptsUsed(), s.usage());
+  }
+
+  static MatchState withUsage(MatchState s, Usage usage) {
+    return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
+        s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), usage);
   }
 
   static MatchState withNewRound(MatchState s, Round round, int promptIndex) {
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
-        s.players(), s.robots(), plus(s.rounds(), round), s.scores(), plus(s.promptsUsed(), promptIndex));
+        s.players(), s.robots(), plus(s.rounds(), round), s.scores(), plus(s.promptsUsed(), promptIndex),
+        s.usage());
   }
 
   /** Replaces the current (last) round. */
@@ -64,7 +71,7 @@ final class MatchStates {
     List<Round> rounds = new ArrayList<>(s.rounds());
     rounds.set(rounds.size() - 1, round);
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
-        s.players(), s.robots(), Collections.unmodifiableList(rounds), s.scores(), s.promptsUsed());
+        s.players(), s.robots(), Collections.unmodifiableList(rounds), s.scores(), s.promptsUsed(), s.usage());
   }
 
   static Round withPhase(Round r, Phase phase, Instant deadline) {

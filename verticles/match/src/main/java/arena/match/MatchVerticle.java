@@ -13,6 +13,7 @@ import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
@@ -59,6 +60,9 @@ public class MatchVerticle extends VerticleBase {
   private Counter created;
   private Counter completed;
   private Counter roundsCompleted;
+  private DistributionSummary matchCost;
+  private DistributionSummary matchInputTokens;
+  private DistributionSummary matchOutputTokens;
 
   @Override
   public Future<?> start() {
@@ -75,6 +79,12 @@ public class MatchVerticle extends VerticleBase {
     created = Counter.builder("arena.matches.created").register(Metrics.globalRegistry);
     completed = Counter.builder("arena.matches.completed").register(Metrics.globalRegistry);
     roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
+    // One sample per completed match, never tagged by match: match ids are unbounded.
+    matchCost = DistributionSummary.builder("arena.match.llm.cost.usd")
+        .description("estimated LLM cost of a match's robots, as the match completed")
+        .register(Metrics.globalRegistry);
+    matchInputTokens = matchTokens("input");
+    matchOutputTokens = matchTokens("output");
     publisher = EventPublisher.create(vertx, config, SERVICE);
     consumer = EventConsumer.group(vertx, config, SERVICE,
             Set.of(Topic.MATCH_COMMANDS, Topic.ROBOT_ORCHESTRATION_EVENTS, Topic.ROBOT_RESPONSES), publisher,
@@ -82,6 +92,12 @@ public class MatchVerticle extends VerticleBase {
         .onAssigned(this::recover)
         .onRevoked(this::forget);
     return consumer.start();
+  }
+
+  private static DistributionSummary matchTokens(String direction) {
+    return DistributionSummary.builder("arena.match.llm.tokens").baseUnit("tokens").tag("direction", direction)
+        .description("LLM tokens of a match's robots, as the match completed")
+        .register(Metrics.globalRegistry);
   }
 
   @Override
@@ -180,8 +196,11 @@ public class MatchVerticle extends VerticleBase {
         created.increment();
       } else if (out.event() instanceof MatchEvent.RoundCompleted) {
         roundsCompleted.increment();
-      } else if (out.event() instanceof MatchEvent.Completed) {
+      } else if (out.event() instanceof MatchEvent.Completed c) {
         completed.increment();
+        matchCost.record(c.llmUsage().costUsd());
+        matchInputTokens.record(c.llmUsage().inputTokens());
+        matchOutputTokens.record(c.llmUsage().outputTokens());
       }
     }
   }

@@ -1,10 +1,12 @@
 package arena.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import arena.shared.Json;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
+import arena.shared.events.LlmUsage;
 import arena.shared.events.MatchCommand;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.MatchSettings;
@@ -120,6 +122,17 @@ class MatchMachineTest {
       return apply(new RobotResponse.VoteSubmitted(MATCH, round().number(), robotId, letterOf(robotId),
           letterOf(forParticipant), "cmd"));
     }
+
+    /** A robot's report that it finished command {@code commandId} of the current round with an LLM call. */
+    Step robotDone(String robotId, String commandId, String kind, int inputTokens, int outputTokens, double cost) {
+      return apply(done(robotId, round().number(), commandId, kind, false, inputTokens, outputTokens, cost));
+    }
+  }
+
+  static RobotResponse.ResponseComplete done(String robotId, int round, String commandId, String kind,
+      boolean fallback, int inputTokens, int outputTokens, double cost) {
+    return new RobotResponse.ResponseComplete(robotId, MATCH, round, commandId, kind, "openai", 900, fallback,
+        "gpt-4o-mini", inputTokens, outputTokens, cost);
   }
 
   static MatchCommand.Create create(MatchSettings settings) {
@@ -683,10 +696,107 @@ class MatchMachineTest {
       table.apply(create(SETTINGS));
       Event released = new OrchestrationEvent.RobotReleased("r1", MATCH, 1);
       assertThat(MatchMachine.uses(released)).isFalse();
-      assertThat(MatchMachine.uses(new RobotResponse.ResponseComplete("r1", MATCH, 1, "c", "response", "p", 1,
-          false, null, 0, 0, 0))).isFalse();
       assertThat(MatchMachine.uses(join("ann"))).isTrue();
       assertIgnored(table.apply(released));
+    }
+  }
+
+  @Nested
+  class LlmUsageTotals {
+
+    @Test
+    void usageAddsUpAcrossRobotsAndRounds() {
+      // Given round 1 is taking answers
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // When both robots report their answers, one of them a fallback that called no model
+      Step reported = table.robotDone("r1", "cmd-r1-1", "response", 400, 30, 0.0012);
+      table.apply(done("r2", 1, "cmd-r2-1", "response", true, 0, 0, 0));
+
+      // And, once round 2 is open, r1 reports its vote of round 1 late and its answer of round 2
+      table.deadline();
+      table.deadline();
+      table.deadline();
+      table.seat("r1", "r2");
+      table.apply(done("r1", 1, "cmd-r1-1v", "vote", false, 500, 5, 0.0008));
+      table.robotDone("r1", "cmd-r1-2", "response", 450, 40, 0.0013);
+
+      // Then each report is its own change, with no events, and the state holds the sum of all four
+      assertThat(reported.changed()).isTrue();
+      assertThat(reported.events()).isEmpty();
+      assertThat(reported.reply()).isNull();
+      LlmUsage total = table.state.usage().total();
+      assertThat(total.calls()).isEqualTo(4);
+      assertThat(total.fallbacks()).isEqualTo(1);
+      assertThat(total.inputTokens()).isEqualTo(1350);
+      assertThat(total.outputTokens()).isEqualTo(75);
+      assertThat(total.costUsd()).isCloseTo(0.0033, within(1e-12));
+      assertThat(table.state.usage().counted())
+          .containsExactly("cmd-r1-1/response", "cmd-r2-1/response", "cmd-r1-1v/vote", "cmd-r1-2/response");
+    }
+
+    @Test
+    void aRedeliveredReportIsNotCountedTwice() {
+      // Given r1's answer was counted
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.robotDone("r1", "cmd-r1-1", "response", 400, 30, 0.0012);
+      MatchState counted = table.state;
+
+      // When the same report is delivered again, even in a later phase
+      table.deadline();
+      MatchState voting = table.state;
+      Step again = table.robotDone("r1", "cmd-r1-1", "response", 400, 30, 0.0012);
+
+      // Then nothing changes
+      assertIgnored(again);
+      assertThat(table.state).isSameAs(voting);
+      assertThat(table.state.usage()).isEqualTo(counted.usage());
+    }
+
+    @Test
+    void reportsForAnUnknownMatchOrWithoutACommandAreIgnored() {
+      // Given no match m1, a report for it is read but changes nothing
+      RobotResponse.ResponseComplete forNoMatch = done("r1", 1, "cmd-r1-1", "response", false, 400, 30, 0.0012);
+      assertThat(MatchMachine.uses(forNoMatch)).isTrue();
+      assertIgnored(machine.apply(null, forNoMatch, T0));
+
+      // Given then a match that has seen no robot work yet
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // When a report names no command, it cannot be told from a re-delivery: it is not counted
+      assertIgnored(table.robotDone("r1", null, "response", 400, 30, 0.0012));
+      assertThat(table.state.usage()).isEqualTo(MatchState.Usage.NONE);
+    }
+
+    @Test
+    void theCompletedEventCarriesTheTotalsAndLaterReportsStillCount() {
+      // Given a one-round match where both robots reported their answers
+      playUntilRoundOneIsOpen(new MatchSettings(4, 2, 1, 60, 30, 0));
+      table.robotDone("r1", "cmd-r1-1", "response", 400, 30, 0.0012);
+      table.robotDone("r2", "cmd-r2-1", "response", 300, 20, 0.0009);
+      LlmUsage beforeTheEnd = table.state.usage().total();
+
+      // When it completes
+      table.deadline();
+      Step end = table.deadline();
+
+      // Then match.completed carries what had been spent
+      assertThat(event(end, MatchEvent.Completed.class).llmUsage()).isEqualTo(beforeTheEnd);
+      assertThat(beforeTheEnd.calls()).isEqualTo(2);
+
+      // When r1's vote is reported once the match is over (robots report just after submitting)
+      Step late = table.apply(done("r1", 1, "cmd-r1-1v", "vote", false, 500, 5, 0.0008));
+
+      // Then the state counts it too, still completed, with no new events or deadline
+      assertThat(late.events()).isEmpty();
+      assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+      assertThat(table.state.usage().total().calls()).isEqualTo(3);
+      assertThat(table.state.usage().total().costUsd()).isCloseTo(0.0029, within(1e-12));
+      assertThat(Deadline.of(table.state)).isEmpty();
+
+      // And the state with its usage survives the trip through the state topic's codec
+      String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
+      assertThat(EventCodec.decode(Topic.MATCH_STATE, json).payload()).isEqualTo(table.state);
     }
   }
 }

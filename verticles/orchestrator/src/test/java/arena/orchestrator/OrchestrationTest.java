@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import arena.orchestrator.Orchestration.Outgoing;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
+import arena.shared.events.LlmUsage;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotCommand;
@@ -230,7 +231,8 @@ class OrchestrationTest {
     orchestration.on(fromMatch(need("m1", 2, 2), "c1"));
 
     // When
-    List<Outgoing> out = orchestration.on(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of()), "c1"));
+    List<Outgoing> out =
+        orchestration.on(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1"));
 
     // Then the releases, the robots' forget commands, then the state
     assertThat(out).extracting(o -> o.payload().getClass().getSimpleName())
@@ -246,7 +248,8 @@ class OrchestrationTest {
     List<String> round2 = assignedIds(orchestration.on(fromMatch(RobotPoolTest.need("m1", 2, 2, round1), "c1")));
     List<String> m2 = assignedIds(orchestration.on(fromMatch(need("m2", 1, 2), "c2")));
     assertThat(round2).doesNotContainAnyElementsOf(round1);
-    Envelope<MatchEvent.Completed> completed = fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of()), "c1");
+    Envelope<MatchEvent.Completed> completed =
+        fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1");
 
     // When m1 completes
     List<Outgoing> out = orchestration.on(completed);
@@ -267,7 +270,7 @@ class OrchestrationTest {
 
     // And a re-delivered completion tells nobody again, while m2's robots are told when m2 completes
     assertThat(orchestration.on(completed)).noneMatch(o -> o.payload() instanceof RobotCommand.ForgetMatch);
-    assertThat(orchestration.on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of()), "c2")))
+    assertThat(orchestration.on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of(), LlmUsage.NONE), "c2")))
         .filteredOn(o -> o.payload() instanceof RobotCommand.ForgetMatch)
         .extracting(Outgoing::key).containsExactlyInAnyOrderElementsOf(m2);
   }

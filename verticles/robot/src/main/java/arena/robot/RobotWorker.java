@@ -251,18 +251,22 @@ public final class RobotWorker {
     }
   }
 
+  /**
+   * Reports the work (latency, fallback, tokens, cost), then submits it: both are keyed by match on one partition,
+   * so the Match Service has counted a robot's cost before the submission that may complete the match.
+   */
   private void submit(RobotCommand.Work cmd, Envelope<?> cause, RobotProvider provider, String kind, Reply reply,
       long latencyMs, RobotResponse submission) {
     Reply.Usage usage = reply.usage();
-    outbox.publish(cmd.matchId(), submission, cause)
-        .compose(v -> {
+    outbox.publish(cmd.matchId(), new RobotResponse.ResponseComplete(cmd.robotId(), cmd.matchId(), cmd.round(),
+            cmd.commandId(), kind, provider.name(), latencyMs, reply.fallback(), usage == null ? null : usage.model(),
+            usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
+            usage == null ? 0 : usage.costUsd()), cause)
+        .compose(v -> outbox.publish(cmd.matchId(), submission, cause))
+        .onSuccess(v -> {
           RobotMetrics.submitted(kind, provider.name(), reply.fallback());
           log.debug("robot {} submitted its {} for match {} round {}", cmd.robotId(), kind, cmd.matchId(),
               cmd.round());
-          return outbox.publish(cmd.matchId(), new RobotResponse.ResponseComplete(cmd.robotId(), cmd.matchId(),
-              cmd.round(), cmd.commandId(), kind, provider.name(), latencyMs, reply.fallback(),
-              usage == null ? null : usage.model(), usage == null ? 0 : usage.inputTokens(),
-              usage == null ? 0 : usage.outputTokens(), usage == null ? 0 : usage.costUsd()), cause);
         })
         .onFailure(t -> log.warn("robot {} could not publish its {} for match {} round {}: {}", cmd.robotId(), kind,
             cmd.matchId(), cmd.round(), t.toString()));

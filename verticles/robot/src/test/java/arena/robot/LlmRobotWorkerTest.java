@@ -98,7 +98,7 @@ class LlmRobotWorkerTest {
         .compose(v -> handleUntil(worker, answerCommand(3, round3, 10_000), 4))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           // Then the model saw round 1's question and the robot's own answer before round 3's question
-          String answer1 = ((RobotResponse.ResponseSubmitted) published.get(0).payload()).text();
+          String answer1 = ((RobotResponse.ResponseSubmitted) published.get(1).payload()).text();
           Recorded request = fake.requests().get(1);
           JsonArray messages = request.body().getJsonArray("messages");
           assertThat(messages.stream().map(m -> ((JsonObject) m).getString("role")).toList())
@@ -109,7 +109,7 @@ class LlmRobotWorkerTest {
           assertThat(messages.getJsonObject(2).getString("content")).isEqualTo(answer1);
           assertThat(messages.getJsonObject(3).getString("content")).isEqualTo(round3);
           // and both answers were the model's, with their cost reported
-          RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(3).payload();
+          RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(2).payload();
           assertThat(complete.fallback()).isFalse();
           assertThat(complete.provider()).isEqualTo("openai");
           assertThat(complete.model()).isEqualTo("gpt-4o-mini");
@@ -133,9 +133,9 @@ class LlmRobotWorkerTest {
     // When
     handleUntil(worker, command, 2).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then the scripted answer went out before the deadline
-      assertThat(published.get(0).at()).isLessThan(command.deadline().toEpochMilli());
-      assertThat(((RobotResponse.ResponseSubmitted) published.get(0).payload()).text()).hasSizeBetween(1, 280);
-      RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(1).payload();
+      assertThat(published.get(1).at()).isLessThan(command.deadline().toEpochMilli());
+      assertThat(((RobotResponse.ResponseSubmitted) published.get(1).payload()).text()).hasSizeBetween(1, 280);
+      RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(0).payload();
       assertThat(complete.fallback()).isTrue();
       // and no event carries the key
       for (Published p : published) {

@@ -125,7 +125,7 @@ class RobotWorkerTest {
     // When
     handle(received).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then the answer, keyed by match and caused by the command
-      Published submitted = published.get(0);
+      Published submitted = published.get(1);
       assertThat(submitted.key()).isEqualTo("m1");
       assertThat(submitted.cause()).isSameAs(received.envelope());
       assertThat(submitted.payload()).isEqualTo(new RobotResponse.ResponseSubmitted("m1", 1,
@@ -133,7 +133,7 @@ class RobotWorkerTest {
       assertThat(submitted.at() - start).isGreaterThanOrEqualTo(HUMAN_DELAY_MS - 5);
       assertThat(submitted.at()).isLessThan(command.deadline().toEpochMilli() - MARGIN_MS);
       // and the bookkeeping event
-      Published complete = published.get(1);
+      Published complete = published.get(0);
       assertThat(complete.key()).isEqualTo("m1");
       assertThat(complete.payload()).isInstanceOfSatisfying(RobotResponse.ResponseComplete.class, c -> {
         assertThat(c.robotId()).isEqualTo("robot-curious-student-1");
@@ -158,7 +158,7 @@ class RobotWorkerTest {
     handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           // Then
-          RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(1).payload();
+          RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(0).payload();
           assertThat(complete.model()).isEqualTo("gpt-4o-mini");
           assertThat(complete.inputTokens()).isEqualTo(120);
           assertThat(complete.outputTokens()).isEqualTo(30);
@@ -166,7 +166,7 @@ class RobotWorkerTest {
           assertThat(worker.matchCostUsd("m1")).isEqualTo(0.000036);
           assertThat(worker.matchCostUsd("other")).isZero();
           assertThat(provider.answers.get(0).replyBy())
-              .isLessThanOrEqualTo(published.get(0).at() + 10_000 - MARGIN_MS);
+              .isLessThanOrEqualTo(published.get(1).at() + 10_000 - MARGIN_MS);
           ctx.completeNow();
         })));
   }
@@ -185,7 +185,7 @@ class RobotWorkerTest {
     handle(received(answerCommand(1, 20_000))).compose(v -> published(2))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           // Then the answer goes out when the provider is done, not 0.6 s later
-          long elapsed = published.get(0).at() - start;
+          long elapsed = published.get(1).at() - start;
           assertThat(elapsed).isBetween(1495L, 1500 + HUMAN_DELAY_MS - 150);
           ctx.completeNow();
         })));
@@ -200,10 +200,10 @@ class RobotWorkerTest {
     // When
     handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then a scripted answer lands before the deadline, flagged as a fallback
-      Published submitted = published.get(0);
+      Published submitted = published.get(1);
       assertThat(submitted.at()).isLessThan(command.deadline().toEpochMilli());
       assertThat(((RobotResponse.ResponseSubmitted) submitted.payload()).text()).hasSizeBetween(1, 280);
-      assertThat(((RobotResponse.ResponseComplete) published.get(1).payload()).fallback()).isTrue();
+      assertThat(((RobotResponse.ResponseComplete) published.get(0).payload()).fallback()).isTrue();
       ctx.completeNow();
     })));
   }
@@ -217,8 +217,8 @@ class RobotWorkerTest {
     handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           // Then
-          assertThat(((RobotResponse.ResponseSubmitted) published.get(0).payload()).text()).isNotBlank();
-          assertThat(((RobotResponse.ResponseComplete) published.get(1).payload()).fallback()).isTrue();
+          assertThat(((RobotResponse.ResponseSubmitted) published.get(1).payload()).text()).isNotBlank();
+          assertThat(((RobotResponse.ResponseComplete) published.get(0).payload()).fallback()).isTrue();
           ctx.completeNow();
         })));
   }
@@ -292,11 +292,11 @@ class RobotWorkerTest {
     // When
     handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then the scripted heuristic votes instead
-      RobotResponse.VoteSubmitted vote = (RobotResponse.VoteSubmitted) published.get(0).payload();
+      RobotResponse.VoteSubmitted vote = (RobotResponse.VoteSubmitted) published.get(1).payload();
       assertThat(vote.vote()).isIn("A", "C");
       assertThat(vote.identity()).isEqualTo("B");
       assertThat(vote.commandId()).isEqualTo(command.commandId());
-      RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(1).payload();
+      RobotResponse.ResponseComplete complete = (RobotResponse.ResponseComplete) published.get(0).payload();
       assertThat(complete.kind()).isEqualTo("vote");
       assertThat(complete.fallback()).isTrue();
       assertThat(provider.votes.get(0).allowedLetters()).containsExactly("A", "C");
