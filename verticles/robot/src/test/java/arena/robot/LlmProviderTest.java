@@ -272,7 +272,6 @@ class LlmProviderTest {
       // because the third and the fifth waited for the window to reset (less the few ms between the fake's
       // count and its record), while the second did not wait
       List<Instant> at = fake.requests().stream().map(Recorded::receivedAt).toList();
-      assertThat(Duration.between(at.get(0), at.get(1))).isLessThan(Duration.ofMillis(1000));
       assertThat(Duration.between(at.get(0), at.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(1450));
       assertThat(Duration.between(at.get(2), at.get(4))).isGreaterThanOrEqualTo(Duration.ofMillis(1450));
       assertThat(counted("arena.robot.provider.paused", "provider", dialect.providerName())).isEqualTo(2);
