@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * The robot workers' meters, on Micrometer's global registry. No meter is tagged with a match: matches are
- * unbounded, so per-match cost travels in robot.response_complete and {@link MatchCosts} instead.
+ * unbounded, so per-match cost travels in robot.response_complete and the Match Service sums it per match.
  */
 final class RobotMetrics {
   private RobotMetrics() {}

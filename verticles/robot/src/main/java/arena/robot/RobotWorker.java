@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class RobotWorker {
   private static final Logger log = LoggerFactory.getLogger(RobotWorker.class);
   private static final int SEEN_COMMANDS = 10_000;
-  private static final int COSTED_MATCHES = 10_000;
 
   /** Where submissions go: the verticle publishes them on Kafka, tests collect them. */
   @FunctionalInterface
@@ -43,7 +42,6 @@ public final class RobotWorker {
   private final RandomGenerator random;
   private final Outbox outbox;
   private final LongSupplier clock;
-  private final MatchCosts matchCosts = new MatchCosts(COSTED_MATCHES);
   private final Map<String, Boolean> seen = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -99,11 +97,6 @@ public final class RobotWorker {
       vote(vote, received.envelope(), now);
     }
     return Future.succeededFuture();
-  }
-
-  /** The estimated LLM cost of a recent match, as far as this worker's robots spent it. */
-  public double matchCostUsd(String matchId) {
-    return matchCosts.of(matchId);
   }
 
   /** The match is over; forgetting twice is harmless, so a re-delivered command needs no bookkeeping. */
@@ -247,7 +240,6 @@ public final class RobotWorker {
   private void charge(RobotCommand.Work cmd, Persona persona, RobotProvider provider, Reply.Usage usage) {
     if (usage != null) {
       RobotMetrics.usage(provider.name(), persona.type(), cmd.robotId(), usage);
-      matchCosts.add(cmd.matchId(), usage.costUsd());
     }
   }
 

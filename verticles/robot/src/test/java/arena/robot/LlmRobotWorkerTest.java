@@ -115,7 +115,6 @@ class LlmRobotWorkerTest {
           assertThat(complete.model()).isEqualTo("gpt-4o-mini");
           assertThat(complete.inputTokens()).isPositive();
           assertThat(complete.costUsd()).isPositive();
-          assertThat(worker.matchCostUsd("m1")).isGreaterThan(complete.costUsd());
           ctx.completeNow();
         })));
   }
