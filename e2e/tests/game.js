@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 export const OUT = process.env.ARENA_E2E_OUT ?? join(process.cwd(), 'out');
 mkdirSync(join(OUT, 'screenshots'), { recursive: true });
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -21,12 +21,13 @@ function freePort() {
   });
 }
 
-export async function startGame() {
+/** {@code env} adds to or overrides the game's environment; its output goes to {@code logName} under OUT. */
+export async function startGame(env = {}, logName = 'game.log') {
   const jar = process.env.ARENA_JAR;
   if (!jar) throw new Error('ARENA_JAR is not set (run e2e/run.sh)');
   const [http, kafka] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'arena-e2e-'));
-  const log = createWriteStream(join(OUT, 'game.log'));
+  const log = createWriteStream(join(OUT, logName));
   const child = spawn('java', ['-Xmx768m', '-jar', jar, '--http-port', String(http), '--kafka-port', String(kafka),
     '--data-dir', join(dir, 'kafka')], {
     cwd: dir,
@@ -42,6 +43,7 @@ export async function startGame() {
       ARENA_POOL_ROBOTS_CURIOUS_STUDENT: '6',
       ARENA_POOL_ROBOTS_SKEPTICAL_SCIENTIST: '6',
       ARENA_POOL_ROBOTS_CREATIVE_ARTIST: '6',
+      ...env,
     },
   });
   child.stdout.pipe(log);
@@ -49,7 +51,7 @@ export async function startGame() {
   const base = `http://127.0.0.1:${http}`;
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the game exited with ${child.exitCode}; see ${OUT}/game.log`);
+    if (child.exitCode !== null) throw new Error(`the game exited with ${child.exitCode}; see ${OUT}/${logName}`);
     try {
       if ((await fetch(`${base}/health`)).status === 200) break;
     } catch { /* not listening yet */ }
