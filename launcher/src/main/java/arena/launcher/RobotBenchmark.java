@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,8 +117,9 @@ public final class RobotBenchmark implements Callable<Integer> {
     EventPublisher publisher = EventPublisher.create(node.vertx(), cfg, "robot-benchmark");
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Map<String, CountDownLatch> waveDone = new ConcurrentHashMap<>();
-    Histogram providerAdded = new Histogram(3_600_000L, 3);
-    Histogram commandToAnswer = new Histogram(3_600_000L, 3);
+    // Recorders take values from the consumer's event loop without a lock; each wave reads its own interval.
+    Recorder providerAdded = new Recorder(3);
+    Recorder commandToAnswer = new Recorder(3);
     AtomicLong fallbacks = new AtomicLong();
     EventConsumer answers = EventConsumer.group(node.vertx(), cfg, "robot-benchmark", Set.of(Topic.ROBOT_RESPONSES),
         publisher, received -> {
@@ -125,10 +127,8 @@ public final class RobotBenchmark implements Callable<Integer> {
             Long sent = sentAt.remove(done.commandId());
             CountDownLatch wave = waveDone.get(done.matchId().substring(0, done.matchId().indexOf('/')));
             if (sent != null && wave != null) {
-              synchronized (providerAdded) {
-                providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
-                commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
-              }
+              providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
+              commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
               if (done.fallback()) {
                 fallbacks.incrementAndGet();
               }
@@ -153,10 +153,8 @@ public final class RobotBenchmark implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
       for (int wave = 0; wave <= waves; wave++) {
         boolean warmUp = wave == 0;
-        synchronized (providerAdded) {
-          providerAdded.reset();
-          commandToAnswer.reset();
-        }
+        providerAdded.reset();
+        commandToAnswer.reset();
         fallbacks.set(0);
         http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).DELETE().build(),
             HttpResponse.BodyHandlers.discarding());
@@ -179,17 +177,15 @@ public final class RobotBenchmark implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).build(),
             HttpResponse.BodyHandlers.ofString()).body());
-        String line;
-        synchronized (providerAdded) {
-          line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
-                  + "path p50 %d ms p99 %d ms max %d ms | command to answer on Kafka, less the model, p50 %d ms p99 %d "
-                  + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
-              warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
-              stats.getLong("maxInFlight", -1L), providerAdded.getValueAtPercentile(50),
-              providerAdded.getValueAtPercentile(99), providerAdded.getMaxValue(),
-              commandToAnswer.getValueAtPercentile(50), commandToAnswer.getValueAtPercentile(99), fallbacks.get(),
-              peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
-        }
+        Histogram added = providerAdded.getIntervalHistogram();
+        Histogram answered = commandToAnswer.getIntervalHistogram();
+        String line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
+                + "path p50 %d ms p99 %d ms max %d ms | command to answer on Kafka, less the model, p50 %d ms p99 %d "
+                + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
+            warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
+            stats.getLong("maxInFlight", -1L), added.getValueAtPercentile(50), added.getValueAtPercentile(99),
+            added.getMaxValue(), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99), fallbacks.get(),
+            peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
         System.out.println(line);
         if (!complete) {
           System.out.println("not every robot answered in time; stopping");
