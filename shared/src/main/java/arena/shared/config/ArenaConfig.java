@@ -1,5 +1,6 @@
 package arena.shared.config;
 
+import arena.shared.Json;
 import arena.shared.kafka.Topic;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -95,6 +96,19 @@ public final class ArenaConfig {
       throw new IllegalArgumentException("config " + path + " is not an object");
     }
     return o;
+  }
+
+  /**
+   * The section at {@code path} as a record: every field must be in the configuration (conf/arena.json holds the
+   * defaults), so a missing or mistyped one fails at start instead of falling back to a value hidden in code.
+   */
+  public <T> T bind(String path, Class<T> type) {
+    try {
+      return Json.MAPPER.convertValue(object(path).getMap(), type);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("config " + path + " does not fit " + type.getSimpleName() + ": "
+          + e.getMessage(), e);
+    }
   }
 
   public String string(String path) {
