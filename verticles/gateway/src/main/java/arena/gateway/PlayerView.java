@@ -20,7 +20,8 @@ import java.util.TreeSet;
 /**
  * A match as one player (or an onlooker without a token) may see it. The state holds every secret of the
  * match; until it is COMPLETED this view shows letters only: no participant ids, names, robot types, human
- * flags, or anyone's points but your own.
+ * flags, or anyone's points but your own. During a phase it counts who answered or voted without naming a
+ * letter, so nothing but the words tells a human from a robot.
  */
 public final class PlayerView {
   private PlayerView() {}
@@ -57,8 +58,9 @@ public final class PlayerView {
 
     Map<String, String> letters = round == null ? Map.of() : nz(round.letters());
     view.put("participants", new JsonArray(participants(state, round)));
-    view.put("answered", new JsonArray(lettersOf(nz(round == null ? null : round.responses()).keySet(), letters)));
-    view.put("voted", new JsonArray(lettersOf(nz(round == null ? null : round.votes()).keySet(), letters)));
+    // How many, never which letters: the moment a letter acts would tell a human's pace from a robot's.
+    view.put("answeredCount", seated(nz(round == null ? null : round.responses()).keySet(), letters));
+    view.put("votedCount", seated(nz(round == null ? null : round.votes()).keySet(), letters));
     if (phase == Phase.VOTING || phase == Phase.SCORED) {
       view.put("responses", responsesByLetter(round));
     }
@@ -111,15 +113,15 @@ public final class PlayerView {
     return new ArrayList<>(new TreeSet<>(nz(round.letters()).values()));
   }
 
-  private static List<String> lettersOf(Iterable<String> participantIds, Map<String, String> letters) {
-    TreeSet<String> out = new TreeSet<>();
+  /** How many of these participants hold a letter in this round. */
+  private static int seated(Iterable<String> participantIds, Map<String, String> letters) {
+    int n = 0;
     for (String id : participantIds) {
-      String letter = letters.get(id);
-      if (letter != null) {
-        out.add(letter);
+      if (letters.containsKey(id)) {
+        n++;
       }
     }
-    return new ArrayList<>(out);
+    return n;
   }
 
   private static JsonObject responsesByLetter(Round round) {

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -121,23 +122,71 @@ class PlayerViewTest {
     assertThat(view.containsKey("responses")).isFalse();
   }
 
+  /** Round 2 in {@code phase} where {@code acted} (a human or a robot) is the only one who answered, or voted. */
+  private static MatchState onlyOneActed(Phase phase, String acted) {
+    MatchState base = Matches.running(phase);
+    MatchState.Round r = Matches.round2(phase);
+    boolean responding = phase == Phase.RESPONDING;
+    MatchState.Round round = new MatchState.Round(r.number(), r.phase(), r.prompt(), r.deadline(), r.letters(),
+        r.robotsRequest(), responding ? Map.of(acted, "Same words.") : r.responses(),
+        responding ? Map.of() : Map.of(acted, "D"), r.points());
+    return Matches.state(base.status(), base.version(), base.players(), base.robots(),
+        List.of(Matches.round1(), round), base.scores());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Phase.class, names = {"RESPONDING", "VOTING"})
+  void duringAPhaseNobodyCanTellWhetherAHumanOrARobotActed(Phase phase) {
+    // Given two moments that differ only in who acted: Bob (a human) or the curious robot
+    MatchState humanActed = onlyOneActed(phase, BOB.playerId());
+    MatchState robotActed = onlyOneActed(phase, Matches.CURIOUS.robotId());
+
+    // When an onlooker, and Ann (who did not act), look at each
+    for (Optional<String> viewer : List.of(Optional.<String>empty(), Optional.of(ANN.playerId()))) {
+      String afterHuman = PlayerView.of(humanActed, viewer, NOW).encode();
+      String afterRobot = PlayerView.of(robotActed, viewer, NOW).encode();
+
+      // Then they see exactly the same thing
+      assertThat(afterHuman).isEqualTo(afterRobot);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Phase.class, names = {"RESPONDING", "VOTING"})
+  void duringAPhaseTheViewCountsWhoActedButNamesNoLetter(Phase phase) {
+    // Given round 2 open: Ann and the artist have answered; in voting Bob has voted too
+    MatchState state = Matches.running(phase);
+
+    for (Optional<String> viewer : List.of(Optional.<String>empty(), Optional.of(ANN.playerId()))) {
+      // When an onlooker, or Ann, looks
+      JsonObject view = PlayerView.of(state, viewer, NOW);
+
+      // Then only how many answered and voted shows, with every letter's progress left out
+      assertThat(view.getInteger("answeredCount")).isEqualTo(phase == Phase.RESPONDING ? 2 : 3);
+      assertThat(view.getInteger("votedCount")).isEqualTo(phase == Phase.RESPONDING ? 0 : 1);
+      assertThat(view.getJsonArray("participants")).hasSize(4);
+      assertThat(view.fieldNames()).doesNotContain("answered", "voted");
+      assertThat(keys(view)).doesNotContain("answered", "voted");
+    }
+  }
+
   @Test
-  void whileRespondingOnlyLettersThatAnsweredAreShownNotWhatTheyWrote() {
+  void whileRespondingOnlyHowManyAnsweredIsShownNotWhatTheyWrote() {
     // Given round 2 open for answers, Ann and one robot have answered
     MatchState state = Matches.running(Phase.RESPONDING);
 
     // When Ann looks
     JsonObject view = PlayerView.of(state, Optional.of(ANN.playerId()), NOW);
 
-    // Then she sees the prompt, the deadline, who answered, her own answer, and no one's text
+    // Then she sees the prompt, the deadline, how many answered, her own answer, and no one's text
     assertThat(view.getInteger("round")).isEqualTo(2);
     assertThat(view.getInteger("rounds")).isEqualTo(2);
     assertThat(view.getString("prompt")).isEqualTo("What smell takes you back to childhood?");
     assertThat(view.getString("deadline")).isEqualTo(NOW.plusSeconds(42).toString());
     assertThat(view.getLong("secondsLeft")).isEqualTo(42);
     assertThat(view.getJsonArray("participants")).containsExactly("A", "B", "C", "D");
-    assertThat(view.getJsonArray("answered")).containsExactly("C", "D");
-    assertThat(view.getJsonArray("voted")).isEmpty();
+    assertThat(view.getInteger("answeredCount")).isEqualTo(2);
+    assertThat(view.getInteger("votedCount")).isZero();
     assertThat(view.getString("you")).isEqualTo("D");
     assertThat(view.getString("yourResponse")).isEqualTo("Coffee first.");
     assertThat(view.containsKey("responses")).isFalse();
@@ -159,7 +208,7 @@ class PlayerViewTest {
         java.util.Map.entry("D", "Coffee first."));
     assertThat(view.getString("you")).isEqualTo("B");
     assertThat(view.getString("yourVote")).isEqualTo("D");
-    assertThat(view.getJsonArray("voted")).contains("B");
+    assertThat(view.getInteger("votedCount")).isEqualTo(phase == Phase.VOTING ? 1 : 3);
   }
 
   @Test
