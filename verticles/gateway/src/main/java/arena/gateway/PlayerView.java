@@ -81,7 +81,7 @@ public final class PlayerView {
       view.put("yourScore", nz(state.scores()).getOrDefault(you, 0));
     }
     if (completed) {
-      reveal(state, view);
+      reveal(state, you, view);
     }
     return view;
   }
@@ -155,7 +155,7 @@ public final class PlayerView {
 
   private record Participant(String id, String name, boolean human, String persona) {}
 
-  private static void reveal(MatchState state, JsonObject view) {
+  private static void reveal(MatchState state, String you, JsonObject view) {
     List<Participant> everyone = new ArrayList<>();
     state.players().forEach(p -> everyone.add(new Participant(p.playerId(), p.name(), true, null)));
     // Robots are known by their persona; two of the same kind get a number to tell them apart.
@@ -176,6 +176,10 @@ public final class PlayerView {
       JsonObject entry = new JsonObject().put("name", p.name()).put("human", p.human());
       if (!p.human()) {
         entry.put("persona", p.persona());
+      }
+      // The page marks you by this, not by your name: the server may have tidied the name you typed.
+      if (p.id().equals(you)) {
+        entry.put("you", true);
       }
       reveal.add(entry.put("letters", letters).put("score", scores.getOrDefault(p.id(), 0)));
     }

@@ -256,7 +256,7 @@ class PlayerViewTest {
     // When Ann looks
     JsonObject view = PlayerView.of(state, Optional.of(ANN.playerId()), NOW);
 
-    // Then who was who is revealed, with letters per round and scores
+    // Then who was who is revealed, with letters per round and scores, and which one was Ann
     assertThat(view.getString("status")).isEqualTo("COMPLETED");
     assertThat(view.getValue("deadline")).isNull();
     JsonArray reveal = view.getJsonArray("reveal");
@@ -266,6 +266,8 @@ class PlayerViewTest {
     assertThat(ann.containsKey("persona")).isFalse();
     assertThat(ann.getJsonArray("letters")).containsExactly("A", "D");
     assertThat(ann.getInteger("score")).isEqualTo(2);
+    assertThat(ann.getBoolean("you")).isTrue();
+    assertThat(reveal.stream().filter(o -> ((JsonObject) o).containsKey("you"))).hasSize(1);
     JsonObject curious = find(reveal, "curious-student");
     assertThat(curious.getBoolean("human")).isFalse();
     assertThat(curious.getString("persona")).isEqualTo("curious-student");
