@@ -63,6 +63,26 @@ async function playRound(page, round, answer, shots) {
   if (shots) await shot(page, `${shots}-round${round}-results`);
 }
 
+const BIDI_NAME = 'Bob\u202Eevil\u202C';
+const FORMAT_CHARS = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Every name in the reveal and the final scores is its own <bdi>, and each of {@code names} is among them. */
+async function assertNamesIsolated(page, names) {
+  for (const testId of ['reveal-name', 'final-name']) {
+    const shown = await page.getByTestId(testId).evaluateAll((els) => els.map((el) => ({
+      tag: el.tagName, text: el.textContent, parentText: el.parentElement.textContent,
+    })));
+    assert.ok(shown.length >= 4, `${testId}: ${JSON.stringify(shown)}`);
+    for (const el of shown) assert.equal(el.tag, 'BDI', `${testId} not isolated: ${JSON.stringify(el)}`);
+    for (const name of names) {
+      // The server may strip the override characters; the name's letters stay, inside the <bdi>.
+      const plain = name.replace(FORMAT_CHARS, '');
+      assert.ok(shown.some((el) => el.text.replace(FORMAT_CHARS, '') === plain),
+        `${testId}: no <bdi> holds ${JSON.stringify(name)}: ${JSON.stringify(shown)}`);
+    }
+  }
+}
+
 test('two players in two browsers and two robots play a private match to the reveal', async () => {
   const annContext = await browser.newContext(PHONE);
   const bobContext = await browser.newContext();
@@ -80,9 +100,10 @@ test('two players in two browsers and two robots play a private match to the rev
     await joinIfAsked(ann, 'Ann');
     await shot(ann, 'private-lobby');
 
+    // Bob's name carries a right-to-left override: it must not reorder anything around it
     const bob = await watchedPage(bobContext);
     await bob.goto(new URL(link, game.base).href);
-    await joinIfAsked(bob, 'Bob');
+    await joinIfAsked(bob, BIDI_NAME);
 
     for (let round = 1; round <= 2; round++) {
       await Promise.all([
@@ -96,6 +117,7 @@ test('two players in two browsers and two robots play a private match to the rev
       assert.ok(rows.length >= 4, `reveal rows: ${rows}`);
       assert.ok(rows.some((r) => r.includes('Ann')) && rows.some((r) => r.includes('Bob')));
       await page.getByTestId('final-scores').waitFor({ state: 'visible' });
+      await assertNamesIsolated(page, ['Ann', BIDI_NAME]);
       await page.getByTestId('play-again').waitFor({ state: 'visible' });
     }
     await shot(ann, 'private-reveal');
@@ -239,5 +261,128 @@ test('a spectator watches the rounds without a seat, and player text renders as 
   } finally {
     await watcher.close();
     await player.close();
+  }
+});
+
+/** The spectator's progress line and the letters' chips, as the page shows them. */
+async function progressOf(page) {
+  return page.evaluate(() => ({
+    progress: document.querySelector('[data-testid="progress"]')?.textContent.trim() ?? null,
+    chips: [...document.querySelectorAll('[data-testid="participants"] li')].map((li) => ({
+      html: li.outerHTML.replace(/data-letter="[A-Z]"/, '').replace(/>[A-Z]</, '><'),
+    })),
+    text: document.querySelector('.play')?.textContent ?? '',
+  }));
+}
+
+/** Waits until the page's progress line reads {@code pattern}; returns what the page showed then. */
+async function awaitProgress(page, pattern) {
+  await page.waitForFunction((source) => {
+    const el = document.querySelector('[data-testid="progress"]');
+    return el && !el.closest('[hidden]') && new RegExp(source).test(el.textContent.trim());
+  }, pattern.source, LONG);
+  return progressOf(page);
+}
+
+async function awaitApiView(id, token, until) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { json } = await api('GET', `/api/matches/${id}`, null, token);
+    if (json && until(json)) return json;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`match ${id}: the view never got there`);
+}
+
+test('during a phase the page counts answers and votes and never shows which letter acted', async () => {
+  const context = await browser.newContext();
+  try {
+    // Given a match of two humans (playing through the API) and two robots, watched in the browser
+    const { json: created } = await api('POST', '/api/matches',
+      { seats: 4, humans: 2, rounds: 1, responseSeconds: 120, voteSeconds: 120 });
+    const id = created.matchId;
+    const spectator = await watchedPage(context);
+    await spectator.goto(`${game.base}/#/watch/${id}`);
+    const uma = (await api('POST', `/api/matches/${id}/players`, { name: 'Uma' })).json;
+    const vic = (await api('POST', `/api/matches/${id}/players`, { name: 'Vic' })).json;
+    const view = await awaitApiView(id, uma.token, (v) => v.phase === 'RESPONDING');
+
+    // When Uma answers and the robots answer (Vic has not)
+    assert.equal((await api('POST', `/api/matches/${id}/response`, { round: 1, text: 'rain on a hot road' }, uma.token)).status, 202);
+    const answering = await awaitProgress(spectator, /^3 of 4 answered$/);
+    await shot(spectator, 'counts-responding');
+
+    // Then the page says how many answered, and every letter's chip looks the same
+    assert.equal(answering.chips.length, 4);
+    assert.equal(new Set(answering.chips.map((c) => c.html)).size, 1, JSON.stringify(answering.chips));
+    assert.match(answering.chips[0].html, /typing…/);
+    assert.doesNotMatch(answering.text, /answered:|\b[A-D]\b answered|voted:/i);
+
+    // When Vic answers, voting opens; Uma votes
+    assert.equal((await api('POST', `/api/matches/${id}/response`, { round: 1, text: 'cut grass, always' }, vic.token)).status, 202);
+    await awaitApiView(id, uma.token, (v) => v.phase === 'VOTING');
+    const other = view.participants.find((l) => l !== view.you);
+    assert.equal((await api('POST', `/api/matches/${id}/vote`, { round: 1, identity: other }, uma.token)).status, 202);
+
+    // Then the page counts the votes (Uma's and the robots') the same way, naming nobody
+    const voting = await awaitProgress(spectator, /^3 of 4 voted$/);
+    await shot(spectator, 'counts-voting');
+    assert.equal(new Set(voting.chips.map((c) => c.html)).size, 1, JSON.stringify(voting.chips));
+    assert.match(voting.chips[0].html, /voting…/);
+
+    // And once Vic votes too the round's results follow
+    const vicView = (await api('GET', `/api/matches/${id}`, null, vic.token)).json;
+    const vicVote = vicView.participants.find((l) => l !== vicView.you);
+    assert.equal((await api('POST', `/api/matches/${id}/vote`, { round: 1, identity: vicVote }, vic.token)).status, 202);
+    await spectator.getByTestId('result-1').waitFor({ state: 'visible', ...LONG });
+    assert.deepEqual(spectator.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a match that expired in its lobby shows as over, with a way home', async () => {
+  const context = await browser.newContext();
+  try {
+    // Given a waiting match the server reports as EXPIRED (answered here by the page's own HTTP route, so the
+    // page is tested whatever lobby timeout the game runs with)
+    const id = 'expired-lobby-e2e';
+    const expired = {
+      matchId: id, version: 4, status: 'EXPIRED', quickPlay: false,
+      settings: { seats: 4, humans: 3, rounds: 2, responseSeconds: 60, voteSeconds: 30 },
+      humansJoined: 1, round: 0, rounds: 2, phase: null, prompt: null, deadline: null, secondsLeft: null,
+      participants: [], answeredCount: 0, votedCount: 0, results: [],
+    };
+    await context.route(`**/api/matches/${id}`, (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify(expired),
+    }));
+    const page = await watchedPage(context);
+
+    for (const path of [`#/watch/${id}`, `#/m/${id}`]) {
+      // When a spectator, then someone with the link, opens it
+      await page.goto(`${game.base}/${path}`);
+
+      // Then the page says it expired, offers nothing to play, and links back home
+      const message = page.getByText('This match expired before enough players joined');
+      await message.waitFor({ state: 'visible', ...LONG });
+      assert.equal(await page.getByTestId('join-button').isVisible(), false);
+      assert.equal(await page.getByTestId('answer-input').isVisible(), false);
+      const home = page.getByRole('link', { name: /back home/i }).filter({ visible: true });
+      assert.equal(await home.count(), 1, `${path}: one way home`);
+    }
+    await shot(page, 'expired');
+    // And following it leads home
+    await page.getByRole('link', { name: /back home/i }).filter({ visible: true }).click();
+    await page.getByTestId('quick-play').waitFor({ state: 'visible', ...LONG });
+
+    // And a player whose seat this browser remembers sees the same, not a lobby
+    await page.evaluate((match) => localStorage.setItem(`arena.token.${match}`,
+      JSON.stringify({ playerId: 'p-1', token: 'not-a-real-token-not-a-real-token-00000', name: 'Uma' })), id);
+    await page.goto(`${game.base}/#/m/${id}`);
+    await page.getByText('This match expired before enough players joined').waitFor({ state: 'visible', ...LONG });
+    assert.equal(await page.getByTestId('share-link').isVisible(), false);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
   }
 });

@@ -37,6 +37,15 @@ export async function startGame(env = {}, logName = 'game.log') {
       ARENA_ROBOT_PROVIDER: 'scripted',
       ARENA_ROBOT_DELAY_MIN_MS: '200',
       ARENA_ROBOT_DELAY_MAX_MS: '900',
+      // Robots timed like humans (robot.timing) but quick, and never missing a phase, so rounds end early.
+      ARENA_ROBOT_TIMING_ANSWER_THINK_MEDIAN_MS: '300',
+      ARENA_ROBOT_TIMING_ANSWER_MS_PER_CHAR: '5',
+      ARENA_ROBOT_TIMING_ANSWER_MISS_RATE: '0',
+      ARENA_ROBOT_TIMING_VOTE_THINK_MEDIAN_MS: '300',
+      ARENA_ROBOT_TIMING_VOTE_MS_PER_CHAR: '1',
+      ARENA_ROBOT_TIMING_VOTE_MISS_RATE: '0',
+      ARENA_ROBOT_TIMING_FLOOR_MS: '200',
+      ARENA_ROBOT_TIMING_JITTER_MS: '300',
       ARENA_MATCH_INTERMISSION_SECONDS: '2',
       ARENA_GATEWAY_QUICK_PLAY_LOBBY_SECONDS: '2',
       // Matches a test leaves behind hold robots until their deadlines: keep enough for the next test.

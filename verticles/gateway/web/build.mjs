@@ -1,4 +1,4 @@
-// Bundles the browser client into one static site: app.js + app.css (esbuild), index.html, api.html, favicon.
+// Bundles the browser client into one static site: app.js + app.css (esbuild), index.html, api.html + api.css, favicon.
 // Usage: node build.mjs [--out=DIR]   (default: dist/)
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -28,7 +28,7 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
-for (const file of ['api.html', 'favicon.svg']) {
+for (const file of ['api.html', 'api.css', 'favicon.svg']) {
   copyFileSync(join(here, 'src', file), join(out, file));
 }
 // The gateway lets browsers cache static files: a content hash in each asset URL makes a new build load anew.

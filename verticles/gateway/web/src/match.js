@@ -44,8 +44,8 @@ function joinScreen(main, matchId, joined) {
   const button = h('button', { type: 'submit', class: 'primary', testid: 'join-button' }, 'Join');
   const info = h('p', { class: 'hint' }, 'Looking up the match…');
   const fields = h('div', {}, h('label', { for: 'join-name' }, 'Your name'), h('div', { class: 'row' }, name, button));
-  const elsewhere = h('p', { hidden: true },
-    h('a', { href: `#/watch/${matchId}` }, 'Watch this match'), ' or ', h('a', { href: '#/' }, 'go back home'), '.');
+  const watch = h('span', {}, h('a', { href: `#/watch/${matchId}` }, 'Watch this match'), ' or ');
+  const elsewhere = h('p', { hidden: true }, watch, h('a', { href: '#/' }, 'go back home'), '.');
   const form = h('form', {
     class: 'card', 'aria-labelledby': 'join-title',
     onsubmit: async (e) => {
@@ -78,7 +78,10 @@ function joinScreen(main, matchId, joined) {
   api.view(matchId).then((view) => {
     if (disposed) return;
     const s = view.settings ?? {};
-    if (view.status === 'COMPLETED') {
+    if (view.status === 'EXPIRED') {
+      info.textContent = 'This match expired before enough players joined.';
+      watch.hidden = true;
+    } else if (view.status === 'COMPLETED') {
       info.textContent = 'This match is over.';
     } else if (view.status === 'RUNNING') {
       info.textContent = 'This match has already started, so its seats are taken.';
@@ -118,7 +121,6 @@ function game(main, matchId, seat, seatLost) {
   const ui = gameView(main, {
     matchId,
     playing,
-    name: seat?.name ?? null,
     onAnswer: answer,
     onVote: vote,
     onDraft: (round, text) => saveDraft(matchId, round, text),
@@ -136,7 +138,8 @@ function game(main, matchId, seat, seatLost) {
     if (local.answered && local.answered.round !== view.round) local.answered = null;
     if (local.voted && local.voted.round !== view.round) local.voted = null;
     ui.render(view, local);
-    if (view.status === 'COMPLETED') finish();
+    if (view.status === 'EXPIRED' && playing) forgetSeat(matchId);
+    if (view.status === 'COMPLETED' || view.status === 'EXPIRED') finish();
   }
 
   async function refresh() {

@@ -13,7 +13,7 @@ const PHASE_TITLES = {
   SCORED: 'Round results',
 };
 
-export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDraft, onPlayAgain }) {
+export function gameView(main, { matchId, playing, onAnswer, onVote, onDraft, onPlayAgain }) {
   const shareUrl = `${location.origin}${location.pathname}#/m/${matchId}`;
   const memo = new Map();
   // Re-renders a part only when what it shows has changed.
@@ -52,10 +52,9 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
   const seating = h('p', { class: 'prompt muted' }, 'The prompt is coming: everyone is taking their seats…');
   const promptCard = h('section', { class: 'card prompt-card', 'aria-label': 'Prompt' }, prompt, seating);
   const participants = h('ul', { class: 'chips', testid: 'participants', 'aria-label': 'Participants' });
-  const answered = h('span', { testid: 'answered' });
-  const nobody = h('span', { class: 'muted' }, 'nobody yet');
-  const answeredLine = h('p', { class: 'hint' }, 'Answered: ', answered, nobody);
-  const people = h('section', { class: 'people' }, participants, answeredLine);
+  // How many have acted, never which letters: one letter's pace would tell a human from a robot.
+  const progress = h('p', { class: 'hint progress', testid: 'progress' });
+  const people = h('section', { class: 'people' }, participants, progress);
 
   const input = h('textarea', {
     id: 'answer', testid: 'answer-input', rows: 3, enterkeyhint: 'send', autocomplete: 'off',
@@ -118,13 +117,19 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
     revealList,
     h('h2', {}, 'Final scores'), finalScores, playAgain);
 
+  // A lobby nobody filled in time: over, with nothing left to wait for.
+  const expiredText = h('p', { tabindex: -1 }, 'This match expired before enough players joined.');
+  const expired = h('section', { class: 'card expired', testid: 'expired', hidden: true },
+    expiredText,
+    h('p', {}, h('a', { href: '#/' }, 'Back home'), ' to start or join another match.'));
+
   const missingBox = h('section', { class: 'card', hidden: true },
     h('h1', {}, 'No such match'),
     h('p', {}, 'There is no match with this code (or the server forgot it). '),
     h('p', {}, h('a', { href: '#/' }, 'Back home')));
 
   const header = h('div', { class: 'matchbar' }, status, h('div', { class: 'facts' }, roundLine, letterLine, scoreLine));
-  const screen = h('div', { class: 'game' }, banner, header, phase, clock, lobby, reveal, play, results);
+  const screen = h('div', { class: 'game' }, banner, header, phase, clock, lobby, expired, reveal, play, results);
   main.append(screen, missingBox);
 
   let phaseKey = null;
@@ -134,6 +139,7 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
     const running = v.status === 'RUNNING';
     const completed = v.status === 'COMPLETED';
     const waiting = v.status === 'WAITING';
+    const over = v.status === 'EXPIRED';
     const current = v.phase;
 
     setText(status, statusText(v, playing));
@@ -144,12 +150,15 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
     setText(letter, v.you ?? '');
     show(scoreLine, playing && v.yourScore !== undefined && v.yourScore !== null && !waiting);
     setText(score, v.yourScore ?? 0);
-    const title = waiting ? 'Waiting for players' : completed ? 'The reveal' : PHASE_TITLES[current] ?? '';
+    const title = waiting ? 'Waiting for players' : completed ? 'The reveal' : over ? 'Match over'
+      : PHASE_TITLES[current] ?? '';
     setText(phase, title);
     document.title = `${title} · Turing Arena`;
 
     show(lobby, waiting);
     if (waiting) setText(lobbyText, lobbyMessage(v, playing));
+    show(expired, over);
+    if (banner) show(banner, !over);
 
     show(play, running);
     if (running) renderRound(v, local);
@@ -171,20 +180,16 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
     show(prompt, open);
     show(seating, !open);
 
-    part('people', [current, v.participants, v.answered, v.voted, playing ? v.you : null], () => {
-      const done = new Set(current === 'VOTING' ? v.voted ?? [] : v.answered ?? []);
-      fill(participants, (v.participants ?? []).map((l) => {
-        const state = participantState(current, done.has(l));
-        const marked = state !== null && done.has(l);
-        return h('li', { class: `chip ${marked ? 'done' : ''}`, 'data-letter': l },
-          h('span', { class: 'chip-letter' }, l),
-          playing && l === v.you ? h('span', { class: 'chip-you' }, 'you') : null,
-          state ? h('span', { class: 'chip-state' }, state) : null);
-      }));
-      setText(answered, (v.answered ?? []).join(', '));
-      show(nobody, (v.answered ?? []).length === 0);
-      show(answeredLine, current === 'RESPONDING');
+    // Every chip says the same until the phase ends, whoever has answered or voted.
+    part('people', [current, v.participants, playing ? v.you : null], () => {
+      const state = PHASE_CHIPS[current] ?? null;
+      fill(participants, (v.participants ?? []).map((l) => h('li', { class: 'chip', 'data-letter': l },
+        h('span', { class: 'chip-letter' }, l),
+        playing && l === v.you ? h('span', { class: 'chip-you' }, 'you') : null,
+        state ? h('span', { class: 'chip-state' }, state) : null)));
     });
+    setText(progress, progressText(v));
+    show(progress, current === 'RESPONDING' || current === 'VOTING');
 
     const myAnswer = v.yourResponse ?? (local.answered && local.answered.round === v.round ? local.answered.text : null);
     const canAnswer = playing && current === 'RESPONDING' && myAnswer == null;
@@ -255,15 +260,16 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
   function renderReveal(v) {
     fill(revealList, (v.reveal ?? []).map((p) => h('li', { testid: 'reveal-row', class: `reveal-row ${p.human ? 'human' : 'robot'}` },
       h('div', { class: 'reveal-who' },
-        h('strong', { class: 'reveal-name' }, p.name),
-        playing && p.human && p.name === name ? h('span', { class: 'tag' }, 'you') : null,
+        // <bdi>: a name's own direction never reorders what is around it.
+        h('bdi', { class: 'reveal-name', testid: 'reveal-name' }, p.name),
+        playing && p.you ? h('span', { class: 'tag' }, 'you') : null,
         h('span', { class: `kind ${p.human ? 'kind-human' : 'kind-robot'}` },
           p.human ? 'Human' : `Robot · ${p.persona ?? 'robot'}`)),
       h('p', { class: 'reveal-letters' }, 'Letters by round: ',
         h('span', { class: 'letters' }, (p.letters ?? []).map((l) => l ?? '–').join(' · '))),
       h('p', { class: 'reveal-score' }, h('strong', {}, String(p.score ?? 0)), ` ${p.score === 1 ? 'point' : 'points'}`))));
     fill(finalScores, (v.finalScores ?? []).map((p) => h('li', { class: p.human ? 'human' : 'robot' },
-      h('span', { class: 'final-name' }, p.name), ' ',
+      h('bdi', { class: 'final-name', testid: 'final-name' }, p.name), ' ',
       h('span', { class: 'tag' }, p.human ? 'human' : 'robot'), ' ',
       h('strong', { class: 'final-score' }, `${p.score} ${p.score === 1 ? 'point' : 'points'}`))));
   }
@@ -299,7 +305,7 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
     const key = `${v.status}:${v.round}:${v.phase}`;
     const changed = key !== phaseKey;
     phaseKey = key;
-    const target = v.status === 'COMPLETED' ? revealTitle
+    const target = v.status === 'COMPLETED' ? revealTitle : v.status === 'EXPIRED' ? expiredText
       : v.phase === 'RESPONDING' ? (form.hidden ? mineTitle : input)
         : v.phase === 'VOTING' ? responsesTitle
           : v.phase === 'SCORED' ? resultsTitle : phase;
@@ -322,11 +328,18 @@ export function gameView(main, { matchId, playing, name, onAnswer, onVote, onDra
   };
 }
 
-function participantState(phase, done) {
-  if (phase === 'RESPONDING') return done ? 'answered' : 'typing…';
-  if (phase === 'VOTING') return done ? 'voted' : 'voting…';
-  if (phase === 'STARTING') return 'getting ready…';
-  return null;
+const PHASE_CHIPS = {
+  STARTING: 'getting ready…',
+  RESPONDING: 'typing…',
+  VOTING: 'voting…',
+};
+
+/** "2 of 4 answered", "1 of 4 voted". */
+function progressText(v) {
+  const of = (v.participants ?? []).length;
+  if (v.phase === 'RESPONDING') return `${v.answeredCount ?? 0} of ${of} answered`;
+  if (v.phase === 'VOTING') return `${v.votedCount ?? 0} of ${of} voted`;
+  return '';
 }
 
 function statusText(v, playing) {
@@ -336,6 +349,7 @@ function statusText(v, playing) {
       : `Waiting: ${v.humansJoined ?? 0} of ${s.humans} humans here`;
   }
   if (v.status === 'COMPLETED') return 'Match over';
+  if (v.status === 'EXPIRED') return 'Expired: not enough players joined';
   const who = `${s.seats} players, ${s.humans} ${s.humans === 1 ? 'is' : 'are'} human`;
   return playing ? `In play: ${who}` : `Live: ${who}`;
 }
