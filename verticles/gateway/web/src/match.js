@@ -44,6 +44,7 @@ function joinScreen(main, matchId, joined) {
   const button = h('button', { type: 'submit', class: 'primary', testid: 'join-button' }, 'Join');
   const info = h('p', { class: 'hint' }, 'Looking up the match…');
   const fields = h('div', {}, h('label', { for: 'join-name' }, 'Your name'), h('div', { class: 'row' }, name, button));
+  const title = h('h1', { id: 'join-title' }, 'Join the match');
   const watch = h('span', {}, h('a', { href: `#/watch/${matchId}` }, 'Watch this match'), ' or ');
   const elsewhere = h('p', { hidden: true }, watch, h('a', { href: '#/' }, 'go back home'), '.');
   const form = h('form', {
@@ -71,7 +72,7 @@ function joinScreen(main, matchId, joined) {
         button.disabled = false;
       }
     },
-  }, h('h1', { id: 'join-title' }, 'Join the match'), info, fields, elsewhere);
+  }, title, info, fields, elsewhere);
   main.append(form);
   if (!name.value) name.focus();
 
@@ -79,6 +80,7 @@ function joinScreen(main, matchId, joined) {
     if (disposed) return;
     const s = view.settings ?? {};
     if (view.status === 'EXPIRED') {
+      title.textContent = 'Match over';
       info.textContent = 'This match expired before enough players joined.';
       watch.hidden = true;
     } else if (view.status === 'COMPLETED') {
