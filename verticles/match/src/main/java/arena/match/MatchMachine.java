@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Until the orchestrator seats the robots, {@link Round#letters()} holds only the humans; the robots'
  * letters are the rest of the first {@code seats} letters (see {@link #robotLetters}), so no placeholder keys
- * are ever stored. Every step that changes the state increments its version exactly once.
+ * are ever stored. Every step that changes what a player or spectator can see increments the version exactly
+ * once; a robot's usage report changes only the secret {@link MatchState#usage()}, so it is stored under the same
+ * version (otherwise a robot's answer would move the version by two and a human's by one).
  */
 public final class MatchMachine {
   private static final Logger log = LoggerFactory.getLogger(MatchMachine.class);
@@ -355,7 +357,7 @@ public final class MatchMachine {
     List<String> counted = new ArrayList<>(state.usage().counted());
     counted.add(key);
     Usage usage = new Usage(state.usage().total().plus(e), List.copyOf(counted));
-    return new Changes(withUsage(state, usage)).commit();
+    return new Changes(withUsage(state, usage)).commitUnseen();
   }
 
   // --- transitions ----------------------------------------------------------------------------------------
@@ -546,6 +548,11 @@ public final class MatchMachine {
 
     Step commit() {
       return new Step(withVersion(state, state.version() + 1), events, null);
+    }
+
+    /** Stores a change nobody outside the service can see, under the same version: views stay as they were. */
+    Step commitUnseen() {
+      return new Step(state, events, null);
     }
 
     Step accept(String command) {

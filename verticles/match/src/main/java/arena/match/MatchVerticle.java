@@ -213,7 +213,7 @@ public class MatchVerticle extends VerticleBase {
       int restored = 0;
       for (StateReader.Stored<MatchState> s : stored.values()) {
         MatchState known = matches.get(s.state().matchId());
-        if (owned.contains(s.partition()) && (known == null || known.version() <= s.state().version())) {
+        if (owned.contains(s.partition()) && (known == null || MatchStates.supersedes(s.state(), known))) {
           remember(s.state(), s.partition());
           restored++;
         }

@@ -73,7 +73,9 @@ class MatchMachineTest {
 
     private Step remember(Step step) {
       if (step.changed()) {
-        assertThat(step.state().version()).isEqualTo(state == null ? 1 : state.version() + 1);
+        // Only what players and spectators can see moves the version; the robots' usage is secret.
+        long expected = state == null ? 1 : usageOnly(state, step.state()) ? state.version() : state.version() + 1;
+        assertThat(step.state().version()).isEqualTo(expected);
         state = step.state();
       }
       last = step;
@@ -127,6 +129,12 @@ class MatchMachineTest {
     Step robotDone(String robotId, String commandId, String kind, int inputTokens, int outputTokens, double cost) {
       return apply(done(robotId, round().number(), commandId, kind, false, inputTokens, outputTokens, cost));
     }
+  }
+
+  /** Whether {@code after} differs from {@code before} in the robots' usage alone (whatever its version). */
+  static boolean usageOnly(MatchState before, MatchState after) {
+    return !before.usage().equals(after.usage())
+        && MatchStates.withVersion(MatchStates.withUsage(before, after.usage()), after.version()).equals(after);
   }
 
   static RobotResponse.ResponseComplete done(String robotId, int round, String commandId, String kind,
@@ -702,6 +710,57 @@ class MatchMachineTest {
   }
 
   @Nested
+  class VisibleVersion {
+
+    @Test
+    void aHumanAnswerMovesTheVersionByOne() {
+      // Given round 1 is taking answers
+      playUntilRoundOneIsOpen(SETTINGS);
+      long before = table.state.version();
+
+      // When a human answers
+      table.answer(token("ann"), "Freshly cut grass.");
+
+      // Then the version moved by exactly one
+      assertThat(table.state.version()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aRobotAnswerWithItsUsageReportMovesTheVersionByOneLikeAHumans() {
+      // Given round 1 is taking answers
+      playUntilRoundOneIsOpen(SETTINGS);
+      long before = table.state.version();
+
+      // When a robot reports its LLM usage, then submits its answer, as robots do
+      Step reported = table.robotDone("r1", "cmd-r1-1", "response", 400, 30, 0.0012);
+      table.robotAnswer("r1", "Rain on hot asphalt");
+
+      // Then the usage is stored without a version of its own, and the answer moved the version by exactly one
+      assertThat(reported.changed()).isTrue();
+      assertThat(reported.state().version()).isEqualTo(before);
+      assertThat(table.state.version()).isEqualTo(before + 1);
+      assertThat(table.state.usage().total().calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aRobotVoteWithItsUsageReportMovesTheVersionByOne() {
+      // Given voting is open
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.deadline();
+      long before = table.state.version();
+
+      // When a robot reports its vote's usage, then votes
+      table.apply(done("r1", 1, "cmd-r1-1v", "vote", false, 500, 5, 0.0008));
+      table.robotVote("r1", "ann");
+
+      // Then the version moved by exactly one, as for a human's vote
+      assertThat(table.state.version()).isEqualTo(before + 1);
+      table.vote(token("ann"), "bob");
+      assertThat(table.state.version()).isEqualTo(before + 2);
+    }
+  }
+
+  @Nested
   class LlmUsageTotals {
 
     @Test
@@ -721,7 +780,7 @@ class MatchMachineTest {
       table.apply(done("r1", 1, "cmd-r1-1v", "vote", false, 500, 5, 0.0008));
       table.robotDone("r1", "cmd-r1-2", "response", 450, 40, 0.0013);
 
-      // Then each report is its own change, with no events, and the state holds the sum of all four
+      // Then each report is a change stored under the same version, with no events, and the state holds the sum
       assertThat(reported.changed()).isTrue();
       assertThat(reported.events()).isEmpty();
       assertThat(reported.reply()).isNull();
