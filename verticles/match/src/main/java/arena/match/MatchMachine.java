@@ -435,7 +435,7 @@ public final class MatchMachine {
     MatchState s = ch.state;
     Round round = current(s);
     Set<String> humans = s.players().stream().map(Player::playerId).collect(Collectors.toSet());
-    Map<String, Integer> points = ruleset.score(round.letters(), round.votes(), humans);
+    Map<String, Integer> points = ruleset.score(round.letters(), round.responses().keySet(), round.votes(), humans);
     Map<String, Integer> scores = new LinkedHashMap<>(s.scores());
     points.forEach((participant, gained) -> scores.merge(participant, gained, Integer::sum));
     int pause = s.settings().intermissionSeconds();

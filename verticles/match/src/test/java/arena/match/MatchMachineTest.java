@@ -281,15 +281,16 @@ class MatchMachineTest {
     assertThat(event(answersClosed, MatchEvent.VotingStarted.class).responses())
         .containsExactly(Map.entry(table.letterOf("ann"), "Probably sleeping"));
 
-    // When nobody votes before the deadline, the round is scored anyway: both humans blended in
+    // When nobody votes before the deadline, the round is scored anyway: ann answered and blended in, bob, who
+    // gave no answer, gains nothing
     Step votesClosed = table.deadline();
     assertThat(event(votesClosed, MatchEvent.RoundCompleted.class).points())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r3", 0, "r1", 0));
+        .containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 0, "r3", 0, "r1", 0));
 
     // Then after the last intermission the match completes with the reveal
     Step end = table.deadline();
     MatchEvent.Completed done = event(end, MatchEvent.Completed.class);
-    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 5, "bob", 4, "r1", 3, "r2", 0,
+    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 5, "bob", 2, "r1", 3, "r2", 0,
         "r3", 0));
     assertThat(done.reveal()).containsExactly(
         new MatchEvent.Reveal("ann", "ANN", true, null),
@@ -338,9 +339,9 @@ class MatchMachineTest {
     // When the orchestrator says it can never seat them
     Step step = table.apply(new OrchestrationEvent.RobotsUnavailable(MATCH, 2, 2, 1, need.correlationId()));
 
-    // Then the match completes with round 1's scores and everyone revealed
+    // Then the match completes with round 1's scores (nobody answered, so nobody scored) and everyone revealed
     MatchEvent.Completed done = event(step, MatchEvent.Completed.class);
-    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r1", 0, "r2", 0));
+    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 0, "bob", 0, "r1", 0, "r2", 0));
     assertThat(done.reveal()).extracting(MatchEvent.Reveal::participantId).containsExactly("ann", "bob", "r1", "r2");
     assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
   }
@@ -515,6 +516,8 @@ class MatchMachineTest {
       assertThat(table.state.settings().humans()).isEqualTo(2);
       assertThat(table.robotsNeeded().count()).isEqualTo(2);
       table.seat("r1", "r2");
+      table.answer(token("ann"), "Toast");
+      table.answer(token("bob"), "Tea");
       table.deadline();
       Step scored = table.deadline();
       assertThat(event(scored, MatchEvent.RoundCompleted.class).points())
