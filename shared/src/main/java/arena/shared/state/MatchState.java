@@ -38,7 +38,8 @@ public record MatchState(
     List<Integer> promptsUsed,
     @AddedLater Usage usage) implements Event {
 
-  public enum Status { WAITING, RUNNING, COMPLETED }
+  /** EXPIRED: it waited for its humans longer than {@code match.lobbyTimeoutSeconds} and never started. */
+  public enum Status { WAITING, RUNNING, COMPLETED, EXPIRED }
 
   public enum Phase { STARTING, RESPONDING, VOTING, SCORED }
 

@@ -21,6 +21,8 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.MatchSettings;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotResponse;
+import arena.shared.game.MatchRules;
+import arena.shared.game.Text;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
 import arena.shared.state.MatchState.Player;
@@ -65,16 +67,20 @@ public final class MatchMachine {
   private final PromptDeck deck;
   private final RandomGenerator random;
   private final Supplier<String> ids;
-  private final int answerMaxChars;
+  private final MatchRules rules;
 
   /** {@code ids} names robots requests (UUIDs in production); {@code random} deals letters and prompts. */
   public MatchMachine(Ruleset ruleset, PromptDeck deck, RandomGenerator random, Supplier<String> ids,
-      int answerMaxChars) {
+      MatchRules rules) {
     this.ruleset = ruleset;
     this.deck = deck;
     this.random = random;
     this.ids = ids;
-    this.answerMaxChars = answerMaxChars;
+    this.rules = rules;
+    if (deck.size() < rules.limits().maxRounds()) {
+      throw new IllegalArgumentException("the prompt deck holds " + deck.size() + " prompts, fewer than "
+          + "match.limits.maxRounds (" + rules.limits().maxRounds() + "): a match would repeat a prompt");
+    }
   }
 
   /** Whether the match service acts on this kind of record at all. */
@@ -144,7 +150,7 @@ public final class MatchMachine {
     if (state != null) {
       return Step.rejected(c.matchId(), CREATE, 409, "match " + c.matchId() + " already exists");
     }
-    String problem = problemWith(c.settings());
+    String problem = rules.problemWith(c.settings());
     if (problem != null) {
       return Step.rejected(c.matchId(), CREATE, 400, problem);
     }
@@ -154,37 +160,17 @@ public final class MatchMachine {
     return ch.accept(CREATE);
   }
 
-  private String problemWith(MatchSettings s) {
-    if (s == null) {
-      return "settings are required";
-    }
-    if (s.seats() < 2 || s.seats() > Letters.MAX) {
-      return "seats must be between 2 and " + Letters.MAX;
-    }
-    if (s.humans() < 1 || s.humans() >= s.seats()) {
-      return "humans must be between 1 and seats - 1";
-    }
-    if (s.rounds() < 1 || s.rounds() > deck.size()) {
-      return "rounds must be between 1 and " + deck.size() + " (the size of the prompt deck)";
-    }
-    if (s.responseSeconds() < 1 || s.voteSeconds() < 1) {
-      return "responseSeconds and voteSeconds must be positive";
-    }
-    if (s.intermissionSeconds() < 0) {
-      return "intermissionSeconds must not be negative";
-    }
-    if (s.lobbySeconds() < 0) {
-      return "lobbySeconds must not be negative";
-    }
-    return null;
-  }
-
   private Step join(MatchState state, MatchCommand.Join c, Instant now) {
     if (state == null) {
       return Step.rejected(c.matchId(), JOIN, 404, "no such match");
     }
-    if (blank(c.playerId()) || blank(c.tokenHash()) || blank(c.name())) {
-      return Step.rejected(c.matchId(), JOIN, 400, "a player needs an id, a name and a token");
+    if (blank(c.playerId()) || blank(c.tokenHash())) {
+      return Step.rejected(c.matchId(), JOIN, 400, "a player needs an id and a token");
+    }
+    String name = Text.normalize(c.name());
+    String badName = rules.nameProblem(name);
+    if (badName != null) {
+      return Step.rejected(c.matchId(), JOIN, 400, badName);
     }
     Player already = state.players().stream().filter(p -> p.playerId().equals(c.playerId())).findFirst()
         .orElse(null);
@@ -207,7 +193,7 @@ public final class MatchMachine {
     if (state.playerByTokenHash(c.tokenHash()).isPresent()) {
       return Step.rejected(c.matchId(), JOIN, 409, "that token already belongs to a player");
     }
-    Changes ch = new Changes(withPlayer(state, new Player(c.playerId(), c.name().strip(), c.tokenHash(), now)));
+    Changes ch = new Changes(withPlayer(state, new Player(c.playerId(), name, c.tokenHash(), now)));
     int joined = ch.state.players().size();
     ch.emit(new MatchEvent.PlayerJoined(c.matchId(), c.playerId(), joined, needed));
     if (joined == needed) {
@@ -234,10 +220,10 @@ public final class MatchMachine {
     if (round.responses().containsKey(player.playerId())) {
       return Step.rejected(c.matchId(), RESPOND, 409, "already answered");
     }
-    String text = c.text() == null ? "" : c.text().strip();
-    if (text.isEmpty() || text.length() > answerMaxChars) {
-      return Step.rejected(c.matchId(), RESPOND, 400,
-          "an answer must be 1 to " + answerMaxChars + " characters long");
+    String text = Text.normalize(c.text());
+    String badText = rules.answerProblem(text);
+    if (badText != null) {
+      return Step.rejected(c.matchId(), RESPOND, 400, badText);
     }
     Changes ch = new Changes(state);
     answer(ch, player.playerId(), text, now);
@@ -319,13 +305,14 @@ public final class MatchMachine {
 
   private Step robotAnswer(MatchState state, RobotResponse.ResponseSubmitted e, Instant now) {
     Round round = robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.RESPONDING);
-    String text = e.text() == null ? "" : e.text().strip();
+    // The same cleaning as a human's answer, so nothing but the words tells them apart.
+    String text = Text.cut(Text.normalize(e.text()), rules.answerMaxChars());
     if (round == null || round.responses().containsKey(e.robotId()) || text.isEmpty()) {
       log.debug("{}: ignoring answer of {} as {} for round {}", e.matchId(), e.robotId(), e.identity(), e.round());
       return Step.ignored();
     }
     Changes ch = new Changes(state);
-    answer(ch, e.robotId(), cut(text, answerMaxChars), now);
+    answer(ch, e.robotId(), text, now);
     return ch.commit();
   }
 
@@ -514,15 +501,6 @@ public final class MatchMachine {
 
   private static Round current(MatchState state) {
     return state.currentRound().orElseThrow();
-  }
-
-  /** Cuts at a character boundary without splitting a surrogate pair. */
-  static String cut(String text, int max) {
-    if (text.length() <= max) {
-      return text;
-    }
-    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
-    return text.substring(0, end).strip();
   }
 
   private static boolean blank(String s) {

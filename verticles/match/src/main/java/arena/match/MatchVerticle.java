@@ -4,6 +4,7 @@ import arena.shared.config.ArenaConfig;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
+import arena.shared.game.MatchRules;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
@@ -69,7 +70,7 @@ public class MatchVerticle extends VerticleBase {
     config = ArenaConfig.of(config());
     PromptDeck deck = PromptDeck.fromClasspath();
     machine = new MatchMachine(new ClassicRuleset(), deck, new SecureRandom(), () -> UUID.randomUUID().toString(),
-        config.integer("match.answerMaxChars"));
+        MatchRules.of(config));
     log.info("match service starting with {} prompts", deck.size());
     active = Gauge.builder("arena.matches.active", matches,
             m -> m.values().stream().filter(s -> s.status() != MatchState.Status.COMPLETED).count())

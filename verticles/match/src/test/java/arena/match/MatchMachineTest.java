@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import arena.shared.Json;
+import arena.shared.config.ArenaConfig;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.LlmUsage;
@@ -13,6 +14,8 @@ import arena.shared.events.MatchSettings;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.OrchestrationEvent.AssignedRobot;
 import arena.shared.events.RobotResponse;
+import arena.shared.game.MatchRules;
+import arena.shared.game.Text;
 import arena.shared.kafka.EventCodec;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
@@ -35,6 +38,9 @@ class MatchMachineTest {
   static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
   static final PromptDeck DECK = PromptDeck.of(IntStream.rangeClosed(1, 10).mapToObj(i -> "Prompt " + i + "?").toList());
 
+  /** The packaged rules: answers of 1 to 280 characters, names of 1 to 24, lobbies expire after 600 s. */
+  static final MatchRules RULES = MatchRules.of(ArenaConfig.of(ArenaConfig.defaults()));
+
   /** Two humans, two robots, two rounds, a five second intermission. */
   static final MatchSettings SETTINGS = new MatchSettings(4, 2, 2, 60, 30, 5);
 
@@ -45,7 +51,7 @@ class MatchMachineTest {
   void setUp() {
     AtomicInteger requests = new AtomicInteger();
     machine = new MatchMachine(new ClassicRuleset(), DECK, new SplittableRandom(42),
-        () -> "req-" + requests.incrementAndGet(), 280);
+        () -> "req-" + requests.incrementAndGet(), RULES);
     table = new Table(machine);
   }
 
@@ -356,14 +362,19 @@ class MatchMachineTest {
     }
 
     @Test
-    void nonsenseSettingsAre400() {
+    void settingsOutsideTheConfiguredLimitsAre400AsAtTheGateway() {
       assertRejected(table.apply(create(new MatchSettings(4, 4, 2, 60, 30, 5))), 400,
-          "humans must be between 1 and seats - 1");
-      assertRejected(table.apply(create(new MatchSettings(1, 1, 2, 60, 30, 5))), 400, "seats must be between 2 and 26");
+          "humans must be between 1 and 3 (seats - 1), got 4");
+      assertRejected(table.apply(create(new MatchSettings(1, 1, 2, 60, 30, 5))), 400,
+          "seats must be between 2 and 12, got 1");
+      assertRejected(table.apply(create(new MatchSettings(13, 1, 2, 60, 30, 5))), 400,
+          "seats must be between 2 and 12, got 13");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 11, 60, 30, 5))), 400,
-          "rounds must be between 1 and 10 (the size of the prompt deck)");
-      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 0, 30, 5))), 400,
-          "responseSeconds and voteSeconds must be positive");
+          "rounds must be between 1 and 10, got 11");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 4, 30, 5))), 400,
+          "responseSeconds must be between 5 and 600, got 4");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 601, 5))), 400,
+          "voteSeconds must be between 5 and 600, got 601");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, -1))), 400,
           "intermissionSeconds must not be negative");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, 5, -1, true))), 400,
@@ -398,10 +409,16 @@ class MatchMachineTest {
     }
 
     @Test
-    void aBlankNameIs400() {
+    void aBlankNameIdOrTokenIs400() {
       table.apply(create(SETTINGS));
       assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", " ", "h")), 400,
-          "a player needs an id, a name and a token");
+          "name must be 1 to 24 characters long");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", null, "h")), 400,
+          "name must be 1 to 24 characters long");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, " ", "Ann", "h")), 400,
+          "a player needs an id and a token");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", "Ann", null)), 400,
+          "a player needs an id and a token");
     }
 
     @Test
@@ -438,10 +455,54 @@ class MatchMachineTest {
     @Test
     void answersMustBeOneTo280Characters() {
       playUntilRoundOneIsOpen(SETTINGS);
-      assertRejected(table.answer(token("ann"), "   "), 400, "an answer must be 1 to 280 characters long");
-      assertRejected(table.answer(token("ann"), null), 400, "an answer must be 1 to 280 characters long");
-      assertRejected(table.answer(token("ann"), "x".repeat(281)), 400, "an answer must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), "   "), 400, "text must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), null), 400, "text must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), "x".repeat(281)), 400, "text must be 1 to 280 characters long");
       assertAccepted(table.answer(token("ann"), " " + "x".repeat(280) + " "), "response.submit");
+    }
+
+    @Test
+    void answersAreNormalisedAndCountedInCodePoints() {
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // A newline, a tab, runs of spaces and zero-width characters would mark a human: they are cleaned away
+      assertAccepted(table.answer(token("ann"), " Freshly\n\tcut   grass\u200b.\u202e "), "response.submit");
+      assertThat(table.round().responses()).containsEntry("ann", "Freshly cut grass.");
+
+      // Nothing left once normalised is empty; 280 emoji are 280 characters, 281 are too many
+      assertRejected(table.answer(token("bob"), "\u200b\u2066 \n"), 400, "text must be 1 to 280 characters long");
+      assertRejected(table.answer(token("bob"), "🎲".repeat(281)), 400, "text must be 1 to 280 characters long");
+      assertAccepted(table.answer(token("bob"), "🎲".repeat(280)), "response.submit");
+    }
+
+    @Test
+    void robotAnswersGoThroughTheSameNormalisationAndAreCutToTheLimit() {
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // A robot's text is cleaned exactly like a human's
+      table.robotAnswer("r1", "  Rain on\n hot\u200b asphalt  ");
+      assertThat(table.round().responses()).containsEntry("r1", "Rain on hot asphalt");
+
+      // Cut to 280 code points, never splitting one; nothing left once normalised is ignored
+      table.robotAnswer("r2", "🎲".repeat(300));
+      assertThat(Text.length(table.round().responses().get("r2"))).isEqualTo(280);
+      assertThat(table.round().responses().get("r2")).isEqualTo("🎲".repeat(280));
+    }
+
+    @Test
+    void namesAreNormalisedAndMustBeOneToTheLimit() {
+      table.apply(create(SETTINGS));
+
+      // Names made of nothing visible or too long are refused with the gateway's message
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", "\u200b\t", "h")), 400,
+          "name must be 1 to 24 characters long");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", "x".repeat(25), "h")), 400,
+          "name must be 1 to 24 characters long");
+
+      // A name is stored normalised
+      assertAccepted(table.apply(new MatchCommand.Join(MATCH, "p", " Zo\u0065\u0308\u200b  B\n ", "h")),
+          "player.join");
+      assertThat(table.state.players().get(0).name()).isEqualTo("Zoë B");
     }
 
     @Test
@@ -665,6 +726,7 @@ class MatchMachineTest {
       assertIgnored(table.apply(new RobotResponse.ResponseSubmitted(MATCH, 1, "ann", table.letterOf("ann"), "hi",
           "c")));
       assertIgnored(table.robotAnswer("r1", "   "));
+      assertIgnored(table.robotAnswer("r1", "\u200b\n\u2066"));
       // A vote while answers are still open
       assertIgnored(table.robotVote("r1", "ann"));
 
