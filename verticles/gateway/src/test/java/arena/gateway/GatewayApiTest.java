@@ -255,7 +255,7 @@ class GatewayApiTest {
         .isEqualTo(404);
     Res blank = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"   \"}");
     assertThat(blank.status()).isEqualTo(400);
-    assertThat(blank.error()).isEqualTo("text must not be empty");
+    assertThat(blank.error()).isEqualTo("text must be 1 to 280 characters long");
     assertThat(post(uri, Matches.ANN_TOKEN, "{\"text\":\"hi\"}").error()).isEqualTo("round must be an integer");
     Res past = post(uri, Matches.ANN_TOKEN, "{\"round\":1,\"text\":\"hi\"}");
     assertThat(past.status()).isEqualTo(409);
