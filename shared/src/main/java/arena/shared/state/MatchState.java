@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param version  grows by one with every change a player or spectator can see (views and pushes show it); a
  *                 change to {@code usage} alone keeps it, since the robots' usage is secret and a bump for it
  *                 would tell a robot's action from a human's. Replies name the version that contains them.
+ * @param completedAt when the match ended: completed, or expired in its lobby
  * @param rounds   every round so far; the last one is the current round
  * @param robots   every robot that has sat in this match, for the reveal
  * @param scores   participant id to total points

@@ -337,6 +337,33 @@ class GatewayApiTest {
   }
 
   @Test
+  void anExpiredMatchRefusesJoinsAndAnswersShowsItsStatusAndItsEvents() {
+    // Given a match that expired in its lobby with Ann alone
+    projection.apply(Matches.expired());
+    String uri = "/api/matches/" + Matches.MATCH;
+
+    // Then a join and an answer are refused without asking the Match Service
+    Res join = post(uri + "/players", null, "{\"name\":\"Cat\"}");
+    assertThat(join.status()).isEqualTo(409);
+    assertThat(join.error()).isEqualTo("the match has expired");
+    Res answer = post(uri + "/response", Matches.ANN_TOKEN, "{\"round\":1,\"text\":\"hi\"}");
+    assertThat(answer.status()).isEqualTo(409);
+    assertThat(answer.error()).isEqualTo("the match has expired");
+    assertThat(matchService.received).isEmpty();
+
+    // And the view says EXPIRED, with nothing to count down to
+    JsonObject view = get(uri, Matches.ANN_TOKEN).json();
+    assertThat(view.getString("status")).isEqualTo("EXPIRED");
+    assertThat(view.getValue("deadline")).isNull();
+    assertThat(view.containsKey("lobbyDeadline")).isFalse();
+
+    // And its events can be read back, as a completed match's
+    Res events = get(uri + "/events", null);
+    assertThat(events.status()).isEqualTo(200);
+    assertThat(new JsonArray(events.body()).getJsonObject(0).getString("eventType")).isEqualTo("match.created");
+  }
+
+  @Test
   void aTooLargeBodyIsA413() {
     String big = new JsonObject().put("name", "x".repeat(GatewayApi.BODY_LIMIT)).encode();
 

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole game, as a pure function: (state, input, now) to {@link Step}. No Kafka, no timers: the verticle
- * publishes what a step says and arms the timer for {@link Deadline#of(MatchState)}.
+ * publishes what a step says and arms the timer for {@link #deadline(MatchState)}.
  *
  * <p>Until the orchestrator seats the robots, {@link Round#letters()} holds only the humans; the robots'
  * letters are the rest of the first {@code seats} letters (see {@link #robotLetters}), so no placeholder keys
@@ -117,17 +118,27 @@ public final class MatchMachine {
     return Step.ignored();
   }
 
+  /** The deadline {@code state} waits for, if any: the verticle arms a timer for it. */
+  public Optional<Deadline> deadline(MatchState state) {
+    return Deadline.of(state, rules);
+  }
+
   /**
    * A timer went off: end the phase (or the lobby) it was armed for, if that is still what the match waits for.
+   * A lobby deadline that is the match's expiry expires it; otherwise the quick-play lobby closes and it starts.
    */
   public Step onDeadline(MatchState state, Deadline deadline, Instant now) {
-    if (!Deadline.of(state).map(deadline::equals).orElse(false)) {
+    if (!deadline(state).map(deadline::equals).orElse(false)) {
       log.debug("{}: stale deadline {}", deadline.matchId(), deadline);
       return Step.ignored();
     }
     Changes ch = new Changes(state);
     if (deadline.lobby()) {
-      closeLobby(ch, now);
+      if (rules.expiresAt(state).filter(at -> !at.isAfter(deadline.at())).isPresent()) {
+        expire(ch, now);
+      } else {
+        closeLobby(ch, now);
+      }
       return ch.commit();
     }
     switch (deadline.phase()) {
@@ -182,6 +193,10 @@ public final class MatchMachine {
     }
     if (state.status() == Status.COMPLETED) {
       return Step.rejected(c.matchId(), JOIN, 409, "the match is already over");
+    }
+    // Past its expiry, a timer that has not fired yet must not let one more player in.
+    if (state.status() == Status.EXPIRED || rules.expiresAt(state).filter(at -> !now.isBefore(at)).isPresent()) {
+      return Step.rejected(c.matchId(), JOIN, 409, "the match has expired");
     }
     int needed = state.settings().humans();
     if (state.status() == Status.RUNNING) {
@@ -367,6 +382,15 @@ public final class MatchMachine {
     ch.state = withSettings(ch.state, new MatchSettings(s.seats(), joined, s.rounds(), s.responseSeconds(),
         s.voteSeconds(), s.intermissionSeconds(), s.lobbySeconds(), s.quickPlay()));
     startMatch(ch, now);
+  }
+
+  /** Nobody (or not everyone) came in time: the match ends without a round; no robot was ever seated. */
+  private void expire(Changes ch, Instant now) {
+    MatchState s = ch.state;
+    log.info("{}: expired in its lobby with {} of {} humans", s.matchId(), s.players().size(),
+        s.settings().humans());
+    ch.state = withStatus(s, Status.EXPIRED, now);
+    ch.emit(new MatchEvent.Expired(s.matchId(), s.players().size(), s.settings().humans()));
   }
 
   private void startRound(Changes ch, Instant now) {

@@ -60,6 +60,7 @@ public class MatchVerticle extends VerticleBase {
   private Gauge active;
   private Counter created;
   private Counter completed;
+  private Counter expired;
   private Counter roundsCompleted;
   private DistributionSummary matchCost;
   private DistributionSummary matchInputTokens;
@@ -73,12 +74,16 @@ public class MatchVerticle extends VerticleBase {
         MatchRules.of(config));
     log.info("match service starting with {} prompts", deck.size());
     active = Gauge.builder("arena.matches.active", matches,
-            m -> m.values().stream().filter(s -> s.status() != MatchState.Status.COMPLETED).count())
+            m -> m.values().stream().filter(s -> s.status() == MatchState.Status.WAITING
+                || s.status() == MatchState.Status.RUNNING).count())
         .description("matches waiting or running in this instance")
         .tag("instance", UUID.randomUUID().toString().substring(0, 8))
         .register(Metrics.globalRegistry);
     created = Counter.builder("arena.matches.created").register(Metrics.globalRegistry);
     completed = Counter.builder("arena.matches.completed").register(Metrics.globalRegistry);
+    expired = Counter.builder("arena.matches.expired")
+        .description("matches that waited for their humans longer than match.lobbyTimeoutSeconds")
+        .register(Metrics.globalRegistry);
     roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
     // One sample per completed match, never tagged by match: match ids are unbounded.
     matchCost = DistributionSummary.builder("arena.match.llm.cost.usd")
@@ -180,7 +185,7 @@ public class MatchVerticle extends VerticleBase {
     if (previous != null) {
       vertx.cancelTimer(previous);
     }
-    Deadline.of(state).ifPresent(deadline -> {
+    machine.deadline(state).ifPresent(deadline -> {
       long delay = Math.max(Math.max(1, minDelayMs), Duration.between(Instant.now(), deadline.at()).toMillis());
       long[] id = new long[1];
       id[0] = vertx.setTimer(delay, t -> {
@@ -195,6 +200,8 @@ public class MatchVerticle extends VerticleBase {
     for (Step.Outgoing out : events) {
       if (out.event() instanceof MatchEvent.Created) {
         created.increment();
+      } else if (out.event() instanceof MatchEvent.Expired) {
+        expired.increment();
       } else if (out.event() instanceof MatchEvent.RoundCompleted) {
         roundsCompleted.increment();
       } else if (out.event() instanceof MatchEvent.Completed c) {

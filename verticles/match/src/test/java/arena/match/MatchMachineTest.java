@@ -72,7 +72,7 @@ class MatchMachineTest {
     }
 
     Step deadline() {
-      Deadline deadline = Deadline.of(state).orElseThrow();
+      Deadline deadline = machine.deadline(state).orElseThrow();
       now = deadline.at();
       return remember(machine.onDeadline(state, deadline, now));
     }
@@ -306,7 +306,7 @@ class MatchMachineTest {
         new MatchEvent.Reveal("r3", "type-r3", false, "type-r3"));
     assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
     assertThat(table.state.completedAt()).isEqualTo(table.now);
-    assertThat(Deadline.of(table.state)).isEmpty();
+    assertThat(machine.deadline(table.state)).isEmpty();
 
     // And the final state survives the trip through the state topic's codec
     String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
@@ -534,11 +534,12 @@ class MatchMachineTest {
     void aLoneHumanPlaysAgainstRobotsWhenTheLobbyCloses() {
       // Given a quick-play match that ann joined alone
       table.apply(create(QUICK));
-      assertThat(Deadline.of(table.state)).as("no lobby clock before anyone joined").isEmpty();
+      assertThat(machine.deadline(table.state)).as("only the expiry before anyone joined")
+          .contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
       Step annJoined = table.apply(join("ann"));
       assertThat(annJoined.events()).extracting(Step.Outgoing::event)
           .containsExactly(new MatchEvent.PlayerJoined(MATCH, "ann", 1, 3));
-      assertThat(Deadline.of(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(10)));
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(10)));
 
       // When the lobby deadline goes off
       Step closed = table.deadline();
@@ -567,7 +568,7 @@ class MatchMachineTest {
       table.apply(join("bob"));
 
       // Then the lobby still closes ten seconds after the first human, not the latest
-      assertThat(Deadline.of(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
+      assertThat(machine.deadline(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
 
       // When it closes
       table.deadline();
@@ -591,7 +592,7 @@ class MatchMachineTest {
       table.apply(create(QUICK));
       table.apply(join("ann"));
       table.apply(join("bob"));
-      Deadline lobby = Deadline.of(table.state).orElseThrow();
+      Deadline lobby = machine.deadline(table.state).orElseThrow();
 
       // When the third human joins before the deadline
       table.now = T0.plusSeconds(3);
@@ -602,7 +603,7 @@ class MatchMachineTest {
           MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
       assertThat(table.state.settings()).isEqualTo(QUICK);
       assertThat(table.robotsNeeded().count()).isEqualTo(1);
-      assertThat(Deadline.of(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).isEmpty();
 
       // And the lobby timer, going off later anyway, changes nothing
       assertIgnored(machine.onDeadline(table.state, lobby, lobby.at()));
@@ -613,7 +614,7 @@ class MatchMachineTest {
       // Given the lobby closed and the match started with ann alone
       table.apply(create(QUICK));
       table.apply(join("ann"));
-      Deadline lobby = Deadline.of(table.state).orElseThrow();
+      Deadline lobby = machine.deadline(table.state).orElseThrow();
       table.deadline();
       MatchState started = table.state;
 
@@ -634,14 +635,14 @@ class MatchMachineTest {
       table.apply(create(SETTINGS));
       table.apply(join("ann"));
 
-      // Then it has no deadline, and a lobby timer for it is ignored
-      assertThat(Deadline.of(table.state)).isEmpty();
+      // Then its only deadline is its expiry, and a quick-play lobby timer for it is ignored
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
       assertIgnored(machine.onDeadline(table.state, new Deadline(MATCH, 0, null, T0.plusSeconds(10)),
           T0.plusSeconds(10)));
       assertThat(table.state.status()).isEqualTo(Status.WAITING);
 
-      // When bob comes much later, the match starts with both, as before
-      table.now = T0.plusSeconds(3600);
+      // When bob comes much later, though before the expiry, the match starts with both, as before
+      table.now = T0.plusSeconds(599);
       table.apply(join("bob"));
       assertThat(table.state.status()).isEqualTo(Status.RUNNING);
       assertThat(table.state.settings()).isEqualTo(SETTINGS);
@@ -660,6 +661,113 @@ class MatchMachineTest {
 
       // But ann's own join, delivered again, is still answered as accepted
       assertThat(table.apply(join("ann")).reply()).isInstanceOf(MatchEvent.CommandAccepted.class);
+    }
+  }
+
+  @Nested
+  class LobbyExpiry {
+
+    @Test
+    void aPrivateMatchThatNeverFillsExpiresTenMinutesAfterItsCreation() {
+      // Given a private match for two humans that only ann joined, a minute after it was created
+      table.apply(create(SETTINGS));
+      table.now = T0.plusSeconds(60);
+      table.apply(join("ann"));
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
+
+      // When its deadline goes off, 600 s after its creation
+      Step expired = table.deadline();
+
+      // Then it expires: one event, no round, no robots asked for, and nothing more to wait for
+      assertThat(expired.events()).extracting(Step.Outgoing::event)
+          .containsExactly(new MatchEvent.Expired(MATCH, 1, 2));
+      assertThat(expired.reply()).isNull();
+      assertThat(table.state.status()).isEqualTo(Status.EXPIRED);
+      assertThat(table.state.completedAt()).isEqualTo(T0.plusSeconds(600));
+      assertThat(table.state.rounds()).isEmpty();
+      assertThat(machine.deadline(table.state)).isEmpty();
+
+      // And bob is turned away, while ann's own join delivered again is answered as before
+      assertRejected(table.apply(join("bob")), 409, "the match has expired");
+      assertThat(table.apply(join("ann")).reply()).isInstanceOf(MatchEvent.CommandAccepted.class);
+      assertRejected(table.apply(new MatchCommand.SubmitResponse(MATCH, token("ann"), 1, "hi")), 409,
+          "round 1 is not open");
+
+      // And the expired state and event survive the trip through their topics' codec
+      String state = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
+      assertThat(EventCodec.decode(Topic.MATCH_STATE, state).payload()).isEqualTo(table.state);
+      MatchEvent.Expired event = event(expired, MatchEvent.Expired.class);
+      assertThat(Topic.registrationOf(MatchEvent.Expired.class))
+          .isEqualTo(new Topic.Registration(Topic.MATCH_EVENTS, "match.expired"));
+      String json = Json.write(Envelope.of("match.expired", "test", MATCH, event, null, null));
+      assertThat(EventCodec.decode(Topic.MATCH_EVENTS, json).payload()).isEqualTo(event);
+    }
+
+    @Test
+    void aJoinPastTheExpiryIsRefusedEvenBeforeTheTimerFires() {
+      // Given a match nobody joined, its expiry timer late
+      table.apply(create(SETTINGS));
+      table.now = T0.plusSeconds(600);
+
+      // Then a join at the expiry is refused and changes nothing; one just before it is taken
+      assertRejected(table.apply(join("ann")), 409, "the match has expired");
+      assertThat(table.state.status()).isEqualTo(Status.WAITING);
+      table.now = T0.plusSeconds(599);
+      assertAccepted(table.apply(join("ann")), "player.join");
+    }
+
+    @Test
+    void aQuickPlayLobbyClosesBeforeItsExpiryButAnOldOneExpires() {
+      // Given a quick-play match created at T0 that nobody joined for 100 s
+      table.apply(create(QuickPlayLobby.QUICK));
+      table.now = T0.plusSeconds(100);
+      table.apply(join("ann"));
+
+      // Then it waits for its lobby (10 s after ann), the earlier of the two deadlines, and starts then
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(110)));
+      table.deadline();
+      assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+
+      // Given another quick-play match whose first human came 5 s before its expiry
+      Table late = new Table(machine);
+      late.apply(create(QuickPlayLobby.QUICK));
+      late.now = T0.plusSeconds(595);
+      late.apply(join("ann"));
+
+      // Then its expiry comes first, and it expires rather than start
+      assertThat(machine.deadline(late.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
+      Step expired = late.deadline();
+      assertThat(eventTypes(expired)).containsExactly(MatchEvent.Expired.class);
+      assertThat(late.state.status()).isEqualTo(Status.EXPIRED);
+    }
+
+    @Test
+    void aStaleLobbyTimerAfterTheExpiryDoesNothing() {
+      // Given a match that expired
+      table.apply(create(SETTINGS));
+      Deadline expiry = machine.deadline(table.state).orElseThrow();
+      table.deadline();
+      MatchState expired = table.state;
+
+      // When the same timer goes off again (a timer from before a recovery)
+      Step again = machine.onDeadline(expired, expiry, expiry.at().plusSeconds(1));
+
+      // Then nothing happens: no second match.expired
+      assertIgnored(again);
+    }
+
+    @Test
+    void aRecoveredWaitingMatchReArmsTheSameExpiry() {
+      // Given a waiting match read back from the state topic
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
+      MatchState recovered = (MatchState) EventCodec.decode(Topic.MATCH_STATE, json).payload();
+
+      // Then the deadline derived from it is the same instant, and it expires the match when it fires
+      Deadline deadline = machine.deadline(recovered).orElseThrow();
+      assertThat(deadline).isEqualTo(machine.deadline(table.state).orElseThrow());
+      assertThat(machine.onDeadline(recovered, deadline, deadline.at()).state().status()).isEqualTo(Status.EXPIRED);
     }
   }
 
@@ -749,7 +857,7 @@ class MatchMachineTest {
     void staleDeadlinesDoNothing() {
       // Given voting opened early because everyone answered
       playUntilRoundOneIsOpen(SETTINGS);
-      Deadline answersDue = Deadline.of(table.state).orElseThrow();
+      Deadline answersDue = machine.deadline(table.state).orElseThrow();
       table.answer(token("ann"), "a");
       table.answer(token("bob"), "b");
       table.robotAnswer("r1", "c");
@@ -916,7 +1024,7 @@ class MatchMachineTest {
       assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
       assertThat(table.state.usage().total().calls()).isEqualTo(3);
       assertThat(table.state.usage().total().costUsd()).isCloseTo(0.0029, within(1e-12));
-      assertThat(Deadline.of(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).isEmpty();
 
       // And the state with its usage survives the trip through the state topic's codec
       String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
