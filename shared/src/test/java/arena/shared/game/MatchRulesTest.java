@@ -95,6 +95,15 @@ class MatchRulesTest {
   }
 
   @Test
+  void aDeployedVerticlesConfigCopyBindsToo() {
+    // Given the config as a verticle gets it: a copy, whose nested sections are JsonObjects rather than maps
+    JsonObject deployed = ArenaConfig.defaults().copy();
+
+    // Then it binds to the same rules
+    assertThat(MatchRules.of(ArenaConfig.of(deployed))).isEqualTo(rules);
+  }
+
+  @Test
   void nonsenseInConfigFailsAtStart() {
     assertThatThrownBy(() -> MatchRules.of(config(m -> m.getJsonObject("limits").put("maxSeats", 27))))
         .hasMessageContaining("maxSeats must be between 2 and 26");
