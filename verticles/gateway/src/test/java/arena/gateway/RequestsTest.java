@@ -171,6 +171,15 @@ class RequestsTest {
   }
 
   @Test
+  void aNegativeQuickPlayLobbyIsRefusedAtStart() {
+    JsonObject json = ArenaConfig.defaults();
+    json.getJsonObject("gateway").getJsonObject("quickPlay").put("lobbySeconds", -1);
+
+    assertThatThrownBy(() -> Requests.Limits.of(ArenaConfig.of(json)))
+        .hasMessage("gateway.quickPlay.lobbySeconds must not be negative");
+  }
+
+  @Test
   void aVoteNamesOneLetter() {
     assertThat(requests.vote("{\"round\":1,\"identity\":\"C\"}")).isEqualTo(new Requests.Vote(1, "C"));
   }

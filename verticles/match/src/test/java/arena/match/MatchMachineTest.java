@@ -1,6 +1,7 @@
 package arena.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import arena.shared.Json;
@@ -354,6 +355,15 @@ class MatchMachineTest {
 
   @Nested
   class Rejections {
+
+    @Test
+    void aDeckTooSmallForTheLongestMatchIsRefusedAtStart() {
+      PromptDeck nine = PromptDeck.of(IntStream.rangeClosed(1, 9).mapToObj(i -> "Prompt " + i + "?").toList());
+      assertThatThrownBy(
+              () -> new MatchMachine(new ClassicRuleset(), nine, new SplittableRandom(1), () -> "r", RULES))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the prompt deck holds 9 prompts, fewer than match.limits.maxRounds (10)");
+    }
 
     @Test
     void creatingTheSameMatchTwiceIs409() {
