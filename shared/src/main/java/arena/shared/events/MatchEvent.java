@@ -38,6 +38,12 @@ public sealed interface MatchEvent extends Event {
   record Completed(String matchId, Map<String, Integer> finalScores, List<Reveal> reveal,
       @AddedLater LlmUsage llmUsage) implements MatchEvent {}
 
+  /**
+   * A match that waited for its humans longer than {@code match.lobbyTimeoutSeconds} (from its creation) and never
+   * started: it ends here, with no rounds and no robots, and takes no more joins.
+   */
+  record Expired(String matchId, int humansJoined, int humansNeeded) implements MatchEvent {}
+
   /** Who sat behind the letters, published only once the match is over. */
   record Reveal(String participantId, String name, boolean human, String persona) {}
 

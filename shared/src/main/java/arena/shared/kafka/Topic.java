@@ -32,6 +32,7 @@ public enum Topic {
       "round.voting_started", MatchEvent.VotingStarted.class,
       "round.completed", MatchEvent.RoundCompleted.class,
       "match.completed", MatchEvent.Completed.class,
+      "match.expired", MatchEvent.Expired.class,
       "command.accepted", MatchEvent.CommandAccepted.class,
       "command.rejected", MatchEvent.CommandRejected.class)),
   ROBOT_ORCHESTRATION_EVENTS("robot-orchestration-events", "matchId or robotId", false, Map.of(

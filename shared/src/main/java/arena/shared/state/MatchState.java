@@ -14,7 +14,10 @@ import java.util.Optional;
  * {@code match-state} topic after every change. It holds secrets (who is human, token hashes, robot ids):
  * only the gateway's per-player view may show any of it to a browser.
  *
- * @param version  grows by one with every change; replies name the version that contains them
+ * @param version  grows by one with every change a player or spectator can see (views and pushes show it); a
+ *                 change to {@code usage} alone keeps it, since the robots' usage is secret and a bump for it
+ *                 would tell a robot's action from a human's. Replies name the version that contains them.
+ * @param completedAt when the match ended: completed, or expired in its lobby
  * @param rounds   every round so far; the last one is the current round
  * @param robots   every robot that has sat in this match, for the reveal
  * @param scores   participant id to total points
@@ -36,7 +39,8 @@ public record MatchState(
     List<Integer> promptsUsed,
     @AddedLater Usage usage) implements Event {
 
-  public enum Status { WAITING, RUNNING, COMPLETED }
+  /** EXPIRED: it waited for its humans longer than {@code match.lobbyTimeoutSeconds} and never started. */
+  public enum Status { WAITING, RUNNING, COMPLETED, EXPIRED }
 
   public enum Phase { STARTING, RESPONDING, VOTING, SCORED }
 

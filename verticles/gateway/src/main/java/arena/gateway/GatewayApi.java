@@ -114,8 +114,8 @@ public final class GatewayApi {
 
   private Future<Reply> events(RoutingContext ctx) {
     MatchState match = actions.known(ctx.pathParam("matchId"));
-    if (match.status() != Status.COMPLETED) {
-      throw ApiError.conflict("the match is not over yet: its events are shown once it is COMPLETED");
+    if (match.status() != Status.COMPLETED && match.status() != Status.EXPIRED) {
+      throw ApiError.conflict("the match is not over yet: its events are shown once it is COMPLETED or EXPIRED");
     }
     return events.of(match).map(list -> new Reply(200, list));
   }

@@ -64,6 +64,9 @@ public final class PlayerActions {
       if (match.status() == Status.COMPLETED) {
         throw ApiError.conflict("the match is over");
       }
+      if (match.status() == Status.EXPIRED) {
+        throw ApiError.conflict("the match has expired");
+      }
       if (match.status() == Status.RUNNING) {
         throw ApiError.conflict("the match has already started");
       }
@@ -193,6 +196,9 @@ public final class PlayerActions {
   private static Optional<Round> currentRound(MatchState match, int asked) {
     if (match.status() == Status.COMPLETED) {
       throw ApiError.conflict("the match is over");
+    }
+    if (match.status() == Status.EXPIRED) {
+      throw ApiError.conflict("the match has expired");
     }
     Optional<Round> current = match.currentRound();
     if (current.isPresent() && asked < current.get().number()) {

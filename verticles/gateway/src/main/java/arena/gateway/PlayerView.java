@@ -1,5 +1,6 @@
 package arena.gateway;
 
+import arena.shared.game.MatchRules;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
 import arena.shared.state.MatchState.Round;
@@ -86,16 +87,9 @@ public final class PlayerView {
     return view;
   }
 
-  /**
-   * When a waiting quick-play match starts with whoever has come: its first human's arrival plus the lobby wait.
-   * The Match Service keeps the same rule.
-   */
+  /** When a waiting quick-play match starts with whoever has come: the Match Service's rule, {@link MatchRules}. */
   public static Optional<Instant> lobbyDeadline(MatchState state) {
-    if (state.status() != MatchState.Status.WAITING || state.settings().lobbySeconds() <= 0
-        || state.players().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(state.players().get(0).joinedAt().plusSeconds(state.settings().lobbySeconds()));
+    return MatchRules.lobbyDeadline(state);
   }
 
   private static List<String> participants(MatchState state, Round round) {

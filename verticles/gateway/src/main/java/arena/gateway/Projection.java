@@ -1,5 +1,6 @@
 package arena.gateway;
 
+import arena.shared.game.MatchRules;
 import arena.shared.state.MatchState;
 import io.vertx.core.Promise;
 import java.time.Instant;
@@ -8,9 +9,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * This gateway instance's copy of every match, fed from the compacted match-state topic. The newest
@@ -20,7 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Projection {
   private record Waiter(long version, Promise<Void> promise) {}
 
+  /** A quick-play lobby in the order quick play fills them: oldest first. */
+  private record Lobby(Instant createdAt, String matchId) {}
+
+  private static final Comparator<Lobby> OLDEST_FIRST =
+      Comparator.comparing(Lobby::createdAt).thenComparing(Lobby::matchId);
+
   private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
+  // Quick play looks only here, never through every match the gateway has seen.
+  private final NavigableSet<Lobby> openLobbies = new ConcurrentSkipListSet<>(OLDEST_FIRST);
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
 
   public Optional<MatchState> match(String matchId) {
@@ -32,12 +43,25 @@ public final class Projection {
    * leaving out {@code tried}.
    */
   public Optional<MatchState> openQuickPlay(Set<String> tried, Instant now) {
-    return matches.values().stream()
-        .filter(m -> m.status() == MatchState.Status.WAITING && m.settings().quickPlay())
-        .filter(m -> m.players().size() < m.settings().humans())
-        .filter(m -> !tried.contains(m.matchId()))
-        .filter(m -> PlayerView.lobbyDeadline(m).map(now::isBefore).orElse(true))
-        .min(Comparator.comparing(MatchState::createdAt).thenComparing(MatchState::matchId));
+    for (Lobby lobby : openLobbies) {
+      MatchState m = matches.get(lobby.matchId());
+      if (m != null && !tried.contains(m.matchId()) && open(m)
+          && MatchRules.lobbyDeadline(m).map(now::isBefore).orElse(true)) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A waiting quick-play match with a free human seat. */
+  private static boolean open(MatchState m) {
+    return m.status() == MatchState.Status.WAITING && m.settings().quickPlay()
+        && m.players().size() < m.settings().humans();
+  }
+
+  /** The ids of the indexed open lobbies, oldest first. */
+  List<String> openLobbies() {
+    return openLobbies.stream().map(Lobby::matchId).toList();
   }
 
   /** Keeps {@code state} if it is newer than what we hold; returns whether it was kept. */
@@ -47,6 +71,12 @@ public final class Projection {
       return false;
     }
     matches.put(state.matchId(), state);
+    Lobby lobby = new Lobby(state.createdAt(), state.matchId());
+    if (open(state)) {
+      openLobbies.add(lobby);
+    } else {
+      openLobbies.remove(lobby);
+    }
     List<Waiter> waiting = waiters.get(state.matchId());
     if (waiting != null) {
       for (Waiter w : List.copyOf(waiting)) {

@@ -255,7 +255,7 @@ class GatewayApiTest {
         .isEqualTo(404);
     Res blank = post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"   \"}");
     assertThat(blank.status()).isEqualTo(400);
-    assertThat(blank.error()).isEqualTo("text must not be empty");
+    assertThat(blank.error()).isEqualTo("text must be 1 to 280 characters long");
     assertThat(post(uri, Matches.ANN_TOKEN, "{\"text\":\"hi\"}").error()).isEqualTo("round must be an integer");
     Res past = post(uri, Matches.ANN_TOKEN, "{\"round\":1,\"text\":\"hi\"}");
     assertThat(past.status()).isEqualTo(409);
@@ -334,6 +334,33 @@ class GatewayApiTest {
     Res res = get(uri, null);
     assertThat(res.status()).isEqualTo(200);
     assertThat(new JsonArray(res.body()).getJsonObject(0).getString("eventType")).isEqualTo("match.created");
+  }
+
+  @Test
+  void anExpiredMatchRefusesJoinsAndAnswersShowsItsStatusAndItsEvents() {
+    // Given a match that expired in its lobby with Ann alone
+    projection.apply(Matches.expired());
+    String uri = "/api/matches/" + Matches.MATCH;
+
+    // Then a join and an answer are refused without asking the Match Service
+    Res join = post(uri + "/players", null, "{\"name\":\"Cat\"}");
+    assertThat(join.status()).isEqualTo(409);
+    assertThat(join.error()).isEqualTo("the match has expired");
+    Res answer = post(uri + "/response", Matches.ANN_TOKEN, "{\"round\":1,\"text\":\"hi\"}");
+    assertThat(answer.status()).isEqualTo(409);
+    assertThat(answer.error()).isEqualTo("the match has expired");
+    assertThat(matchService.received).isEmpty();
+
+    // And the view says EXPIRED, with nothing to count down to
+    JsonObject view = get(uri, Matches.ANN_TOKEN).json();
+    assertThat(view.getString("status")).isEqualTo("EXPIRED");
+    assertThat(view.getValue("deadline")).isNull();
+    assertThat(view.containsKey("lobbyDeadline")).isFalse();
+
+    // And its events can be read back, as a completed match's
+    Res events = get(uri + "/events", null);
+    assertThat(events.status()).isEqualTo(200);
+    assertThat(new JsonArray(events.body()).getJsonObject(0).getString("eventType")).isEqualTo("match.created");
   }
 
   @Test

@@ -49,6 +49,13 @@ final class Matches {
         s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 
+  /** A match that only Ann joined, expired in its lobby. */
+  static MatchState expired() {
+    MatchState s = state(Status.EXPIRED, 3, List.of(ANN), List.of(), List.of(), Map.of(ANN.playerId(), 0));
+    return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), NOW, s.players(),
+        s.robots(), s.rounds(), s.scores(), List.of(), Usage.NONE);
+  }
+
   /** Round 1 finished (Ann scored 1: she voted for Bob's letter), round 2 in {@code phase}. */
   static MatchState running(Phase phase) {
     return state(Status.RUNNING, 10, List.of(ANN, BOB), List.of(CURIOUS, ARTIST),

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.MatchSettings;
+import arena.shared.game.MatchRules;
+import arena.shared.game.Text;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,8 +45,8 @@ class RequestsTest {
       "{\"seats\":4.5}                | seats must be an integer",
       "{\"seats\":null}               | seats must be an integer",
       "{\"seats\":99999999999}        | seats must be an integer",
-      "{\"humans\":0}                 | humans must be between 1 and 3",
-      "{\"seats\":3,\"humans\":3}     | humans must be between 1 and 2",
+      "{\"humans\":0}                 | humans must be between 1 and 3 (seats - 1), got 0",
+      "{\"seats\":3,\"humans\":3}     | humans must be between 1 and 2 (seats - 1), got 3",
       "{\"humans\":true}              | humans must be an integer",
       "{\"rounds\":0}                 | rounds must be between 1 and 10",
       "{\"rounds\":11}                | rounds must be between 1 and 10",
@@ -61,10 +65,17 @@ class RequestsTest {
   }
 
   @Test
-  void aNameIsTrimmed() {
+  void aNameIsNormalised() {
     assertThat(requests.name("{\"name\":\"  Ann \"}")).isEqualTo("Ann");
     assertThat(requests.name(new JsonObject().put("name", "Zoë 🎲").encode())).isEqualTo("Zoë 🎲");
     assertThat(requests.name(new JsonObject().put("name", "x".repeat(24)).encode())).hasSize(24);
+    // Control, zero-width and bidi characters are removed and whitespace collapsed, as in the Match Service
+    assertThat(requests.name(new JsonObject().put("name", "A\u0000n\u200bn\u202e\n\tB\u009b").encode()))
+        .isEqualTo("Ann B");
+    // Counted in code points after normalising: 24 emoji fit, and zero-width padding does not count
+    assertThat(requests.name(new JsonObject().put("name", "🎲".repeat(24)).encode())).isEqualTo("🎲".repeat(24));
+    assertThat(requests.name(new JsonObject().put("name", "x".repeat(24) + "\u200b\u200b").encode()))
+        .isEqualTo("x".repeat(24));
   }
 
   @ParameterizedTest
@@ -72,12 +83,10 @@ class RequestsTest {
       "{}                                        | name is required",
       "{\"name\":null}                           | name is required",
       "{\"name\":42}                             | name must be a string",
-      "{\"name\":\"   \"}                        | name must be 1 to 24 characters",
-      "{\"name\":\"\"}                           | name must be 1 to 24 characters",
-      "{\"name\":\"abcdefghijklmnopqrstuvwxy\"}  | name must be 1 to 24 characters",
-      "{\"name\":\"Ann\\u0000\"}                 | name must not contain control characters",
-      "{\"name\":\"A\\nnn\"}                     | name must not contain control characters",
-      "{\"name\":\"Ann\\u009b\"}                 | name must not contain control characters",
+      "{\"name\":\"   \"}                        | name must be 1 to 24 characters long",
+      "{\"name\":\"\"}                           | name must be 1 to 24 characters long",
+      "{\"name\":\"abcdefghijklmnopqrstuvwxy\"}  | name must be 1 to 24 characters long",
+      "{\"name\":\"\\u200b\\u0000\\n\"}          | name must be 1 to 24 characters long",
       "not json                                  | malformed JSON body",
       "''                                        | body must be a JSON object"})
   void badNamesAreRefused(String body, String message) {
@@ -87,11 +96,19 @@ class RequestsTest {
   }
 
   @Test
-  void anAnswerIsTrimmed() {
+  void anAnswerIsNormalised() {
     assertThat(requests.answer("{\"round\":2,\"text\":\"  Rain on hot asphalt. \"}"))
         .isEqualTo(new Requests.Answer(2, "Rain on hot asphalt."));
     assertThat(requests.answer(new JsonObject().put("round", 1).put("text", "y".repeat(280)).encode()).text())
         .hasSize(280);
+    // A newline, a tab, double spaces, zero-width or bidi characters would mark a human: they are cleaned away
+    assertThat(requests.answer(new JsonObject().put("round", 1)
+        .put("text", "Rain\non  hot\tasphalt\u200b.\u202e").encode()).text()).isEqualTo("Rain on hot asphalt.");
+    // Counted in code points after normalising, as the Match Service counts
+    assertThat(requests.answer(new JsonObject().put("round", 1).put("text", "🎲".repeat(280)).encode()).text())
+        .isEqualTo("🎲".repeat(280));
+    assertThat(requests.answer(new JsonObject().put("round", 1).put("text", "y".repeat(280) + "\u200b  ")
+        .encode()).text()).isEqualTo("y".repeat(280));
   }
 
   @ParameterizedTest
@@ -101,8 +118,9 @@ class RequestsTest {
       "{\"round\":1.5,\"text\":\"hi\"}    | round must be an integer",
       "{\"round\":1}                      | text is required",
       "{\"round\":1,\"text\":7}           | text must be a string",
-      "{\"round\":1,\"text\":\"\"}        | text must not be empty",
-      "{\"round\":1,\"text\":\" \\t\\n\"} | text must not be empty",
+      "{\"round\":1,\"text\":\"\"}        | text must be 1 to 280 characters long",
+      "{\"round\":1,\"text\":\" \\t\\n\"} | text must be 1 to 280 characters long",
+      "{\"round\":1,\"text\":\"\\u200b\"}   | text must be 1 to 280 characters long",
       "{\"round\":1,                      | malformed JSON body"})
   void badAnswersAreRefused(String body, String message) {
     assertThatThrownBy(() -> requests.answer(body))
@@ -112,11 +130,53 @@ class RequestsTest {
 
   @Test
   void anAnswerOverTheLimitIsRefused() {
-    String body = new JsonObject().put("round", 1).put("text", "y".repeat(281)).encode();
+    for (String text : List.of("y".repeat(281), "🎲".repeat(281))) {
+      String body = new JsonObject().put("round", 1).put("text", text).encode();
 
-    assertThatThrownBy(() -> requests.answer(body))
-        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400))
-        .hasMessageContaining("text must be at most 280 characters");
+      assertThatThrownBy(() -> requests.answer(body))
+          .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessage("text must be 1 to 280 characters long");
+    }
+  }
+
+  @Test
+  void theGatewayAcceptsAndRefusesExactlyWhatTheMatchRulesDo() {
+    // Given texts on both sides of every edge, checked by the gateway and by the rules the Match Service uses
+    MatchRules rules = MatchRules.of(ArenaConfig.of(ArenaConfig.defaults()));
+    List<String> texts = List.of("", " ", "\u200b", "a", " a\n", "\u202ea\u202c", "y".repeat(280),
+        "y".repeat(281), "y".repeat(280) + "\u200b", "🎲".repeat(280), "🎲".repeat(281), "x".repeat(24),
+        "x".repeat(25), "🎲".repeat(24) + " \t", "e\u0301".repeat(24), "e\u0301".repeat(25));
+    for (String text : texts) {
+      String answer = new JsonObject().put("round", 1).put("text", text).encode();
+      String name = new JsonObject().put("name", text).encode();
+
+      // Then both say the same, with the same message, and keep the same text
+      assertThat(verdict(() -> requests.answer(answer).text()))
+          .as("answer %s", text).isEqualTo(rulesVerdict(rules.answerProblem(Text.normalize(text)), text));
+      assertThat(verdict(() -> requests.name(name)))
+          .as("name %s", text).isEqualTo(rulesVerdict(rules.nameProblem(Text.normalize(text)), text));
+    }
+  }
+
+  private static String verdict(Supplier<String> check) {
+    try {
+      return "ok: " + check.get();
+    } catch (ApiError e) {
+      return e.status() + ": " + e.getMessage();
+    }
+  }
+
+  private static String rulesVerdict(String problem, String text) {
+    return problem == null ? "ok: " + Text.normalize(text) : "400: " + problem;
+  }
+
+  @Test
+  void aNegativeQuickPlayLobbyIsRefusedAtStart() {
+    JsonObject json = ArenaConfig.defaults();
+    json.getJsonObject("gateway").getJsonObject("quickPlay").put("lobbySeconds", -1);
+
+    assertThatThrownBy(() -> Requests.Limits.of(ArenaConfig.of(json)))
+        .hasMessage("gateway.quickPlay.lobbySeconds must not be negative");
   }
 
   @Test

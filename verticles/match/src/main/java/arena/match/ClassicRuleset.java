@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The default rules: spotting a human earns 1, a robot earns 1 per vote it fools, and a human who stays
- * out of the most-voted group earns 2 for blending in.
+ * The default rules: spotting a human earns 1, a robot earns 1 per vote it fools, and a human who answered and
+ * stays out of the most-voted group earns 2 for blending in. A human with no answer earns no hiding points:
+ * nobody can vote for a missing answer, so silence would otherwise pay.
  */
 public final class ClassicRuleset implements Ruleset {
   static final int SPOTTED_A_HUMAN = 1;
@@ -15,7 +16,8 @@ public final class ClassicRuleset implements Ruleset {
   static final int BLENDED_IN = 2;
 
   @Override
-  public Map<String, Integer> score(Map<String, String> letters, Map<String, String> votes, Set<String> humans) {
+  public Map<String, Integer> score(Map<String, String> letters, Set<String> answered, Map<String, String> votes,
+      Set<String> humans) {
     Map<String, String> byLetter = new HashMap<>();
     letters.forEach((participant, letter) -> byLetter.put(letter, participant));
     Map<String, Integer> points = new LinkedHashMap<>();
@@ -40,7 +42,7 @@ public final class ClassicRuleset implements Ruleset {
       int votesFor = received.get(participant);
       if (!humans.contains(participant)) {
         points.merge(participant, votesFor * PER_VOTE_FOOLED, Integer::sum);
-      } else if (mostVotes == 0 || votesFor < mostVotes) {
+      } else if (answered.contains(participant) && (mostVotes == 0 || votesFor < mostVotes)) {
         points.merge(participant, BLENDED_IN, Integer::sum);
       }
     }

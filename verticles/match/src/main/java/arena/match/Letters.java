@@ -1,5 +1,6 @@
 package arena.match;
 
+import arena.shared.game.MatchRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.random.RandomGenerator;
 
 /** The anonymous letters participants hide behind, dealt afresh every round. */
 public final class Letters {
-  public static final int MAX = 26;
+  public static final int MAX = MatchRules.MAX_SEATS;
 
   private Letters() {}
 

@@ -21,6 +21,8 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.MatchSettings;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotResponse;
+import arena.shared.game.MatchRules;
+import arena.shared.game.Text;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
 import arena.shared.state.MatchState.Player;
@@ -35,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -45,11 +48,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole game, as a pure function: (state, input, now) to {@link Step}. No Kafka, no timers: the verticle
- * publishes what a step says and arms the timer for {@link Deadline#of(MatchState)}.
+ * publishes what a step says and arms the timer for {@link #deadline(MatchState)}.
  *
  * <p>Until the orchestrator seats the robots, {@link Round#letters()} holds only the humans; the robots'
  * letters are the rest of the first {@code seats} letters (see {@link #robotLetters}), so no placeholder keys
- * are ever stored. Every step that changes the state increments its version exactly once.
+ * are ever stored. Every step that changes what a player or spectator can see increments the version exactly
+ * once; a robot's usage report changes only the secret {@link MatchState#usage()}, so it is stored under the same
+ * version (otherwise a robot's answer would move the version by two and a human's by one).
  */
 public final class MatchMachine {
   private static final Logger log = LoggerFactory.getLogger(MatchMachine.class);
@@ -63,16 +68,20 @@ public final class MatchMachine {
   private final PromptDeck deck;
   private final RandomGenerator random;
   private final Supplier<String> ids;
-  private final int answerMaxChars;
+  private final MatchRules rules;
 
   /** {@code ids} names robots requests (UUIDs in production); {@code random} deals letters and prompts. */
   public MatchMachine(Ruleset ruleset, PromptDeck deck, RandomGenerator random, Supplier<String> ids,
-      int answerMaxChars) {
+      MatchRules rules) {
     this.ruleset = ruleset;
     this.deck = deck;
     this.random = random;
     this.ids = ids;
-    this.answerMaxChars = answerMaxChars;
+    this.rules = rules;
+    if (deck.size() < rules.limits().maxRounds()) {
+      throw new IllegalArgumentException("the prompt deck holds " + deck.size() + " prompts, fewer than "
+          + "match.limits.maxRounds (" + rules.limits().maxRounds() + "): a match would repeat a prompt");
+    }
   }
 
   /** Whether the match service acts on this kind of record at all. */
@@ -109,17 +118,27 @@ public final class MatchMachine {
     return Step.ignored();
   }
 
+  /** The deadline {@code state} waits for, if any: the verticle arms a timer for it. */
+  public Optional<Deadline> deadline(MatchState state) {
+    return Deadline.of(state, rules);
+  }
+
   /**
    * A timer went off: end the phase (or the lobby) it was armed for, if that is still what the match waits for.
+   * A lobby deadline that is the match's expiry expires it; otherwise the quick-play lobby closes and it starts.
    */
   public Step onDeadline(MatchState state, Deadline deadline, Instant now) {
-    if (!Deadline.of(state).map(deadline::equals).orElse(false)) {
+    if (!deadline(state).map(deadline::equals).orElse(false)) {
       log.debug("{}: stale deadline {}", deadline.matchId(), deadline);
       return Step.ignored();
     }
     Changes ch = new Changes(state);
     if (deadline.lobby()) {
-      closeLobby(ch, now);
+      if (rules.expiresAt(state).filter(at -> !at.isAfter(deadline.at())).isPresent()) {
+        expire(ch, now);
+      } else {
+        closeLobby(ch, now);
+      }
       return ch.commit();
     }
     switch (deadline.phase()) {
@@ -142,7 +161,7 @@ public final class MatchMachine {
     if (state != null) {
       return Step.rejected(c.matchId(), CREATE, 409, "match " + c.matchId() + " already exists");
     }
-    String problem = problemWith(c.settings());
+    String problem = rules.problemWith(c.settings());
     if (problem != null) {
       return Step.rejected(c.matchId(), CREATE, 400, problem);
     }
@@ -152,37 +171,17 @@ public final class MatchMachine {
     return ch.accept(CREATE);
   }
 
-  private String problemWith(MatchSettings s) {
-    if (s == null) {
-      return "settings are required";
-    }
-    if (s.seats() < 2 || s.seats() > Letters.MAX) {
-      return "seats must be between 2 and " + Letters.MAX;
-    }
-    if (s.humans() < 1 || s.humans() >= s.seats()) {
-      return "humans must be between 1 and seats - 1";
-    }
-    if (s.rounds() < 1 || s.rounds() > deck.size()) {
-      return "rounds must be between 1 and " + deck.size() + " (the size of the prompt deck)";
-    }
-    if (s.responseSeconds() < 1 || s.voteSeconds() < 1) {
-      return "responseSeconds and voteSeconds must be positive";
-    }
-    if (s.intermissionSeconds() < 0) {
-      return "intermissionSeconds must not be negative";
-    }
-    if (s.lobbySeconds() < 0) {
-      return "lobbySeconds must not be negative";
-    }
-    return null;
-  }
-
   private Step join(MatchState state, MatchCommand.Join c, Instant now) {
     if (state == null) {
       return Step.rejected(c.matchId(), JOIN, 404, "no such match");
     }
-    if (blank(c.playerId()) || blank(c.tokenHash()) || blank(c.name())) {
-      return Step.rejected(c.matchId(), JOIN, 400, "a player needs an id, a name and a token");
+    if (blank(c.playerId()) || blank(c.tokenHash())) {
+      return Step.rejected(c.matchId(), JOIN, 400, "a player needs an id and a token");
+    }
+    String name = Text.normalize(c.name());
+    String badName = rules.nameProblem(name);
+    if (badName != null) {
+      return Step.rejected(c.matchId(), JOIN, 400, badName);
     }
     Player already = state.players().stream().filter(p -> p.playerId().equals(c.playerId())).findFirst()
         .orElse(null);
@@ -195,6 +194,10 @@ public final class MatchMachine {
     if (state.status() == Status.COMPLETED) {
       return Step.rejected(c.matchId(), JOIN, 409, "the match is already over");
     }
+    // Past its expiry, a timer that has not fired yet must not let one more player in.
+    if (state.status() == Status.EXPIRED || rules.expiresAt(state).filter(at -> !now.isBefore(at)).isPresent()) {
+      return Step.rejected(c.matchId(), JOIN, 409, "the match has expired");
+    }
     int needed = state.settings().humans();
     if (state.status() == Status.RUNNING) {
       return Step.rejected(c.matchId(), JOIN, 409, "the match has already started");
@@ -205,7 +208,7 @@ public final class MatchMachine {
     if (state.playerByTokenHash(c.tokenHash()).isPresent()) {
       return Step.rejected(c.matchId(), JOIN, 409, "that token already belongs to a player");
     }
-    Changes ch = new Changes(withPlayer(state, new Player(c.playerId(), c.name().strip(), c.tokenHash(), now)));
+    Changes ch = new Changes(withPlayer(state, new Player(c.playerId(), name, c.tokenHash(), now)));
     int joined = ch.state.players().size();
     ch.emit(new MatchEvent.PlayerJoined(c.matchId(), c.playerId(), joined, needed));
     if (joined == needed) {
@@ -232,10 +235,10 @@ public final class MatchMachine {
     if (round.responses().containsKey(player.playerId())) {
       return Step.rejected(c.matchId(), RESPOND, 409, "already answered");
     }
-    String text = c.text() == null ? "" : c.text().strip();
-    if (text.isEmpty() || text.length() > answerMaxChars) {
-      return Step.rejected(c.matchId(), RESPOND, 400,
-          "an answer must be 1 to " + answerMaxChars + " characters long");
+    String text = Text.normalize(c.text());
+    String badText = rules.answerProblem(text);
+    if (badText != null) {
+      return Step.rejected(c.matchId(), RESPOND, 400, badText);
     }
     Changes ch = new Changes(state);
     answer(ch, player.playerId(), text, now);
@@ -317,13 +320,14 @@ public final class MatchMachine {
 
   private Step robotAnswer(MatchState state, RobotResponse.ResponseSubmitted e, Instant now) {
     Round round = robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.RESPONDING);
-    String text = e.text() == null ? "" : e.text().strip();
+    // The same cleaning as a human's answer, so nothing but the words tells them apart.
+    String text = Text.cut(Text.normalize(e.text()), rules.answerMaxChars());
     if (round == null || round.responses().containsKey(e.robotId()) || text.isEmpty()) {
       log.debug("{}: ignoring answer of {} as {} for round {}", e.matchId(), e.robotId(), e.identity(), e.round());
       return Step.ignored();
     }
     Changes ch = new Changes(state);
-    answer(ch, e.robotId(), cut(text, answerMaxChars), now);
+    answer(ch, e.robotId(), text, now);
     return ch.commit();
   }
 
@@ -355,7 +359,7 @@ public final class MatchMachine {
     List<String> counted = new ArrayList<>(state.usage().counted());
     counted.add(key);
     Usage usage = new Usage(state.usage().total().plus(e), List.copyOf(counted));
-    return new Changes(withUsage(state, usage)).commit();
+    return new Changes(withUsage(state, usage)).commitUnseen();
   }
 
   // --- transitions ----------------------------------------------------------------------------------------
@@ -378,6 +382,15 @@ public final class MatchMachine {
     ch.state = withSettings(ch.state, new MatchSettings(s.seats(), joined, s.rounds(), s.responseSeconds(),
         s.voteSeconds(), s.intermissionSeconds(), s.lobbySeconds(), s.quickPlay()));
     startMatch(ch, now);
+  }
+
+  /** Nobody (or not everyone) came in time: the match ends without a round; no robot was ever seated. */
+  private void expire(Changes ch, Instant now) {
+    MatchState s = ch.state;
+    log.info("{}: expired in its lobby with {} of {} humans", s.matchId(), s.players().size(),
+        s.settings().humans());
+    ch.state = withStatus(s, Status.EXPIRED, now);
+    ch.emit(new MatchEvent.Expired(s.matchId(), s.players().size(), s.settings().humans()));
   }
 
   private void startRound(Changes ch, Instant now) {
@@ -433,7 +446,7 @@ public final class MatchMachine {
     MatchState s = ch.state;
     Round round = current(s);
     Set<String> humans = s.players().stream().map(Player::playerId).collect(Collectors.toSet());
-    Map<String, Integer> points = ruleset.score(round.letters(), round.votes(), humans);
+    Map<String, Integer> points = ruleset.score(round.letters(), round.responses().keySet(), round.votes(), humans);
     Map<String, Integer> scores = new LinkedHashMap<>(s.scores());
     points.forEach((participant, gained) -> scores.merge(participant, gained, Integer::sum));
     int pause = s.settings().intermissionSeconds();
@@ -514,15 +527,6 @@ public final class MatchMachine {
     return state.currentRound().orElseThrow();
   }
 
-  /** Cuts at a character boundary without splitting a surrogate pair. */
-  static String cut(String text, int max) {
-    if (text.length() <= max) {
-      return text;
-    }
-    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
-    return text.substring(0, end).strip();
-  }
-
   private static boolean blank(String s) {
     return s == null || s.isBlank();
   }
@@ -546,6 +550,11 @@ public final class MatchMachine {
 
     Step commit() {
       return new Step(withVersion(state, state.version() + 1), events, null);
+    }
+
+    /** Stores a change nobody outside the service can see, under the same version: views stay as they were. */
+    Step commitUnseen() {
+      return new Step(state, events, null);
     }
 
     Step accept(String command) {

@@ -19,6 +19,15 @@ import java.util.Map;
 final class MatchStates {
   private MatchStates() {}
 
+  /**
+   * Whether {@code stored} may replace {@code known}: it is newer, or of the same version with at least as much
+   * usage counted (a usage report keeps the version, so the version alone cannot order two such states).
+   */
+  static boolean supersedes(MatchState stored, MatchState known) {
+    return stored.version() > known.version() || stored.version() == known.version()
+        && stored.usage().counted().size() >= known.usage().counted().size();
+  }
+
   static MatchState withVersion(MatchState s, long version) {
     return new MatchState(s.matchId(), s.settings(), s.status(), version, s.createdAt(), s.completedAt(),
         s.players(), s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());

@@ -4,6 +4,7 @@ import arena.shared.config.ArenaConfig;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
+import arena.shared.game.MatchRules;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
@@ -59,6 +60,7 @@ public class MatchVerticle extends VerticleBase {
   private Gauge active;
   private Counter created;
   private Counter completed;
+  private Counter expired;
   private Counter roundsCompleted;
   private DistributionSummary matchCost;
   private DistributionSummary matchInputTokens;
@@ -69,15 +71,19 @@ public class MatchVerticle extends VerticleBase {
     config = ArenaConfig.of(config());
     PromptDeck deck = PromptDeck.fromClasspath();
     machine = new MatchMachine(new ClassicRuleset(), deck, new SecureRandom(), () -> UUID.randomUUID().toString(),
-        config.integer("match.answerMaxChars"));
+        MatchRules.of(config));
     log.info("match service starting with {} prompts", deck.size());
     active = Gauge.builder("arena.matches.active", matches,
-            m -> m.values().stream().filter(s -> s.status() != MatchState.Status.COMPLETED).count())
+            m -> m.values().stream().filter(s -> s.status() == MatchState.Status.WAITING
+                || s.status() == MatchState.Status.RUNNING).count())
         .description("matches waiting or running in this instance")
         .tag("instance", UUID.randomUUID().toString().substring(0, 8))
         .register(Metrics.globalRegistry);
     created = Counter.builder("arena.matches.created").register(Metrics.globalRegistry);
     completed = Counter.builder("arena.matches.completed").register(Metrics.globalRegistry);
+    expired = Counter.builder("arena.matches.expired")
+        .description("matches that waited for their humans longer than match.lobbyTimeoutSeconds")
+        .register(Metrics.globalRegistry);
     roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
     // One sample per completed match, never tagged by match: match ids are unbounded.
     matchCost = DistributionSummary.builder("arena.match.llm.cost.usd")
@@ -179,7 +185,7 @@ public class MatchVerticle extends VerticleBase {
     if (previous != null) {
       vertx.cancelTimer(previous);
     }
-    Deadline.of(state).ifPresent(deadline -> {
+    machine.deadline(state).ifPresent(deadline -> {
       long delay = Math.max(Math.max(1, minDelayMs), Duration.between(Instant.now(), deadline.at()).toMillis());
       long[] id = new long[1];
       id[0] = vertx.setTimer(delay, t -> {
@@ -194,6 +200,8 @@ public class MatchVerticle extends VerticleBase {
     for (Step.Outgoing out : events) {
       if (out.event() instanceof MatchEvent.Created) {
         created.increment();
+      } else if (out.event() instanceof MatchEvent.Expired) {
+        expired.increment();
       } else if (out.event() instanceof MatchEvent.RoundCompleted) {
         roundsCompleted.increment();
       } else if (out.event() instanceof MatchEvent.Completed c) {
@@ -213,7 +221,7 @@ public class MatchVerticle extends VerticleBase {
       int restored = 0;
       for (StateReader.Stored<MatchState> s : stored.values()) {
         MatchState known = matches.get(s.state().matchId());
-        if (owned.contains(s.partition()) && (known == null || known.version() <= s.state().version())) {
+        if (owned.contains(s.partition()) && (known == null || MatchStates.supersedes(s.state(), known))) {
           remember(s.state(), s.partition());
           restored++;
         }

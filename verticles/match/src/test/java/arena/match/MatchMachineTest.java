@@ -1,9 +1,11 @@
 package arena.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import arena.shared.Json;
+import arena.shared.config.ArenaConfig;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.LlmUsage;
@@ -13,6 +15,8 @@ import arena.shared.events.MatchSettings;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.OrchestrationEvent.AssignedRobot;
 import arena.shared.events.RobotResponse;
+import arena.shared.game.MatchRules;
+import arena.shared.game.Text;
 import arena.shared.kafka.EventCodec;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
@@ -35,6 +39,9 @@ class MatchMachineTest {
   static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
   static final PromptDeck DECK = PromptDeck.of(IntStream.rangeClosed(1, 10).mapToObj(i -> "Prompt " + i + "?").toList());
 
+  /** The packaged rules: answers of 1 to 280 characters, names of 1 to 24, lobbies expire after 600 s. */
+  static final MatchRules RULES = MatchRules.of(ArenaConfig.of(ArenaConfig.defaults()));
+
   /** Two humans, two robots, two rounds, a five second intermission. */
   static final MatchSettings SETTINGS = new MatchSettings(4, 2, 2, 60, 30, 5);
 
@@ -45,7 +52,7 @@ class MatchMachineTest {
   void setUp() {
     AtomicInteger requests = new AtomicInteger();
     machine = new MatchMachine(new ClassicRuleset(), DECK, new SplittableRandom(42),
-        () -> "req-" + requests.incrementAndGet(), 280);
+        () -> "req-" + requests.incrementAndGet(), RULES);
     table = new Table(machine);
   }
 
@@ -66,14 +73,16 @@ class MatchMachineTest {
     }
 
     Step deadline() {
-      Deadline deadline = Deadline.of(state).orElseThrow();
+      Deadline deadline = machine.deadline(state).orElseThrow();
       now = deadline.at();
       return remember(machine.onDeadline(state, deadline, now));
     }
 
     private Step remember(Step step) {
       if (step.changed()) {
-        assertThat(step.state().version()).isEqualTo(state == null ? 1 : state.version() + 1);
+        // Only what players and spectators can see moves the version; the robots' usage is secret.
+        long expected = state == null ? 1 : usageOnly(state, step.state()) ? state.version() : state.version() + 1;
+        assertThat(step.state().version()).isEqualTo(expected);
         state = step.state();
       }
       last = step;
@@ -127,6 +136,12 @@ class MatchMachineTest {
     Step robotDone(String robotId, String commandId, String kind, int inputTokens, int outputTokens, double cost) {
       return apply(done(robotId, round().number(), commandId, kind, false, inputTokens, outputTokens, cost));
     }
+  }
+
+  /** Whether {@code after} differs from {@code before} in the robots' usage alone (whatever its version). */
+  static boolean usageOnly(MatchState before, MatchState after) {
+    return !before.usage().equals(after.usage())
+        && MatchStates.withVersion(MatchStates.withUsage(before, after.usage()), after.version()).equals(after);
   }
 
   static RobotResponse.ResponseComplete done(String robotId, int round, String commandId, String kind,
@@ -273,15 +288,16 @@ class MatchMachineTest {
     assertThat(event(answersClosed, MatchEvent.VotingStarted.class).responses())
         .containsExactly(Map.entry(table.letterOf("ann"), "Probably sleeping"));
 
-    // When nobody votes before the deadline, the round is scored anyway: both humans blended in
+    // When nobody votes before the deadline, the round is scored anyway: ann answered and blended in, bob, who
+    // gave no answer, gains nothing
     Step votesClosed = table.deadline();
     assertThat(event(votesClosed, MatchEvent.RoundCompleted.class).points())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r3", 0, "r1", 0));
+        .containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 0, "r3", 0, "r1", 0));
 
     // Then after the last intermission the match completes with the reveal
     Step end = table.deadline();
     MatchEvent.Completed done = event(end, MatchEvent.Completed.class);
-    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 5, "bob", 4, "r1", 3, "r2", 0,
+    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 5, "bob", 2, "r1", 3, "r2", 0,
         "r3", 0));
     assertThat(done.reveal()).containsExactly(
         new MatchEvent.Reveal("ann", "ANN", true, null),
@@ -291,7 +307,7 @@ class MatchMachineTest {
         new MatchEvent.Reveal("r3", "type-r3", false, "type-r3"));
     assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
     assertThat(table.state.completedAt()).isEqualTo(table.now);
-    assertThat(Deadline.of(table.state)).isEmpty();
+    assertThat(machine.deadline(table.state)).isEmpty();
 
     // And the final state survives the trip through the state topic's codec
     String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
@@ -330,9 +346,9 @@ class MatchMachineTest {
     // When the orchestrator says it can never seat them
     Step step = table.apply(new OrchestrationEvent.RobotsUnavailable(MATCH, 2, 2, 1, need.correlationId()));
 
-    // Then the match completes with round 1's scores and everyone revealed
+    // Then the match completes with round 1's scores (nobody answered, so nobody scored) and everyone revealed
     MatchEvent.Completed done = event(step, MatchEvent.Completed.class);
-    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 2, "bob", 2, "r1", 0, "r2", 0));
+    assertThat(done.finalScores()).containsExactlyInAnyOrderEntriesOf(Map.of("ann", 0, "bob", 0, "r1", 0, "r2", 0));
     assertThat(done.reveal()).extracting(MatchEvent.Reveal::participantId).containsExactly("ann", "bob", "r1", "r2");
     assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
   }
@@ -341,20 +357,34 @@ class MatchMachineTest {
   class Rejections {
 
     @Test
+    void aDeckTooSmallForTheLongestMatchIsRefusedAtStart() {
+      PromptDeck nine = PromptDeck.of(IntStream.rangeClosed(1, 9).mapToObj(i -> "Prompt " + i + "?").toList());
+      assertThatThrownBy(
+              () -> new MatchMachine(new ClassicRuleset(), nine, new SplittableRandom(1), () -> "r", RULES))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the prompt deck holds 9 prompts, fewer than match.limits.maxRounds (10)");
+    }
+
+    @Test
     void creatingTheSameMatchTwiceIs409() {
       table.apply(create(SETTINGS));
       assertRejected(table.apply(create(SETTINGS)), 409, "match m1 already exists");
     }
 
     @Test
-    void nonsenseSettingsAre400() {
+    void settingsOutsideTheConfiguredLimitsAre400AsAtTheGateway() {
       assertRejected(table.apply(create(new MatchSettings(4, 4, 2, 60, 30, 5))), 400,
-          "humans must be between 1 and seats - 1");
-      assertRejected(table.apply(create(new MatchSettings(1, 1, 2, 60, 30, 5))), 400, "seats must be between 2 and 26");
+          "humans must be between 1 and 3 (seats - 1), got 4");
+      assertRejected(table.apply(create(new MatchSettings(1, 1, 2, 60, 30, 5))), 400,
+          "seats must be between 2 and 12, got 1");
+      assertRejected(table.apply(create(new MatchSettings(13, 1, 2, 60, 30, 5))), 400,
+          "seats must be between 2 and 12, got 13");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 11, 60, 30, 5))), 400,
-          "rounds must be between 1 and 10 (the size of the prompt deck)");
-      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 0, 30, 5))), 400,
-          "responseSeconds and voteSeconds must be positive");
+          "rounds must be between 1 and 10, got 11");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 4, 30, 5))), 400,
+          "responseSeconds must be between 5 and 600, got 4");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 601, 5))), 400,
+          "voteSeconds must be between 5 and 600, got 601");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, -1))), 400,
           "intermissionSeconds must not be negative");
       assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, 5, -1, true))), 400,
@@ -389,10 +419,16 @@ class MatchMachineTest {
     }
 
     @Test
-    void aBlankNameIs400() {
+    void aBlankNameIdOrTokenIs400() {
       table.apply(create(SETTINGS));
       assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", " ", "h")), 400,
-          "a player needs an id, a name and a token");
+          "name must be 1 to 24 characters long");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", null, "h")), 400,
+          "name must be 1 to 24 characters long");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, " ", "Ann", "h")), 400,
+          "a player needs an id and a token");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", "Ann", null)), 400,
+          "a player needs an id and a token");
     }
 
     @Test
@@ -429,10 +465,54 @@ class MatchMachineTest {
     @Test
     void answersMustBeOneTo280Characters() {
       playUntilRoundOneIsOpen(SETTINGS);
-      assertRejected(table.answer(token("ann"), "   "), 400, "an answer must be 1 to 280 characters long");
-      assertRejected(table.answer(token("ann"), null), 400, "an answer must be 1 to 280 characters long");
-      assertRejected(table.answer(token("ann"), "x".repeat(281)), 400, "an answer must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), "   "), 400, "text must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), null), 400, "text must be 1 to 280 characters long");
+      assertRejected(table.answer(token("ann"), "x".repeat(281)), 400, "text must be 1 to 280 characters long");
       assertAccepted(table.answer(token("ann"), " " + "x".repeat(280) + " "), "response.submit");
+    }
+
+    @Test
+    void answersAreNormalisedAndCountedInCodePoints() {
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // A newline, a tab, runs of spaces and zero-width characters would mark a human: they are cleaned away
+      assertAccepted(table.answer(token("ann"), " Freshly\n\tcut   grass\u200b.\u202e "), "response.submit");
+      assertThat(table.round().responses()).containsEntry("ann", "Freshly cut grass.");
+
+      // Nothing left once normalised is empty; 280 emoji are 280 characters, 281 are too many
+      assertRejected(table.answer(token("bob"), "\u200b\u2066 \n"), 400, "text must be 1 to 280 characters long");
+      assertRejected(table.answer(token("bob"), "🎲".repeat(281)), 400, "text must be 1 to 280 characters long");
+      assertAccepted(table.answer(token("bob"), "🎲".repeat(280)), "response.submit");
+    }
+
+    @Test
+    void robotAnswersGoThroughTheSameNormalisationAndAreCutToTheLimit() {
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // A robot's text is cleaned exactly like a human's
+      table.robotAnswer("r1", "  Rain on\n hot\u200b asphalt  ");
+      assertThat(table.round().responses()).containsEntry("r1", "Rain on hot asphalt");
+
+      // Cut to 280 code points, never splitting one; nothing left once normalised is ignored
+      table.robotAnswer("r2", "🎲".repeat(300));
+      assertThat(Text.length(table.round().responses().get("r2"))).isEqualTo(280);
+      assertThat(table.round().responses().get("r2")).isEqualTo("🎲".repeat(280));
+    }
+
+    @Test
+    void namesAreNormalisedAndMustBeOneToTheLimit() {
+      table.apply(create(SETTINGS));
+
+      // Names made of nothing visible or too long are refused with the gateway's message
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", "\u200b\t", "h")), 400,
+          "name must be 1 to 24 characters long");
+      assertRejected(table.apply(new MatchCommand.Join(MATCH, "p", "x".repeat(25), "h")), 400,
+          "name must be 1 to 24 characters long");
+
+      // A name is stored normalised
+      assertAccepted(table.apply(new MatchCommand.Join(MATCH, "p", " Zo\u0065\u0308\u200b  B\n ", "h")),
+          "player.join");
+      assertThat(table.state.players().get(0).name()).isEqualTo("Zoë B");
     }
 
     @Test
@@ -464,11 +544,12 @@ class MatchMachineTest {
     void aLoneHumanPlaysAgainstRobotsWhenTheLobbyCloses() {
       // Given a quick-play match that ann joined alone
       table.apply(create(QUICK));
-      assertThat(Deadline.of(table.state)).as("no lobby clock before anyone joined").isEmpty();
+      assertThat(machine.deadline(table.state)).as("only the expiry before anyone joined")
+          .contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
       Step annJoined = table.apply(join("ann"));
       assertThat(annJoined.events()).extracting(Step.Outgoing::event)
           .containsExactly(new MatchEvent.PlayerJoined(MATCH, "ann", 1, 3));
-      assertThat(Deadline.of(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(10)));
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(10)));
 
       // When the lobby deadline goes off
       Step closed = table.deadline();
@@ -497,7 +578,7 @@ class MatchMachineTest {
       table.apply(join("bob"));
 
       // Then the lobby still closes ten seconds after the first human, not the latest
-      assertThat(Deadline.of(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
+      assertThat(machine.deadline(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
 
       // When it closes
       table.deadline();
@@ -507,6 +588,8 @@ class MatchMachineTest {
       assertThat(table.state.settings().humans()).isEqualTo(2);
       assertThat(table.robotsNeeded().count()).isEqualTo(2);
       table.seat("r1", "r2");
+      table.answer(token("ann"), "Toast");
+      table.answer(token("bob"), "Tea");
       table.deadline();
       Step scored = table.deadline();
       assertThat(event(scored, MatchEvent.RoundCompleted.class).points())
@@ -519,7 +602,7 @@ class MatchMachineTest {
       table.apply(create(QUICK));
       table.apply(join("ann"));
       table.apply(join("bob"));
-      Deadline lobby = Deadline.of(table.state).orElseThrow();
+      Deadline lobby = machine.deadline(table.state).orElseThrow();
 
       // When the third human joins before the deadline
       table.now = T0.plusSeconds(3);
@@ -530,7 +613,7 @@ class MatchMachineTest {
           MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
       assertThat(table.state.settings()).isEqualTo(QUICK);
       assertThat(table.robotsNeeded().count()).isEqualTo(1);
-      assertThat(Deadline.of(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).isEmpty();
 
       // And the lobby timer, going off later anyway, changes nothing
       assertIgnored(machine.onDeadline(table.state, lobby, lobby.at()));
@@ -541,7 +624,7 @@ class MatchMachineTest {
       // Given the lobby closed and the match started with ann alone
       table.apply(create(QUICK));
       table.apply(join("ann"));
-      Deadline lobby = Deadline.of(table.state).orElseThrow();
+      Deadline lobby = machine.deadline(table.state).orElseThrow();
       table.deadline();
       MatchState started = table.state;
 
@@ -562,14 +645,14 @@ class MatchMachineTest {
       table.apply(create(SETTINGS));
       table.apply(join("ann"));
 
-      // Then it has no deadline, and a lobby timer for it is ignored
-      assertThat(Deadline.of(table.state)).isEmpty();
+      // Then its only deadline is its expiry, and a quick-play lobby timer for it is ignored
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
       assertIgnored(machine.onDeadline(table.state, new Deadline(MATCH, 0, null, T0.plusSeconds(10)),
           T0.plusSeconds(10)));
       assertThat(table.state.status()).isEqualTo(Status.WAITING);
 
-      // When bob comes much later, the match starts with both, as before
-      table.now = T0.plusSeconds(3600);
+      // When bob comes much later, though before the expiry, the match starts with both, as before
+      table.now = T0.plusSeconds(599);
       table.apply(join("bob"));
       assertThat(table.state.status()).isEqualTo(Status.RUNNING);
       assertThat(table.state.settings()).isEqualTo(SETTINGS);
@@ -588,6 +671,113 @@ class MatchMachineTest {
 
       // But ann's own join, delivered again, is still answered as accepted
       assertThat(table.apply(join("ann")).reply()).isInstanceOf(MatchEvent.CommandAccepted.class);
+    }
+  }
+
+  @Nested
+  class LobbyExpiry {
+
+    @Test
+    void aPrivateMatchThatNeverFillsExpiresTenMinutesAfterItsCreation() {
+      // Given a private match for two humans that only ann joined, a minute after it was created
+      table.apply(create(SETTINGS));
+      table.now = T0.plusSeconds(60);
+      table.apply(join("ann"));
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
+
+      // When its deadline goes off, 600 s after its creation
+      Step expired = table.deadline();
+
+      // Then it expires: one event, no round, no robots asked for, and nothing more to wait for
+      assertThat(expired.events()).extracting(Step.Outgoing::event)
+          .containsExactly(new MatchEvent.Expired(MATCH, 1, 2));
+      assertThat(expired.reply()).isNull();
+      assertThat(table.state.status()).isEqualTo(Status.EXPIRED);
+      assertThat(table.state.completedAt()).isEqualTo(T0.plusSeconds(600));
+      assertThat(table.state.rounds()).isEmpty();
+      assertThat(machine.deadline(table.state)).isEmpty();
+
+      // And bob is turned away, while ann's own join delivered again is answered as before
+      assertRejected(table.apply(join("bob")), 409, "the match has expired");
+      assertThat(table.apply(join("ann")).reply()).isInstanceOf(MatchEvent.CommandAccepted.class);
+      assertRejected(table.apply(new MatchCommand.SubmitResponse(MATCH, token("ann"), 1, "hi")), 409,
+          "round 1 is not open");
+
+      // And the expired state and event survive the trip through their topics' codec
+      String state = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
+      assertThat(EventCodec.decode(Topic.MATCH_STATE, state).payload()).isEqualTo(table.state);
+      MatchEvent.Expired event = event(expired, MatchEvent.Expired.class);
+      assertThat(Topic.registrationOf(MatchEvent.Expired.class))
+          .isEqualTo(new Topic.Registration(Topic.MATCH_EVENTS, "match.expired"));
+      String json = Json.write(Envelope.of("match.expired", "test", MATCH, event, null, null));
+      assertThat(EventCodec.decode(Topic.MATCH_EVENTS, json).payload()).isEqualTo(event);
+    }
+
+    @Test
+    void aJoinPastTheExpiryIsRefusedEvenBeforeTheTimerFires() {
+      // Given a match nobody joined, its expiry timer late
+      table.apply(create(SETTINGS));
+      table.now = T0.plusSeconds(600);
+
+      // Then a join at the expiry is refused and changes nothing; one just before it is taken
+      assertRejected(table.apply(join("ann")), 409, "the match has expired");
+      assertThat(table.state.status()).isEqualTo(Status.WAITING);
+      table.now = T0.plusSeconds(599);
+      assertAccepted(table.apply(join("ann")), "player.join");
+    }
+
+    @Test
+    void aQuickPlayLobbyClosesBeforeItsExpiryButAnOldOneExpires() {
+      // Given a quick-play match created at T0 that nobody joined for 100 s
+      table.apply(create(QuickPlayLobby.QUICK));
+      table.now = T0.plusSeconds(100);
+      table.apply(join("ann"));
+
+      // Then it waits for its lobby (10 s after ann), the earlier of the two deadlines, and starts then
+      assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(110)));
+      table.deadline();
+      assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+
+      // Given another quick-play match whose first human came 5 s before its expiry
+      Table late = new Table(machine);
+      late.apply(create(QuickPlayLobby.QUICK));
+      late.now = T0.plusSeconds(595);
+      late.apply(join("ann"));
+
+      // Then its expiry comes first, and it expires rather than start
+      assertThat(machine.deadline(late.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
+      Step expired = late.deadline();
+      assertThat(eventTypes(expired)).containsExactly(MatchEvent.Expired.class);
+      assertThat(late.state.status()).isEqualTo(Status.EXPIRED);
+    }
+
+    @Test
+    void aStaleLobbyTimerAfterTheExpiryDoesNothing() {
+      // Given a match that expired
+      table.apply(create(SETTINGS));
+      Deadline expiry = machine.deadline(table.state).orElseThrow();
+      table.deadline();
+      MatchState expired = table.state;
+
+      // When the same timer goes off again (a timer from before a recovery)
+      Step again = machine.onDeadline(expired, expiry, expiry.at().plusSeconds(1));
+
+      // Then nothing happens: no second match.expired
+      assertIgnored(again);
+    }
+
+    @Test
+    void aRecoveredWaitingMatchReArmsTheSameExpiry() {
+      // Given a waiting match read back from the state topic
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
+      MatchState recovered = (MatchState) EventCodec.decode(Topic.MATCH_STATE, json).payload();
+
+      // Then the deadline derived from it is the same instant, and it expires the match when it fires
+      Deadline deadline = machine.deadline(recovered).orElseThrow();
+      assertThat(deadline).isEqualTo(machine.deadline(table.state).orElseThrow());
+      assertThat(machine.onDeadline(recovered, deadline, deadline.at()).state().status()).isEqualTo(Status.EXPIRED);
     }
   }
 
@@ -654,6 +844,7 @@ class MatchMachineTest {
       assertIgnored(table.apply(new RobotResponse.ResponseSubmitted(MATCH, 1, "ann", table.letterOf("ann"), "hi",
           "c")));
       assertIgnored(table.robotAnswer("r1", "   "));
+      assertIgnored(table.robotAnswer("r1", "\u200b\n\u2066"));
       // A vote while answers are still open
       assertIgnored(table.robotVote("r1", "ann"));
 
@@ -676,7 +867,7 @@ class MatchMachineTest {
     void staleDeadlinesDoNothing() {
       // Given voting opened early because everyone answered
       playUntilRoundOneIsOpen(SETTINGS);
-      Deadline answersDue = Deadline.of(table.state).orElseThrow();
+      Deadline answersDue = machine.deadline(table.state).orElseThrow();
       table.answer(token("ann"), "a");
       table.answer(token("bob"), "b");
       table.robotAnswer("r1", "c");
@@ -702,6 +893,57 @@ class MatchMachineTest {
   }
 
   @Nested
+  class VisibleVersion {
+
+    @Test
+    void aHumanAnswerMovesTheVersionByOne() {
+      // Given round 1 is taking answers
+      playUntilRoundOneIsOpen(SETTINGS);
+      long before = table.state.version();
+
+      // When a human answers
+      table.answer(token("ann"), "Freshly cut grass.");
+
+      // Then the version moved by exactly one
+      assertThat(table.state.version()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aRobotAnswerWithItsUsageReportMovesTheVersionByOneLikeAHumans() {
+      // Given round 1 is taking answers
+      playUntilRoundOneIsOpen(SETTINGS);
+      long before = table.state.version();
+
+      // When a robot reports its LLM usage, then submits its answer, as robots do
+      Step reported = table.robotDone("r1", "cmd-r1-1", "response", 400, 30, 0.0012);
+      table.robotAnswer("r1", "Rain on hot asphalt");
+
+      // Then the usage is stored without a version of its own, and the answer moved the version by exactly one
+      assertThat(reported.changed()).isTrue();
+      assertThat(reported.state().version()).isEqualTo(before);
+      assertThat(table.state.version()).isEqualTo(before + 1);
+      assertThat(table.state.usage().total().calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aRobotVoteWithItsUsageReportMovesTheVersionByOne() {
+      // Given voting is open
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.deadline();
+      long before = table.state.version();
+
+      // When a robot reports its vote's usage, then votes
+      table.apply(done("r1", 1, "cmd-r1-1v", "vote", false, 500, 5, 0.0008));
+      table.robotVote("r1", "ann");
+
+      // Then the version moved by exactly one, as for a human's vote
+      assertThat(table.state.version()).isEqualTo(before + 1);
+      table.vote(token("ann"), "bob");
+      assertThat(table.state.version()).isEqualTo(before + 2);
+    }
+  }
+
+  @Nested
   class LlmUsageTotals {
 
     @Test
@@ -721,7 +963,7 @@ class MatchMachineTest {
       table.apply(done("r1", 1, "cmd-r1-1v", "vote", false, 500, 5, 0.0008));
       table.robotDone("r1", "cmd-r1-2", "response", 450, 40, 0.0013);
 
-      // Then each report is its own change, with no events, and the state holds the sum of all four
+      // Then each report is a change stored under the same version, with no events, and the state holds the sum
       assertThat(reported.changed()).isTrue();
       assertThat(reported.events()).isEmpty();
       assertThat(reported.reply()).isNull();
@@ -792,7 +1034,7 @@ class MatchMachineTest {
       assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
       assertThat(table.state.usage().total().calls()).isEqualTo(3);
       assertThat(table.state.usage().total().costUsd()).isCloseTo(0.0029, within(1e-12));
-      assertThat(Deadline.of(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).isEmpty();
 
       // And the state with its usage survives the trip through the state topic's codec
       String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
