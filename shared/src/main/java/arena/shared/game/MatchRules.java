@@ -107,9 +107,13 @@ public record MatchRules(Defaults defaults, Limits limits, int intermissionSecon
     return Optional.of(state.players().get(0).joinedAt().plusSeconds(state.settings().lobbySeconds()));
   }
 
-  /** When a match still waiting for its humans expires: {@code lobbyTimeoutSeconds} after its creation. */
+  /**
+   * When a match still waiting for its humans expires: {@code lobbyTimeoutSeconds} after its creation. A
+   * quick-play lobby that a human has joined never expires: it starts with whoever came when its lobby closes,
+   * so a player who just joined an old lobby is not sent away.
+   */
   public Optional<Instant> expiresAt(MatchState state) {
-    if (state == null || state.status() != MatchState.Status.WAITING) {
+    if (state == null || state.status() != MatchState.Status.WAITING || lobbyDeadline(state).isPresent()) {
       return Optional.empty();
     }
     return Optional.of(state.createdAt().plusSeconds(lobbyTimeoutSeconds));

@@ -75,9 +75,9 @@ class MatchRulesTest {
     MatchState quick = waiting(new MatchSettings(4, 3, 2, 60, 30, 5, 10, true),
         new Player("ann", "Ann", "h", T0.plusSeconds(30)));
 
-    // Then its lobby closes 10 s after that first join, and it would expire 600 s after its creation
+    // Then its lobby closes 10 s after that first join, and it never expires under that human
     assertThat(MatchRules.lobbyDeadline(quick)).contains(T0.plusSeconds(40));
-    assertThat(rules.expiresAt(quick)).contains(T0.plusSeconds(600));
+    assertThat(rules.expiresAt(quick)).isEmpty();
 
     // And a private match has no lobby wait, only its expiry; nor has an empty quick-play lobby
     MatchState lonely = waiting(new MatchSettings(4, 2, 2, 60, 30, 5));

@@ -35,9 +35,9 @@ class DeadlineTest {
     assertThat(Deadline.of(state(QUICK, Status.WAITING, T0.plusSeconds(30), T0.plusSeconds(35)), rules))
         .contains(new Deadline("m", 0, null, T0.plusSeconds(40)));
 
-    // A first human at 595 s: the expiry at 600 s comes before the lobby's 605 s
+    // A first human at 595 s: the lobby closes at 605 s and starts with him; a joined quick-play lobby never expires
     assertThat(Deadline.of(state(QUICK, Status.WAITING, T0.plusSeconds(595)), rules))
-        .contains(new Deadline("m", 0, null, T0.plusSeconds(600)));
+        .contains(new Deadline("m", 0, null, T0.plusSeconds(605)));
   }
 
   @Test

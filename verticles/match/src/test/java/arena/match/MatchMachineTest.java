@@ -727,28 +727,29 @@ class MatchMachineTest {
     }
 
     @Test
-    void aQuickPlayLobbyClosesBeforeItsExpiryButAnOldOneExpires() {
+    void aQuickPlayLobbyThatAHumanJoinedStartsEvenWhenItIsOld() {
       // Given a quick-play match created at T0 that nobody joined for 100 s
       table.apply(create(QuickPlayLobby.QUICK));
       table.now = T0.plusSeconds(100);
       table.apply(join("ann"));
 
-      // Then it waits for its lobby (10 s after ann), the earlier of the two deadlines, and starts then
+      // Then it waits for its lobby (10 s after ann), and starts then
       assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(110)));
       table.deadline();
       assertThat(table.state.status()).isEqualTo(Status.RUNNING);
 
-      // Given another quick-play match whose first human came 5 s before its expiry
+      // Given another quick-play match whose first human came 5 s before it would have expired
       Table late = new Table(machine);
       late.apply(create(QuickPlayLobby.QUICK));
       late.now = T0.plusSeconds(595);
       late.apply(join("ann"));
 
-      // Then its expiry comes first, and it expires rather than start
-      assertThat(machine.deadline(late.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(600)));
-      Step expired = late.deadline();
-      assertThat(eventTypes(expired)).containsExactly(MatchEvent.Expired.class);
-      assertThat(late.state.status()).isEqualTo(Status.EXPIRED);
+      // Then it does not expire under her: its lobby closes 10 s later and the match starts
+      assertThat(machine.deadline(late.state)).contains(new Deadline(MATCH, 0, null, T0.plusSeconds(605)));
+      late.now = T0.plusSeconds(605);
+      Step started = late.deadline();
+      assertThat(eventTypes(started)).contains(MatchEvent.Started.class).doesNotContain(MatchEvent.Expired.class);
+      assertThat(late.state.status()).isEqualTo(Status.RUNNING);
     }
 
     @Test
