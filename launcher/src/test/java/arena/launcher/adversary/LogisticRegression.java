@@ -1,8 +1,8 @@
 package arena.launcher.adversary;
 
 /**
- * Logistic regression on every feature at once: standardised on the training rows, classes weighted so both count
- * alike (what balanced accuracy scores), fitted by full-batch gradient descent with an L2 penalty.
+ * Logistic regression on every feature at once: standardised on the training rows, rows weighted so that both
+ * classes count alike (what balanced accuracy scores), fitted by full-batch gradient descent with an L2 penalty.
  */
 public final class LogisticRegression implements Classifier {
   private final double rate;
@@ -20,7 +20,7 @@ public final class LogisticRegression implements Classifier {
   }
 
   @Override
-  public void fit(double[][] x, boolean[] human) {
+  public void fit(double[][] x, boolean[] human, double[] weight) {
     int n = x.length;
     int d = n == 0 ? 0 : x[0].length;
     mean = new double[d];
@@ -36,12 +36,21 @@ public final class LogisticRegression implements Classifier {
       double sd = Math.sqrt(Math.max(0, squares / n - mean[j] * mean[j]));
       scale[j] = sd > 1e-12 ? 1 / sd : 0; // a constant feature is left out
     }
+    // Each class weighs half of the rows, shared out by the rows' own weights.
     double humans = 0;
-    for (boolean h : human) {
-      humans += h ? 1 : 0;
+    double robots = 0;
+    for (int i = 0; i < n; i++) {
+      if (human[i]) {
+        humans += weight[i];
+      } else {
+        robots += weight[i];
+      }
     }
-    double weightHuman = humans == 0 ? 0 : n / (2 * humans);
-    double weightRobot = humans == n ? 0 : n / (2 * (n - humans));
+    double[] counts = new double[n];
+    for (int i = 0; i < n; i++) {
+      double total = human[i] ? humans : robots;
+      counts[i] = total == 0 ? 0 : weight[i] * n / (2 * total);
+    }
     double[][] z = new double[n][];
     for (int i = 0; i < n; i++) {
       z[i] = standardise(x[i]);
@@ -52,7 +61,7 @@ public final class LogisticRegression implements Classifier {
       double[] gw = new double[d];
       double gb = 0;
       for (int i = 0; i < n; i++) {
-        double error = (sigmoid(dot(z[i])) - (human[i] ? 1 : 0)) * (human[i] ? weightHuman : weightRobot);
+        double error = (sigmoid(dot(z[i])) - (human[i] ? 1 : 0)) * counts[i];
         for (int j = 0; j < d; j++) {
           gw[j] += error * z[i][j];
         }

@@ -17,34 +17,39 @@ public final class ThresholdClassifier implements Classifier {
   }
 
   @Override
-  public void fit(double[][] x, boolean[] human) {
+  public void fit(double[][] x, boolean[] human, double[] weight) {
     Integer[] order = new Integer[x.length];
     Arrays.setAll(order, i -> i);
     Arrays.sort(order, Comparator.comparingDouble(i -> x[i][feature]));
-    int humans = 0;
-    for (boolean h : human) {
-      humans += h ? 1 : 0;
+    double humans = 0;
+    double robots = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (human[i]) {
+        humans += weight[i];
+      } else {
+        robots += weight[i];
+      }
     }
-    int robots = x.length - humans;
     if (humans == 0 || robots == 0) {
       return;
     }
     double best = 0.5;
-    int humansBelow = 0;
-    int robotsBelow = 0;
+    double humansBelow = 0;
+    double robotsBelow = 0;
     for (int k = 0; k + 1 < order.length; k++) {
-      if (human[order[k]]) {
-        humansBelow++;
+      int i = order[k];
+      if (human[i]) {
+        humansBelow += weight[i];
       } else {
-        robotsBelow++;
+        robotsBelow += weight[i];
       }
-      double here = x[order[k]][feature];
+      double here = x[i][feature];
       double next = x[order[k + 1]][feature];
       if (here == next) {
         continue;
       }
       // Humans above the cut: recall of humans above, of robots below; the mirror for humans below.
-      double above = ((double) (humans - humansBelow) / humans + (double) robotsBelow / robots) / 2;
+      double above = ((humans - humansBelow) / humans + robotsBelow / robots) / 2;
       double below = 1 - above;
       if (above > best || below > best) {
         best = Math.max(above, below);
