@@ -135,11 +135,12 @@ class AdversaryTest {
         }
         watch.poll(pollers);
       }
-      long perMatch = ROUNDS * (RESPONSE_SECONDS + VOTE_SECONDS + 4L) + 60;
+      // Every match is under way at once: all must be over within one match's longest time, and some slack.
+      long allOver = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUNDS * (RESPONSE_SECONDS + VOTE_SECONDS + 4L) + 60);
       List<Row> rows = new ArrayList<>();
       int rounds = 0;
       for (MatchWatch watch : watches) {
-        JsonObject end = watch.completed.get(perMatch, TimeUnit.SECONDS);
+        JsonObject end = watch.completed.get(Math.max(0, allOver - System.nanoTime()), TimeUnit.NANOSECONDS);
         rounds += end.getJsonArray("results").size();
         rows.addAll(Features.extract(watch.matchId, watch.observations(), end));
       }

@@ -11,14 +11,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * What an onlooker can pin on one letter of one round without reading the words, from every view observed before
  * the reveal. Generic on purpose: any field of a view, at any depth, that lists letters (an array of them, or an
  * object keyed by them) is a per-letter signal, and for each such field and letter this measures when the letter
- * first showed there (from the start of the phase it showed in), how far the version moved in that view, how many
- * views changed nothing visible just before, how many pushes came since the phase started, its rank among the
- * letters of that field, and whether it showed at all. A field that lists no letters (a count) gives nothing.
+ * first showed there (from the start of the phase it showed in) and how long before that phase ended, how far the
+ * version moved in that view, how many views changed nothing visible just before, how many views came since the
+ * phase started, its rank in time and its position in the list, and whether it showed at all; per source (public
+ * channel, a player's channel, the poller) and over all of them. A field that lists no letters (a count) gives
+ * nothing. And the letter itself, since letters are dealt afresh every round.
  *
  * <p>Never used: the words themselves (an object keyed by letters counts only by its keys, never its values),
  * {@code votesReceived} (other players' votes, which judge the words), {@code participants} (every letter, by
@@ -88,10 +91,13 @@ public final class Features {
     }
 
     Map<Seen, Step> first = new LinkedHashMap<>();
+    Map<Seen, Integer> position = new HashMap<>();
     Map<String, Map<Seen, Integer>> firstIn = new HashMap<>();
     for (Step step : merged) {
-      walk(strip(step.observation().view()), "", step.observation().view().getInteger("round", 0), letters, s -> {
-        first.putIfAbsent(s, step);
+      walk(strip(step.observation().view()), "", step.observation().view().getInteger("round", 0), letters, (s, at) -> {
+        if (first.putIfAbsent(s, step) == null) {
+          position.put(s, at);
+        }
         firstIn.computeIfAbsent(step.observation().source(), x -> new HashMap<>()).putIfAbsent(s, step.index());
       });
     }
@@ -107,6 +113,8 @@ public final class Features {
           continue;
         }
         Map<String, Double> features = new TreeMap<>();
+        // Letters are dealt afresh each round: which one a seat gets must say nothing either.
+        features.put("letter", (double) List.copyOf(round.getValue()).indexOf(letter));
         for (String path : paths) {
           Seen key = new Seen(path, round.getKey(), letter);
           Step step = first.get(key);
@@ -116,6 +124,7 @@ public final class Features {
           }
           long at = step.observation().nanos();
           features.put(path + ".ms", ms(at - starts.get(step.phase())));
+          features.put(path + ".position", (double) position.get(key));
           Long end = ends.get(step.phase());
           features.put(path + ".msToPhaseEnd", end == null ? MISSING : ms(end - at));
           features.put(path + ".rank", (double) first.entrySet().stream()
@@ -166,14 +175,20 @@ public final class Features {
     return null;
   }
 
-  /** Calls {@code seen} for every letter that {@code node} lists in a field, with the field's path and round. */
+  /**
+   * Calls {@code seen} for every letter that {@code node} lists in a field, with the field's path and round, and
+   * where in the list it stands (a list in the order letters came in would tell that order).
+   */
   private static void walk(Object node, String path, int round, Map<Integer, Set<String>> letters,
-      java.util.function.Consumer<Seen> seen) {
+      BiConsumer<Seen, Integer> seen) {
     if (node instanceof JsonObject o) {
       int here = o.getValue("round") instanceof Number n ? n.intValue() : round;
       Set<String> known = letters.getOrDefault(here, Set.of());
       if (!path.isEmpty() && !o.isEmpty() && known.containsAll(o.fieldNames())) {
-        o.fieldNames().forEach(l -> seen.accept(new Seen(path, here, l))); // keys only: values may be the words
+        int at = 0;
+        for (String l : o.fieldNames()) {
+          seen.accept(new Seen(path, here, l), at++); // keys only: the values may be the words
+        }
         return;
       }
       for (String k : o.fieldNames()) {
@@ -184,7 +199,9 @@ public final class Features {
     } else if (node instanceof JsonArray a) {
       Set<String> known = letters.getOrDefault(round, Set.of());
       if (!a.isEmpty() && a.stream().allMatch(e -> e instanceof String l && known.contains(l))) {
-        a.forEach(l -> seen.accept(new Seen(path, round, (String) l)));
+        for (int at = 0; at < a.size(); at++) {
+          seen.accept(new Seen(path, round, a.getString(at)), at);
+        }
       } else {
         a.forEach(e -> walk(e, path, round, letters, seen));
       }

@@ -86,6 +86,7 @@ class FeaturesTest {
     assertThat(b.get("answered.poll.versionStep")).isEqualTo(2);
     assertThat(b.get("answered.updates.sincePhaseStart")).isEqualTo(2);
     assertThat(b.get("answered.msToPhaseEnd")).isCloseTo(1990, within(0.01));
+    assertThat(rows.get("B").features().get("responses.position")).isEqualTo(1);
 
     // And A, the human, showed second, 2 s in, with nothing invisible before it
     Map<String, Double> a = rows.get("A").features();
@@ -94,6 +95,8 @@ class FeaturesTest {
     assertThat(a.get("answered.updates.quietBefore")).isZero();
     assertThat(a.get("answered.player.ms")).isCloseTo(2001, within(0.01));
     assertThat(a.get("responses.seen")).isEqualTo(1);
+    assertThat(a.get("answered.position")).isZero();
+    assertThat(rows.get("C").features().get("letter")).isEqualTo(2);
 
     // And C never answered: seen is 0 and nothing else is measured (what showed after the reveal does not count)
     Map<String, Double> c = rows.get("C").features();
@@ -114,9 +117,10 @@ class FeaturesTest {
     // When the features are extracted
     List<Row> rows = Features.extract("m", seen, completed());
 
-    // Then nothing is measured per letter but whether its answer was shown at voting
+    // Then nothing is measured per letter but the letter and whether its answer was shown at voting
     assertThat(rows).hasSize(3);
-    assertThat(rows).allSatisfy(r -> assertThat(r.features().keySet()).allMatch(k -> k.startsWith("responses.")));
+    assertThat(rows).allSatisfy(r -> assertThat(r.features().keySet())
+        .allMatch(k -> k.startsWith("responses.") || k.equals("letter")));
   }
 
   @Test
