@@ -171,13 +171,15 @@ class AdversaryTest {
 
   private static String report(Dataset data, ClassifierScores scores, int rounds, List<MatchWatch> watches, int sent,
       int accepted, long began) {
+    int missed = watches.stream().flatMap(w -> w.humans.stream()).mapToInt(h -> h.missed.get()).sum();
     Map<String, Long> bySource = new java.util.TreeMap<>();
     watches.forEach(w -> w.observations().forEach(o -> bySource.merge(o.source().replaceAll("#.*", ""), 1L,
         Long::sum)));
     return "\n=== AdversaryTest: telling humans from robots without the words ===\n"
         + "matches " + watches.size() + ", rounds " + rounds + ", rows (letter x round) " + data.size()
         + ", humans " + data.humans() + ", robots " + (data.size() - data.humans()) + "\n"
-        + "observed views by source " + bySource + "; human actions sent " + sent + ", accepted " + accepted + "\n"
+        + "observed views by source " + bySource + "; human actions sent " + sent + ", accepted " + accepted
+        + ", phases missed on purpose " + missed + "\n"
         + "never used: the words, votesReceived (other players' votes judge the words), participants, you* fields\n"
         + "balanced accuracy (each match weighing alike, its humans as much as its robots), " + FOLDS
         + "-fold cross-validation by match (chance 50%, pass <= " + Math.round((CHANCE + MARGIN) * 100) + "%):\n"
