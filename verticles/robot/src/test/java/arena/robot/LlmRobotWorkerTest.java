@@ -62,7 +62,7 @@ class LlmRobotWorkerTest {
     ScriptedProvider scripted = new ScriptedProvider(new Random(2));
     LlmProvider provider = new LlmProvider(vertx, settings, scripted, Prices.load());
     return new RobotWorker(vertx, Personas.load(), Providers.of(provider), scripted,
-        new DelayModel(HUMAN_DELAY_MS, HUMAN_DELAY_MS, 0, 0, 0, MARGIN_MS), RobotMemory.standard(), new Random(3),
+        RobotTimingTest.fixed(HUMAN_DELAY_MS, MARGIN_MS, 0), RobotMemory.standard(), new Random(3),
         (key, payload, cause) -> {
           published.add(new Published(payload, System.currentTimeMillis()));
           if (expected != null && published.size() >= expectedCount) {

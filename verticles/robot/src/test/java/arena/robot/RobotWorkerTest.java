@@ -71,9 +71,12 @@ class RobotWorkerTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    DelayModel delays = new DelayModel(HUMAN_DELAY_MS, HUMAN_DELAY_MS, 0, 0, 0, MARGIN_MS);
-    worker = new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
-        delays, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
+    worker = worker(RobotTimingTest.fixed(HUMAN_DELAY_MS, MARGIN_MS, 0));
+  }
+
+  private RobotWorker worker(RobotTiming timing) {
+    return new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
+        timing, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
           published.add(new Published(key, payload, cause, System.currentTimeMillis()));
           if (expected != null && published.size() >= expectedCount) {
             expected.tryComplete();
@@ -311,6 +314,43 @@ class RobotWorkerTest {
     handle(onlyMe).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then
       assertThat(provider.votes).isEmpty();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_robot_that_misses_asks_no_provider_and_submits_nothing(VertxTestContext ctx) {
+    // Given a robot that misses every answer and every vote
+    worker = worker(RobotTimingTest.fixed(HUMAN_DELAY_MS, MARGIN_MS, 1.0));
+
+    // When
+    handle(received(answerCommand(1, 10_000)))
+        .compose(v -> handle(received(voteCommand(Map.of("A", "pizza lol", "B", "mine", "C", "Pizza.")))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then no provider was asked (a provider's reply is what gets submitted)
+          assertThat(provider.answers).isEmpty();
+          assertThat(provider.votes).isEmpty();
+          assertThat(published).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void with_a_seeded_random_a_robot_misses_some_commands_and_answers_the_others(VertxTestContext ctx) {
+    // Given a robot that misses half of its commands
+    worker = worker(RobotTimingTest.fixed(0, MARGIN_MS, 0.5));
+    int commands = 40;
+
+    // When
+    Future<Void> all = Future.succeededFuture();
+    for (int round = 1; round <= commands; round++) {
+      RobotCommand.GenerateResponse command = answerCommand(round, 10_000);
+      all = all.compose(v -> handle(received(command)));
+    }
+    all.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the provider was asked only for the commands the robot did not miss
+      System.out.println("answered " + provider.answers.size() + " of " + commands);
+      assertThat(provider.answers.size()).isBetween(commands / 4, commands * 3 / 4);
       ctx.completeNow();
     })));
   }
