@@ -129,7 +129,7 @@ public final class RobotWorker {
     AnswerRequest request = new AnswerRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), prompt,
         memory.recall(cmd.robotId(), cmd.matchId()), replyBy);
     withinBudget(provider, "response", () -> provider.answer(request), () -> standIn.answer(request), replyBy,
-        usage -> charge(cmd, persona, provider, usage))
+        usage -> charge(persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "response", latency);
@@ -163,7 +163,7 @@ public final class RobotWorker {
     int readChars = (cmd.prompt() == null ? 0 : Text.length(cmd.prompt()))
         + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : Text.length(responses.get(l))).sum();
     withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy,
-        usage -> charge(cmd, persona, provider, usage))
+        usage -> charge(persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "vote", latency);
@@ -243,9 +243,9 @@ public final class RobotWorker {
   }
 
   /** Counts what an LLM call cost, even when its reply was refused. */
-  private void charge(RobotCommand.Work cmd, Persona persona, RobotProvider provider, Reply.Usage usage) {
+  private void charge(Persona persona, RobotProvider provider, Reply.Usage usage) {
     if (usage != null) {
-      RobotMetrics.usage(provider.name(), persona.type(), cmd.robotId(), usage);
+      RobotMetrics.usage(provider.name(), persona.type(), usage);
     }
   }
 

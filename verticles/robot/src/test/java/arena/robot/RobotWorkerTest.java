@@ -9,6 +9,8 @@ import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.Topic;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -170,6 +172,28 @@ class RobotWorkerTest {
               .isLessThanOrEqualTo(published.get(1).at() + 10_000 - MARGIN_MS);
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void no_robot_meter_is_labelled_with_a_robot(VertxTestContext ctx) {
+    // Given a provider whose call cost tokens, so every meter of an answer is touched
+    provider.onAnswer = r -> Future.succeededFuture(new Reply("an answer", new Reply.Usage("m", 10, 5, 0.1), false));
+    RobotCommand.GenerateResponse command = answerCommand(1, 10_000);
+
+    // When
+    handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the robot meters carry only bounded labels (providers, personas, kinds, reasons), never a robot id
+      List<Meter> meters = Metrics.globalRegistry.getMeters().stream()
+          .filter(m -> m.getId().getName().startsWith("arena.robot")).toList();
+      assertThat(meters).extracting(m -> m.getId().getName()).contains("arena.robot.tokens", "arena.robot.cost.usd");
+      for (Meter meter : meters) {
+        assertThat(meter.getId().getTags()).as(meter.getId().toString()).allSatisfy(tag -> {
+          assertThat(tag.getKey()).isIn("provider", "persona", "kind", "reason", "fallback", "direction", "state");
+          assertThat(tag.getValue()).doesNotContain(command.robotId());
+        });
+      }
+      ctx.completeNow();
+    })));
   }
 
   @Test
