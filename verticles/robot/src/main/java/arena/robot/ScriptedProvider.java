@@ -1,5 +1,6 @@
 package arena.robot;
 
+import arena.shared.game.Text;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -556,20 +557,23 @@ public final class ScriptedProvider implements RobotProvider {
     return c;
   }
 
-  /** Cuts to 280 characters at a word boundary; never empty. */
+  /**
+   * The text as players will see it: normalized like every answer ({@link Text#normalize}) and cut to 280 code
+   * points, at a word boundary when one is in the second half; never empty. What the robot submits and remembers.
+   */
   static String fit(String text, String topic) {
-    String t = text == null ? "" : text.strip();
-    if (t.length() > Reply.MAX_CHARS) {
-      int cut = t.lastIndexOf(' ', Reply.MAX_CHARS);
-      t = (cut > Reply.MAX_CHARS / 2 ? t.substring(0, cut) : t.substring(0, Reply.MAX_CHARS)).strip();
-      if (Character.isHighSurrogate(t.charAt(t.length() - 1))) {
-        t = t.substring(0, t.length() - 1);
-      }
+    String t = Text.normalize(text);
+    if (Text.length(t) > Reply.MAX_CHARS) {
+      int end = t.offsetByCodePoints(0, Reply.MAX_CHARS);
+      String head = Text.cut(t, Reply.MAX_CHARS);
+      int space = head.lastIndexOf(' ');
+      boolean midWord = t.charAt(end) != ' ' && t.charAt(end - 1) != ' ';
+      t = midWord && space > head.length() / 2 ? head.substring(0, space) : head;
     }
     if (t.isEmpty()) {
-      t = topic == null || topic.isBlank() ? "idk" : topic;
+      t = Text.cut(Text.normalize(topic), Reply.MAX_CHARS);
     }
-    return t.length() > Reply.MAX_CHARS ? t.substring(0, Reply.MAX_CHARS) : t;
+    return t.isEmpty() ? "idk" : t;
   }
 
   private boolean chance(double p) {

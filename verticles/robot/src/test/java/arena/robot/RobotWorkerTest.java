@@ -291,6 +291,23 @@ class RobotWorkerTest {
   }
 
   @Test
+  void the_robot_submits_and_remembers_its_answer_as_players_see_it(VertxTestContext ctx) {
+    // Given a provider whose answer has a line break, a tab, a run of spaces and a zero-width space
+    provider.onAnswer = r -> Future.succeededFuture(Reply.of("pizza\n\tplease  now\u200b"));
+
+    handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
+        // When the next round comes
+        .compose(v -> handle(received(answerCommand(2, 10_000))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then the answer went out normalized, and that is what the robot remembers
+          assertThat(((RobotResponse.ResponseSubmitted) published.get(1).payload()).text()).isEqualTo("pizza please now");
+          assertThat(provider.answers.get(1).memory()).extracting(RobotMemory.Entry::answer)
+              .containsExactly("pizza please now");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void a_robot_told_that_the_match_is_over_forgets_it(VertxTestContext ctx) {
     // Given round 1 answered
     handle(received(answerCommand(1, 10_000))).compose(v -> published(2))

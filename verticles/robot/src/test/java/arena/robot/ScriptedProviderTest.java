@@ -3,6 +3,7 @@ package arena.robot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.game.Text;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IntSummaryStatistics;
@@ -452,5 +453,21 @@ class ScriptedProviderTest {
     assertThat(ScriptedProvider.fit("word ".repeat(100), null)).hasSizeLessThanOrEqualTo(280).endsWith("word");
     assertThat(ScriptedProvider.fit("   ", "topic")).isEqualTo("topic");
     assertThat(ScriptedProvider.fit(null, null)).isEqualTo("idk");
+  }
+
+  @Test
+  void fit_normalizes_like_every_player_answer_and_counts_code_points() {
+    // Given text with a line break, a tab, a run of spaces, a zero-width space, a bidi mark and a decomposed accent
+    String raw = " caf\u0065\u0301\n\tand  tea\u200b\u202e! ";
+
+    // When / Then it reads as the Match Service would store it
+    assertThat(ScriptedProvider.fit(raw, null)).isEqualTo(Text.normalize(raw)).isEqualTo("caf\u00e9 and tea!");
+    // and 300 emoji (600 UTF-16 chars) are cut to 280 code points, never splitting one
+    String emoji = "\uD83D\uDE00".repeat(300);
+    assertThat(Text.length(ScriptedProvider.fit(emoji, null))).isEqualTo(Reply.MAX_CHARS);
+    assertThat(ScriptedProvider.fit(emoji, null)).isEqualTo(Text.cut(emoji, Reply.MAX_CHARS));
+    // while 200 emoji, 400 UTF-16 chars but 200 code points, are kept whole
+    String fewer = "\uD83D\uDE00".repeat(200);
+    assertThat(ScriptedProvider.fit(fewer, null)).isEqualTo(fewer);
   }
 }
