@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -160,6 +161,7 @@ public final class RobotWorker {
       RobotMetrics.skipped("no-choice");
       return;
     }
+    Set<String> steered = VoteSteering.designated(request);
     int readChars = (cmd.prompt() == null ? 0 : Text.length(cmd.prompt()))
         + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : Text.length(responses.get(l))).sum();
     withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy,
@@ -172,6 +174,12 @@ public final class RobotWorker {
           if (!allowed.contains(letter)) {
             log.warn("provider {} voted for a letter it may not; using the scripted vote", provider.name());
             RobotMetrics.fallback(provider.name(), "vote", "invalid");
+            letter = standIn.pickVote(request);
+            fallback = true;
+          } else if (steered.contains(letter) && !steered.containsAll(allowed)) {
+            // A vote an answer asked for is a player's, not the robot's: its own heuristic decides instead.
+            log.info("provider {} voted as an answer told it to; using the scripted vote", provider.name());
+            RobotMetrics.fallback(provider.name(), "vote", "steered");
             letter = standIn.pickVote(request);
             fallback = true;
           }

@@ -180,11 +180,17 @@ public final class ScriptedProvider implements RobotProvider {
     return fit(text, topic);
   }
 
-  /** The letter whose answer looks most like a casual human's; null when there is nothing to vote for. */
+  /**
+   * The letter whose answer looks most like a casual human's, among those no answer tells the voters to vote for
+   * (among all when every one is); null when there is nothing to vote for.
+   */
   public String pickVote(VoteRequest request) {
+    List<String> allowed = request.allowedLetters();
+    Set<String> steered = VoteSteering.designated(request);
+    List<String> free = allowed.stream().filter(l -> !steered.contains(l)).toList();
     String best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
-    for (String letter : request.allowedLetters()) {
+    for (String letter : free.isEmpty() ? allowed : free) {
       double score = humanness(request.responses().get(letter)) + random.nextDouble() * 0.6;
       if (score > bestScore) {
         bestScore = score;
