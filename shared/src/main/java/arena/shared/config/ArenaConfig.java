@@ -104,8 +104,9 @@ public final class ArenaConfig {
    */
   public <T> T bind(String path, Class<T> type) {
     try {
-      return Json.MAPPER.convertValue(object(path).getMap(), type);
-    } catch (IllegalArgumentException e) {
+      // Through JSON text: a deployed verticle's config is a copy whose nested sections are JsonObjects, not maps.
+      return Json.MAPPER.readValue(object(path).encode(), type);
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("config " + path + " does not fit " + type.getSimpleName() + ": "
           + e.getMessage(), e);
     }
