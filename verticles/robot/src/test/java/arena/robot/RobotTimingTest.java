@@ -28,6 +28,15 @@ class RobotTimingTest {
   }
 
   @Test
+  void binds_the_config_a_deployed_verticle_gets() {
+    // Given the configuration as a verticle receives it: a copy, whose sections are JsonObjects
+    ArenaConfig deployed = ArenaConfig.of(ArenaConfig.defaults().copy());
+
+    // When / Then
+    assertThat(RobotTiming.from(deployed, PERSONAS).latestMs(60_000)).isEqualTo(60_000 - MARGIN_MS);
+  }
+
+  @Test
   void long_answers_do_not_land_at_one_offset() {
     // Given a 280-character answer from the same persona, round after round, in 60 s phases
     Persona persona = PERSONAS.forType("curious-student");
