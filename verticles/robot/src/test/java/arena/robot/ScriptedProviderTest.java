@@ -357,38 +357,38 @@ class ScriptedProviderTest {
 
   @Test
   void the_topic_is_the_prompts_main_run_of_content_words() {
-    assertThat(ScriptedProvider.topicOf("What's the best thing about rainy days?")).isEqualTo("rainy days");
-    assertThat(ScriptedProvider.topicOf("Describe your perfect sandwich.")).isEqualTo("perfect sandwich");
-    assertThat(ScriptedProvider.topicOf("If you could have any superpower, what would it be?"))
+    assertThat(PromptReader.topicOf("What's the best thing about rainy days?")).isEqualTo("rainy days");
+    assertThat(PromptReader.topicOf("Describe your perfect sandwich.")).isEqualTo("perfect sandwich");
+    assertThat(PromptReader.topicOf("If you could have any superpower, what would it be?"))
         .isEqualTo("superpower");
-    assertThat(ScriptedProvider.topicOf("Describe your ideal Sunday in one sentence.")).isEqualTo("ideal Sunday");
-    assertThat(ScriptedProvider.topicOf("Which teacher do you still think about, and why?")).isEqualTo("teacher");
-    assertThat(ScriptedProvider.topicOf("What's a rule of etiquette you think should be scrapped?"))
+    assertThat(PromptReader.topicOf("Describe your ideal Sunday in one sentence.")).isEqualTo("ideal Sunday");
+    assertThat(PromptReader.topicOf("Which teacher do you still think about, and why?")).isEqualTo("teacher");
+    assertThat(PromptReader.topicOf("What's a rule of etiquette you think should be scrapped?"))
         .isEqualTo("rule of etiquette");
-    assertThat(ScriptedProvider.topicOf("What's always in your bag or pockets?")).isEqualTo("bag or pockets");
-    assertThat(ScriptedProvider.topicOf("Is a hot dog a sandwich? Make your case.")).isEqualTo("hot dog");
-    assertThat(ScriptedProvider.topicOf("If animals could talk, which species would be the rudest?"))
+    assertThat(PromptReader.topicOf("What's always in your bag or pockets?")).isEqualTo("bag or pockets");
+    assertThat(PromptReader.topicOf("Is a hot dog a sandwich? Make your case.")).isEqualTo("hot dog");
+    assertThat(PromptReader.topicOf("If animals could talk, which species would be the rudest?"))
         .isEqualTo("animals");
-    assertThat(ScriptedProvider.topicOf("What's the pettiest thing that still annoys you?"))
+    assertThat(PromptReader.topicOf("What's the pettiest thing that still annoys you?"))
         .isEqualTo("pettiest thing");
-    assertThat(ScriptedProvider.topicOf("Finish the sentence: my ideal weekend is...")).isEqualTo("ideal weekend");
-    assertThat(ScriptedProvider.topicOf("What is it?")).isEqualTo("that");
-    assertThat(ScriptedProvider.topicOf(null)).isEqualTo("that");
+    assertThat(PromptReader.topicOf("Finish the sentence: my ideal weekend is...")).isEqualTo("ideal weekend");
+    assertThat(PromptReader.topicOf("What is it?")).isEqualTo("that");
+    assertThat(PromptReader.topicOf(null)).isEqualTo("that");
   }
 
   @Test
   void either_or_prompts_offer_their_sides_in_the_first_person() {
-    assertThat(ScriptedProvider.read("Would you rather give up coffee or give up cheese?").options())
+    assertThat(PromptReader.read("Would you rather give up coffee or give up cheese?").options())
         .containsExactly("give up coffee", "give up cheese");
-    assertThat(ScriptedProvider.read("Would you rather know how you'll die or when you'll die?").options())
+    assertThat(PromptReader.read("Would you rather know how you'll die or when you'll die?").options())
         .containsExactly("know how I'll die", "when I'll die");
-    assertThat(ScriptedProvider.read("Would you rather always be ten minutes late or twenty minutes early?")
+    assertThat(PromptReader.read("Would you rather always be ten minutes late or twenty minutes early?")
         .options()).containsExactly("ten minutes late", "twenty minutes early");
-    assertThat(ScriptedProvider.read("Cats or dogs, and what does your answer say about you?").options())
+    assertThat(PromptReader.read("Cats or dogs, and what does your answer say about you?").options())
         .containsExactly("cats", "dogs");
-    assertThat(ScriptedProvider.read("Pineapple on pizza: yes or no, and why?"))
-        .isEqualTo(new ScriptedProvider.Reading("pineapple on pizza", List.of("yes", "no"), true));
-    assertThat(ScriptedProvider.read("What's always in your bag or pockets?").options()).isEmpty();
+    assertThat(PromptReader.read("Pineapple on pizza: yes or no, and why?"))
+        .isEqualTo(new PromptReader.Reading("pineapple on pizza", List.of("yes", "no"), true));
+    assertThat(PromptReader.read("What's always in your bag or pockets?").options()).isEmpty();
   }
 
   @Test
@@ -430,10 +430,10 @@ class ScriptedProviderTest {
 
   @Test
   void a_little_sloppiness_looks_more_human_than_polish() {
-    assertThat(ScriptedProvider.humanness("dont know, i guess pizza"))
-        .isGreaterThan(ScriptedProvider.humanness("Don't know, I guess pizza"));
-    assertThat(ScriptedProvider.humanness("pizza sooo good"))
-        .isGreaterThan(ScriptedProvider.humanness("pizza so good"));
+    assertThat(VoteJudge.humanness("dont know, i guess pizza"))
+        .isGreaterThan(VoteJudge.humanness("Don't know, I guess pizza"));
+    assertThat(VoteJudge.humanness("pizza sooo good"))
+        .isGreaterThan(VoteJudge.humanness("pizza so good"));
   }
 
   @Test
