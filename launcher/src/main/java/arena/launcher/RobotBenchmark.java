@@ -106,8 +106,11 @@ public final class RobotBenchmark implements Callable<Integer> {
     JsonObject robot = json.getJsonObject("robot");
     robot.put("provider", provider);
     // No human typing delay on top: the reply is submitted as soon as the model answered.
-    robot.getJsonObject("delay").put("minMs", 0).put("maxMs", 0).put("readMsPerChar", 0).put("typeMsPerChar", 0)
-        .put("jitterMs", 0);
+    JsonObject timing = robot.getJsonObject("timing");
+    for (String action : new String[] {"answer", "vote"}) {
+      timing.getJsonObject(action).put("thinkMedianMs", 0).put("msPerChar", 0).put("missRate", 0.0);
+    }
+    timing.put("floorMs", 0).put("jitterMs", 0);
     robot.getJsonObject("providers").getJsonObject(provider).put("maxConcurrent", robots).put("stream", stream)
         .put("timeoutMs", 30_000 + latencyMs);
     return json;

@@ -61,9 +61,13 @@ class CrashRecoveryTest {
     pb.environment().put("ARENA_ROBOT_PROVIDER", "scripted");
     pb.environment().put("ARENA_MATCH_INTERMISSION_SECONDS", "0");
     pb.environment().put("ARENA_MATCH_LIMITS_MIN_SECONDS", "1");
-    pb.environment().put("ARENA_ROBOT_DELAY_MIN_MS", "20");
-    pb.environment().put("ARENA_ROBOT_DELAY_MAX_MS", "200");
-    pb.environment().put("ARENA_ROBOT_DELAY_DEADLINE_MARGIN_MS", "200");
+    for (String action : List.of("ANSWER", "VOTE")) {
+      pb.environment().put("ARENA_ROBOT_TIMING_" + action + "_THINK_MEDIAN_MS", "60");
+      pb.environment().put("ARENA_ROBOT_TIMING_" + action + "_MS_PER_CHAR", "0.5");
+      pb.environment().put("ARENA_ROBOT_TIMING_" + action + "_MISS_RATE", "0");
+    }
+    pb.environment().put("ARENA_ROBOT_TIMING_FLOOR_MS", "20");
+    pb.environment().put("ARENA_ROBOT_TIMING_DEADLINE_MARGIN_MS", "200");
     pb.environment().remove("OPENAI_API_KEY");
     pb.environment().remove("ANTHROPIC_API_KEY");
     pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");

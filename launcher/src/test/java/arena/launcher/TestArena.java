@@ -56,8 +56,12 @@ final class TestArena implements AutoCloseable {
     json.getJsonObject("match").getJsonObject("limits").put("minSeconds", 1);
     json.getJsonObject("match").getJsonObject("defaults").put("responseSeconds", 20).put("voteSeconds", 20);
     json.getJsonObject("robot").put("provider", "scripted");
-    json.getJsonObject("robot").getJsonObject("delay").put("minMs", 20).put("maxMs", 150).put("readMsPerChar", 0)
-        .put("typeMsPerChar", 1).put("jitterMs", 50).put("deadlineMarginMs", 200);
+    JsonObject timing = json.getJsonObject("robot").getJsonObject("timing");
+    for (String action : new String[] {"answer", "vote"}) {
+      timing.getJsonObject(action).put("thinkMedianMs", 60).put("thinkSigma", 0.5).put("msPerChar", 0.5)
+          .put("msPerCharSigma", 0.2).put("missRate", 0.0);
+    }
+    timing.put("floorMs", 20).put("jitterMs", 50).put("deadlineMarginMs", 200);
     return json;
   }
 

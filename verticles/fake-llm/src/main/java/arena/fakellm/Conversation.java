@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,16 @@ record Conversation(String text, int chars, String lastUser) {
   private static final Pattern INJECTION = Pattern.compile("ignore (your|all previous) instructions",
       Pattern.CASE_INSENSITIVE);
   private static final String ALLOWED = "Allowed letters:";
+  /** How a vote request names the voter and lists the answers: "You are player B", "C: \"...\"". */
+  private static final Pattern VOTER = Pattern.compile("You are player ([A-Z])\\b");
+  private static final Pattern ANSWER = Pattern.compile("^([A-Z]): (.*)$");
+  private static final Pattern VOTE_LETTER = Pattern.compile(
+      "(?i:vote\\s+(?:for\\s+)?(?:letter\\s+|player\\s+|answer\\s+)?)([A-Z])\\b");
+  private static final Pattern VOTE_ME = Pattern.compile("(?i)vote\\s+for\\s+(?:me|mine|this one|this answer)\\b");
+  private static final Pattern AFTER_YOURS = Pattern.compile("(?i)\\b(?:letter|one)\\s+after\\s+yours\\b");
+  private static final Pattern BEFORE_YOURS = Pattern.compile("(?i)\\b(?:letter|one)\\s+before\\s+yours\\b");
+  private static final Pattern FIRST = Pattern.compile("(?i)\\bthe\\s+first\\s+one\\b");
+  private static final Pattern LAST = Pattern.compile("(?i)\\bthe\\s+last\\s+one\\b");
   private static final List<String> TEMPLATES = List.of(
       "honestly? %s. hard to beat",
       "probably %s, if i'm being real",
@@ -82,18 +93,52 @@ record Conversation(String text, int chars, String lastUser) {
   }
 
   /**
-   * Gullible, an injected instruction is obeyed; a vote request (a line "Allowed letters: A, C") gets
+   * Gullible, an injected instruction is obeyed (in a vote request, an answer's instruction on whom to vote
+   * for); a vote request (a line "Allowed letters: A, C") gets
    * {"vote":"X"} for one of them; anything else a short, casual answer that picks up the question's words.
    */
   String reply(boolean gullible, Random random) {
+    List<String> letters = allowedLetters();
+    if (gullible && !letters.isEmpty()) {
+      String steered = steeredVote(letters);
+      if (steered != null) {
+        return new JsonObject().put("vote", steered).encode();
+      }
+    }
     if (gullible && INJECTION.matcher(text).find()) {
       return OBEYING;
     }
-    List<String> letters = allowedLetters();
     if (!letters.isEmpty()) {
       return new JsonObject().put("vote", letters.get(random.nextInt(letters.size()))).encode();
     }
     return TEMPLATES.get(random.nextInt(TEMPLATES.size())).formatted(topic(random));
+  }
+
+  /**
+   * The allowed letter an answer tells the voter to pick, the way a gullible model would follow it: "vote for C",
+   * "vote for me", "the letter after yours" (or before), "the first one" (or the last); null when none does.
+   */
+  String steeredVote(List<String> letters) {
+    Matcher voter = VOTER.matcher(text);
+    char me = voter.find() ? voter.group(1).charAt(0) : 0;
+    for (String line : text.split("\n")) {
+      Matcher answer = ANSWER.matcher(line.strip());
+      if (!answer.matches()) {
+        continue;
+      }
+      String said = answer.group(2);
+      Matcher letter = VOTE_LETTER.matcher(said);
+      String wanted = letter.find() ? letter.group(1)
+          : VOTE_ME.matcher(said).find() ? answer.group(1)
+          : AFTER_YOURS.matcher(said).find() && me != 0 ? String.valueOf((char) (me + 1))
+          : BEFORE_YOURS.matcher(said).find() && me != 0 ? String.valueOf((char) (me - 1))
+          : FIRST.matcher(said).find() ? letters.get(0)
+          : LAST.matcher(said).find() ? letters.get(letters.size() - 1) : null;
+      if (wanted != null && letters.contains(wanted)) {
+        return wanted;
+      }
+    }
+    return null;
   }
 
   List<String> allowedLetters() {

@@ -1,5 +1,6 @@
 package arena.robot;
 
+import arena.shared.game.Text;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -101,12 +102,9 @@ final class Prompts {
     return letter != null && allowed.contains(letter) ? Optional.of(letter) : Optional.empty();
   }
 
-  /** One line, no wrapping quotes, at most 280 characters. */
+  /** Normalized like every answer (one line), no wrapping quotes, at most 280 code points. */
   static String clean(String content) {
-    if (content == null) {
-      return "";
-    }
-    String t = content.replaceAll("\\s+", " ").strip();
+    String t = Text.normalize(content);
     String previous;
     do {
       previous = t;

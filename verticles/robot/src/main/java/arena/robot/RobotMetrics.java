@@ -6,8 +6,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * The robot workers' meters, on Micrometer's global registry. No meter is tagged with a match: matches are
- * unbounded, so per-match cost travels in robot.response_complete and the Match Service sums it per match.
+ * The robot workers' meters, on Micrometer's global registry. Every label has a bounded set of values (providers,
+ * personas, kinds, reasons): no meter is tagged with a match or a robot, both unbounded, so per-match cost travels
+ * in robot.response_complete and the Match Service sums it per match.
  */
 final class RobotMetrics {
   private RobotMetrics() {}
@@ -59,13 +60,16 @@ final class RobotMetrics {
         .register(Metrics.globalRegistry).increment();
   }
 
-  /** Tokens and estimated cost of one LLM call, per provider, persona and robot (a bounded pool). */
-  static void usage(String provider, String persona, String robot, Reply.Usage usage) {
-    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona).tag("robot", robot)
+  /**
+   * Tokens and estimated cost of one LLM call, per provider and persona (both bounded sets); never per robot: a
+   * robot id is an unbounded label, and per-robot counters would tick when one particular seat answers.
+   */
+  static void usage(String provider, String persona, Reply.Usage usage) {
+    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona)
         .tag("direction", "input").register(Metrics.globalRegistry).increment(usage.inputTokens());
-    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona).tag("robot", robot)
+    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona)
         .tag("direction", "output").register(Metrics.globalRegistry).increment(usage.outputTokens());
-    Counter.builder("arena.robot.cost.usd").tag("provider", provider).tag("persona", persona).tag("robot", robot)
+    Counter.builder("arena.robot.cost.usd").tag("provider", provider).tag("persona", persona)
         .register(Metrics.globalRegistry).increment(usage.costUsd());
   }
 }

@@ -39,7 +39,7 @@ public class RobotVerticle extends VerticleBase {
     ScriptedProvider scripted = new ScriptedProvider(random.split());
     providers = Providers.create(vertx, cfg, env, scripted, personas);
     publisher = EventPublisher.create(vertx, cfg, "robot-worker");
-    RobotWorker worker = new RobotWorker(vertx, personas, providers, scripted, DelayModel.from(cfg),
+    RobotWorker worker = new RobotWorker(vertx, personas, providers, scripted, RobotTiming.from(cfg, personas),
         RobotMemory.standard(), random, (key, payload, cause) -> publisher.publishCausedBy(key, payload, cause),
         System::currentTimeMillis);
     consumer = EventConsumer.group(vertx, cfg, GROUP, Set.of(Topic.ROBOT_COMMANDS), publisher, worker::handle);

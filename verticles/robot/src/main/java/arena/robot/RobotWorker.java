@@ -4,6 +4,7 @@ import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
+import arena.shared.game.Text;
 import arena.shared.kafka.Received;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns robot commands into answers and votes that arrive like a human's would: the provider is asked at
- * once, and the reply is submitted once a human could have read and typed it (or right away if the provider
- * took longer), always before the deadline less a margin. Runs on one event loop.
+ * once, and the reply is submitted at a time drawn from the human model ({@link RobotTiming}) for what was
+ * typed or read (or right away if the provider took longer), always before the deadline less a margin. Like a
+ * human, a robot now and then misses an answer or a vote. Runs on one event loop.
  */
 public final class RobotWorker {
   private static final Logger log = LoggerFactory.getLogger(RobotWorker.class);
@@ -37,7 +40,7 @@ public final class RobotWorker {
   private final Personas personas;
   private final Providers providers;
   private final ScriptedProvider standIn;
-  private final DelayModel delays;
+  private final RobotTiming timing;
   private final RobotMemory memory;
   private final RandomGenerator random;
   private final Outbox outbox;
@@ -50,12 +53,12 @@ public final class RobotWorker {
   };
 
   public RobotWorker(Vertx vertx, Personas personas, Providers providers, ScriptedProvider standIn,
-      DelayModel delays, RobotMemory memory, RandomGenerator random, Outbox outbox, LongSupplier clock) {
+      RobotTiming timing, RobotMemory memory, RandomGenerator random, Outbox outbox, LongSupplier clock) {
     this.vertx = vertx;
     this.personas = personas;
     this.providers = providers;
     this.standIn = standIn;
-    this.delays = delays;
+    this.timing = timing;
     this.memory = memory;
     this.random = random;
     this.outbox = outbox;
@@ -91,6 +94,15 @@ public final class RobotWorker {
       RobotMetrics.skipped("late");
       return Future.succeededFuture();
     }
+    // Decided before any provider is asked: a miss costs nothing and looks like a human who did not get to it.
+    boolean misses = command instanceof RobotCommand.GenerateVote ? timing.missesVote(random)
+        : timing.missesAnswer(random);
+    if (misses) {
+      log.debug("robot {} misses its {} in match {} round {}", command.robotId(),
+          command.getClass().getSimpleName(), command.matchId(), command.round());
+      RobotMetrics.skipped("missed");
+      return Future.succeededFuture();
+    }
     if (command instanceof RobotCommand.GenerateResponse answer) {
       respond(answer, received.envelope(), now);
     } else if (command instanceof RobotCommand.GenerateVote vote) {
@@ -113,18 +125,18 @@ public final class RobotWorker {
     Persona persona = personas.forType(cmd.type());
     RobotProvider provider = providers.forPersona(persona);
     String prompt = cmd.prompt() == null ? "" : cmd.prompt();
-    long deadline = cmd.deadline().toEpochMilli();
-    long replyBy = replyBy(start, deadline);
+    long window = cmd.deadline().toEpochMilli() - start;
+    long replyBy = start + timing.latestMs(window);
     AnswerRequest request = new AnswerRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), prompt,
         memory.recall(cmd.robotId(), cmd.matchId()), replyBy);
     withinBudget(provider, "response", () -> provider.answer(request), () -> standIn.answer(request), replyBy,
-        usage -> charge(cmd, persona, provider, usage))
+        usage -> charge(persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "response", latency);
           String text = ScriptedProvider.fit(reply.text(), null);
-          long delay = delays.delayMs(prompt.length(), text.length(), persona, start, deadline, random);
-          later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> {
+          long delay = timing.answerDelayMs(persona, text, window, random);
+          later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), () -> {
             memory.remember(cmd.robotId(), cmd.matchId(), new RobotMemory.Entry(cmd.round(), prompt, text));
             submit(cmd, cause, provider, "response", reply, latency,
                 new RobotResponse.ResponseSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(), cmd.identity(), text,
@@ -139,8 +151,8 @@ public final class RobotWorker {
     Persona persona = personas.forType(cmd.type());
     RobotProvider provider = providers.forPersona(persona);
     Map<String, String> responses = cmd.responses() == null ? Map.of() : cmd.responses();
-    long deadline = cmd.deadline().toEpochMilli();
-    long replyBy = replyBy(start, deadline);
+    long window = cmd.deadline().toEpochMilli() - start;
+    long replyBy = start + timing.latestMs(window);
     VoteRequest request = new VoteRequest(persona, cmd.matchId(), cmd.round(), cmd.identity(), cmd.prompt(),
         responses, memory.recall(cmd.robotId(), cmd.matchId()), replyBy);
     List<String> allowed = request.allowedLetters();
@@ -149,10 +161,11 @@ public final class RobotWorker {
       RobotMetrics.skipped("no-choice");
       return;
     }
-    int readChars = (cmd.prompt() == null ? 0 : cmd.prompt().length())
-        + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : responses.get(l).length()).sum();
+    Set<String> steered = VoteSteering.designated(request);
+    int readChars = (cmd.prompt() == null ? 0 : Text.length(cmd.prompt()))
+        + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : Text.length(responses.get(l))).sum();
     withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy,
-        usage -> charge(cmd, persona, provider, usage))
+        usage -> charge(persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
           RobotMetrics.providerLatency(provider.name(), "vote", latency);
@@ -163,21 +176,22 @@ public final class RobotWorker {
             RobotMetrics.fallback(provider.name(), "vote", "invalid");
             letter = standIn.pickVote(request);
             fallback = true;
+          } else if (steered.contains(letter) && !steered.containsAll(allowed)) {
+            // A vote an answer asked for is a player's, not the robot's: its own heuristic decides instead.
+            log.info("provider {} voted as an answer told it to; using the scripted vote", provider.name());
+            RobotMetrics.fallback(provider.name(), "vote", "steered");
+            letter = standIn.pickVote(request);
+            fallback = true;
           }
           String vote = letter;
           Reply used = fallback ? reply.asFallback() : reply;
-          long delay = delays.delayMs(readChars, 1, persona, start, deadline, random);
-          later(DelayModel.remainingWait(start, delay, clock.getAsLong()), () -> submit(cmd, cause, provider, "vote",
+          long delay = timing.voteDelayMs(readChars, window, random);
+          later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), () -> submit(cmd, cause, provider, "vote",
               used, latency, new RobotResponse.VoteSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(),
                   cmd.identity(), vote, cmd.commandId())));
         })
         .onFailure(t -> log.warn("robot {} could not vote in match {} round {}: {}", cmd.robotId(), cmd.matchId(),
             cmd.round(), t.toString()));
-  }
-
-  /** When the provider must have replied: the deadline less the margin, but never sooner than the floor. */
-  private long replyBy(long start, long deadline) {
-    return start + Math.max(DelayModel.FLOOR_MS, deadline - delays.deadlineMarginMs() - start);
   }
 
   /**
@@ -237,9 +251,9 @@ public final class RobotWorker {
   }
 
   /** Counts what an LLM call cost, even when its reply was refused. */
-  private void charge(RobotCommand.Work cmd, Persona persona, RobotProvider provider, Reply.Usage usage) {
+  private void charge(Persona persona, RobotProvider provider, Reply.Usage usage) {
     if (usage != null) {
-      RobotMetrics.usage(provider.name(), persona.type(), cmd.robotId(), usage);
+      RobotMetrics.usage(provider.name(), persona.type(), usage);
     }
   }
 

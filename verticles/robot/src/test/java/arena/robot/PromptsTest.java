@@ -74,5 +74,6 @@ class PromptsTest {
     assertThat(Prompts.clean("'\"pizza\nplease\"'")).isEqualTo("pizza please");
     assertThat(Prompts.clean("  \"\"  ")).isEmpty();
     assertThat(Prompts.clean("sandwich ".repeat(80))).hasSizeBetween(1, Reply.MAX_CHARS);
+    assertThat(Prompts.clean("\"pizza\u200b  \u2067please\u2069\"")).isEqualTo("pizza please");
   }
 }

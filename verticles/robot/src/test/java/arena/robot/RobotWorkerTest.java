@@ -9,6 +9,8 @@ import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.Topic;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -71,9 +73,12 @@ class RobotWorkerTest {
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    DelayModel delays = new DelayModel(HUMAN_DELAY_MS, HUMAN_DELAY_MS, 0, 0, 0, MARGIN_MS);
-    worker = new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
-        delays, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
+    worker = worker(RobotTimingTest.fixed(HUMAN_DELAY_MS, MARGIN_MS, 0));
+  }
+
+  private RobotWorker worker(RobotTiming timing) {
+    return new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
+        timing, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
           published.add(new Published(key, payload, cause, System.currentTimeMillis()));
           if (expected != null && published.size() >= expectedCount) {
             expected.tryComplete();
@@ -167,6 +172,28 @@ class RobotWorkerTest {
               .isLessThanOrEqualTo(published.get(1).at() + 10_000 - MARGIN_MS);
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void no_robot_meter_is_labelled_with_a_robot(VertxTestContext ctx) {
+    // Given a provider whose call cost tokens, so every meter of an answer is touched
+    provider.onAnswer = r -> Future.succeededFuture(new Reply("an answer", new Reply.Usage("m", 10, 5, 0.1), false));
+    RobotCommand.GenerateResponse command = answerCommand(1, 10_000);
+
+    // When
+    handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the robot meters carry only bounded labels (providers, personas, kinds, reasons), never a robot id
+      List<Meter> meters = Metrics.globalRegistry.getMeters().stream()
+          .filter(m -> m.getId().getName().startsWith("arena.robot")).toList();
+      assertThat(meters).extracting(m -> m.getId().getName()).contains("arena.robot.tokens", "arena.robot.cost.usd");
+      for (Meter meter : meters) {
+        assertThat(meter.getId().getTags()).as(meter.getId().toString()).allSatisfy(tag -> {
+          assertThat(tag.getKey()).isIn("provider", "persona", "kind", "reason", "fallback", "direction", "state");
+          assertThat(tag.getValue()).doesNotContain(command.robotId());
+        });
+      }
+      ctx.completeNow();
+    })));
   }
 
   @Test
@@ -264,6 +291,23 @@ class RobotWorkerTest {
   }
 
   @Test
+  void the_robot_submits_and_remembers_its_answer_as_players_see_it(VertxTestContext ctx) {
+    // Given a provider whose answer has a line break, a tab, a run of spaces and a zero-width space
+    provider.onAnswer = r -> Future.succeededFuture(Reply.of("pizza\n\tplease  now\u200b"));
+
+    handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
+        // When the next round comes
+        .compose(v -> handle(received(answerCommand(2, 10_000))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then the answer went out normalized, and that is what the robot remembers
+          assertThat(((RobotResponse.ResponseSubmitted) published.get(1).payload()).text()).isEqualTo("pizza please now");
+          assertThat(provider.answers.get(1).memory()).extracting(RobotMemory.Entry::answer)
+              .containsExactly("pizza please now");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void a_robot_told_that_the_match_is_over_forgets_it(VertxTestContext ctx) {
     // Given round 1 answered
     handle(received(answerCommand(1, 10_000))).compose(v -> published(2))
@@ -311,6 +355,43 @@ class RobotWorkerTest {
     handle(onlyMe).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then
       assertThat(provider.votes).isEmpty();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_robot_that_misses_asks_no_provider_and_submits_nothing(VertxTestContext ctx) {
+    // Given a robot that misses every answer and every vote
+    worker = worker(RobotTimingTest.fixed(HUMAN_DELAY_MS, MARGIN_MS, 1.0));
+
+    // When
+    handle(received(answerCommand(1, 10_000)))
+        .compose(v -> handle(received(voteCommand(Map.of("A", "pizza lol", "B", "mine", "C", "Pizza.")))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then no provider was asked (a provider's reply is what gets submitted)
+          assertThat(provider.answers).isEmpty();
+          assertThat(provider.votes).isEmpty();
+          assertThat(published).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void with_a_seeded_random_a_robot_misses_some_commands_and_answers_the_others(VertxTestContext ctx) {
+    // Given a robot that misses half of its commands
+    worker = worker(RobotTimingTest.fixed(0, MARGIN_MS, 0.5));
+    int commands = 40;
+
+    // When
+    Future<Void> all = Future.succeededFuture();
+    for (int round = 1; round <= commands; round++) {
+      RobotCommand.GenerateResponse command = answerCommand(round, 10_000);
+      all = all.compose(v -> handle(received(command)));
+    }
+    all.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the provider was asked only for the commands the robot did not miss
+      System.out.println("answered " + provider.answers.size() + " of " + commands);
+      assertThat(provider.answers.size()).isBetween(commands / 4, commands * 3 / 4);
       ctx.completeNow();
     })));
   }
