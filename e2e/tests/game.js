@@ -35,8 +35,6 @@ export async function startGame(env = {}, logName = 'game.log') {
       ...process.env,
       OPENAI_API_KEY: '',
       ARENA_ROBOT_PROVIDER: 'scripted',
-      ARENA_ROBOT_DELAY_MIN_MS: '200',
-      ARENA_ROBOT_DELAY_MAX_MS: '900',
       // Robots timed like humans (robot.timing) but quick, and never missing a phase, so rounds end early.
       ARENA_ROBOT_TIMING_ANSWER_THINK_MEDIAN_MS: '300',
       ARENA_ROBOT_TIMING_ANSWER_MS_PER_CHAR: '5',
