@@ -104,7 +104,8 @@ public final class ArenaConfig {
    */
   public <T> T bind(String path, Class<T> type) {
     try {
-      return Json.MAPPER.convertValue(object(path).getMap(), type);
+      // Re-read from its text: a section someone put JsonObjects into holds them, and Jackson cannot read those.
+      return Json.MAPPER.convertValue(new JsonObject(object(path).encode()).getMap(), type);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("config " + path + " does not fit " + type.getSimpleName() + ": "
           + e.getMessage(), e);
