@@ -24,7 +24,8 @@ class AbuseTest {
     config.getJsonObject("gateway").getJsonObject("limits").put("enabled", true)
         .put("creates", new JsonObject().put("burst", 3).put("perMinute", 6))
         .put("joins", new JsonObject().put("burst", 2).put("perMinute", 6))
-        .put("quickPlay", new JsonObject().put("burst", 1).put("perMinute", 1));
+        .put("quickPlay", new JsonObject().put("burst", 1).put("perMinute", 1))
+        .put("actions", new JsonObject().put("burst", 2).put("perMinute", 6));
   }
 
   @Test
@@ -39,15 +40,20 @@ class AbuseTest {
       api.join(matchId, "Ann");
       api.join(matchId, "Bob");
 
-      // When it creates, joins and quick-plays once more
+      // And sent 2 answers (refused: its token is no player's)
+      assertThat(api.respond(matchId, "forged-token", 1, "Hi").status()).isEqualTo(401);
+      assertThat(api.vote(matchId, "forged-token", 1, "A").status()).isEqualTo(401);
+
+      // When it creates, joins, answers and quick-plays once more
       GameApi.Response create = api.send("POST", "/api/matches", null, small.encode());
+      GameApi.Response answer = api.respond(matchId, "forged-token", 1, "Hi again");
       GameApi.Response join = api.send("POST", "/api/matches/" + matchId + "/players", null, "{\"name\":\"Cat\"}");
       GameApi.Response first = api.send("POST", "/api/quickplay", null, "{\"name\":\"Dan\"}");
       GameApi.Response quick = api.send("POST", "/api/quickplay", null, "{\"name\":\"Eve\"}");
 
       // Then each is refused with 429, a JSON error and how many seconds to wait
       assertThat(first.status()).as(first.body()).isEqualTo(201);
-      for (GameApi.Response refused : List.of(create, join, quick)) {
+      for (GameApi.Response refused : List.of(create, join, answer, quick)) {
         BadInputTest.assertError(refused, 429);
         assertThat(refused.json().getString("error")).contains("too many requests");
         assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 60);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ public final class GatewayApi {
 
   private Future<Reply> create(RoutingContext ctx) {
     Reservation robots = limits.reserveCreate(client(ctx), body(ctx));
-    return held(robots, actions.create(body(ctx))).map(created -> new Reply(201, created));
+    return held(robots, () -> actions.create(body(ctx))).map(created -> new Reply(201, created));
   }
 
   private Future<Reply> join(RoutingContext ctx) {
@@ -116,12 +117,12 @@ public final class GatewayApi {
 
   private Future<Reply> quickPlay(RoutingContext ctx) {
     Reservation robots = limits.reserveQuickPlay(client(ctx));
-    return held(robots, actions.quickPlay(body(ctx))).map(seat -> new Reply(201, seat));
+    return held(robots, () -> actions.quickPlay(body(ctx))).map(seat -> new Reply(201, seat));
   }
 
-  /** The reserved robots belong to the match made (or joined), or are freed when none was. */
-  private Future<JsonObject> held(Reservation robots, Future<JsonObject> made) {
-    return made.onSuccess(reply -> limits.settle(robots, reply.getString("matchId")))
+  /** The reserved robots belong to the match made (or joined), or are freed when none was, refused or failed. */
+  private Future<JsonObject> held(Reservation robots, Supplier<Future<JsonObject>> make) {
+    return PlayerActions.attempt(make).onSuccess(reply -> limits.settle(robots, reply.getString("matchId")))
         .onFailure(e -> limits.cancel(robots));
   }
 

@@ -205,6 +205,17 @@ class GatewayApiTest {
   }
 
   @Test
+  void refusedQuickPlaysHoldNoRobots() {
+    // Given a client whose quick plays were refused for their names, more often than its share of robots allows
+    for (int i = 0; i < 5; i++) {
+      assertThat(post("/api/quickplay", null, "{\"name\":\"\"}").status()).isEqualTo(400);
+    }
+
+    // When it asks with a good name, Then it gets its seat
+    assertThat(post("/api/quickplay", null, "{\"name\":\"Ann\"}").status()).isEqualTo(201);
+  }
+
+  @Test
   void badSettingsAreA400NamingTheField() {
     Res res = post("/api/matches", null, "{\"seats\":40}");
 
