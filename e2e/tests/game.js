@@ -25,11 +25,11 @@ export function freePort() {
 export async function startGame(env = {}, logName = 'game.log') {
   const jar = process.env.ARENA_JAR;
   if (!jar) throw new Error('ARENA_JAR is not set (run e2e/run.sh)');
-  const [http, kafka] = [await freePort(), await freePort()];
+  const [http, kafka, admin] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'arena-e2e-'));
   const log = createWriteStream(join(OUT, logName));
   const child = spawn('java', ['-Xmx768m', '-jar', jar, '--http-port', String(http), '--kafka-port', String(kafka),
-    '--data-dir', join(dir, 'kafka')], {
+    '--admin-port', String(admin), '--data-dir', join(dir, 'kafka')], {
     cwd: dir,
     env: {
       ...process.env,

@@ -1,4 +1,5 @@
-// Bundles the browser client into one static site: app.js + app.css (esbuild), index.html, api.html + api.css, favicon.
+// Bundles the browser client into one static site: app.js + app.css (esbuild), index.html, api.html + api.css, favicon,
+// and the sockjs-client library for SockJS's iframe page.
 // Usage: node build.mjs [--out=DIR]   (default: dist/)
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -31,6 +32,8 @@ await esbuild.build({
 for (const file of ['api.html', 'api.css', 'favicon.svg']) {
   copyFileSync(join(here, 'src', file), join(out, file));
 }
+// SockJS's iframe page (/eventbus/iframe.html) loads the library from the jar, not from a CDN.
+copyFileSync(join(here, 'node_modules', 'sockjs-client', 'dist', 'sockjs.min.js'), join(out, 'sockjs.min.js'));
 // The gateway lets browsers cache static files: a content hash in each asset URL makes a new build load anew.
 const version = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex').slice(0, 12);
 const index = readFileSync(join(here, 'src', 'index.html'), 'utf8')

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One JVM's share of the game: a Vert.x instance running the configured roles, each with its own number of
- * verticle instances, plus the health checks the gateway serves. Topics must exist (see {@link TopicSetup}).
+ * verticle instances, plus the admin listener with its health checks and metrics ({@link AdminServer}). Topics
+ * must exist (see {@link TopicSetup}).
  */
 public final class ArenaNode {
   private static final Logger log = LoggerFactory.getLogger(ArenaNode.class);
@@ -76,6 +78,7 @@ public final class ArenaNode {
   private final Vertx vertx;
   private final Map<Role, String> deployments;
   private final KafkaAdminClient admin;
+  private HttpServer adminServer;
 
   /** {@code admin} is null when no role of this node uses Kafka. */
   private ArenaNode(Vertx vertx, Map<Role, String> deployments, KafkaAdminClient admin) {
@@ -107,7 +110,12 @@ public final class ArenaNode {
     Map<Role, String> deployments = new LinkedHashMap<>();
     ArenaNode node = new ArenaNode(vertx, deployments, admin);
     node.registerHealthChecks(roles);
-    Future<Void> chain = Future.succeededFuture();
+    // First, so a taken admin port stops the start before any role runs.
+    Future<Void> chain = AdminServer.start(vertx, config).map(server -> {
+      node.adminServer = server;
+      log.info("admin (health, metrics) on http://{}:{}", config.string("admin.host"), server.actualPort());
+      return null;
+    });
     for (Role role : roles) {
       int instances = instances(config, role);
       chain = chain.compose(v -> vertx.deployVerticle(() -> role.verticle.apply(env),
@@ -170,6 +178,11 @@ public final class ArenaNode {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The port the admin listener took (the configured one, or the free one picked for port 0). */
+  public int adminPort() {
+    return adminServer.actualPort();
   }
 
   /** Takes one role out of this JVM (its health check then reports it DOWN). */

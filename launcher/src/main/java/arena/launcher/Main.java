@@ -42,6 +42,11 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--http-port", description = "HTTP port of the gateway (default 8080).")
   Integer httpPort;
 
+  @Option(names = "--admin-port",
+      description = "Port of the admin listener: /metrics and the detailed /health (default 9090, on 127.0.0.1; "
+          + "ARENA_ADMIN_HOST opens it to other hosts).")
+  Integer adminPort;
+
   @Option(names = "--kafka-port", description = "Port of the embedded broker (default 9092).")
   Integer kafkaPort;
 
@@ -73,6 +78,9 @@ public final class Main implements Callable<Integer> {
     }
     if (httpPort != null) {
       json.getJsonObject("http").put("port", httpPort);
+    }
+    if (adminPort != null) {
+      json.getJsonObject("admin").put("port", adminPort);
     }
     if (kafkaPort != null) {
       kafkaConf.getJsonObject("embedded").put("port", kafkaPort);

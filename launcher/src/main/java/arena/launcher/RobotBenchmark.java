@@ -101,6 +101,8 @@ public final class RobotBenchmark implements Callable<Integer> {
     json.put("roles", new JsonArray().add("fake-llm").add("robot"));
     json.getJsonObject("instances").put("robot", instances);
     json.getJsonObject("kafka").put("bootstrapServers", bootstrap).put("topicPrefix", "bench.").put("partitions", 6);
+    // Any free admin port: a game may be running on this machine.
+    json.getJsonObject("admin").put("port", 0);
     json.getJsonObject("fakeLlm").put("port", fakePort)
         .put("latency", new JsonObject().put("medianMs", latencyMs).put("p99Ms", latencyMs));
     JsonObject robot = json.getJsonObject("robot");

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -129,6 +130,76 @@ class BridgeSecurityTest {
             .forEach(v -> assertThat(v).doesNotContain(Play.giveaways()));
       }
     }
+  }
+
+  @Test
+  void onlyMatchesThatExist_andNotTooManyAddressesOrSockets() {
+    try (TestArena arena = TestArena.start(c -> c.getJsonObject("gateway").getJsonObject("limits")
+        .put("enabled", true).put("registrationsPerSocket", 2).put("socketsPerClient", 3))) {
+      int port = arena.config.getJsonObject("http").getInteger("port");
+      // Given three matches waiting for their humans
+      JsonObject settings = new JsonObject().put("seats", 3).put("humans", 2).put("rounds", 1);
+      List<String> updates = List.of(arena.api.createMatch(settings), arena.api.createMatch(settings),
+          arena.api.createMatch(settings)).stream().map(id -> "match." + id + ".updates").toList();
+
+      // When a browser listens to the updates of a match that does not exist
+      BridgeClient watcher = browser(port);
+      String unknown = "match." + UUID.randomUUID() + ".updates";
+      watcher.register(unknown, null);
+
+      // Then it is refused, once the grace for a lagging copy of the match is over
+      assertThat(watcher.awaitAt(unknown, WAIT).getInteger("failureCode")).isEqualTo(404);
+
+      // When it listens to the three matches
+      updates.forEach(address -> watcher.register(address, null));
+
+      // Then the third is one address too many for one socket, and the first two are heard
+      JsonObject refused = watcher.awaitAt(updates.get(2), WAIT);
+      assertThat(refused.getInteger("failureCode")).isEqualTo(429);
+      assertThat(refused.getString("message")).contains("too many addresses");
+      assertThat(watcher.frames()).noneMatch(f -> updates.subList(0, 2).contains(f.getString("address")));
+      JsonObject seat = arena.api.join(updates.get(0).split("\\.")[1], "Ann");
+      assertThat(seat.getString("token")).isNotBlank();
+      assertThat(watcher.awaitView(updates.get(0), v -> v.getInteger("humansJoined") == 1, null, WAIT)).isNotNull();
+
+      // When the same client opens two more sockets, then a fourth
+      BridgeClient second = browser(port);
+      BridgeClient third = browser(port);
+      BridgeClient fourth = browser(port);
+
+      // Then the fourth is turned away and closed, while the others still work
+      assertThat(admitted(fourth, unknown)).isFalse();
+      assertThat(fourth.awaitClosed(WAIT)).isTrue();
+      assertThat(fourth.frames()).allMatch(f -> f.getString("message").contains("too many connections"));
+      assertThat(admitted(second, unknown)).isTrue();
+      assertThat(admitted(third, unknown)).isTrue();
+
+      // And once one of them closes, the client may open another (as soon as the gateway has seen it close)
+      second.close();
+      Instant end = Instant.now().plus(WAIT);
+      boolean admitted;
+      do {
+        admitted = admitted(browser(port), unknown);
+      } while (!admitted && Instant.now().isBefore(end));
+      assertThat(admitted).isTrue();
+    }
+  }
+
+  /** Whether the gateway let {@code browser} in: it then hears its register at {@code unknown} refused (404). */
+  private static boolean admitted(BridgeClient browser, String unknown) {
+    browser.register(unknown, null);
+    Instant end = Instant.now().plus(WAIT);
+    while (Instant.now().isBefore(end)) {
+      List<JsonObject> refused = browser.awaitAll(f -> unknown.equals(f.getString("address"))
+          || Integer.valueOf(429).equals(f.getInteger("failureCode")), 1, Duration.ofMillis(100));
+      if (!refused.isEmpty()) {
+        return refused.get(0).getInteger("failureCode") == 404;
+      }
+      if (browser.awaitClosed(Duration.ZERO)) {
+        return false;
+      }
+    }
+    throw new AssertionError("the bridge neither answered nor closed the socket within " + WAIT);
   }
 
   /** Ann's answer (or vote) for {@code round}, sent through the bridge once her pushed view asks for it. */

@@ -55,7 +55,8 @@ class CrashRecoveryTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "--data-dir", dataDir.resolve("kafka").toString(), "--kafka-port",
-        String.valueOf(kafkaPort), "--http-port", String.valueOf(httpPort)));
+        String.valueOf(kafkaPort), "--http-port", String.valueOf(httpPort), "--admin-port",
+        String.valueOf(TestArena.freePort())));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
         .redirectOutput(new File("target/crash-recovery-" + name + ".log"));
     pb.environment().put("ARENA_ROBOT_PROVIDER", "scripted");

@@ -27,6 +27,7 @@ class FakeLlmRoleTest {
     json.getJsonObject("fakeLlm").put("port", port).put("latency", new JsonObject().put("medianMs", 0)
         .put("p99Ms", 0));
     json.getJsonObject("kafka").put("bootstrapServers", "");
+    json.getJsonObject("admin").put("port", 0);
 
     // When the node starts
     ArenaNode node = ArenaNode.start(json, Map.of()).toCompletionStage().toCompletableFuture()

@@ -8,11 +8,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /** The game's HTTP API as a player's client sees it (tests run on their own thread, so plain blocking calls). */
 final class GameApi {
-  record Response(int status, String body) {
+  record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    /** A response header, or null. */
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -23,24 +29,29 @@ final class GameApi {
   }
 
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as browsers speak it to a plain-http server (no h2c upgrade).
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   GameApi(String base) {
     this.base = base;
   }
 
   Response send(String method, String path, String token, String body) {
+    return send(method, path, token, body, body == null ? Map.of() : Map.of("Content-Type", "application/json"));
+  }
+
+  /** As a browser or another site might send it: only the {@code headers} given (and the token's). */
+  Response send(String method, String path, String token, String body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
+    headers.forEach(request::header);
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
     try {
       HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body());
+      return new Response(r.statusCode(), r.body(), r.headers());
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     }

@@ -22,6 +22,8 @@ final class TestArena implements AutoCloseable {
 
   final JsonObject config;
   final GameApi api;
+  /** The admin listener: metrics and the detailed health. */
+  final GameApi admin;
   private final Map<String, String> env;
   private ArenaNode node;
 
@@ -29,6 +31,7 @@ final class TestArena implements AutoCloseable {
     this.config = config;
     this.env = env;
     this.api = new GameApi("http://127.0.0.1:" + config.getJsonObject("http").getInteger("port"));
+    this.admin = new GameApi("http://127.0.0.1:" + config.getJsonObject("admin").getInteger("port"));
   }
 
   static synchronized String bootstrap() {
@@ -45,13 +48,19 @@ final class TestArena implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
-  /** Fast timings: robots answer within a fraction of a second, a round's deadlines are a few seconds. */
+  /**
+   * Fast timings: robots answer within a fraction of a second, a round's deadlines are a few seconds. Ports of its
+   * own (tests may run side by side), and no per-client limits: every test plays from 127.0.0.1 and creates many
+   * matches; the tests of the limits switch them on.
+   */
   static JsonObject fastConfig() {
     JsonObject json = ArenaConfig.load(null, Map.of());
     json.getJsonObject("kafka").put("bootstrapServers", bootstrap())
         .put("topicPrefix", "t" + UUID.randomUUID().toString().substring(0, 8) + ".")
         .put("partitions", 3);
     json.getJsonObject("http").put("port", freePort()).put("host", "127.0.0.1");
+    json.getJsonObject("admin").put("port", freePort());
+    json.getJsonObject("gateway").getJsonObject("limits").put("enabled", false);
     json.getJsonObject("match").put("intermissionSeconds", 0);
     json.getJsonObject("match").getJsonObject("limits").put("minSeconds", 1);
     json.getJsonObject("match").getJsonObject("defaults").put("responseSeconds", 20).put("voteSeconds", 20);

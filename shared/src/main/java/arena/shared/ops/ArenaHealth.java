@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The health checks of one Vert.x instance: the launcher registers Kafka and the deployed roles, and the
- * gateway serves them at {@code /health}.
+ * The health checks of one Vert.x instance: the launcher registers Kafka and the deployed roles and serves them in
+ * detail on its admin listener; the gateway's {@code /health} on the player port says only UP or DOWN.
  */
 public final class ArenaHealth {
   private static final Map<Vertx, HealthChecks> CHECKS = new WeakHashMap<>();

@@ -53,4 +53,27 @@ class ArenaConfigTest {
     assertThatThrownBy(() -> ArenaConfig.load(null, Map.of("ARENA_HTTP_PORT", "80a")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ARENA_HTTP_PORT");
   }
+
+  record Rate(int burst, double perMinute) {}
+
+  record Section(boolean enabled, Rate rate) {}
+
+  @Test
+  void aSectionBindsToARecord_evenWithObjectsPutIntoItInCode() {
+    // Given defaults where code (a test, the launcher) put a JsonObject into a section
+    JsonObject json = new JsonObject().put("limits", new JsonObject().put("enabled", true));
+    json.getJsonObject("limits").put("rate", new JsonObject().put("burst", 3).put("perMinute", 6));
+
+    // When the section is bound
+    Section section = ArenaConfig.of(json).bind("limits", Section.class);
+
+    // Then the record holds the values, nested ones included
+    assertThat(section).isEqualTo(new Section(true, new Rate(3, 6)));
+    // And the admin listener and the gateway limits have their defaults, and the environment opens the first
+    ArenaConfig env = ArenaConfig.of(ArenaConfig.load(null, Map.of("ARENA_ADMIN_HOST", "0.0.0.0",
+        "ARENA_GATEWAY_LIMITS_ENABLED", "false")));
+    assertThat(env.string("admin.host")).isEqualTo("0.0.0.0");
+    assertThat(env.bool("gateway.limits.enabled")).isFalse();
+    assertThat(ArenaConfig.of(ArenaConfig.defaults()).bool("gateway.limits.enabled")).isTrue();
+  }
 }

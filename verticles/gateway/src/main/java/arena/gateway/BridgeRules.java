@@ -23,7 +23,7 @@ public final class BridgeRules {
   static final String UPDATES_REGEX = "match\\." + ID + "\\.updates";
   static final String PLAYER_REGEX = "match\\." + ID + "\\.player\\." + ID;
   private static final Pattern PLAYER = Pattern.compile("match\\.(" + ID + ")\\.player\\.(" + ID + ")");
-  private static final Pattern UPDATES = Pattern.compile(UPDATES_REGEX);
+  private static final Pattern UPDATES = Pattern.compile("match\\.(" + ID + ")\\.updates");
   // A token is 43 characters: anything much longer is not worth hashing.
   private static final int MAX_TOKEN_CHARS = 128;
 
@@ -41,8 +41,10 @@ public final class BridgeRules {
 
   /** Whether a browser holding {@code token} (or none) may listen at {@code address}. */
   public static Optional<ApiError> register(String address, String token, Projection projection) {
-    if (address != null && UPDATES.matcher(address).matches()) {
-      return Optional.empty();
+    Matcher updates = address == null ? null : UPDATES.matcher(address);
+    if (updates != null && updates.matches()) {
+      // Only a match that exists: listening at made-up addresses would cost us and tell nobody anything.
+      return projection.match(updates.group(1)).isPresent() ? Optional.empty() : refuse(404, "no such match");
     }
     Matcher m = address == null ? null : PLAYER.matcher(address);
     if (m == null || !m.matches()) {

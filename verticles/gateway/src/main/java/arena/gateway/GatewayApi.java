@@ -1,13 +1,17 @@
 package arena.gateway;
 
+import arena.gateway.ClientLimits.Kind;
+import arena.gateway.ClientLimits.Reservation;
+import arena.shared.config.ArenaConfig;
 import arena.shared.ops.ArenaHealth;
-import arena.shared.ops.ArenaMetrics;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,22 +19,35 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API, the event-bus bridge at /eventbus, and the web page. What players may do is decided in
- * {@link PlayerActions}; this class only maps it to HTTP.
+ * {@link PlayerActions}; this class only maps it to HTTP, with per-client limits ({@link ClientLimits}) and the
+ * headers that keep other sites out. Operator data (metrics, detailed health) is not here: see the launcher's
+ * admin listener.
  */
 public final class GatewayApi {
   private static final Logger log = LoggerFactory.getLogger(GatewayApi.class);
   static final int BODY_LIMIT = 16 * 1024;
   private static final String JSON = "application/json; charset=utf-8";
-  private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  // Only the game's own origin: its scripts, styles, images, XHRs and its WebSocket; nothing may frame it.
+  private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+      + "connect-src 'self'%s; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  // A Host header that could break out of the policy gets no WebSocket source (the page then falls back to XHR).
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\[\\]:-]{1,255}");
+  // The game calls itself only: no cross-origin reads, and none with credentials (SockJS would allow both).
+  private static final List<String> CORS = List.of("access-control-allow-origin", "access-control-allow-credentials",
+      "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age",
+      "access-control-expose-headers");
 
   private record Reply(int status, Object body) {}
 
@@ -39,43 +56,42 @@ public final class GatewayApi {
   private final EventLog events;
   private final Clock clock;
   private final Bridge bridge;
+  private final ClientLimits limits;
 
-  public GatewayApi(Vertx vertx, PlayerActions actions, EventLog events, Clock clock, Bridge bridge) {
+  public GatewayApi(Vertx vertx, PlayerActions actions, EventLog events, Clock clock, Bridge bridge,
+      ClientLimits limits) {
     this.vertx = vertx;
     this.actions = actions;
     this.events = events;
     this.clock = clock;
     this.bridge = bridge;
+    this.limits = limits;
+  }
+
+  /** The player port's server: bridge frames over the size limit are refused before anything parses them. */
+  public static HttpServerOptions serverOptions(ArenaConfig cfg) {
+    int frameBytes = LimitSettings.of(cfg).frameBytes();
+    return new HttpServerOptions().setMaxWebSocketFrameSize(frameBytes).setMaxWebSocketMessageSize(frameBytes);
   }
 
   public Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(GatewayApi::headers);
     router.route().failureHandler(this::failure);
+    router.post("/api/*").handler(GatewayApi::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
-    // SockJS's xhr transports post their frames: they need a body, small like the API's.
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    // SockJS's xhr transports post their frames: they need a body, no larger than a WebSocket frame.
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(limits.settings().frameBytes()));
     router.route("/eventbus/*").subRouter(bridge.router());
-    router.post("/api/quickplay").handler(handle(this::quickPlay));
-    router.post("/api/matches").handler(handle(this::create));
-    router.post("/api/matches/:matchId/players").handler(handle(this::join));
+    router.post("/api/quickplay").handler(limited(Kind.QUICK_PLAY)).handler(handle(this::quickPlay));
+    router.post("/api/matches").handler(limited(Kind.CREATE)).handler(handle(this::create));
+    router.post("/api/matches/:matchId/players").handler(limited(Kind.JOIN)).handler(handle(this::join));
     router.get("/api/matches/:matchId").handler(handle(this::view));
-    router.post("/api/matches/:matchId/response").handler(handle(this::respond));
-    router.post("/api/matches/:matchId/vote").handler(handle(this::vote));
+    router.post("/api/matches/:matchId/response").handler(limited(Kind.ACTION)).handler(handle(this::respond));
+    router.post("/api/matches/:matchId/vote").handler(limited(Kind.ACTION)).handler(handle(this::vote));
     router.get("/api/matches/:matchId/events").handler(handle(this::events));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.of(vertx)));
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS)
-        .end(ArenaMetrics.prometheus().scrape()));
+    router.get("/health").handler(this::health);
     router.get("/favicon.ico").handler(ctx -> ctx.reroute("/favicon.svg"));
-    // Assets carry a content hash in their URL and may be cached; the pages naming them must be revalidated.
-    router.route().handler(ctx -> {
-      ctx.addHeadersEndHandler(v -> {
-        String type = ctx.response().headers().get(HttpHeaders.CONTENT_TYPE);
-        if (type != null && type.startsWith("text/html")) {
-          ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        }
-      });
-      ctx.next();
-    });
     router.route().handler(StaticHandler.create("webroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " "
@@ -84,7 +100,8 @@ public final class GatewayApi {
   }
 
   private Future<Reply> create(RoutingContext ctx) {
-    return actions.create(body(ctx)).map(created -> new Reply(201, created));
+    Reservation robots = limits.reserveCreate(client(ctx), body(ctx));
+    return held(robots, () -> actions.create(body(ctx))).map(created -> new Reply(201, created));
   }
 
   private Future<Reply> join(RoutingContext ctx) {
@@ -92,7 +109,70 @@ public final class GatewayApi {
   }
 
   private Future<Reply> quickPlay(RoutingContext ctx) {
-    return actions.quickPlay(body(ctx)).map(seat -> new Reply(201, seat));
+    Reservation robots = limits.reserveQuickPlay(client(ctx));
+    return held(robots, () -> actions.quickPlay(body(ctx))).map(seat -> new Reply(201, seat));
+  }
+
+  /** The reserved robots belong to the match made (or joined), or are freed when none was, refused or failed. */
+  private Future<JsonObject> held(Reservation robots, Supplier<Future<JsonObject>> make) {
+    return PlayerActions.attempt(make).onSuccess(reply -> limits.settle(robots, reply.getString("matchId")))
+        .onFailure(e -> limits.cancel(robots));
+  }
+
+  /** The player port's health: up or down, nothing more (the checks' details are on the admin port). */
+  private void health(RoutingContext ctx) {
+    ArenaHealth.of(vertx).checkStatus().onComplete(ar -> {
+      boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result().getUp());
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
+    });
+  }
+
+  /** Refuses with 429 and Retry-After once the client's bucket for {@code kind} is empty. */
+  private Handler<RoutingContext> limited(Kind kind) {
+    return ctx -> {
+      OptionalLong wait = limits.take(client(ctx), kind);
+      if (wait.isEmpty()) {
+        ctx.next();
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(wait.getAsLong()));
+      error(ctx, 429, "too many requests: try again in " + wait.getAsLong() + " s");
+    };
+  }
+
+  private static String client(RoutingContext ctx) {
+    return ClientLimits.client(ctx.request().remoteAddress());
+  }
+
+  /** A POST must say it is JSON: a plain HTML form on another site cannot, so it cannot act for a visitor. */
+  private static void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String media = type == null ? "" : type.split(";", 2)[0].strip();
+    if ("application/json".equalsIgnoreCase(media)) {
+      ctx.next();
+    } else {
+      error(ctx, 415, "Content-Type must be application/json");
+    }
+  }
+
+  /** Security headers on every response, and no CORS headers, whoever wrote them. */
+  private static void headers(RoutingContext ctx) {
+    String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
+    String sockets = host != null && HOST.matcher(host).matches() ? " ws://" + host + " wss://" + host : "";
+    ctx.addHeadersEndHandler(v -> {
+      HttpServerResponse response = ctx.response();
+      CORS.forEach(response.headers()::remove);
+      response.putHeader("Content-Security-Policy", String.format(CSP, sockets))
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Referrer-Policy", "no-referrer");
+      // Assets carry a content hash in their URL and may be cached; the pages naming them must be revalidated.
+      String type = response.headers().get(HttpHeaders.CONTENT_TYPE);
+      if (type != null && type.startsWith("text/html")) {
+        response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      }
+    });
+    ctx.next();
   }
 
   private Future<Reply> view(RoutingContext ctx) {
@@ -166,7 +246,7 @@ public final class GatewayApi {
 
   private static String message(int status) {
     return switch (status) {
-      case 413 -> "request body too large: at most " + BODY_LIMIT / 1024 + " KB";
+      case 413 -> "request body too large";
       case 404 -> "not found";
       case 405 -> "method not allowed";
       case 400 -> "bad request";

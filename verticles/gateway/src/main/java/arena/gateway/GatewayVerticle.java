@@ -47,15 +47,18 @@ public final class GatewayVerticle extends VerticleBase {
         Map.of(Topic.MATCH_STATE, Start.EARLIEST, Topic.MATCH_EVENTS, Start.LATEST), publisher, this::onRecord);
     Clock clock = Clock.systemUTC();
     pusher = new Pusher(vertx, name, clock);
-    PlayerActions actions = new PlayerActions(new Requests(Requests.Limits.of(cfg)), projection, commands, clock);
+    Requests requests = new Requests(Requests.Limits.of(cfg));
+    PlayerActions actions = new PlayerActions(requests, projection, commands, clock);
+    ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
     GatewayApi api = new GatewayApi(vertx, actions, new KafkaEventLog(vertx, cfg, Duration.ofMillis(timeoutMs)),
-        clock, new Bridge(vertx, projection));
+        clock, new Bridge(vertx, projection, limits), limits);
     bridgeCommands = new BridgeCommands(actions).listen(vertx);
     int port = cfg.integer("http.port");
     String host = cfg.string("http.host");
     return bridgeCommands.completion()
         .compose(v -> consumer.start())
-        .compose(v -> vertx.createHttpServer().requestHandler(api.router()).listen(port, host))
+        .compose(v -> vertx.createHttpServer(GatewayApi.serverOptions(cfg)).requestHandler(api.router())
+            .listen(port, host))
         .onSuccess(s -> {
           server = s;
           log.info("{} listening on http://{}:{}", name, host, s.actualPort());

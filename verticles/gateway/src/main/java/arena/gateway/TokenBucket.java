@@ -29,13 +29,23 @@ public final class TokenBucket {
 
   /** Takes a token if one is left; returns whether it did. */
   public synchronized boolean tryTake() {
-    long now = nanoTime.getAsLong();
-    tokens = Math.min(burst, tokens + Math.max(0, now - refilledAt) * perNano);
-    refilledAt = now;
+    refill();
     if (tokens < 1) {
       return false;
     }
     tokens -= 1;
     return true;
+  }
+
+  /** How long until the next token is there: 0 when one is. */
+  public synchronized long nanosToNext() {
+    refill();
+    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano);
+  }
+
+  private void refill() {
+    long now = nanoTime.getAsLong();
+    tokens = Math.min(burst, tokens + Math.max(0, now - refilledAt) * perNano);
+    refilledAt = now;
   }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -20,10 +22,12 @@ public final class BridgeClient implements AutoCloseable {
   private final WebSocket ws;
   private final long pinger;
   private final List<JsonObject> frames = new ArrayList<>();
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   private BridgeClient(Vertx vertx, WebSocket ws) {
     this.vertx = vertx;
     this.ws = ws;
+    ws.closeHandler(v -> closed.countDown());
     ws.handler(data -> {
       synchronized (frames) {
         frames.add(new JsonObject(data));
@@ -40,7 +44,24 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   public void write(JsonObject frame) {
-    ws.writeTextMessage(frame.encode());
+    writeText(frame.encode());
+  }
+
+  /** Any text, as one WebSocket message; nothing once the gateway closed the socket (the frames say why). */
+  public void writeText(String text) {
+    if (!ws.isClosed()) {
+      ws.writeTextMessage(text);
+    }
+  }
+
+  /** Whether the gateway closed the socket within {@code timeout}. */
+  public boolean awaitClosed(Duration timeout) {
+    try {
+      return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public void register(String address, String token) {

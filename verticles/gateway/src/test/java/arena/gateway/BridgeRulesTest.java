@@ -38,8 +38,9 @@ class BridgeRulesTest {
   }
 
   @Test
-  void anyoneMayWatchAMatchsPublicUpdates() {
+  void anyoneMayWatchAMatchsPublicUpdates_ofAMatchThatExists() {
     assertThat(BridgeRules.register(BridgeRules.updates(MATCH), null, projection)).isEmpty();
+    assertThat(status(BridgeRules.register(BridgeRules.updates("no-such-match"), null, projection))).isEqualTo(404);
   }
 
   @Test

@@ -54,11 +54,14 @@ class BridgeTest {
         loop = context;
         Requests requests = new Requests(Requests.Limits.of(ArenaConfig.of(ArenaConfig.defaults())));
         PlayerActions actions = new PlayerActions(requests, projection, matchService, clock);
+        ArenaConfig cfg = ArenaConfig.of(ArenaConfig.defaults());
+        ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
         GatewayApi api = new GatewayApi(vertx, actions, match -> Future.succeededFuture(new JsonArray()), clock,
-            new Bridge(vertx, projection));
+            new Bridge(vertx, projection, limits), limits);
         projection.apply(Matches.running(Phase.VOTING));
         return new BridgeCommands(actions).listen(vertx).completion()
-            .compose(v -> vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1"))
+            .compose(v -> vertx.createHttpServer(GatewayApi.serverOptions(cfg)).requestHandler(api.router())
+                .listen(0, "127.0.0.1"))
             .onSuccess(s -> server = s);
       }
     }).await();

@@ -10,6 +10,7 @@ import arena.shared.ops.ArenaHealth;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,8 +46,9 @@ class GatewayApiTest {
     EventLog events = match -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("eventType",
         "match.created")));
     Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
+    ClientLimits limits = new ClientLimits(vertx, ArenaConfig.of(ArenaConfig.defaults()), projection, requests);
     GatewayApi api = new GatewayApi(vertx, new PlayerActions(requests, projection, matchService, clock), events,
-        clock, new Bridge(vertx, projection));
+        clock, new Bridge(vertx, projection, limits), limits);
     server = vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1").await();
     // A fresh connection per request, and a deadline on each: a lost request fails the test instead of hanging it.
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
@@ -57,7 +59,7 @@ class GatewayApiTest {
     vertx.close().await();
   }
 
-  private record Res(int status, String contentType, String cacheControl, String body) {
+  private record Res(int status, String contentType, String cacheControl, String body, MultiMap headers) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -68,8 +70,12 @@ class GatewayApiTest {
   }
 
   private Res call(HttpMethod method, String uri, String token, String body) {
+    return call(method, uri, token, body, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  private Res call(HttpMethod method, String uri, String token, String body, MultiMap headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setIdleTimeout(10_000)
-        .setPort(server.actualPort()).setURI(uri);
+        .setPort(server.actualPort()).setURI(uri).setHeaders(headers);
     if (token != null) {
       options.putHeader("Authorization", "Bearer " + token);
     }
@@ -78,13 +84,14 @@ class GatewayApiTest {
     caller.runOnContext(v -> client.request(options)
         .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
         .compose((HttpClientResponse res) -> res.body().map(b -> new Res(res.statusCode(),
-            res.getHeader("content-type"), res.getHeader("cache-control"), b.toString())))
+            res.getHeader("content-type"), res.getHeader("cache-control"), b.toString(), res.headers())))
         .onComplete(done));
     return done.future().await();
   }
 
   private Res post(String uri, String token, String body) {
-    return call(HttpMethod.POST, uri, token, body);
+    return call(HttpMethod.POST, uri, token, body, MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json"));
   }
 
   private Res get(String uri, String token) {
@@ -195,6 +202,17 @@ class GatewayApiTest {
     assertThat(res.error()).contains("name");
     assertThat(post("/api/quickplay", null, null).status()).isEqualTo(400);
     assertThat(matchService.received).isEmpty();
+  }
+
+  @Test
+  void refusedQuickPlaysHoldNoRobots() {
+    // Given a client whose quick plays were refused for their names, more often than its share of robots allows
+    for (int i = 0; i < 5; i++) {
+      assertThat(post("/api/quickplay", null, "{\"name\":\"\"}").status()).isEqualTo(400);
+    }
+
+    // When it asks with a good name, Then it gets its seat
+    assertThat(post("/api/quickplay", null, "{\"name\":\"Ann\"}").status()).isEqualTo(201);
   }
 
   @Test
@@ -364,6 +382,25 @@ class GatewayApiTest {
   }
 
   @Test
+  void postsThatAreNotJsonAreA415_andReachNobody() {
+    // When a form, plain text and a body without a type are posted
+    for (String type : new String[] {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+        "text/plain", null}) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      if (type != null) {
+        headers.add("Content-Type", type);
+      }
+      Res res = call(HttpMethod.POST, "/api/quickplay", null, "{\"name\":\"Ann\"}", headers);
+
+      // Then each is refused with 415 and a JSON error
+      assertThat(res.status()).as(type).isEqualTo(415);
+      assertThat(res.error()).contains("application/json");
+    }
+    // And nothing was sent to the Match Service
+    assertThat(matchService.received).isEmpty();
+  }
+
+  @Test
   void aTooLargeBodyIsA413() {
     String big = new JsonObject().put("name", "x".repeat(GatewayApi.BODY_LIMIT)).encode();
 
@@ -385,8 +422,8 @@ class GatewayApiTest {
   }
 
   @Test
-  void theHomePageFaviconHealthAndMetricsAreServed() {
-    ArenaHealth.of(vertx).register("test", p -> p.complete(Status.OK()));
+  void theHomePageFaviconAndHealthAreServed_metricsAreNot() {
+    ArenaHealth.of(vertx).register("test", p -> p.complete(Status.OK(new JsonObject().put("secret", "detail"))));
 
     Res home = get("/", null);
     assertThat(home.status()).isEqualTo(200);
@@ -397,9 +434,15 @@ class GatewayApiTest {
     assertThat(get("/favicon.ico", null).status()).isEqualTo(200);
     Res health = get("/health", null);
     assertThat(health.status()).isEqualTo(200);
-    assertThat(health.body()).contains("UP");
+    assertThat(health.json()).isEqualTo(new JsonObject().put("status", "UP"));
     Res metrics = get("/metrics", null);
-    assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.contentType()).startsWith("text/plain; version=0.0.4");
+    assertThat(metrics.status()).isEqualTo(404);
+    assertThat(metrics.error()).isNotBlank();
+
+    // And when a check fails, the player port says DOWN and no more
+    ArenaHealth.of(vertx).register("failing", p -> p.complete(Status.KO(new JsonObject().put("why", "gone"))));
+    Res down = get("/health", null);
+    assertThat(down.status()).isEqualTo(503);
+    assertThat(down.json()).isEqualTo(new JsonObject().put("status", "DOWN"));
   }
 }

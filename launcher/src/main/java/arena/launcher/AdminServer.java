@@ -1,0 +1,48 @@
+package arena.launcher;
+
+import arena.shared.config.ArenaConfig;
+import arena.shared.ops.ArenaHealth;
+import arena.shared.ops.ArenaMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+/**
+ * The operator's door, in every JVM whatever its roles: Prometheus metrics and the detailed health checks. They
+ * tell robots from humans (per-persona counters, LLM fallbacks), so they stay off the players' port, on
+ * {@code admin.host} (127.0.0.1 unless opened) and {@code admin.port}.
+ */
+final class AdminServer {
+  private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String JSON = "application/json; charset=utf-8";
+
+  /** The {@code admin} section of the configuration; port 0 takes any free port. */
+  record Settings(int port, String host) {}
+
+  private AdminServer() {}
+
+  static Future<HttpServer> start(Vertx vertx, ArenaConfig config) {
+    Settings settings = config.bind("admin", Settings.class);
+    return vertx.createHttpServer().requestHandler(router(vertx)).listen(settings.port(), settings.host());
+  }
+
+  static Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.of(vertx)));
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS)
+        .end(ArenaMetrics.prometheus().scrape()));
+    router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
+    return router;
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .end(new JsonObject().put("error", message).encode());
+  }
+}
