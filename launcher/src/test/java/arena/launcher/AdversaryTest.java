@@ -10,6 +10,7 @@ import arena.launcher.adversary.Row;
 import arena.shared.game.HumanTiming;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("adversary")
 class AdversaryTest {
-  private static final int MATCHES = Integer.getInteger("adversary.matches", 24);
+  private static final int MATCHES = Integer.getInteger("adversary.matches", 36);
   private static final long SEED = Long.getLong("adversary.seed", 8);
   private static final int ROUNDS = 10;
   private static final int RESPONSE_SECONDS = 6;
@@ -64,8 +65,7 @@ class AdversaryTest {
   }
 
   private static void configure(JsonObject c, int robotsPerType, int intermissionSeconds) {
-    // Decoded, not built: ArenaConfig.bind converts plain maps, and a JsonObject nested in a JsonObject is not one.
-    c.getJsonObject("robot").put("timing", new JsonObject(timing().encode()));
+    c.getJsonObject("robot").put("timing", timing());
     c.put("pool", new JsonObject().put("robots", TestArena.pool(robotsPerType)));
     c.getJsonObject("match").put("intermissionSeconds", intermissionSeconds);
     // One client (this test) creates every match and plays every human: limits meant for strangers stay off.
@@ -83,13 +83,14 @@ class AdversaryTest {
     int fakePort = TestArena.freePort();
     Vertx vertx = Vertx.vertx();
     // Held for the whole test: a client nobody refers to may be collected, and its sockets closed with it.
-    WebSocketClient sockets = vertx.createWebSocketClient();
+    // A spectator and a tap per human for every match: more sockets than a client opens by default.
+    WebSocketClient sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(4 * MATCHES));
     ScheduledExecutorService pollers = Executors.newScheduledThreadPool(6);
     ScheduledExecutorService hands = Executors.newScheduledThreadPool(8);
     List<BridgeTap> taps = new ArrayList<>();
     List<MatchWatch> watches = new ArrayList<>();
     // Given a game whose robots play scripted, and one whose robots ask the fake LLM through the openai provider
-    try (TestArena scripted = TestArena.start(c -> configure(c, 30, 1));
+    try (TestArena scripted = TestArena.start(c -> configure(c, 40, 1));
         TestArena llm = TestArena.start(c -> {
           configure(c, 10, 0);
           c.put("roles", TestArena.roles("fake-llm", "match", "orchestrator", "robot", "gateway"));
