@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class AdversaryTest {
   private static final int MATCHES = Integer.getInteger("adversary.matches", 36);
   private static final long SEED = Long.getLong("adversary.seed", 8);
-  private static final int ROUNDS = 10;
+  private static final int ROUNDS = 15;
   private static final int RESPONSE_SECONDS = 6;
   private static final int VOTE_SECONDS = 5;
   private static final double CHANCE = 0.5;
@@ -68,6 +68,8 @@ class AdversaryTest {
     c.getJsonObject("robot").put("timing", timing());
     c.put("pool", new JsonObject().put("robots", TestArena.pool(robotsPerType)));
     c.getJsonObject("match").put("intermissionSeconds", intermissionSeconds);
+    // Longer matches than players get: more rounds narrow the spread of the scores around chance.
+    c.getJsonObject("match").getJsonObject("limits").put("maxRounds", ROUNDS);
     // One client (this test) creates every match and plays every human: limits meant for strangers stay off.
     JsonObject gateway = c.getJsonObject("gateway");
     JsonObject limits = gateway.getJsonObject("limits");
@@ -103,7 +105,7 @@ class AdversaryTest {
       List<String> corpus = corpus();
       SplittableRandom seeds = new SplittableRandom(SEED);
 
-      // When many matches of 4 or 5 seats, 1 or 2 of them human, play 10 rounds at once, watched from every side
+      // When many matches of 4 or 5 seats, 1 or 2 of them human, play 15 rounds at once, watched from every side
       for (int i = 0; i < MATCHES; i++) {
         // A fifth of the matches on the LLM, spread over every kind of match below.
         TestArena arena = i % 5 == 2 ? llm : scripted;
