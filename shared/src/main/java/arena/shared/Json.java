@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
 
 /** The one JSON mapper: every record on every topic and every HTTP body goes through it. */
 public final class Json {
@@ -22,7 +23,9 @@ public final class Json {
       // What an older record means by leaving out a field marked @AddedLater, by the field's type.
       .setInjectableValues(new InjectableValues.Std()
           .addValue(LlmUsage.class, LlmUsage.NONE)
-          .addValue(MatchState.Usage.class, MatchState.Usage.NONE));
+          .addValue(MatchState.Usage.class, MatchState.Usage.NONE)
+          .addValue(long.class, 0L)
+          .addValue(Instant.class, Instant.EPOCH));
 
   private Json() {}
 

@@ -44,6 +44,12 @@ public sealed interface MatchEvent extends Event {
    */
   record Expired(String matchId, int humansJoined, int humansNeeded) implements MatchEvent {}
 
+  /**
+   * A round waited for its robots longer than {@code match.robotWaitMaxSeconds}: the match ends here, without a
+   * reveal, and the robots it holds are released.
+   */
+  record Cancelled(String matchId, String reason) implements MatchEvent {}
+
   /** Who sat behind the letters, published only once the match is over. */
   record Reveal(String participantId, String name, boolean human, String persona) {}
 

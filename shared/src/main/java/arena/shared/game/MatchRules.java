@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param answerMaxChars      the longest answer, in code points after {@link Text#normalize}
  * @param nameMaxChars        the longest name, in code points after {@link Text#normalize}
  * @param lobbyTimeoutSeconds how long a match may wait for its humans, from its creation, before it expires
+ * @param robotWaitSeconds    how long a round waits for its robots before it asks for them again (same request)
+ * @param robotWaitMaxSeconds how long a round waits for its robots in all before the match is cancelled
  */
 public record MatchRules(Defaults defaults, Limits limits, int intermissionSeconds, int answerMaxChars,
-    int nameMaxChars, int lobbyTimeoutSeconds) {
+    int nameMaxChars, int lobbyTimeoutSeconds, int robotWaitSeconds, int robotWaitMaxSeconds) {
 
   /** Participants hide behind the letters A to Z. */
   public static final int MAX_SEATS = 26;
@@ -42,6 +44,10 @@ public record MatchRules(Defaults defaults, Limits limits, int intermissionSecon
     if (intermissionSeconds < 0 || answerMaxChars < 1 || nameMaxChars < 1 || lobbyTimeoutSeconds < 1) {
       throw new IllegalArgumentException("match.intermissionSeconds must not be negative; answerMaxChars, "
           + "nameMaxChars and lobbyTimeoutSeconds must be positive");
+    }
+    if (robotWaitSeconds < 1 || robotWaitMaxSeconds < robotWaitSeconds) {
+      throw new IllegalArgumentException("match.robotWaitSeconds must be positive and at most "
+          + "match.robotWaitMaxSeconds");
     }
   }
 

@@ -33,6 +33,7 @@ public enum Topic {
       "round.completed", MatchEvent.RoundCompleted.class,
       "match.completed", MatchEvent.Completed.class,
       "match.expired", MatchEvent.Expired.class,
+      "match.cancelled", MatchEvent.Cancelled.class,
       "command.accepted", MatchEvent.CommandAccepted.class,
       "command.rejected", MatchEvent.CommandRejected.class)),
   ROBOT_ORCHESTRATION_EVENTS("robot-orchestration-events", "matchId or robotId", false, Map.of(

@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param promptsUsed indexes into the prompt deck, so a match never repeats a prompt
  * @param usage    what the robots spent on their LLMs; secret until the reveal, since a robot's cost gives it
  *                 away. Absent (none) in states written before it was counted.
+ * @param seed     drawn once when the match is created; each round's letters and prompt come from it and the
+ *                 round number alone, so a step applied again to the same state decides the same. Absent (0) in
+ *                 states written before it was kept.
  */
 public record MatchState(
     String matchId,
@@ -37,10 +40,22 @@ public record MatchState(
     List<Round> rounds,
     Map<String, Integer> scores,
     List<Integer> promptsUsed,
-    @AddedLater Usage usage) implements Event {
+    @AddedLater Usage usage,
+    @AddedLater long seed) implements Event {
 
-  /** EXPIRED: it waited for its humans longer than {@code match.lobbyTimeoutSeconds} and never started. */
-  public enum Status { WAITING, RUNNING, COMPLETED, EXPIRED }
+  /** A match without a seed (0): its rounds are dealt from its id alone. */
+  public MatchState(String matchId, MatchSettings settings, Status status, long version, Instant createdAt,
+      Instant completedAt, List<Player> players, List<Robot> robots, List<Round> rounds, Map<String, Integer> scores,
+      List<Integer> promptsUsed, Usage usage) {
+    this(matchId, settings, status, version, createdAt, completedAt, players, robots, rounds, scores, promptsUsed,
+        usage, 0L);
+  }
+
+  /**
+   * EXPIRED: it waited for its humans longer than {@code match.lobbyTimeoutSeconds} and never started. CANCELLED:
+   * a round waited for its robots longer than {@code match.robotWaitMaxSeconds}; the match ended there.
+   */
+  public enum Status { WAITING, RUNNING, COMPLETED, EXPIRED, CANCELLED }
 
   public enum Phase { STARTING, RESPONDING, VOTING, SCORED }
 
@@ -62,6 +77,8 @@ public record MatchState(
    * @param responses   participant id to answer
    * @param votes       participant id to the letter voted for
    * @param points      participant id to points gained, once SCORED
+   * @param since       when the round began waiting for its robots; {@link Instant#EPOCH} (unknown) in rounds
+   *                    written before it was kept
    */
   public record Round(
       int number,
@@ -72,7 +89,15 @@ public record MatchState(
       String robotsRequest,
       Map<String, String> responses,
       Map<String, String> votes,
-      Map<String, Integer> points) {}
+      Map<String, Integer> points,
+      @AddedLater Instant since) {
+
+    /** A round whose wait for its robots began at an unknown time. */
+    public Round(int number, Phase phase, String prompt, Instant deadline, Map<String, String> letters,
+        String robotsRequest, Map<String, String> responses, Map<String, String> votes, Map<String, Integer> points) {
+      this(number, phase, prompt, deadline, letters, robotsRequest, responses, votes, points, Instant.EPOCH);
+    }
+  }
 
   public Optional<Round> currentRound() {
     return rounds.isEmpty() ? Optional.empty() : Optional.of(rounds.get(rounds.size() - 1));

@@ -27,7 +27,7 @@ class MatchRulesTest {
   @Test
   void theDefaultsComeFromConfig() {
     assertThat(rules).isEqualTo(new MatchRules(new MatchRules.Defaults(4, 1, 3, 60, 30),
-        new MatchRules.Limits(12, 10, 5, 600), 5, 280, 24, 600));
+        new MatchRules.Limits(12, 10, 5, 600), 5, 280, 24, 600, 10, 60));
   }
 
   @ParameterizedTest

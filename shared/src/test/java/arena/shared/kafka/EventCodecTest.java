@@ -121,6 +121,43 @@ class EventCodecTest {
         .isInstanceOf(PoisonRecordException.class).hasMessageContaining("finalScores");
   }
 
+  @Test
+  void aStateWrittenBeforeTheSeedAndRoundWaitWereKeptDecodesWithDefaults() throws Exception {
+    // Given a running match with a round waiting for robots, as written before the seed and the wait start were kept
+    var round = new MatchState.Round(1, MatchState.Phase.STARTING, "P?", null, Map.of("p1", "A"), "req-1", Map.of(),
+        Map.of(), Map.of(), Instant.parse("2026-01-01T00:01:00Z"));
+    var state = new MatchState("m1", new MatchSettings(4, 1, 3, 60, 30, 5), MatchState.Status.RUNNING, 7,
+        Instant.parse("2026-01-01T00:00:00Z"), null, List.of(), List.of(), List.of(round), Map.of(), List.of(2),
+        MatchState.Usage.NONE, 42L);
+    ObjectNode node = (ObjectNode) Json.MAPPER.readTree(Json.write(Envelope.of("match.state", "match-service", "m1",
+        state, "c1", null)));
+    ObjectNode payload = (ObjectNode) node.get("payload");
+    payload.remove("seed");
+    ((ObjectNode) payload.get("rounds").get(0)).remove("since");
+
+    // When it is decoded
+    Envelope<Event> decoded = EventCodec.decode(Topic.MATCH_STATE, node.toString());
+
+    // Then its seed is 0 and its round's wait began at an unknown time (the epoch); a new state keeps both
+    var oldRound = new MatchState.Round(1, MatchState.Phase.STARTING, "P?", null, Map.of("p1", "A"), "req-1",
+        Map.of(), Map.of(), Map.of(), Instant.EPOCH);
+    assertThat(decoded.payload()).isEqualTo(new MatchState("m1", state.settings(), state.status(), 7,
+        state.createdAt(), null, List.of(), List.of(), List.of(oldRound), Map.of(), List.of(2), MatchState.Usage.NONE,
+        0L));
+    assertThat(EventCodec.decode(Topic.MATCH_STATE, Json.write(Envelope.of("match.state", "match-service", "m1",
+        state, "c1", null))).payload()).isEqualTo(state);
+  }
+
+  @Test
+  void aMatchCancelledEventRoundTrips() {
+    // Given a match.cancelled event
+    var cancelled = new MatchEvent.Cancelled("m1", "no robots came within 60 s");
+
+    // When it is encoded and decoded, then it is the same event
+    assertThat(EventCodec.decode(Topic.MATCH_EVENTS, Json.write(Envelope.of("match.cancelled", "match-service",
+        "m1", cancelled, "c1", null))).payload()).isEqualTo(cancelled);
+  }
+
   private static String withoutPayloadField(Envelope<?> envelope, String field) throws Exception {
     ObjectNode node = (ObjectNode) Json.MAPPER.readTree(Json.write(envelope));
     ((ObjectNode) node.get("payload")).remove(field);
