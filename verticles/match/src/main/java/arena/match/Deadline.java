@@ -17,7 +17,8 @@ public record Deadline(String matchId, int round, Phase phase, Instant at) {
   /**
    * The deadline the match is waiting for, if any. A waiting match waits for the earlier of its quick-play lobby
    * closing ({@link MatchRules#lobbyDeadline}) and its expiry ({@link MatchRules#expiresAt}). Derived from the state
-   * alone, never stored, so a recovered match re-arms the same instant.
+   * alone, never stored, so a recovered match re-arms the same instant. A running match always waits for one:
+   * its robots (asked again every {@code match.robotWaitSeconds}), answers, votes or intermission.
    */
   public static Optional<Deadline> of(MatchState state, MatchRules rules) {
     if (state == null) {
@@ -30,8 +31,11 @@ public record Deadline(String matchId, int round, Phase phase, Instant at) {
     if (state.status() != Status.RUNNING) {
       return Optional.empty();
     }
-    return state.currentRound().filter(r -> r.deadline() != null)
-        .map(r -> new Deadline(state.matchId(), r.number(), r.phase(), r.deadline()));
+    // A round stored before waiting for robots had a deadline asks again at once (its match's creation is past).
+    return state.currentRound()
+        .map(r -> new Deadline(state.matchId(), r.number(), r.phase(),
+            r.deadline() == null && r.phase() == Phase.STARTING ? state.createdAt() : r.deadline()))
+        .filter(d -> d.at() != null);
   }
 
   public boolean lobby() {

@@ -14,6 +14,7 @@ import static arena.match.MatchStates.withStatus;
 import static arena.match.MatchStates.withUsage;
 import static arena.match.MatchStates.withVersion;
 import static arena.match.MatchStates.withVote;
+import static arena.match.MatchStates.withWaitSince;
 
 import arena.shared.events.Event;
 import arena.shared.events.MatchCommand;
@@ -39,8 +40,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -67,16 +68,16 @@ public final class MatchMachine {
   private final Ruleset ruleset;
   private final PromptDeck deck;
   private final RandomGenerator random;
-  private final Supplier<String> ids;
   private final MatchRules rules;
 
-  /** {@code ids} names robots requests (UUIDs in production); {@code random} deals letters and prompts. */
-  public MatchMachine(Ruleset ruleset, PromptDeck deck, RandomGenerator random, Supplier<String> ids,
-      MatchRules rules) {
+  /**
+   * {@code random} draws each new match's seed, nothing else: what a round deals comes from that seed, so a step
+   * applied again to the same stored state (a failed write, a redelivery, a handover) decides the same.
+   */
+  public MatchMachine(Ruleset ruleset, PromptDeck deck, RandomGenerator random, MatchRules rules) {
     this.ruleset = ruleset;
     this.deck = deck;
     this.random = random;
-    this.ids = ids;
     this.rules = rules;
     if (deck.size() < rules.limits().maxRounds()) {
       throw new IllegalArgumentException("the prompt deck holds " + deck.size() + " prompts, fewer than "
@@ -142,6 +143,7 @@ public final class MatchMachine {
       return ch.commit();
     }
     switch (deadline.phase()) {
+      case STARTING -> robotsLate(ch, now);
       case RESPONDING -> startVoting(ch, now);
       case VOTING -> scoreRound(ch, now);
       case SCORED -> afterIntermission(ch, now);
@@ -166,7 +168,7 @@ public final class MatchMachine {
       return Step.rejected(c.matchId(), CREATE, 400, problem);
     }
     Changes ch = new Changes(new MatchState(c.matchId(), c.settings(), Status.WAITING, 0, now, null,
-        List.of(), List.of(), List.of(), Map.of(), List.of(), Usage.NONE));
+        List.of(), List.of(), List.of(), Map.of(), List.of(), Usage.NONE, random.nextLong()));
     ch.emit(new MatchEvent.Created(c.matchId(), c.settings(), now));
     return ch.accept(CREATE);
   }
@@ -191,7 +193,7 @@ public final class MatchMachine {
           ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), JOIN, state.version()))
           : Step.rejected(c.matchId(), JOIN, 409, "player " + c.playerId() + " has already joined");
     }
-    if (state.status() == Status.COMPLETED) {
+    if (state.status() == Status.COMPLETED || state.status() == Status.CANCELLED) {
       return Step.rejected(c.matchId(), JOIN, 409, "the match is already over");
     }
     // Past its expiry, a timer that has not fired yet must not let one more player in.
@@ -393,27 +395,70 @@ public final class MatchMachine {
     ch.emit(new MatchEvent.Expired(s.matchId(), s.players().size(), s.settings().humans()));
   }
 
+  /**
+   * Deals round {@code n} from the match's seed and {@code n} alone, and asks for its robots under the id
+   * {@code <matchId>/round-<n>}: the same state always starts the same round with the same request.
+   */
   private void startRound(Changes ch, Instant now) {
     MatchState s = ch.state;
     MatchSettings settings = s.settings();
     int number = s.rounds().size() + 1;
-    int promptIndex = deck.pick(s.promptsUsed(), random);
-    List<String> shuffled = Letters.shuffled(settings.seats(), random);
+    RandomGenerator deal = new SplittableRandom(s.seed() ^ s.matchId().hashCode() ^ number * 0x9E3779B97F4A7C15L);
+    int promptIndex = deck.pick(s.promptsUsed(), deal);
+    List<String> shuffled = Letters.shuffled(settings.seats(), deal);
     Map<String, String> letters = new LinkedHashMap<>();
     for (int i = 0; i < s.players().size(); i++) {
       letters.put(s.players().get(i).playerId(), shuffled.get(i));
     }
-    List<String> identities = shuffled.subList(s.players().size(), settings.seats()).stream().sorted().toList();
-    List<String> previousRobots = s.currentRound()
-        .map(r -> r.letters().keySet().stream().filter(id -> !s.isHuman(id)).sorted().toList())
-        .orElse(List.of());
-    String request = ids.get();
-    Round round = new Round(number, Phase.STARTING, deck.get(promptIndex), null, Map.of(), request, Map.of(),
-        Map.of(), Map.of());
+    String request = s.matchId() + "/round-" + number;
+    Instant wait = now.plusSeconds(rules.robotWaitSeconds());
+    Round round = new Round(number, Phase.STARTING, deck.get(promptIndex), wait, Map.of(), request, Map.of(),
+        Map.of(), Map.of(), now);
     ch.state = withNewRound(s, withLetters(round, letters), promptIndex);
     ch.emit(new MatchEvent.RoundStarting(s.matchId(), number));
-    ch.emit(new MatchEvent.RobotsNeeded(s.matchId(), number, identities.size(), previousRobots, identities, request),
-        request);
+    askForRobots(ch);
+  }
+
+  /**
+   * The robots did not come in time: ask again with the very same request (the orchestrator answers a known one
+   * with its assignment again, in case that was lost), until {@code robotWaitMaxSeconds} after the round began to
+   * wait; then the match is cancelled. A round stored before its wait start was kept starts waiting now.
+   */
+  private void robotsLate(Changes ch, Instant now) {
+    Round round = current(ch.state);
+    Instant since = Instant.EPOCH.equals(round.since()) ? now : round.since();
+    Instant giveUp = since.plusSeconds(rules.robotWaitMaxSeconds());
+    if (!now.isBefore(giveUp)) {
+      cancel(ch, "no robots came within " + rules.robotWaitMaxSeconds() + " s", now);
+      return;
+    }
+    Instant next = now.plusSeconds(rules.robotWaitSeconds());
+    log.warn("{}: round {} still waits for robots; asking again ({})", ch.state.matchId(), round.number(),
+        round.robotsRequest());
+    ch.state = withCurrentRound(ch.state, withWaitSince(withPhase(round, Phase.STARTING,
+        next.isBefore(giveUp) ? next : giveUp), since));
+    askForRobots(ch);
+  }
+
+  /** The robots request of the current round, from the state alone. */
+  private void askForRobots(Changes ch) {
+    MatchState s = ch.state;
+    Round round = current(s);
+    List<String> identities = robotLetters(s, round).stream().sorted().toList();
+    List<String> previousRobots = s.rounds().size() < 2 ? List.of()
+        : s.rounds().get(s.rounds().size() - 2).letters().keySet().stream().filter(id -> !s.isHuman(id)).sorted()
+            .toList();
+    ch.emit(new MatchEvent.RobotsNeeded(s.matchId(), round.number(), identities.size(), previousRobots, identities,
+        round.robotsRequest()), round.robotsRequest());
+  }
+
+  /** The match cannot go on: it ends without a reveal, and the orchestrator releases whatever robots it holds. */
+  private void cancel(Changes ch, String reason, Instant now) {
+    MatchState s = ch.state;
+    log.warn("{}: cancelled: {}", s.matchId(), reason);
+    Round round = current(s);
+    ch.state = withStatus(withCurrentRound(s, withPhase(round, round.phase(), null)), Status.CANCELLED, now);
+    ch.emit(new MatchEvent.Cancelled(s.matchId(), reason));
   }
 
   private void answer(Changes ch, String participantId, String text, Instant now) {

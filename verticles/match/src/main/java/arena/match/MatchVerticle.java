@@ -70,8 +70,7 @@ public class MatchVerticle extends VerticleBase {
   public Future<?> start() {
     config = ArenaConfig.of(config());
     PromptDeck deck = PromptDeck.fromClasspath();
-    machine = new MatchMachine(new ClassicRuleset(), deck, new SecureRandom(), () -> UUID.randomUUID().toString(),
-        MatchRules.of(config));
+    machine = new MatchMachine(new ClassicRuleset(), deck, new SecureRandom(), MatchRules.of(config));
     log.info("match service starting with {} prompts", deck.size());
     active = Gauge.builder("arena.matches.active", matches,
             m -> m.values().stream().filter(s -> s.status() == MatchState.Status.WAITING

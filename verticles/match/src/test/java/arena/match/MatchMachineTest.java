@@ -50,9 +50,7 @@ class MatchMachineTest {
 
   @BeforeEach
   void setUp() {
-    AtomicInteger requests = new AtomicInteger();
-    machine = new MatchMachine(new ClassicRuleset(), DECK, new SplittableRandom(42),
-        () -> "req-" + requests.incrementAndGet(), RULES);
+    machine = new MatchMachine(new ClassicRuleset(), DECK, new SplittableRandom(42), RULES);
     table = new Table(machine);
   }
 
@@ -222,11 +220,11 @@ class MatchMachineTest {
     assertThat(need.round()).isEqualTo(1);
     assertThat(need.count()).isEqualTo(2);
     assertThat(need.excludeRobots()).isEmpty();
-    assertThat(need.correlationId()).isEqualTo("req-1");
-    assertThat(bobJoined.events().get(3).correlationId()).isEqualTo("req-1");
+    assertThat(need.correlationId()).isEqualTo(MATCH + "/round-1");
+    assertThat(bobJoined.events().get(3).correlationId()).isEqualTo(MATCH + "/round-1");
     Round starting = table.round();
     assertThat(starting.phase()).isEqualTo(Phase.STARTING);
-    assertThat(starting.robotsRequest()).isEqualTo("req-1");
+    assertThat(starting.robotsRequest()).isEqualTo(MATCH + "/round-1");
     assertThat(starting.letters()).containsOnlyKeys("ann", "bob");
     List<String> allLetters = new ArrayList<>(starting.letters().values());
     allLetters.addAll(need.identities());
@@ -277,7 +275,7 @@ class MatchMachineTest {
     Step nextRound = table.deadline();
     assertThat(eventTypes(nextRound)).containsExactly(MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
     assertThat(table.robotsNeeded().excludeRobots()).containsExactly("r1", "r2");
-    assertThat(table.robotsNeeded().correlationId()).isEqualTo("req-2");
+    assertThat(table.robotsNeeded().correlationId()).isEqualTo(MATCH + "/round-2");
     assertThat(table.round().number()).isEqualTo(2);
     assertThat(table.state.promptsUsed()).hasSize(2).doesNotHaveDuplicates();
     table.seat("r3", "r1");
@@ -360,7 +358,7 @@ class MatchMachineTest {
     void aDeckTooSmallForTheLongestMatchIsRefusedAtStart() {
       PromptDeck nine = PromptDeck.of(IntStream.rangeClosed(1, 9).mapToObj(i -> "Prompt " + i + "?").toList());
       assertThatThrownBy(
-              () -> new MatchMachine(new ClassicRuleset(), nine, new SplittableRandom(1), () -> "r", RULES))
+              () -> new MatchMachine(new ClassicRuleset(), nine, new SplittableRandom(1), RULES))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("the prompt deck holds 9 prompts, fewer than match.limits.maxRounds (10)");
     }
@@ -613,7 +611,7 @@ class MatchMachineTest {
           MatchEvent.RoundStarting.class, MatchEvent.RobotsNeeded.class);
       assertThat(table.state.settings()).isEqualTo(QUICK);
       assertThat(table.robotsNeeded().count()).isEqualTo(1);
-      assertThat(machine.deadline(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).map(Deadline::phase).contains(Phase.STARTING);
 
       // And the lobby timer, going off later anyway, changes nothing
       assertIgnored(machine.onDeadline(table.state, lobby, lobby.at()));
@@ -1041,5 +1039,109 @@ class MatchMachineTest {
       String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
       assertThat(EventCodec.decode(Topic.MATCH_STATE, json).payload()).isEqualTo(table.state);
     }
+  }
+
+  @Test
+  void aRoundStartAppliedTwiceToTheSameStateDecidesTheSame() {
+    // Given a match that waits for its last human
+    table.apply(create(SETTINGS));
+    table.apply(join("ann"));
+    MatchState before = table.state;
+
+    // When the join that starts round 1 is applied twice to the same stored state (a failed write, a redelivery)
+    Step first = machine.apply(before, join("bob"), T0);
+    Step again = machine.apply(before, join("bob"), T0);
+
+    // Then both steps are identical: the same letters, prompt and robots request id
+    assertThat(again).isEqualTo(first);
+    assertThat(event(first, MatchEvent.RobotsNeeded.class).correlationId()).isEqualTo(MATCH + "/round-1");
+  }
+
+  @Test
+  void aRoundWaitingForItsRobotsAsksAgainAndIsCancelledAtTheMaximum() {
+    // Given round 1 waiting for its robots (robotWaitSeconds 10, robotWaitMaxSeconds 60)
+    table.apply(create(SETTINGS));
+    table.apply(join("ann"));
+    table.apply(join("bob"));
+    MatchEvent.RobotsNeeded first = table.robotsNeeded();
+    assertThat(machine.deadline(table.state)).contains(new Deadline(MATCH, 1, Phase.STARTING, T0.plusSeconds(10)));
+
+    // When no robots come by its deadline, then the same request goes out again, and again every 10 s
+    for (int second = 10; second < 60; second += 10) {
+      Step again = table.deadline();
+      assertThat(table.now).isEqualTo(T0.plusSeconds(second));
+      assertThat(again.events()).containsExactly(new Step.Outgoing(first, first.correlationId()));
+      assertThat(table.state.status()).isEqualTo(Status.RUNNING);
+      assertThat(table.round().phase()).isEqualTo(Phase.STARTING);
+    }
+
+    // When robotWaitMaxSeconds have passed, then the match is cancelled, with a reason, and waits for nothing
+    Step cancelled = table.deadline();
+    assertThat(table.now).isEqualTo(T0.plusSeconds(60));
+    assertThat(cancelled.events()).extracting(Step.Outgoing::event)
+        .containsExactly(new MatchEvent.Cancelled(MATCH, "no robots came within 60 s"));
+    assertThat(table.state.status()).isEqualTo(Status.CANCELLED);
+    assertThat(table.state.completedAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(machine.deadline(table.state)).isEmpty();
+
+    // And robots that come late are not seated, and nobody can join or answer
+    assertIgnored(table.seat("r1", "r2"));
+    assertRejected(table.apply(join("cat")), 409, "the match is already over");
+  }
+
+  @Test
+  void robotsThatComeAfterARequestWasSentAgainAreSeated() {
+    // Given round 1 that asked for its robots twice
+    table.apply(create(SETTINGS));
+    table.apply(join("ann"));
+    table.apply(join("bob"));
+    table.deadline();
+
+    // When the (one) assignment arrives, then the round starts
+    table.seat("r1", "r2");
+    assertThat(table.round().phase()).isEqualTo(Phase.RESPONDING);
+  }
+
+  @Test
+  void everyWaitingOrRunningStateHasADeadline() {
+    // Given a match walked through every phase: lobby, robots, answers, votes, intermission, to the end
+    table.apply(create(SETTINGS));
+    assertThat(machine.deadline(table.state)).as("lobby").isPresent();
+    table.apply(join("ann"));
+    assertThat(machine.deadline(table.state)).as("lobby").isPresent();
+    table.apply(join("bob"));
+    for (int round = 1; round <= SETTINGS.rounds(); round++) {
+      assertThat(machine.deadline(table.state)).as("round %d waiting for robots", round).isPresent();
+      table.seat("r1", "r2");
+      assertThat(machine.deadline(table.state)).as("round %d answers", round).isPresent();
+      table.deadline();
+      assertThat(table.round().phase()).isEqualTo(Phase.VOTING);
+      assertThat(machine.deadline(table.state)).as("round %d votes", round).isPresent();
+      table.deadline();
+      assertThat(table.round().phase()).isEqualTo(Phase.SCORED);
+      assertThat(machine.deadline(table.state)).as("round %d intermission", round).isPresent();
+      table.deadline();
+    }
+    // Then only the finished match waits for nothing
+    assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+    assertThat(machine.deadline(table.state)).isEmpty();
+  }
+
+  @Test
+  void aRoundFromBeforeTheWaitWasKeptAsksAgainAtOnce() {
+    // Given a round stored before its wait start was kept: waiting for robots with no deadline
+    table.apply(create(SETTINGS));
+    table.apply(join("ann"));
+    table.apply(join("bob"));
+    Round old = table.round();
+    table.state = MatchStates.withCurrentRound(table.state, new Round(old.number(), old.phase(), old.prompt(), null,
+        old.letters(), "old-request", old.responses(), old.votes(), old.points()));
+
+    // When its deadline comes (the match's creation: at once), then it asks again under its stored request id
+    Step again = table.deadline();
+    assertThat(event(again, MatchEvent.RobotsNeeded.class).correlationId()).isEqualTo("old-request");
+
+    // And from then on it is cancelled robotWaitMaxSeconds later
+    assertThat(machine.deadline(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
   }
 }
