@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -111,7 +112,9 @@ public final class Orchestration {
     Instant now = clock.instant();
     Event event = cause.payload();
     if (event instanceof MatchEvent.RobotsNeeded needed) {
-      return apply(cause, pool.request(state, needed, cause.eventId(), now));
+      List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
+      return seated.isEmpty() ? apply(cause, pool.request(state, needed, cause.eventId(), now))
+          : assignAgain(cause, needed, seated);
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
           commandId("response", r.id(), started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
@@ -124,10 +127,27 @@ public final class Orchestration {
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now));
     } else if (event instanceof MatchEvent.Completed completed) {
       return apply(cause, pool.releaseMatch(state, completed.matchId(), now), forget(cause, completed.matchId()));
+    } else if (event instanceof MatchEvent.Cancelled cancelled) {
+      return apply(cause, pool.releaseMatch(state, cancelled.matchId(), now), forget(cause, cancelled.matchId()));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       return apply(cause, RobotPool.workCompleted(state, done.robotId()));
     }
     return List.of();
+  }
+
+  /**
+   * A round that already has its robots asks again: the Match Service asks again only when it has not seen the
+   * assignment (lost, or published before a crash), so it gets the same robots behind the same letters again.
+   */
+  private List<Outgoing> assignAgain(Envelope<? extends Event> cause, MatchEvent.RobotsNeeded needed,
+      List<Robot> seated) {
+    List<OrchestrationEvent.AssignedRobot> robots = seated.stream()
+        .map(r -> new OrchestrationEvent.AssignedRobot(r.id(), r.identity(), r.type()))
+        .sorted(Comparator.comparing(OrchestrationEvent.AssignedRobot::identity)).toList();
+    log.info("match {} round {}: robots {} assigned again", needed.matchId(), needed.round(),
+        robots.stream().map(OrchestrationEvent.AssignedRobot::id).toList());
+    return List.of(new Outgoing(needed.matchId(), new OrchestrationEvent.RobotsAssigned(needed.matchId(),
+        needed.round(), robots, needed.correlationId()), needed.correlationId(), cause.eventId()));
   }
 
   private List<Outgoing> apply(Envelope<? extends Event> cause, Change change) {
@@ -184,7 +204,7 @@ public final class Orchestration {
     if (robots == null) {
       return List.of();
     }
-    log.debug("match {} completed: {} robots told to forget it", matchId, robots.size());
+    log.debug("match {} over: {} robots told to forget it", matchId, robots.size());
     return robots.stream().map(id -> new Outgoing(id, new RobotCommand.ForgetMatch(
         commandId("forget", id, matchId, 0), id, matchId), cause.correlationId(), cause.eventId())).toList();
   }

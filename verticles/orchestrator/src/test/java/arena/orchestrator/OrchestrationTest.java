@@ -129,8 +129,9 @@ class OrchestrationTest {
     assertThat(orchestration.state().version()).isEqualTo(version + 1);
     assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
 
-    // And a re-delivery publishes nothing
-    assertThat(orchestration.on(request)).isEmpty();
+    // And a re-delivery publishes the same assignment again, and no new state (the Match Service skips it if seated)
+    assertThat(orchestration.on(request)).extracting(Outgoing::payload).containsExactly(payload);
+    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
   }
 
   @Test
@@ -273,6 +274,54 @@ class OrchestrationTest {
     assertThat(orchestration.on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of(), LlmUsage.NONE), "c2")))
         .filteredOn(o -> o.payload() instanceof RobotCommand.ForgetMatch)
         .extracting(Outgoing::key).containsExactlyInAnyOrderElementsOf(m2);
+  }
+
+  @Test
+  void matchCancelledReleasesEverythingTheMatchHoldsAndItsRobotsForgetIt() {
+    // Given m1 holds two robots, and m2 waits in the queue behind a request of m3 that takes the rest
+    List<String> m1 = assignedIds(orchestration.on(fromMatch(need("m1", 1, 2), "c1")));
+    orchestration.on(fromMatch(need("m3", 1, 4), "c3"));
+    orchestration.on(fromMatch(need("m1", 2, 1), "c1"));
+    assertThat(orchestration.state().queue()).hasSize(1);
+
+    // When m1 is cancelled
+    List<Outgoing> out = orchestration.on(fromMatch(new MatchEvent.Cancelled("m1", "no robots came within 60 s"),
+        "c1"));
+
+    // Then its robots are released and told to forget it, its waiting request is dropped, then the state
+    assertThat(out).extracting(o -> o.payload().getClass().getSimpleName())
+        .containsExactly("RobotReleased", "RobotReleased", "ForgetMatch", "ForgetMatch", "PoolState");
+    assertThat(out).filteredOn(o -> o.payload() instanceof RobotCommand.ForgetMatch).extracting(Outgoing::key)
+        .containsExactlyInAnyOrderElementsOf(m1);
+    assertThat(orchestration.state().robots()).noneMatch(r -> "m1".equals(r.matchId()));
+    assertThat(orchestration.state().queue()).isEmpty();
+  }
+
+  @Test
+  void aRequestSentAgainForAnAssignedRoundGetsTheSameAssignmentAgain() {
+    // Given round 1 of m1 was given two robots
+    Envelope<MatchEvent.RobotsNeeded> request = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    OrchestrationEvent.RobotsAssigned first = (OrchestrationEvent.RobotsAssigned) orchestration.on(request).get(0)
+        .payload();
+    PoolState before = orchestration.state();
+
+    // When the Match Service, which missed that assignment, sends the same request again
+    Envelope<MatchEvent.RobotsNeeded> again = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    List<Outgoing> out = orchestration.on(again);
+
+    // Then the same robots behind the same letters are assigned again, under the request's id, and the pool is
+    // unchanged
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).key()).isEqualTo("m1");
+    assertThat(out.get(0).correlationId()).isEqualTo("m1-r1-req");
+    assertThat(out.get(0).causationId()).isEqualTo(again.eventId());
+    assertThat(out.get(0).payload()).isInstanceOfSatisfying(OrchestrationEvent.RobotsAssigned.class, a -> {
+      assertThat(a.matchId()).isEqualTo("m1");
+      assertThat(a.round()).isEqualTo(1);
+      assertThat(a.correlationId()).isEqualTo(first.correlationId());
+      assertThat(a.robots()).containsExactlyInAnyOrderElementsOf(first.robots());
+    });
+    assertThat(orchestration.state()).isSameAs(before);
   }
 
   private static List<String> assignedIds(List<Outgoing> out) {
