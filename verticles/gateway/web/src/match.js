@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { COMMANDS, openBus } from './bus.js';
 import { h } from './dom.js';
-import { gameView } from './view.js';
+import { CANCELLED_TEXT, gameView } from './view.js';
 import { forgetSeat, saveDraft, saveName, saveSeat, savedName } from './store.js';
 import { seatOf } from './store.js';
 import { clearError, explain, setConnection, showError } from './ui.js';
@@ -83,6 +83,10 @@ function joinScreen(main, matchId, joined) {
       title.textContent = 'Match over';
       info.textContent = 'This match expired before enough players joined.';
       watch.hidden = true;
+    } else if (view.status === 'CANCELLED') {
+      title.textContent = 'Match over';
+      info.textContent = CANCELLED_TEXT;
+      watch.hidden = true;
     } else if (view.status === 'COMPLETED') {
       info.textContent = 'This match is over.';
     } else if (view.status === 'RUNNING') {
@@ -140,8 +144,9 @@ function game(main, matchId, seat, seatLost) {
     if (local.answered && local.answered.round !== view.round) local.answered = null;
     if (local.voted && local.voted.round !== view.round) local.voted = null;
     ui.render(view, local);
-    if (view.status === 'EXPIRED' && playing) forgetSeat(matchId);
-    if (view.status === 'COMPLETED' || view.status === 'EXPIRED') finish();
+    const ended = view.status === 'EXPIRED' || view.status === 'CANCELLED';
+    if (ended && playing) forgetSeat(matchId);
+    if (view.status === 'COMPLETED' || ended) finish();
   }
 
   async function refresh() {

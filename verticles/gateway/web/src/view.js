@@ -117,8 +117,8 @@ export function gameView(main, { matchId, playing, onAnswer, onVote, onDraft, on
     revealList,
     h('h2', {}, 'Final scores'), finalScores, playAgain);
 
-  // A lobby nobody filled in time: over, with nothing left to wait for.
-  const expiredText = h('p', { tabindex: -1 }, 'This match expired before enough players joined.');
+  // A lobby nobody filled in time, or a round whose robots never came: over, with nothing left to wait for.
+  const expiredText = h('p', { tabindex: -1 }, EXPIRED_TEXT);
   const expired = h('section', { class: 'card expired', testid: 'expired', hidden: true },
     expiredText,
     h('p', {}, h('a', { href: '#/' }, 'Back home'), ' to start or join another match.'));
@@ -139,7 +139,7 @@ export function gameView(main, { matchId, playing, onAnswer, onVote, onDraft, on
     const running = v.status === 'RUNNING';
     const completed = v.status === 'COMPLETED';
     const waiting = v.status === 'WAITING';
-    const over = v.status === 'EXPIRED';
+    const over = v.status === 'EXPIRED' || v.status === 'CANCELLED';
     const current = v.phase;
 
     setText(status, statusText(v, playing));
@@ -158,6 +158,7 @@ export function gameView(main, { matchId, playing, onAnswer, onVote, onDraft, on
     show(lobby, waiting);
     if (waiting) setText(lobbyText, lobbyMessage(v, playing));
     show(expired, over);
+    if (over) setText(expiredText, v.status === 'CANCELLED' ? CANCELLED_TEXT : EXPIRED_TEXT);
     if (banner) show(banner, !over);
 
     show(play, running);
@@ -305,7 +306,7 @@ export function gameView(main, { matchId, playing, onAnswer, onVote, onDraft, on
     const key = `${v.status}:${v.round}:${v.phase}`;
     const changed = key !== phaseKey;
     phaseKey = key;
-    const target = v.status === 'COMPLETED' ? revealTitle : v.status === 'EXPIRED' ? expiredText
+    const target = v.status === 'COMPLETED' ? revealTitle : v.status === 'EXPIRED' || v.status === 'CANCELLED' ? expiredText
       : v.phase === 'RESPONDING' ? (form.hidden ? mineTitle : input)
         : v.phase === 'VOTING' ? responsesTitle
           : v.phase === 'SCORED' ? resultsTitle : phase;
@@ -342,6 +343,9 @@ function progressText(v) {
   return '';
 }
 
+const EXPIRED_TEXT = 'This match expired before enough players joined.';
+export const CANCELLED_TEXT = 'This match was cancelled: its robots did not come in time.';
+
 function statusText(v, playing) {
   const s = v.settings ?? {};
   if (v.status === 'WAITING') {
@@ -350,6 +354,7 @@ function statusText(v, playing) {
   }
   if (v.status === 'COMPLETED') return 'Match over';
   if (v.status === 'EXPIRED') return 'Expired: not enough players joined';
+  if (v.status === 'CANCELLED') return 'Cancelled: the robots did not come';
   const who = `${s.seats} players, ${s.humans} ${s.humans === 1 ? 'is' : 'are'} human`;
   return playing ? `In play: ${who}` : `Live: ${who}`;
 }
