@@ -61,6 +61,7 @@ public class MatchVerticle extends VerticleBase {
   private Counter created;
   private Counter completed;
   private Counter expired;
+  private Counter cancelled;
   private Counter roundsCompleted;
   private DistributionSummary matchCost;
   private DistributionSummary matchInputTokens;
@@ -82,6 +83,9 @@ public class MatchVerticle extends VerticleBase {
     completed = Counter.builder("arena.matches.completed").register(Metrics.globalRegistry);
     expired = Counter.builder("arena.matches.expired")
         .description("matches that waited for their humans longer than match.lobbyTimeoutSeconds")
+        .register(Metrics.globalRegistry);
+    cancelled = Counter.builder("arena.matches.cancelled")
+        .description("matches whose robots did not come within match.robotWaitMaxSeconds")
         .register(Metrics.globalRegistry);
     roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
     // One sample per completed match, never tagged by match: match ids are unbounded.
@@ -201,6 +205,8 @@ public class MatchVerticle extends VerticleBase {
         created.increment();
       } else if (out.event() instanceof MatchEvent.Expired) {
         expired.increment();
+      } else if (out.event() instanceof MatchEvent.Cancelled) {
+        cancelled.increment();
       } else if (out.event() instanceof MatchEvent.RoundCompleted) {
         roundsCompleted.increment();
       } else if (out.event() instanceof MatchEvent.Completed c) {
