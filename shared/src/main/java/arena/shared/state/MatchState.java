@@ -55,7 +55,14 @@ public record MatchState(
    * EXPIRED: it waited for its humans longer than {@code match.lobbyTimeoutSeconds} and never started. CANCELLED:
    * a round waited for its robots longer than {@code match.robotWaitMaxSeconds}; the match ended there.
    */
-  public enum Status { WAITING, RUNNING, COMPLETED, EXPIRED, CANCELLED }
+  public enum Status {
+    WAITING, RUNNING, COMPLETED, EXPIRED, CANCELLED;
+
+    /** Whether the match has ended, one way or another: nothing more happens in it. */
+    public boolean over() {
+      return this == COMPLETED || this == EXPIRED || this == CANCELLED;
+    }
+  }
 
   public enum Phase { STARTING, RESPONDING, VOTING, SCORED }
 

@@ -5,7 +5,6 @@ import arena.gateway.ClientLimits.Reservation;
 import arena.shared.config.ArenaConfig;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.state.MatchState;
-import arena.shared.state.MatchState.Status;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -194,8 +193,9 @@ public final class GatewayApi {
 
   private Future<Reply> events(RoutingContext ctx) {
     MatchState match = actions.known(ctx.pathParam("matchId"));
-    if (match.status() != Status.COMPLETED && match.status() != Status.EXPIRED) {
-      throw ApiError.conflict("the match is not over yet: its events are shown once it is COMPLETED or EXPIRED");
+    if (!match.status().over()) {
+      throw ApiError.conflict("the match is not over yet: its events are shown once it is COMPLETED, EXPIRED or "
+          + "CANCELLED");
     }
     return events.of(match).map(list -> new Reply(200, list));
   }

@@ -61,11 +61,11 @@ public final class PlayerActions {
   private Future<JsonObject> join(String matchId, String name, Set<String> tried) {
     // A match the projection does not know yet may still exist: the Match Service says 404 if not.
     projection.match(matchId).ifPresent(match -> {
-      if (match.status() == Status.COMPLETED) {
-        throw ApiError.conflict("the match is over");
-      }
       if (match.status() == Status.EXPIRED) {
         throw ApiError.conflict("the match has expired");
+      }
+      if (match.status().over()) {
+        throw ApiError.conflict("the match is over");
       }
       if (match.status() == Status.RUNNING) {
         throw ApiError.conflict("the match has already started");
@@ -194,11 +194,11 @@ public final class PlayerActions {
    * projection knows is left to the Match Service, which may simply be ahead of us.
    */
   private static Optional<Round> currentRound(MatchState match, int asked) {
-    if (match.status() == Status.COMPLETED) {
-      throw ApiError.conflict("the match is over");
-    }
     if (match.status() == Status.EXPIRED) {
       throw ApiError.conflict("the match has expired");
+    }
+    if (match.status().over()) {
+      throw ApiError.conflict("the match is over");
     }
     Optional<Round> current = match.currentRound();
     if (current.isPresent() && asked < current.get().number()) {

@@ -382,6 +382,26 @@ class GatewayApiTest {
   }
 
   @Test
+  void aCancelledMatchRefusesJoinsAndAnswersAndShowsItsEvents() {
+    // Given a match cancelled while its second round waited for robots
+    projection.apply(Matches.cancelled());
+    String uri = "/api/matches/" + Matches.MATCH;
+
+    // Then a join and an answer are refused without asking the Match Service
+    Res join = post(uri + "/players", null, "{\"name\":\"Cat\"}");
+    assertThat(join.status()).isEqualTo(409);
+    assertThat(join.error()).isEqualTo("the match is over");
+    Res answer = post(uri + "/response", Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"hi\"}");
+    assertThat(answer.status()).isEqualTo(409);
+    assertThat(answer.error()).isEqualTo("the match is over");
+    assertThat(matchService.received).isEmpty();
+
+    // And its events can be read back, as an ended match's
+    assertThat(get(uri + "/events", null).status()).isEqualTo(200);
+    assertThat(get(uri, Matches.ANN_TOKEN).json().getString("status")).isEqualTo("CANCELLED");
+  }
+
+  @Test
   void postsThatAreNotJsonAreA415_andReachNobody() {
     // When a form, plain text and a body without a type are posted
     for (String type : new String[] {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x",

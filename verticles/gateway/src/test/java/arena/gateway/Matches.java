@@ -56,6 +56,13 @@ final class Matches {
         s.robots(), s.rounds(), s.scores(), List.of(), Usage.NONE);
   }
 
+  /** Round 2 waited too long for its robots: the match ended as cancelled. */
+  static MatchState cancelled() {
+    MatchState s = running(Phase.STARTING);
+    return new MatchState(s.matchId(), s.settings(), Status.CANCELLED, s.version() + 1, s.createdAt(), NOW,
+        s.players(), s.robots(), s.rounds(), s.scores(), List.of(), Usage.NONE);
+  }
+
   /** Round 1 finished (Ann scored 1: she voted for Bob's letter), round 2 in {@code phase}. */
   static MatchState running(Phase phase) {
     return state(Status.RUNNING, 10, List.of(ANN, BOB), List.of(CURIOUS, ARTIST),
