@@ -93,7 +93,7 @@ public final class BridgeRules {
       return refuse(400, "round must be an integer");
     }
     try {
-      PlayerActions.checkRound(match.get(), player.get(), action, round);
+      PlayerActions.checkRound(match.get(), player.get(), action, round, null);
     } catch (ApiError refused) {
       return Optional.of(refused);
     }
