@@ -26,7 +26,7 @@ public final class Idempotency {
    * The {@code gateway.idempotency} section.
    *
    * @param windowSeconds how long a key is remembered after its first call
-   * @param keys          how many keys are remembered at once; the oldest are forgotten first
+   * @param keys          how many keys are remembered at once; beyond that, some are forgotten early
    */
   public record Settings(int windowSeconds, int keys) {
     public static Settings of(ArenaConfig cfg) {
@@ -53,7 +53,7 @@ public final class Idempotency {
   /** The same call seen before: answer with its outcome, or run it when it was not remembered (null). */
   record Replay(Future<Outcome> outcome) implements Verdict {}
 
-  /** Whom to settle a first call with. */
+  /** What a first call is settled with: its key and its call. */
   record Ticket(String key, Call call) {}
 
   private final Cache<String, Call> calls;
