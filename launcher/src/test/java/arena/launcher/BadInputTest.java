@@ -3,6 +3,7 @@ package arena.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Every kind of bad HTTP input gets a clear 4xx and changes nothing. */
@@ -48,7 +49,8 @@ class BadInputTest {
       assertError(api.send("POST", "/api/matches/" + matchId + "/vote", ann.token, "{\"identity\":\"A\"}"), 400);
       String other = me.equals("A") ? "B" : "A";
       assertThat(api.vote(matchId, ann.token, 1, other).status()).isEqualTo(202);
-      assertError(api.vote(matchId, ann.token, 1, other), 409);
+      String third = Stream.of("A", "B", "C").filter(l -> !l.equals(me) && !l.equals(other)).findFirst().orElseThrow();
+      assertError(api.vote(matchId, ann.token, 1, third), 409);
 
       // Events stay closed until the end, and unknown matches are 404
       assertError(api.events("no-such-match"), 404);

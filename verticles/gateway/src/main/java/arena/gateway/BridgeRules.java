@@ -1,5 +1,6 @@
 package arena.gateway;
 
+import arena.shared.game.Text;
 import arena.shared.state.MatchState;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
@@ -93,11 +94,20 @@ public final class BridgeRules {
       return refuse(400, "round must be an integer");
     }
     try {
-      PlayerActions.checkRound(match.get(), player.get(), action, round);
+      PlayerActions.checkRound(match.get(), player.get(), action, round, again(action, json));
     } catch (ApiError refused) {
       return Optional.of(refused);
     }
     return Optional.empty();
+  }
+
+  /** What the frame gives, as the Match Service compares it with what was given before; null when malformed. */
+  private static String again(String action, JsonObject json) {
+    Object given = json.getValue(PlayerActions.RESPONSE.equals(action) ? "text" : "identity");
+    if (!(given instanceof String text)) {
+      return null;
+    }
+    return PlayerActions.RESPONSE.equals(action) ? Text.normalize(text) : text;
   }
 
   /** The {@code token} header of a raw bridge frame, if it is a string. */

@@ -5,6 +5,7 @@ import arena.gateway.ClientLimits.Reservation;
 import arena.shared.config.ArenaConfig;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.state.MatchState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -50,21 +51,27 @@ public final class GatewayApi {
 
   private record Reply(int status, Object body) {}
 
+  /** Marks a response that repeats an earlier call's outcome (same Idempotency-Key). */
+  static final String REPLAYED = "Idempotent-Replayed";
+  private static final String TICKET = "idempotency.ticket";
+
   private final Vertx vertx;
   private final PlayerActions actions;
   private final EventLog events;
   private final Clock clock;
   private final Bridge bridge;
   private final ClientLimits limits;
+  private final Idempotency idempotency;
 
   public GatewayApi(Vertx vertx, PlayerActions actions, EventLog events, Clock clock, Bridge bridge,
-      ClientLimits limits) {
+      ClientLimits limits, Idempotency idempotency) {
     this.vertx = vertx;
     this.actions = actions;
     this.events = events;
     this.clock = clock;
     this.bridge = bridge;
     this.limits = limits;
+    this.idempotency = idempotency;
   }
 
   /** The player port's server: bridge frames over the size limit are refused before anything parses them. */
@@ -82,6 +89,8 @@ public final class GatewayApi {
     // SockJS's xhr transports post their frames: they need a body, no larger than a WebSocket frame.
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(limits.settings().frameBytes()));
     router.route("/eventbus/*").subRouter(bridge.router());
+    // A replay does no work, so it comes before the limits and takes nothing from them.
+    router.post("/api/*").handler(this::idempotent);
     router.post("/api/quickplay").handler(limited(Kind.QUICK_PLAY)).handler(handle(this::quickPlay));
     router.post("/api/matches").handler(limited(Kind.CREATE)).handler(handle(this::create));
     router.post("/api/matches/:matchId/players").handler(limited(Kind.JOIN)).handler(handle(this::join));
@@ -138,6 +147,45 @@ public final class GatewayApi {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(wait.getAsLong()));
       error(ctx, 429, "too many requests: try again in " + wait.getAsLong() + " s");
     };
+  }
+
+  /**
+   * With an Idempotency-Key: the first call under the key runs and its outcome is kept; a repeat gets that outcome
+   * (waiting for it while the first still runs), or runs itself when the first's outcome was not kept.
+   */
+  private void idempotent(RoutingContext ctx) {
+    String key = ctx.request().getHeader(Idempotency.HEADER);
+    if (key == null) {
+      ctx.next();
+      return;
+    }
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String caller = client(ctx) + "\n" + (authorization == null ? "" : authorization);
+    String request = ctx.request().method() + " " + ctx.request().path() + "\n" + (body(ctx) == null ? "" : body(ctx));
+    Idempotency.Verdict verdict;
+    try {
+      verdict = idempotency.check(key, caller, request);
+    } catch (ApiError e) {
+      ctx.fail(e);
+      return;
+    }
+    if (verdict instanceof Idempotency.Run run) {
+      ctx.put(TICKET, run.ticket());
+      // Refused by the limits, failed or cut off before an outcome: forget the key, so that a retry runs.
+      ctx.addEndHandler(v -> idempotency.settle(run.ticket(), null));
+      ctx.next();
+      return;
+    }
+    Context here = vertx.getOrCreateContext();
+    ((Idempotency.Replay) verdict).outcome().onComplete(ar -> here.runOnContext(v -> {
+      Idempotency.Outcome outcome = ar.result();
+      if (outcome == null) {
+        idempotent(ctx);
+      } else if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(outcome.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+            .putHeader(REPLAYED, "true").end(outcome.body());
+      }
+    }));
   }
 
   private static String client(RoutingContext ctx) {
@@ -213,7 +261,7 @@ public final class GatewayApi {
     return ctx.body() == null ? null : ctx.body().asString();
   }
 
-  private static Handler<RoutingContext> handle(Function<RoutingContext, Future<Reply>> action) {
+  private Handler<RoutingContext> handle(Function<RoutingContext, Future<Reply>> action) {
     return ctx -> {
       Future<Reply> result;
       try {
@@ -221,12 +269,21 @@ public final class GatewayApi {
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
+      Idempotency.Ticket ticket = ctx.get(TICKET);
       result.onSuccess(reply -> {
-        if (!ctx.response().ended() && !ctx.response().closed()) {
-          ctx.response().setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-              .end(reply.body() instanceof JsonObject o ? o.encode() : ((JsonArray) reply.body()).encode());
+        String body = reply.body() instanceof JsonObject o ? o.encode() : ((JsonArray) reply.body()).encode();
+        if (ticket != null) {
+          idempotency.settle(ticket, new Idempotency.Outcome(reply.status(), body));
         }
-      }).onFailure(ctx::fail);
+        if (!ctx.response().ended() && !ctx.response().closed()) {
+          ctx.response().setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
+        }
+      }).onFailure(e -> {
+        if (ticket != null && e instanceof ApiError refused) {
+          idempotency.settle(ticket, new Idempotency.Outcome(refused.status(), errorBody(refused.getMessage())));
+        }
+        ctx.fail(e);
+      });
     };
   }
 
@@ -258,7 +315,10 @@ public final class GatewayApi {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(new JsonObject().put("error", message).encode());
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(errorBody(message));
+  }
+
+  private static String errorBody(String message) {
+    return new JsonObject().put("error", message).encode();
   }
 }

@@ -51,7 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
     PlayerActions actions = new PlayerActions(requests, projection, commands, clock);
     ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
     GatewayApi api = new GatewayApi(vertx, actions, new KafkaEventLog(vertx, cfg, Duration.ofMillis(timeoutMs)),
-        clock, new Bridge(vertx, projection, limits), limits);
+        clock, new Bridge(vertx, projection, limits), limits, new Idempotency(vertx, cfg));
     bridgeCommands = new BridgeCommands(actions).listen(vertx);
     int port = cfg.integer("http.port");
     String host = cfg.string("http.host");

@@ -107,7 +107,7 @@ public final class PlayerActions {
     MatchState match = known(matchId);
     Player player = player(match, token);
     Requests.Answer answer = requests.answer(body);
-    checkRound(match, player, RESPONSE, answer.round());
+    checkRound(match, player, RESPONSE, answer.round(), answer.text());
     return commands.send(match.matchId(),
             new MatchCommand.SubmitResponse(match.matchId(), player.tokenHash(), answer.round(), answer.text()))
         .map(reply -> outcome(reply, accepted()));
@@ -118,7 +118,7 @@ public final class PlayerActions {
     MatchState match = known(matchId);
     Player player = player(match, token);
     Requests.Vote vote = requests.vote(body);
-    checkRound(match, player, VOTE, vote.round());
+    checkRound(match, player, VOTE, vote.round(), vote.identity());
     currentRound(match, vote.round()).filter(round -> round.phase() == Phase.VOTING).ifPresent(round -> {
       Map<String, String> letters = nz(round.letters());
       if (!letters.containsValue(vote.identity())) {
@@ -136,15 +136,18 @@ public final class PlayerActions {
   /**
    * Whether {@code player} may still give an answer ({@link #RESPONSE}) or a vote ({@link #VOTE}) in {@code round}:
    * the right round, in the right phase, not given yet. Only what our copy of the match can vouch for is refused
-   * (409): a copy that lags behind leaves the verdict to the Match Service. Pure.
+   * (409): a copy that lags behind leaves the verdict to the Match Service. The same answer or letter as the one
+   * given ({@code again}, null when unknown) is a retry whose reply was lost: the Match Service accepts it again.
+   * Pure.
    */
-  public static void checkRound(MatchState match, Player player, String action, int asked) {
+  public static void checkRound(MatchState match, Player player, String action, int asked, String again) {
     currentRound(match, asked).ifPresent(round -> {
       if (RESPONSE.equals(action)) {
         if (round.phase() == Phase.VOTING || round.phase() == Phase.SCORED) {
           throw ApiError.conflict("round " + asked + " is not open for answers");
         }
-        if (nz(round.responses()).containsKey(player.playerId())) {
+        String given = nz(round.responses()).get(player.playerId());
+        if (given != null && !given.equals(again)) {
           throw ApiError.conflict("already answered");
         }
         return;
@@ -153,7 +156,8 @@ public final class PlayerActions {
         throw ApiError.conflict("round " + asked + " is not open for votes");
       }
       // Before VOTING our copy may simply lag behind: the Match Service decides whether voting has opened.
-      if (round.phase() == Phase.VOTING && nz(round.votes()).containsKey(player.playerId())) {
+      String given = nz(round.votes()).get(player.playerId());
+      if (round.phase() == Phase.VOTING && given != null && !given.equals(again)) {
         throw ApiError.conflict("already voted");
       }
     });

@@ -102,6 +102,15 @@ class BridgeRulesTest {
         .isEqualTo(409);
     assertThat(BridgeRules.command(BridgeRules.COMMANDS, ANN_TOKEN, vote(MATCH), projection)).isEmpty();
 
+    // But the same vote or answer sent again (its reply was lost) goes on to the Match Service, which accepts it
+    assertThat(BridgeRules.command(BridgeRules.COMMANDS, BOB_TOKEN, vote(MATCH).put("identity", "D"), projection))
+        .isEmpty();
+    projection.apply(Matches.withVersion(Matches.running(Phase.RESPONDING), 12));
+    assertThat(BridgeRules.command(BridgeRules.COMMANDS, ANN_TOKEN, answer(MATCH).put("text", " Coffee first.\u200b"),
+        projection)).isEmpty();
+    assertThat(status(BridgeRules.command(BridgeRules.COMMANDS, ANN_TOKEN, answer(MATCH), projection)))
+        .isEqualTo(409);
+
     // When the match is over, nothing is open
     projection.apply(Matches.completed());
     assertThat(status(BridgeRules.command(BridgeRules.COMMANDS, ANN_TOKEN, vote(MATCH), projection)))

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Answers like the Match Service would, and keeps the projection in step. No Kafka. */
 final class FakeMatchService implements Commands {
@@ -15,6 +16,10 @@ final class FakeMatchService implements Commands {
   private final Projection projection;
   /** The answer to the next command only. */
   volatile MatchEvent.CommandRejected nextRejection;
+  /** While set, replies wait for it: a Match Service that is slow to answer. */
+  volatile Future<Void> hold;
+  /** Commands asked for, held or not. */
+  final AtomicInteger asked = new AtomicInteger();
 
   FakeMatchService(Projection projection) {
     this.projection = projection;
@@ -22,6 +27,12 @@ final class FakeMatchService implements Commands {
 
   @Override
   public Future<MatchEvent> send(String matchId, MatchCommand command) {
+    asked.incrementAndGet();
+    Future<Void> gate = hold;
+    return gate == null ? answer(matchId, command) : gate.compose(v -> answer(matchId, command));
+  }
+
+  private Future<MatchEvent> answer(String matchId, MatchCommand command) {
     received.add(command);
     MatchEvent.CommandRejected rejection = nextRejection;
     if (rejection != null) {

@@ -46,9 +46,10 @@ class GatewayApiTest {
     EventLog events = match -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("eventType",
         "match.created")));
     Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
-    ClientLimits limits = new ClientLimits(vertx, ArenaConfig.of(ArenaConfig.defaults()), projection, requests);
+    ArenaConfig cfg = ArenaConfig.of(ArenaConfig.defaults());
+    ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
     GatewayApi api = new GatewayApi(vertx, new PlayerActions(requests, projection, matchService, clock), events,
-        clock, new Bridge(vertx, projection, limits), limits);
+        clock, new Bridge(vertx, projection, limits), limits, new Idempotency(vertx, cfg));
     server = vertx.createHttpServer().requestHandler(api.router()).listen(0, "127.0.0.1").await();
     // A fresh connection per request, and a deadline on each: a lost request fails the test instead of hanging it.
     client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
@@ -74,6 +75,10 @@ class GatewayApiTest {
   }
 
   private Res call(HttpMethod method, String uri, String token, String body, MultiMap headers) {
+    return send(method, uri, token, body, headers).await();
+  }
+
+  private Future<Res> send(HttpMethod method, String uri, String token, String body, MultiMap headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setIdleTimeout(10_000)
         .setPort(server.actualPort()).setURI(uri).setHeaders(headers);
     if (token != null) {
@@ -86,12 +91,21 @@ class GatewayApiTest {
         .compose((HttpClientResponse res) -> res.body().map(b -> new Res(res.statusCode(),
             res.getHeader("content-type"), res.getHeader("cache-control"), b.toString(), res.headers())))
         .onComplete(done));
-    return done.future().await();
+    return done.future();
   }
 
   private Res post(String uri, String token, String body) {
     return call(HttpMethod.POST, uri, token, body, MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json"));
+  }
+
+  private Future<Res> sendWithKey(String uri, String token, String body, String key) {
+    return send(HttpMethod.POST, uri, token, body, MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json").add("Idempotency-Key", key));
+  }
+
+  private Res postWithKey(String uri, String token, String body, String key) {
+    return sendWithKey(uri, token, body, key).await();
   }
 
   private Res get(String uri, String token) {
@@ -464,5 +478,167 @@ class GatewayApiTest {
     Res down = get("/health", null);
     assertThat(down.status()).isEqualTo(503);
     assertThat(down.json()).isEqualTo(new JsonObject().put("status", "DOWN"));
+  }
+
+  @Test
+  void theSameIdempotencyKeyCreatesOneMatch() {
+    // When a match is created twice with the same key, the reply of the first having been lost
+    Res first = postWithKey("/api/matches", null, "{\"rounds\":2}", "create-1");
+    Res again = postWithKey("/api/matches", null, "{\"rounds\":2}", "create-1");
+
+    // Then both get the same match and the Match Service heard of it once
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.headers().get("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(first.headers().get("Idempotent-Replayed")).isNull();
+    assertThat(matchService.received).hasSize(1);
+
+    // And without a key, every call creates a match, as before
+    String one = post("/api/matches", null, null).json().getString("matchId");
+    String two = post("/api/matches", null, null).json().getString("matchId");
+    assertThat(one).isNotEqualTo(two);
+    assertThat(matchService.received).hasSize(3);
+  }
+
+  @Test
+  void aKeyReusedForAnotherRequestIs422AndAMalformedKeyIs400() {
+    // Given a key already used for a match of 2 rounds
+    assertThat(postWithKey("/api/matches", null, "{\"rounds\":2}", "k").status()).isEqualTo(201);
+
+    // When it comes again with another body, or on another path, it is refused and nothing runs
+    for (Res other : List.of(postWithKey("/api/matches", null, "{\"rounds\":3}", "k"),
+        postWithKey("/api/quickplay", null, "{\"rounds\":2}", "k"))) {
+      assertThat(other.status()).isEqualTo(422);
+      assertThat(other.error())
+          .isEqualTo("Idempotency-Key was already used for a different request: use a new key");
+    }
+
+    // And keys that are empty, too long or not visible ASCII are 400
+    for (String bad : List.of("", "x".repeat(129), "two words", "caf\u00e9")) {
+      Res res = postWithKey("/api/matches", null, null, bad);
+      assertThat(res.status()).as(bad).isEqualTo(400);
+      assertThat(res.error()).isEqualTo("Idempotency-Key must be 1 to 128 visible ASCII characters");
+    }
+    assertThat(postWithKey("/api/matches", null, null, "~".repeat(128)).status()).isEqualTo(201);
+    assertThat(matchService.received).hasSize(2);
+  }
+
+  @Test
+  void aRetriedAnswerWithItsKeyGetsTheSame202AndKeysOfPlayersNeverMix() {
+    projection.apply(Matches.running(Phase.STARTING));
+    String uri = "/api/matches/" + Matches.MATCH + "/response";
+
+    // When Bob's answer is sent twice with the same key
+    Res first = postWithKey(uri, Matches.BOB_TOKEN, "{\"round\":2,\"text\":\"Rain.\"}", "answer-2");
+    Res again = postWithKey(uri, Matches.BOB_TOKEN, "{\"round\":2,\"text\":\"Rain.\"}", "answer-2");
+
+    // Then the retry gets the same 202 and the Match Service got one answer
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(matchService.received).hasSize(1);
+
+    // And Ann's answer under the same key is hers, not a replay of Bob's
+    assertThat(postWithKey(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"Rain.\"}", "answer-2").status())
+        .isEqualTo(202);
+    assertThat(matchService.received).hasSize(2);
+
+    // And a refusal is an outcome too: the same key gets the same 409 without asking again
+    matchService.nextRejection = new MatchEvent.CommandRejected(Matches.MATCH, "vote.submit", 409, "already voted");
+    String vote = "/api/matches/" + Matches.MATCH + "/vote";
+    assertThat(postWithKey(vote, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"B\"}", "v").error())
+        .isEqualTo("already voted");
+    Res refusedAgain = postWithKey(vote, Matches.ANN_TOKEN, "{\"round\":2,\"identity\":\"B\"}", "v");
+    assertThat(refusedAgain.status()).isEqualTo(409);
+    assertThat(refusedAgain.error()).isEqualTo("already voted");
+    assertThat(matchService.received).hasSize(3);
+  }
+
+  @Test
+  void theSameAnswerSentAgainWithoutAKeyGoesToTheMatchService() {
+    // Given our copy shows Ann's answer "Coffee first." in
+    projection.apply(Matches.running(Phase.RESPONDING));
+    String uri = "/api/matches/" + Matches.MATCH + "/response";
+
+    // When she sends it again (its reply was lost), it is not refused here: the Match Service accepts it again
+    assertThat(post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\" Coffee  first.\"}").status()).isEqualTo(202);
+    assertThat(matchService.received).hasSize(1);
+
+    // And another answer is still refused here
+    assertThat(post(uri, Matches.ANN_TOKEN, "{\"round\":2,\"text\":\"Tea.\"}").error()).isEqualTo("already answered");
+
+    // And so is it for votes: Bob's same letter passes, another one is refused
+    projection.apply(Matches.withVersion(Matches.running(Phase.VOTING), 99));
+    String vote = "/api/matches/" + Matches.MATCH + "/vote";
+    assertThat(post(vote, Matches.BOB_TOKEN, "{\"round\":2,\"identity\":\"D\"}").status()).isEqualTo(202);
+    assertThat(post(vote, Matches.BOB_TOKEN, "{\"round\":2,\"identity\":\"A\"}").error()).isEqualTo("already voted");
+    assertThat(matchService.received).hasSize(2);
+  }
+
+  @Test
+  void concurrentDuplicatesRunOnce() {
+    // Given a Match Service slow to answer
+    Promise<Void> slow = Promise.promise();
+    matchService.hold = slow.future();
+
+    // When the same create is sent three times at once under one key
+    List<Future<Res>> sent = List.of(sendWithKey("/api/matches", null, null, "same"),
+        sendWithKey("/api/matches", null, null, "same"), sendWithKey("/api/matches", null, null, "same"));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (matchService.asked.get() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    slow.complete();
+    List<Res> replies = sent.stream().map(f -> f.await()).toList();
+
+    // Then one command ran and all three got its match
+    assertThat(matchService.asked).hasValue(1);
+    assertThat(matchService.received).hasSize(1);
+    assertThat(replies).extracting(Res::status).containsOnly(201);
+    assertThat(replies).extracting(Res::body).containsOnly(replies.get(0).body());
+  }
+
+  @Test
+  void aReplayTakesNothingFromTheRateLimits() {
+    // Given one answer under a key (answers and votes have a burst of 60)
+    projection.apply(Matches.running(Phase.STARTING));
+    String uri = "/api/matches/" + Matches.MATCH + "/response";
+    String body = "{\"round\":2,\"text\":\"Rain.\"}";
+    assertThat(postWithKey(uri, Matches.BOB_TOKEN, body, "once").status()).isEqualTo(202);
+
+    // When it is retried more times than the burst allows
+    for (int i = 0; i < 70; i++) {
+      assertThat(postWithKey(uri, Matches.BOB_TOKEN, body, "once").status()).isEqualTo(202);
+    }
+
+    // Then none of the retries counted: the rest of the burst is still there for new calls
+    for (int i = 0; i < 59; i++) {
+      assertThat(post(uri, Matches.BOB_TOKEN, body).status()).isEqualTo(202);
+    }
+    assertThat(matchService.received).hasSize(60);
+
+    // And a call the limits refused is not remembered: under the same key it is counted and refused again
+    int key = 0;
+    while (postWithKey(uri, Matches.BOB_TOKEN, body, "fresh-" + key).status() == 202 && key < 100) {
+      key++;
+    }
+    assertThat(key).isLessThan(100);
+    // (it may be 202 if a token came back meanwhile: either way, it ran again)
+    Res again = postWithKey(uri, Matches.BOB_TOKEN, body, "fresh-" + key);
+    assertThat(again.headers().get("Idempotent-Replayed")).isNull();
+  }
+
+  @Test
+  void aTransientFailureIsNotRemembered() {
+    // Given the Match Service did not answer in time
+    matchService.nextRejection = new MatchEvent.CommandRejected(null, "match.create", 503, "try again");
+    assertThat(postWithKey("/api/matches", null, null, "retry-me").status()).isEqualTo(503);
+
+    // When the client retries with the same key, it runs again
+    Res retried = postWithKey("/api/matches", null, null, "retry-me");
+    assertThat(retried.status()).isEqualTo(201);
+    assertThat(retried.headers().get("Idempotent-Replayed")).isNull();
+    assertThat(matchService.received).hasSize(2);
   }
 }

@@ -234,10 +234,14 @@ public final class MatchMachine {
     if (round.phase() != Phase.RESPONDING) {
       return Step.rejected(c.matchId(), RESPOND, 409, "round " + c.round() + " is not taking answers now");
     }
-    if (round.responses().containsKey(player.playerId())) {
-      return Step.rejected(c.matchId(), RESPOND, 409, "already answered");
-    }
     String text = Text.normalize(c.text());
+    String answered = round.responses().get(player.playerId());
+    if (answered != null) {
+      // A retry whose reply was lost: the same words again are accepted again, and change nothing.
+      return answered.equals(text)
+          ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), RESPOND, state.version()))
+          : Step.rejected(c.matchId(), RESPOND, 409, "already answered");
+    }
     String badText = rules.answerProblem(text);
     if (badText != null) {
       return Step.rejected(c.matchId(), RESPOND, 400, badText);
@@ -262,8 +266,12 @@ public final class MatchMachine {
     if (round.phase() != Phase.VOTING) {
       return Step.rejected(c.matchId(), VOTE, 409, "round " + c.round() + " is not taking votes now");
     }
-    if (round.votes().containsKey(player.playerId())) {
-      return Step.rejected(c.matchId(), VOTE, 409, "already voted");
+    String voted = round.votes().get(player.playerId());
+    if (voted != null) {
+      // A retry whose reply was lost: the same letter again is accepted again, and changes nothing.
+      return voted.equals(c.identity())
+          ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), VOTE, state.version()))
+          : Step.rejected(c.matchId(), VOTE, 409, "already voted");
     }
     if (c.identity() == null || !round.letters().containsValue(c.identity())) {
       return Step.rejected(c.matchId(), VOTE, 400, "unknown letter " + c.identity());

@@ -461,6 +461,36 @@ class MatchMachineTest {
     }
 
     @Test
+    void theSameAnswerOrVoteSentAgainIsAcceptedWithoutChange() {
+      // Given ann has answered in round 1 and bob has not
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.answer(token("ann"), " first ");
+      long version = table.state.version();
+
+      // When her retry carries the same text after normalising, it is accepted again and changes nothing
+      Step again = table.answer(token("ann"), "first\u200b");
+      assertThat(again.changed()).isFalse();
+      assertThat(again.events()).isEmpty();
+      assertThat(again.reply()).isEqualTo(new MatchEvent.CommandAccepted(MATCH, "response.submit", version));
+
+      // And a different text is still a second answer
+      assertRejected(table.answer(token("ann"), "second"), 409, "already answered");
+
+      // Given voting opens and ann votes
+      table.deadline();
+      table.vote(token("ann"), "r1");
+      long voted = table.state.version();
+
+      // Then the same letter again is accepted without change, another letter is refused
+      Step revote = table.vote(token("ann"), "r1");
+      assertThat(revote.changed()).isFalse();
+      assertThat(revote.events()).isEmpty();
+      assertThat(revote.reply()).isEqualTo(new MatchEvent.CommandAccepted(MATCH, "vote.submit", voted));
+      assertRejected(table.vote(token("ann"), "r2"), 409, "already voted");
+      assertThat(table.round().votes()).containsExactly(Map.entry("ann", table.letterOf("r1")));
+    }
+
+    @Test
     void answersMustBeOneTo280Characters() {
       playUntilRoundOneIsOpen(SETTINGS);
       assertRejected(table.answer(token("ann"), "   "), 400, "text must be 1 to 280 characters long");
