@@ -27,20 +27,26 @@ public final class BridgeClient implements AutoCloseable {
   private BridgeClient(Vertx vertx, WebSocket ws) {
     this.vertx = vertx;
     this.ws = ws;
-    ws.closeHandler(v -> closed.countDown());
-    ws.handler(data -> {
-      synchronized (frames) {
-        frames.add(new JsonObject(data));
-        frames.notifyAll();
-      }
-    });
+    if (ws.isClosed()) {
+      // Turned away before we could listen (too many sockets): nothing will arrive.
+      closed.countDown();
+    } else {
+      ws.closeHandler(v -> closed.countDown());
+      ws.handler(data -> {
+        synchronized (frames) {
+          frames.add(new JsonObject(data));
+          frames.notifyAll();
+        }
+      });
+    }
     // The bridge closes sockets that stay silent longer than its ping timeout.
     this.pinger = vertx.setPeriodic(5000, id -> write(new JsonObject().put("type", "ping")));
   }
 
   /** {@code sockets} must be held by the caller: a client nobody refers to may be collected, closing its sockets. */
   public static BridgeClient connect(Vertx vertx, WebSocketClient sockets, int port) {
-    return new BridgeClient(vertx, sockets.connect(port, "127.0.0.1", "/eventbus/websocket").await());
+    // Listen as the connection completes, on its event loop, before the gateway can send or close anything.
+    return sockets.connect(port, "127.0.0.1", "/eventbus/websocket").map(ws -> new BridgeClient(vertx, ws)).await();
   }
 
   public void write(JsonObject frame) {
