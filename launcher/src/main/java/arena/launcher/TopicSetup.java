@@ -12,31 +12,52 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the game's topics when missing, with partitions and cleanup policy from configuration. Blocking:
- * the launcher runs it before any verticle starts.
+ * Creates the game's topics when missing, with partitions, replication and cleanup policy from configuration, and
+ * refuses to start on topics that would break the game (state topics not compacted, matchId-keyed topics with
+ * different partition counts). Blocking: the launcher runs it before any verticle starts.
  */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
 
+  /**
+   * How many copies a new topic keeps, and how many must hold a record before it counts as written.
+   * {@code kafka.replicationFactor} 0 means: 3 copies with 2 in sync on a cluster of 3 or more brokers, so one broker
+   * may die without losing or refusing anything; one copy on a smaller one (the embedded broker).
+   */
+  record Durability(short replicationFactor, int minInsyncReplicas) {
+    static Durability of(int configured, int brokers) {
+      int replicas = configured > 0 ? configured : brokers >= 3 ? 3 : Math.max(1, brokers);
+      if (replicas > brokers) {
+        throw new IllegalStateException("kafka.replicationFactor " + replicas + " needs at least " + replicas
+            + " brokers; the cluster has " + brokers);
+      }
+      return new Durability((short) replicas, replicas >= 3 ? 2 : 1);
+    }
+  }
+
   public static void ensureTopics(ArenaConfig config) throws Exception {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     int partitions = config.integer("kafka.partitions");
-    short replication = (short) config.integer("kafka.replicationFactor");
     try (Admin admin = Admin.create(props)) {
+      int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+      Durability durability = Durability.of(config.integer("kafka.replicationFactor"), brokers);
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (Topic topic : Topic.values()) {
@@ -45,6 +66,7 @@ public final class TopicSetup {
           continue;
         }
         Map<String, String> configs = new HashMap<>();
+        configs.put("min.insync.replicas", String.valueOf(durability.minInsyncReplicas()));
         if (topic.compacted()) {
           configs.put("cleanup.policy", "compact");
           configs.put("segment.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
@@ -52,7 +74,7 @@ public final class TopicSetup {
         }
         // Every topic keyed by matchId shares one partition count, so one Match Service owns a match's inputs.
         int count = topic == Topic.ROBOT_POOL_STATE ? 1 : partitions;
-        missing.add(new NewTopic(name, count, replication).configs(configs));
+        missing.add(new NewTopic(name, count, durability.replicationFactor()).configs(configs));
       }
       if (!missing.isEmpty()) {
         try {
@@ -67,6 +89,23 @@ public final class TopicSetup {
         awaitLeaders(config, missing.stream().map(NewTopic::name).toList());
       }
       checkPartitions(config, admin, partitions);
+      checkCompaction(config, admin);
+    }
+  }
+
+  /** A state topic that deletes old records would lose matches and robots: refuse to start on one. */
+  private static void checkCompaction(ArenaConfig config, Admin admin) throws Exception {
+    List<ConfigResource> states = java.util.Arrays.stream(Topic.values()).filter(Topic::compacted)
+        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, config.topic(t))).toList();
+    Map<ConfigResource, Config> found = admin.describeConfigs(states).all().get(30, TimeUnit.SECONDS);
+    for (Map.Entry<ConfigResource, Config> e : found.entrySet()) {
+      ConfigEntry policy = e.getValue().get("cleanup.policy");
+      if (policy == null || !policy.value().contains("compact")) {
+        throw new IllegalStateException("topic " + e.getKey().name() + " must be compacted (cleanup.policy=compact),"
+            + " it has cleanup.policy=" + (policy == null ? "?" : policy.value()) + ": fix it with kafka-configs.sh"
+            + " --alter --entity-type topics --entity-name " + e.getKey().name()
+            + " --add-config cleanup.policy=compact");
+      }
     }
   }
 
