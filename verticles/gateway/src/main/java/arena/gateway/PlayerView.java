@@ -49,7 +49,8 @@ public final class PlayerView {
     Phase phase = round == null ? null : round.phase();
     // The prompt is only out once the robots are seated, so nobody gets a head start.
     boolean open = phase != null && phase != Phase.STARTING;
-    Instant deadline = round == null || completed ? null : round.deadline();
+    // Waiting for robots has a deadline of its own (asking again, then giving up): the Match Service's, not a player's.
+    Instant deadline = !open || completed ? null : round.deadline();
     view.put("round", round == null ? 0 : round.number())
         .put("rounds", state.settings().rounds())
         .put("phase", phase == null ? null : phase.name())

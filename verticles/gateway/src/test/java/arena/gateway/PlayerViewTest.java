@@ -120,6 +120,9 @@ class PlayerViewTest {
     assertThat(view.getJsonArray("participants")).containsExactly("A", "B", "C", "D");
     assertThat(view.getString("prompt")).isNull();
     assertThat(view.containsKey("responses")).isFalse();
+    // And no countdown: how long the Match Service waits for robots is not hers to see
+    assertThat(view.getValue("deadline")).isNull();
+    assertThat(view.getValue("secondsLeft")).isNull();
   }
 
   /** Round 2 in {@code phase} where {@code acted} (a human or a robot) is the only one who answered, or voted. */
