@@ -44,7 +44,6 @@ public class MatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
   public static final String SERVICE = "match-service";
   private static final long RETRY_MS = 1000;
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
   private final Map<String, Integer> partitionOf = new HashMap<>();
@@ -238,7 +237,7 @@ public class MatchVerticle extends VerticleBase {
 
   /** Keeps trying: handling records of a match without its state would answer 404 for a live match. */
   private Future<Map<String, StateReader.Stored<MatchState>>> readStates(Set<Integer> numbers) {
-    return vertx.executeBlocking(() -> StateReader.read(config, Topic.MATCH_STATE, MatchState.class, numbers, READ_TIMEOUT))
+    return vertx.executeBlocking(() -> StateReader.read(config, Topic.MATCH_STATE, MatchState.class, numbers))
         .compose(latest -> DeadLetters.parkAll(publisher, config, "match-service", latest.unreadable())
             .map(v -> latest.byKey()))
         .recover(t -> {

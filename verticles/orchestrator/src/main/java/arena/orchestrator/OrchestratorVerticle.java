@@ -19,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
   static final String SERVICE = "robot-orchestrator";
-  private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Lanes lanes = new Lanes();
   private final List<Meter> gauges = new ArrayList<>();
@@ -56,8 +54,7 @@ public class OrchestratorVerticle extends VerticleBase {
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
     orchestration = new Orchestration(new RobotPool(new SplittableRandom()), Clock.systemUTC(), Metrics.globalRegistry);
     // The pool must be back (or created) before the first request is looked at.
-    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null,
-            RESTORE_TIMEOUT))
+    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
             Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
