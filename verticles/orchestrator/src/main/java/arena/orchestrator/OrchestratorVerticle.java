@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,7 @@ public class OrchestratorVerticle extends VerticleBase {
     ArenaConfig cfg = ArenaConfig.of(config());
     Map<String, Integer> byType = robotsByType(cfg);
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(new SplittableRandom()), Clock.systemUTC(), Metrics.globalRegistry);
+    orchestration = new Orchestration(new RobotPool(0), Clock.systemUTC(), Metrics.globalRegistry);
     // The pool must be back (or created) before the first request is looked at.
     return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
@@ -67,9 +66,10 @@ public class OrchestratorVerticle extends VerticleBase {
         .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
   }
 
-  // One lane for the whole pool, so no two changes ever interleave.
+  // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
+  // retried against the memory as it was.
   private Future<Void> handle(Received received) {
-    return lanes.run("pool", () -> publishInOrder(orchestration.on(received.envelope())));
+    return lanes.run("pool", () -> orchestration.handle(received.envelope(), this::publishInOrder));
   }
 
   private Future<Void> publishInOrder(List<Outgoing> out) {
