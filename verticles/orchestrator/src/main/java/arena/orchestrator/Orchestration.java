@@ -53,6 +53,7 @@ public final class Orchestration {
 
   private final RobotPool pool;
   private final Clock clock;
+  private final Duration robotWaitMax;
   private final Counter assignedAtOnce;
   private final Counter assignedFromQueue;
   private final Counter queued;
@@ -71,9 +72,14 @@ public final class Orchestration {
     }
   };
 
-  public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry) {
+  /**
+   * @param robotWaitMax how long the Match Service waits for a round's robots ({@code match.robotWaitMaxSeconds}),
+   *                     asking again meanwhile: a robots request older than that is a replay, never needed
+   */
+  public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry, Duration robotWaitMax) {
     this.pool = pool;
     this.clock = clock;
+    this.robotWaitMax = robotWaitMax;
     this.assignedAtOnce = Counter.builder("arena.pool.assignments").tag("served", "at_once")
         .description("robots requests served").register(registry);
     this.assignedFromQueue = Counter.builder("arena.pool.assignments").tag("served", "from_queue")
@@ -133,6 +139,12 @@ public final class Orchestration {
     Instant now = clock.instant();
     Event event = cause.payload();
     if (event instanceof MatchEvent.RobotsNeeded needed) {
+      if (cause.occurredAt().plus(robotWaitMax).isBefore(now)) {
+        // Delivered again after its round (or match) was over: seating robots now would hold them for nothing.
+        log.info("match {} round {}: ignoring robots request {} from {}, older than {}", needed.matchId(),
+            needed.round(), needed.correlationId(), cause.occurredAt(), robotWaitMax);
+        return List.of();
+      }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
       return seated.isEmpty() ? apply(cause, pool.request(state, needed, cause.eventId(), now), effects)
           : assignAgain(cause, needed, seated);

@@ -2,6 +2,7 @@ package arena.orchestrator;
 
 import arena.orchestrator.Orchestration.Outgoing;
 import arena.shared.config.ArenaConfig;
+import arena.shared.game.MatchRules;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
@@ -19,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,8 @@ public class OrchestratorVerticle extends VerticleBase {
     ArenaConfig cfg = ArenaConfig.of(config());
     Map<String, Integer> byType = robotsByType(cfg);
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(0), Clock.systemUTC(), Metrics.globalRegistry);
+    orchestration = new Orchestration(new RobotPool(0), Clock.systemUTC(), Metrics.globalRegistry,
+        Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
     // The pool must be back (or created) before the first request is looked at.
     return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->

@@ -32,14 +32,17 @@ class OrchestrationTest {
   private static final Map<String, Integer> CONFIG =
       RobotPoolTest.types("curious-student", 2, "skeptical-scientist", 2, "creative-artist", 2);
   private static final Instant DEADLINE = Instant.parse("2025-01-01T10:01:00Z");
+  /** match.robotWaitMaxSeconds */
+  private static final Duration WAIT_MAX = Duration.ofSeconds(60);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+  /** Starts now: envelopes are stamped with the real time. */
+  private final MutableClock clock = new MutableClock(Instant.now());
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Orchestration orchestration;
 
   @BeforeEach
   void openPool() {
-    orchestration = new Orchestration(new RobotPool(3), clock, registry);
+    orchestration = new Orchestration(new RobotPool(3), clock, registry, WAIT_MAX);
     orchestration.open(Optional.empty(), CONFIG);
   }
 
@@ -65,7 +68,7 @@ class OrchestrationTest {
   @Test
   void aNewPoolAnnouncesEveryRobotThenItsSizeThenItsState() {
     // Given
-    Orchestration fresh = new Orchestration(new RobotPool(1), clock, registry);
+    Orchestration fresh = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = fresh.open(Optional.empty(), CONFIG);
@@ -87,7 +90,7 @@ class OrchestrationTest {
     // Given a stored pool with a busy robot
     on(fromMatch(need("m1", 1, 2), "c1"));
     PoolState stored = orchestration.state();
-    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry);
+    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = restarted.open(Optional.of(stored), CONFIG);
@@ -101,7 +104,7 @@ class OrchestrationTest {
   void aRestoredPoolGrowsToTheConfig() {
     // Given
     PoolState stored = orchestration.state();
-    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry);
+    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = restarted.open(Optional.of(stored), RobotPoolTest.types("curious-student", 3));
@@ -429,6 +432,24 @@ class OrchestrationTest {
     // Then the robot's finished work was counted once, and every robot is idle
     assertThat(orchestration.state().robots()).filteredOn(r -> r.id().equals(robots.get(0)))
         .singleElement().extracting(PoolState.Robot::completedWork).isEqualTo(1L);
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
+  }
+
+  @Test
+  void aRobotsRequestDeliveredAgainAfterItsRoundIsOverSeatsNobody() {
+    // Given round 1 of m1 got its robots, played and was released
+    Envelope<MatchEvent.RobotsNeeded> request = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    on(request);
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "m1-r1-req"));
+    PoolState after = orchestration.state();
+
+    // When the request is delivered again later than the Match Service ever waits for robots (a replay)
+    clock.advance(Duration.ofSeconds(61));
+    List<Outgoing> out = on(request);
+
+    // Then nobody is seated and nothing is published: a round still waiting would have asked again since
+    assertThat(out).isEmpty();
+    assertThat(orchestration.state()).isSameAs(after);
     assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
   }
 
