@@ -50,8 +50,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole game, as a pure function: (state, input, now) to {@link Step}. No Kafka, no timers: the verticle
- * publishes what a step says and arms the timer for {@link #deadline(MatchState)}.
+ * The whole game, as a pure function: (state, input, when it was issued, now) to {@link Step}. No Kafka, no
+ * timers: the verticle publishes what a step says and arms the timer for {@link #deadline(MatchState)}, which
+ * for a match that is over is when to forget it. Every input applied again to the state it produced (a
+ * redelivery) changes nothing, and a command is answered as the first time.
  *
  * <p>Until the orchestrator seats the robots, {@link Round#letters()} holds only the humans; the robots'
  * letters are the rest of the first {@code seats} letters (see {@link #robotLetters}), so no placeholder keys
