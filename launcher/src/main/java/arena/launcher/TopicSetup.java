@@ -68,9 +68,13 @@ public final class TopicSetup {
         Map<String, String> configs = new HashMap<>();
         configs.put("min.insync.replicas", String.valueOf(durability.minInsyncReplicas()));
         if (topic.compacted()) {
+          // A key's old values, and a forgotten match's tombstone, go once its segment has rolled (at most an hour)
+          // and been cleaned; a tombstone stays an hour more (delete.retention.ms, 24 h by default), so a reader
+          // that lags by less still sees the key deleted. A rebuild then reads live matches only.
           configs.put("cleanup.policy", "compact");
           configs.put("segment.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
           configs.put("min.cleanable.dirty.ratio", "0.1");
+          configs.put("delete.retention.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
         }
         // Every topic keyed by matchId shares one partition count, so one Match Service owns a match's inputs.
         int count = topic == Topic.ROBOT_POOL_STATE ? 1 : partitions;

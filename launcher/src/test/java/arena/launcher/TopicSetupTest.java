@@ -40,13 +40,17 @@ class TopicSetupTest {
     // When the topics are set up
     TopicSetup.ensureTopics(config);
 
-    // Then every topic asks one copy in sync, and the state topics are compacted
+    // Then every topic asks one copy in sync, and the state topics are compacted, tombstones kept an hour
     try (Admin admin = admin()) {
       for (Topic topic : Topic.values()) {
         Config found = describe(admin, config.topic(topic));
         assertThat(found.get("min.insync.replicas").value()).as(topic.name()).isEqualTo("1");
         assertThat(found.get("cleanup.policy").value()).as(topic.name())
             .isEqualTo(topic.compacted() ? "compact" : "delete");
+        if (topic.compacted()) {
+          // A forgotten match's tombstone goes an hour after its segment is cleaned
+          assertThat(found.get("delete.retention.ms").value()).as(topic.name()).isEqualTo("3600000");
+        }
       }
     }
     // And setting them up again changes nothing and passes

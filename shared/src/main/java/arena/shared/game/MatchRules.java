@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param lobbyTimeoutSeconds how long a match may wait for its humans, from its creation, before it expires
  * @param robotWaitSeconds    how long a round waits for its robots before it asks for them again (same request)
  * @param robotWaitMaxSeconds how long a round waits for its robots in all before the match is cancelled
+ * @param retainMinutes       how long the Match Service keeps a match that is over (completed, expired or
+ *                            cancelled) before it forgets it and tombstones its state
  */
 public record MatchRules(Defaults defaults, Limits limits, int intermissionSeconds, int answerMaxChars,
-    int nameMaxChars, int lobbyTimeoutSeconds, int robotWaitSeconds, int robotWaitMaxSeconds) {
+    int nameMaxChars, int lobbyTimeoutSeconds, int robotWaitSeconds, int robotWaitMaxSeconds, int retainMinutes) {
 
   /** Participants hide behind the letters A to Z. */
   public static final int MAX_SEATS = 26;
@@ -48,6 +50,9 @@ public record MatchRules(Defaults defaults, Limits limits, int intermissionSecon
     if (robotWaitSeconds < 1 || robotWaitMaxSeconds < robotWaitSeconds) {
       throw new IllegalArgumentException("match.robotWaitSeconds must be positive and at most "
           + "match.robotWaitMaxSeconds");
+    }
+    if (retainMinutes < 1) {
+      throw new IllegalArgumentException("match.retainMinutes must be at least 1");
     }
   }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -29,40 +31,56 @@ public final class StateReader {
 
   public record Latest<E>(Map<String, Stored<E>> byKey, List<DeadLetters.Letter> unreadable) {}
 
-  /** Reads {@code partitions} of {@code topic} (all of them when null) from the beginning to their current end. */
+  /**
+   * Reads {@code partitions} of {@code topic} (all of them when null) from the beginning to their current end. It
+   * fails only when {@code kafka.rebuildStallSeconds} pass without a record read, however long the whole read
+   * takes: a big state topic takes long to read but never fails for its size.
+   */
   public static <E extends Event> Latest<E> read(ArenaConfig config, Topic topic, Class<E> type,
-      Collection<Integer> partitions, Duration timeout) throws TimeoutException {
-    String name = config.topic(topic);
+      Collection<Integer> partitions) throws TimeoutException {
+    Duration stall = Duration.ofSeconds(config.integer("kafka.rebuildStallSeconds"));
     Map<String, Object> props = new HashMap<>(KafkaClients.standalone(config, topic.baseName() + "-restore-"
         + UUID.randomUUID().toString().substring(0, 8)));
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      return read(consumer, config.topic(topic), topic, type, partitions, stall, System::nanoTime);
+    }
+  }
+
+  static <E extends Event> Latest<E> read(Consumer<String, String> consumer, String name, Topic topic, Class<E> type,
+      Collection<Integer> partitions, Duration stall, LongSupplier nanoTime) throws TimeoutException {
     Map<String, Stored<E>> latest = new LinkedHashMap<>();
     List<DeadLetters.Letter> unreadable = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> parts = partitions != null
-          ? partitions.stream().map(p -> new TopicPartition(name, p)).toList()
-          : consumer.partitionsFor(name, timeout).stream().map(p -> new TopicPartition(name, p.partition())).toList();
-      if (parts.isEmpty()) {
-        return new Latest<>(latest, unreadable);
+    List<TopicPartition> parts = partitions != null
+        ? partitions.stream().map(p -> new TopicPartition(name, p)).toList()
+        : consumer.partitionsFor(name, stall).stream().map(p -> new TopicPartition(name, p.partition())).toList();
+    if (parts.isEmpty()) {
+      return new Latest<>(latest, unreadable);
+    }
+    consumer.assign(parts);
+    consumer.seekToBeginning(parts);
+    Map<TopicPartition, Long> end = consumer.endOffsets(parts, stall);
+    long read = -1;
+    long progressedAt = nanoTime.getAsLong();
+    while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+      long now = nanoTime.getAsLong();
+      long position = parts.stream().mapToLong(consumer::position).sum();
+      if (position > read) {
+        read = position;
+        progressedAt = now;
+      } else if (now - progressedAt > stall.toNanos()) {
+        throw new TimeoutException("reading " + name + " back made no progress for " + stall + " (at offset " + read
+            + " of " + end.values().stream().mapToLong(Long::longValue).sum() + ", summed over its partitions)");
       }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException("reading " + name + " back took longer than " + timeout);
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.value() == null) {
+          latest.remove(record.key());
+          continue;
         }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() == null) {
-            latest.remove(record.key());
-            continue;
-          }
-          try {
-            Event payload = EventCodec.decode(topic, record.value()).payload();
-            latest.put(record.key(), new Stored<>(type.cast(payload), record.partition()));
-          } catch (PoisonRecordException e) {
-            unreadable.add(letter(record, e));
-          }
+        try {
+          Event payload = EventCodec.decode(topic, record.value()).payload();
+          latest.put(record.key(), new Stored<>(type.cast(payload), record.partition()));
+        } catch (PoisonRecordException e) {
+          unreadable.add(letter(record, e));
         }
       }
     }

@@ -27,7 +27,7 @@ class MatchRulesTest {
   @Test
   void theDefaultsComeFromConfig() {
     assertThat(rules).isEqualTo(new MatchRules(new MatchRules.Defaults(4, 1, 3, 60, 30),
-        new MatchRules.Limits(12, 10, 5, 600), 5, 280, 24, 600, 10, 60));
+        new MatchRules.Limits(12, 10, 5, 600), 5, 280, 24, 600, 10, 60, 60));
   }
 
   @ParameterizedTest
@@ -111,6 +111,8 @@ class MatchRulesTest {
         .hasMessageContaining("lobbyTimeoutSeconds");
     assertThatThrownBy(() -> MatchRules.of(config(m -> m.remove("lobbyTimeoutSeconds"))))
         .hasMessageContaining("lobbyTimeoutSeconds");
+    assertThatThrownBy(() -> MatchRules.of(config(m -> m.put("retainMinutes", 0))))
+        .hasMessageContaining("match.retainMinutes must be at least 1");
     assertThatThrownBy(() -> MatchRules.of(config(m -> m.getJsonObject("defaults").put("seats", 20))))
         .hasMessageContaining("config match.defaults: seats must be between 2 and 12, got 20");
   }

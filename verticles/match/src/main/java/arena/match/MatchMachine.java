@@ -31,6 +31,7 @@ import arena.shared.state.MatchState.Robot;
 import arena.shared.state.MatchState.Round;
 import arena.shared.state.MatchState.Status;
 import arena.shared.state.MatchState.Usage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,14 +43,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole game, as a pure function: (state, input, now) to {@link Step}. No Kafka, no timers: the verticle
- * publishes what a step says and arms the timer for {@link #deadline(MatchState)}.
+ * The whole game, as a pure function: (state, input, when it was issued, now) to {@link Step}. No Kafka, no
+ * timers: the verticle publishes what a step says and arms the timer for {@link #deadline(MatchState)}, which
+ * for a match that is over is when to forget it. Every input applied again to the state it produced (a
+ * redelivery) changes nothing, and a command is answered as the first time.
  *
  * <p>Until the orchestrator seats the robots, {@link Round#letters()} holds only the humans; the robots'
  * letters are the rest of the first {@code seats} letters (see {@link #robotLetters}), so no placeholder keys
@@ -95,10 +99,13 @@ public final class MatchMachine {
         || input instanceof RobotResponse.ResponseComplete;
   }
 
-  /** @param state the match as it is now, or null if this service has never seen it */
-  public Step apply(MatchState state, Event input, Instant now) {
+  /**
+   * @param state    the match as it is now, or null if this service does not hold it (never seen, or forgotten)
+   * @param issuedAt when the input was written (its envelope's time)
+   */
+  public Step apply(MatchState state, Event input, Instant issuedAt, Instant now) {
     if (input instanceof MatchCommand.Create c) {
-      return create(state, c, now);
+      return create(state, c, issuedAt, now);
     } else if (input instanceof MatchCommand.Join c) {
       return join(state, c, now);
     } else if (input instanceof MatchCommand.SubmitResponse c) {
@@ -127,11 +134,16 @@ public final class MatchMachine {
   /**
    * A timer went off: end the phase (or the lobby) it was armed for, if that is still what the match waits for.
    * A lobby deadline that is the match's expiry expires it; otherwise the quick-play lobby closes and it starts.
+   * A match over for {@code match.retainMinutes} is forgotten: its trail stays in the event topics.
    */
   public Step onDeadline(MatchState state, Deadline deadline, Instant now) {
     if (!deadline(state).map(deadline::equals).orElse(false)) {
       log.debug("{}: stale deadline {}", deadline.matchId(), deadline);
       return Step.ignored();
+    }
+    if (deadline.forget()) {
+      log.info("{}: {} {} min ago, forgotten", state.matchId(), state.status(), rules.retainMinutes());
+      return Step.forgotten();
     }
     Changes ch = new Changes(state);
     if (deadline.lobby()) {
@@ -156,12 +168,20 @@ public final class MatchMachine {
 
   // --- commands -------------------------------------------------------------------------------------------
 
-  private Step create(MatchState state, MatchCommand.Create c, Instant now) {
+  private Step create(MatchState state, MatchCommand.Create c, Instant issuedAt, Instant now) {
     if (blank(c.matchId())) {
       return Step.rejected(c.matchId(), CREATE, 400, "a match needs an id");
     }
     if (state != null) {
-      return Step.rejected(c.matchId(), CREATE, 409, "match " + c.matchId() + " already exists");
+      // Match ids are the gateway's fresh UUIDs: the same id and settings is the same create delivered again.
+      return state.settings().equals(c.settings())
+          ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), CREATE, state.version()))
+          : Step.rejected(c.matchId(), CREATE, 409, "match " + c.matchId() + " already exists");
+    }
+    // A match may have been played and forgotten since: a create this old cannot be told from its replay.
+    if (issuedAt.plus(Duration.ofMinutes(rules.retainMinutes())).isBefore(now)) {
+      return Step.rejected(c.matchId(), CREATE, 410, "this create is older than match.retainMinutes ("
+          + rules.retainMinutes() + " min): its match may be over and forgotten");
     }
     String problem = rules.problemWith(c.settings());
     if (problem != null) {
@@ -227,6 +247,11 @@ public final class MatchMachine {
     if (player == null) {
       return Step.rejected(c.matchId(), RESPOND, 401, "not a player of this match");
     }
+    String text = Text.normalize(c.text());
+    if (text.equals(given(state, c.round(), Round::responses, player.playerId()))) {
+      // Delivered again, maybe after the answer closed the phase (or the match): accepted again, nothing changes.
+      return Step.replied(new MatchEvent.CommandAccepted(c.matchId(), RESPOND, state.version()));
+    }
     Round round = openRound(state, c.round());
     if (round == null) {
       return Step.rejected(c.matchId(), RESPOND, 409, "round " + c.round() + " is not open");
@@ -234,13 +259,8 @@ public final class MatchMachine {
     if (round.phase() != Phase.RESPONDING) {
       return Step.rejected(c.matchId(), RESPOND, 409, "round " + c.round() + " is not taking answers now");
     }
-    String text = Text.normalize(c.text());
-    String answered = round.responses().get(player.playerId());
-    if (answered != null) {
-      // A retry whose reply was lost: the same words again are accepted again, and change nothing.
-      return answered.equals(text)
-          ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), RESPOND, state.version()))
-          : Step.rejected(c.matchId(), RESPOND, 409, "already answered");
+    if (round.responses().containsKey(player.playerId())) {
+      return Step.rejected(c.matchId(), RESPOND, 409, "already answered");
     }
     String badText = rules.answerProblem(text);
     if (badText != null) {
@@ -259,6 +279,10 @@ public final class MatchMachine {
     if (player == null) {
       return Step.rejected(c.matchId(), VOTE, 401, "not a player of this match");
     }
+    if (c.identity() != null && c.identity().equals(given(state, c.round(), Round::votes, player.playerId()))) {
+      // Delivered again, maybe after the vote closed the round (or the match): accepted again, nothing changes.
+      return Step.replied(new MatchEvent.CommandAccepted(c.matchId(), VOTE, state.version()));
+    }
     Round round = openRound(state, c.round());
     if (round == null) {
       return Step.rejected(c.matchId(), VOTE, 409, "round " + c.round() + " is not open");
@@ -266,12 +290,8 @@ public final class MatchMachine {
     if (round.phase() != Phase.VOTING) {
       return Step.rejected(c.matchId(), VOTE, 409, "round " + c.round() + " is not taking votes now");
     }
-    String voted = round.votes().get(player.playerId());
-    if (voted != null) {
-      // A retry whose reply was lost: the same letter again is accepted again, and changes nothing.
-      return voted.equals(c.identity())
-          ? Step.replied(new MatchEvent.CommandAccepted(c.matchId(), VOTE, state.version()))
-          : Step.rejected(c.matchId(), VOTE, 409, "already voted");
+    if (round.votes().containsKey(player.playerId())) {
+      return Step.rejected(c.matchId(), VOTE, 409, "already voted");
     }
     if (c.identity() == null || !round.letters().containsValue(c.identity())) {
       return Step.rejected(c.matchId(), VOTE, 400, "unknown letter " + c.identity());
@@ -543,6 +563,13 @@ public final class MatchMachine {
       return null;
     }
     return state.currentRound().filter(r -> r.number() == number).orElse(null);
+  }
+
+  /** What {@code participantId} answered or voted in round {@code number}, whatever came since; null if nothing. */
+  private static String given(MatchState state, int number, Function<Round, Map<String, String>> what,
+      String participantId) {
+    return state.rounds().stream().filter(r -> r.number() == number).findFirst()
+        .map(r -> what.apply(r).get(participantId)).orElse(null);
   }
 
   /** The current round if it still waits for the robots of request {@code correlationId}. */

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,6 @@ public class MatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
   public static final String SERVICE = "match-service";
   private static final long RETRY_MS = 1000;
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
   private final Map<String, Integer> partitionOf = new HashMap<>();
@@ -63,6 +63,7 @@ public class MatchVerticle extends VerticleBase {
   private Counter expired;
   private Counter cancelled;
   private Counter roundsCompleted;
+  private Counter forgotten;
   private DistributionSummary matchCost;
   private DistributionSummary matchInputTokens;
   private DistributionSummary matchOutputTokens;
@@ -88,6 +89,9 @@ public class MatchVerticle extends VerticleBase {
         .description("matches whose robots did not come within match.robotWaitMaxSeconds")
         .register(Metrics.globalRegistry);
     roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
+    forgotten = Counter.builder("arena.matches.forgotten")
+        .description("matches over for match.retainMinutes, dropped from memory and tombstoned in match-state")
+        .register(Metrics.globalRegistry);
     // One sample per completed match, never tagged by match: match ids are unbounded.
     matchCost = DistributionSummary.builder("arena.match.llm.cost.usd")
         .description("estimated LLM cost of a match's robots, as the match completed")
@@ -128,7 +132,7 @@ public class MatchVerticle extends VerticleBase {
       return Future.succeededFuture(); // pool bookkeeping and the like: not ours
     }
     return lanes.run(matchId, () -> {
-      Step step = machine.apply(matches.get(matchId), input, Instant.now());
+      Step step = machine.apply(matches.get(matchId), input, received.envelope().occurredAt(), Instant.now());
       return publish(matchId, step, received.envelope(), received.partition());
     });
   }
@@ -148,8 +152,11 @@ public class MatchVerticle extends VerticleBase {
     });
   }
 
-  /** Domain events, then the state, then (once the state is durable) the reply. */
+  /** Domain events, then the state, then (once the state is durable) the reply; or the forgetting. */
   private Future<Void> publish(String matchId, Step step, Envelope<?> cause, int partition) {
+    if (step.forget()) {
+      return tombstone(matchId);
+    }
     String correlationId = cause != null ? cause.correlationId() : UUID.randomUUID().toString();
     String causationId = cause != null ? cause.eventId() : null;
     Future<Void> chain = Future.succeededFuture();
@@ -170,6 +177,24 @@ public class MatchVerticle extends VerticleBase {
       chain = chain.compose(v -> publisher.publish(matchId, step.reply(), correlationId, causationId).mapEmpty());
     }
     return chain;
+  }
+
+  /**
+   * Deletes the match from match-state (a null value under its key; compaction removes the key), and only once the
+   * broker has it, from memory: a failed write leaves the match held, and its deadline is retried.
+   */
+  private Future<Void> tombstone(String matchId) {
+    return publisher.sendRaw(KafkaProducerRecord.create(config.topic(Topic.MATCH_STATE), matchId, null))
+        .map(written -> {
+          matches.remove(matchId);
+          partitionOf.remove(matchId);
+          Long timer = timers.remove(matchId);
+          if (timer != null) {
+            vertx.cancelTimer(timer);
+          }
+          forgotten.increment();
+          return null;
+        });
   }
 
   private void remember(MatchState state, int partition) {
@@ -238,7 +263,7 @@ public class MatchVerticle extends VerticleBase {
 
   /** Keeps trying: handling records of a match without its state would answer 404 for a live match. */
   private Future<Map<String, StateReader.Stored<MatchState>>> readStates(Set<Integer> numbers) {
-    return vertx.executeBlocking(() -> StateReader.read(config, Topic.MATCH_STATE, MatchState.class, numbers, READ_TIMEOUT))
+    return vertx.executeBlocking(() -> StateReader.read(config, Topic.MATCH_STATE, MatchState.class, numbers))
         .compose(latest -> DeadLetters.parkAll(publisher, config, "match-service", latest.unreadable())
             .map(v -> latest.byKey()))
         .recover(t -> {

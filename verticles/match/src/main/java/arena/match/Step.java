@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * What one input does to a match: the new state (null when nothing changed), the domain events to publish
- * before it, and the reply to publish once the state is durable (null when the input was not a command).
+ * before it, and the reply to publish once the state is durable (null when the input was not a command); or, for
+ * a match over long enough, {@code forget}: tombstone its state, then drop it from memory.
  */
-public record Step(MatchState state, List<Outgoing> events, MatchEvent reply) {
+public record Step(MatchState state, List<Outgoing> events, MatchEvent reply, boolean forget) {
 
   /** A domain event; a null {@code correlationId} means "the same as the input's". */
   public record Outgoing(MatchEvent event, String correlationId) {}
@@ -17,12 +18,20 @@ public record Step(MatchState state, List<Outgoing> events, MatchEvent reply) {
     events = List.copyOf(events);
   }
 
+  public Step(MatchState state, List<Outgoing> events, MatchEvent reply) {
+    this(state, events, reply, false);
+  }
+
   public boolean changed() {
     return state != null;
   }
 
   static Step ignored() {
     return new Step(null, List.of(), null);
+  }
+
+  static Step forgotten() {
+    return new Step(null, List.of(), null, true);
   }
 
   static Step replied(MatchEvent reply) {

@@ -41,15 +41,28 @@ class DeadlineTest {
   }
 
   @Test
-  void aRunningMatchWaitsForItsPhaseAndAnEndedOneForNothing() {
+  void aRunningMatchWaitsForItsPhaseAndAnEndedOneToBeForgotten() {
     Round voting = new Round(1, Phase.VOTING, "P?", T0.plusSeconds(700), Map.of(), "req-1", Map.of(), Map.of(),
         Map.of());
     MatchState running = withRounds(state(PRIVATE, Status.RUNNING, T0, T0), List.of(voting));
     assertThat(Deadline.of(running, rules)).contains(new Deadline("m", 1, Phase.VOTING, T0.plusSeconds(700)));
 
-    assertThat(Deadline.of(state(PRIVATE, Status.EXPIRED, T0), rules)).isEmpty();
-    assertThat(Deadline.of(withRounds(state(PRIVATE, Status.COMPLETED, T0, T0), List.of(voting)), rules)).isEmpty();
+    // Over, one way or another: forgotten match.retainMinutes (60) after it ended
+    Instant ended = T0.plusSeconds(900);
+    Deadline expired = Deadline.of(ended(state(PRIVATE, Status.EXPIRED, T0), ended), rules).orElseThrow();
+    assertThat(expired).isEqualTo(new Deadline("m", 0, null, ended.plusSeconds(3600), true));
+    assertThat(expired.lobby()).isFalse();
+    assertThat(expired.describe()).isEqualTo("its retention");
+    assertThat(Deadline.of(ended(withRounds(state(PRIVATE, Status.COMPLETED, T0, T0), List.of(voting)), ended),
+        rules)).contains(new Deadline("m", 1, null, ended.plusSeconds(3600), true));
+    assertThat(Deadline.of(ended(state(PRIVATE, Status.CANCELLED, T0, T0), ended), rules).map(Deadline::forget))
+        .contains(true);
     assertThat(Deadline.of(null, rules)).isEmpty();
+  }
+
+  static MatchState ended(MatchState s, Instant at) {
+    return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), at, s.players(),
+        s.robots(), s.rounds(), s.scores(), s.promptsUsed(), s.usage());
   }
 
   static MatchState state(MatchSettings settings, Status status, Instant... joins) {

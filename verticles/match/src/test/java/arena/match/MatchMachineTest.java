@@ -67,7 +67,7 @@ class MatchMachineTest {
     }
 
     Step apply(Event input) {
-      return remember(machine.apply(state, input, now));
+      return remember(machine.apply(state, input, now, now));
     }
 
     Step deadline() {
@@ -180,6 +180,11 @@ class MatchMachineTest {
       assertThat(r.status()).isEqualTo(status);
       assertThat(r.message()).isEqualTo(message);
     });
+  }
+
+  /** The deadline a match that is over waits for: match.retainMinutes (60) after it ended, then it is forgotten. */
+  static Deadline forgetting(MatchState state) {
+    return new Deadline(MATCH, state.rounds().size(), null, state.completedAt().plusSeconds(3600), true);
   }
 
   static void assertIgnored(Step step) {
@@ -305,7 +310,7 @@ class MatchMachineTest {
         new MatchEvent.Reveal("r3", "type-r3", false, "type-r3"));
     assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
     assertThat(table.state.completedAt()).isEqualTo(table.now);
-    assertThat(machine.deadline(table.state)).isEmpty();
+    assertThat(machine.deadline(table.state)).contains(forgetting(table.state));
 
     // And the final state survives the trip through the state topic's codec
     String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
@@ -364,9 +369,9 @@ class MatchMachineTest {
     }
 
     @Test
-    void creatingTheSameMatchTwiceIs409() {
+    void creatingTheSameMatchWithOtherSettingsIs409() {
       table.apply(create(SETTINGS));
-      assertRejected(table.apply(create(SETTINGS)), 409, "match m1 already exists");
+      assertRejected(table.apply(create(new MatchSettings(4, 1, 2, 60, 30, 5))), 409, "match m1 already exists");
     }
 
     @Test
@@ -435,9 +440,9 @@ class MatchMachineTest {
       assertRejected(table.answer("hash-nobody", "hi"), 401, "not a player of this match");
       assertRejected(table.apply(new MatchCommand.SubmitVote(MATCH, "hash-nobody", 1, "A")), 401,
           "not a player of this match");
-      assertRejected(machine.apply(null, new MatchCommand.SubmitResponse("m2", token("ann"), 1, "hi"), T0), 404,
+      assertRejected(machine.apply(null, new MatchCommand.SubmitResponse("m2", token("ann"), 1, "hi"), T0, T0), 404,
           "no such match");
-      assertRejected(machine.apply(null, new MatchCommand.SubmitVote("m2", token("ann"), 1, "A"), T0), 404,
+      assertRejected(machine.apply(null, new MatchCommand.SubmitVote("m2", token("ann"), 1, "A"), T0, T0), 404,
           "no such match");
     }
 
@@ -723,7 +728,7 @@ class MatchMachineTest {
       assertThat(table.state.status()).isEqualTo(Status.EXPIRED);
       assertThat(table.state.completedAt()).isEqualTo(T0.plusSeconds(600));
       assertThat(table.state.rounds()).isEmpty();
-      assertThat(machine.deadline(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).contains(forgetting(table.state));
 
       // And bob is turned away, while ann's own join delivered again is answered as before
       assertRejected(table.apply(join("bob")), 409, "the match has expired");
@@ -847,7 +852,7 @@ class MatchMachineTest {
               new AssignedRobot("r1", need.identities().get(1), "t")), need.correlationId())));
       assertIgnored(table.apply(new OrchestrationEvent.RobotsUnavailable(MATCH, 1, 2, 1, "old-request")));
       assertIgnored(machine.apply(null, new OrchestrationEvent.RobotsAssigned("unknown", 1, robots,
-          need.correlationId()), T0));
+          need.correlationId()), T0, T0));
 
       // When the right assignment comes twice
       MatchEvent.RoundStarted started = event(
@@ -1029,7 +1034,7 @@ class MatchMachineTest {
       // Given no match m1, a report for it is read but changes nothing
       RobotResponse.ResponseComplete forNoMatch = done("r1", 1, "cmd-r1-1", "response", false, 400, 30, 0.0012);
       assertThat(MatchMachine.uses(forNoMatch)).isTrue();
-      assertIgnored(machine.apply(null, forNoMatch, T0));
+      assertIgnored(machine.apply(null, forNoMatch, T0, T0));
 
       // Given then a match that has seen no robot work yet
       playUntilRoundOneIsOpen(SETTINGS);
@@ -1063,7 +1068,7 @@ class MatchMachineTest {
       assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
       assertThat(table.state.usage().total().calls()).isEqualTo(3);
       assertThat(table.state.usage().total().costUsd()).isCloseTo(0.0029, within(1e-12));
-      assertThat(machine.deadline(table.state)).isEmpty();
+      assertThat(machine.deadline(table.state)).contains(forgetting(table.state));
 
       // And the state with its usage survives the trip through the state topic's codec
       String json = Json.write(Envelope.of("match.state", "test", MATCH, table.state, null, null));
@@ -1079,8 +1084,8 @@ class MatchMachineTest {
     MatchState before = table.state;
 
     // When the join that starts round 1 is applied twice to the same stored state (a failed write, a redelivery)
-    Step first = machine.apply(before, join("bob"), T0);
-    Step again = machine.apply(before, join("bob"), T0);
+    Step first = machine.apply(before, join("bob"), T0, T0);
+    Step again = machine.apply(before, join("bob"), T0, T0);
 
     // Then both steps are identical: the same letters, prompt and robots request id
     assertThat(again).isEqualTo(first);
@@ -1105,14 +1110,14 @@ class MatchMachineTest {
       assertThat(table.round().phase()).isEqualTo(Phase.STARTING);
     }
 
-    // When robotWaitMaxSeconds have passed, then the match is cancelled, with a reason, and waits for nothing
+    // When robotWaitMaxSeconds have passed, then the match is cancelled, with a reason, and waits only to be forgotten
     Step cancelled = table.deadline();
     assertThat(table.now).isEqualTo(T0.plusSeconds(60));
     assertThat(cancelled.events()).extracting(Step.Outgoing::event)
         .containsExactly(new MatchEvent.Cancelled(MATCH, "no robots came within 60 s"));
     assertThat(table.state.status()).isEqualTo(Status.CANCELLED);
     assertThat(table.state.completedAt()).isEqualTo(T0.plusSeconds(60));
-    assertThat(machine.deadline(table.state)).isEmpty();
+    assertThat(machine.deadline(table.state)).contains(forgetting(table.state));
 
     // And robots that come late are not seated, and nobody can join or answer
     assertIgnored(table.seat("r1", "r2"));
@@ -1152,9 +1157,9 @@ class MatchMachineTest {
       assertThat(machine.deadline(table.state)).as("round %d intermission", round).isPresent();
       table.deadline();
     }
-    // Then only the finished match waits for nothing
+    // Then the finished match waits only to be forgotten
     assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
-    assertThat(machine.deadline(table.state)).isEmpty();
+    assertThat(machine.deadline(table.state)).contains(forgetting(table.state));
   }
 
   @Test
@@ -1173,5 +1178,162 @@ class MatchMachineTest {
 
     // And from then on it is cancelled robotWaitMaxSeconds later
     assertThat(machine.deadline(table.state).orElseThrow().at()).isEqualTo(T0.plusSeconds(10));
+  }
+
+  @Nested
+  class Forgetting {
+
+    @Test
+    void aCompletedMatchIsForgottenRetainMinutesAfterItEnded() {
+      // Given a one-round match that completed
+      playUntilRoundOneIsOpen(new MatchSettings(4, 2, 1, 60, 30, 0));
+      table.deadline();
+      table.deadline();
+      assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+      Deadline forget = machine.deadline(table.state).orElseThrow();
+      assertThat(forget).isEqualTo(forgetting(table.state));
+      assertThat(forget.at()).isEqualTo(table.state.completedAt().plusSeconds(3600));
+
+      // When a timer for another instant goes off, then nothing happens
+      assertIgnored(machine.onDeadline(table.state, new Deadline(MATCH, 1, null, forget.at().minusSeconds(1), true),
+          forget.at()));
+
+      // When its retention is up, then the step says forget it: no new state, no events, no reply
+      Step step = machine.onDeadline(table.state, forget, forget.at());
+      assertThat(step).isEqualTo(Step.forgotten());
+      assertThat(step.forget()).isTrue();
+      assertThat(step.changed()).isFalse();
+    }
+
+    @Test
+    void expiredAndCancelledMatchesAreForgottenToo() {
+      // Given a match that expired in its lobby
+      table.apply(create(SETTINGS));
+      table.deadline();
+      assertThat(table.state.status()).isEqualTo(Status.EXPIRED);
+
+      // Then it is forgotten an hour later
+      assertThat(table.deadline().forget()).isTrue();
+      assertThat(table.now).isEqualTo(T0.plusSeconds(600 + 3600));
+
+      // Given a match cancelled because its robots never came
+      Table other = new Table(machine);
+      other.apply(create(SETTINGS));
+      other.apply(join("ann"));
+      other.apply(join("bob"));
+      while (other.state.status() == Status.RUNNING) {
+        other.deadline();
+      }
+      assertThat(other.state.status()).isEqualTo(Status.CANCELLED);
+
+      // Then it is forgotten an hour after it was cancelled
+      Instant cancelledAt = other.state.completedAt();
+      assertThat(other.deadline().forget()).isTrue();
+      assertThat(other.now).isEqualTo(cancelledAt.plusSeconds(3600));
+    }
+
+    @Test
+    void aForgottenMatchAnswersCommandsWith404AndAReplayedCreateWith410() {
+      // Given a match that was played, forgotten, and is no longer held (the service holds null for it)
+      Instant issued = T0;
+      Instant later = T0.plusSeconds(2 * 3600);
+
+      // Then joins, answers and votes for it are 404, robots' records are ignored
+      assertRejected(machine.apply(null, join("ann"), later, later), 404, "no such match");
+      assertRejected(machine.apply(null, new MatchCommand.SubmitResponse(MATCH, token("ann"), 1, "hi"), later, later),
+          404, "no such match");
+      assertRejected(machine.apply(null, new MatchCommand.SubmitVote(MATCH, token("ann"), 1, "A"), later, later),
+          404, "no such match");
+      assertIgnored(machine.apply(null, done("r1", 1, "cmd", "vote", false, 1, 1, 0), later, later));
+
+      // And its create, delivered again hours after it was issued, does not bring it back
+      assertRejected(machine.apply(null, create(SETTINGS), issued, later), 410,
+          "this create is older than match.retainMinutes (60 min): its match may be over and forgotten");
+
+      // While a create that waited less than match.retainMinutes (a broker outage) still creates its match
+      Step late = machine.apply(null, create(SETTINGS), later.minusSeconds(3599), later);
+      assertThat(late.state().status()).isEqualTo(Status.WAITING);
+    }
+  }
+
+  @Nested
+  class AppliedTwice {
+
+    /** Applies {@code input}, then the same again as a redelivery: the second must change nothing. */
+    Step twice(Event input) {
+      Step first = table.apply(input);
+      MatchState after = table.state;
+      Step again = machine.apply(after, input, table.now, table.now);
+      assertThat(again.changed()).as("%s applied again changes the state", input).isFalse();
+      assertThat(again.events()).as("%s applied again emits", input).isEmpty();
+      assertThat(again.forget()).isFalse();
+      assertThat(again.reply()).as("%s applied again is answered as before", input).isEqualTo(first.reply());
+      return first;
+    }
+
+    /** The deadline goes off, then the same timer once more: the second does nothing. */
+    void deadlineTwice() {
+      Deadline deadline = machine.deadline(table.state).orElseThrow();
+      table.deadline();
+      assertIgnored(machine.onDeadline(table.state, deadline, table.now));
+    }
+
+    @Test
+    void everyInputOfAWholeMatchAppliedTwiceChangesNothing() {
+      // Given every input of a two-round match, each delivered twice
+      assertAccepted(twice(create(SETTINGS)), "match.create");
+      twice(join("ann"));
+      twice(join("bob"));
+      for (int round = 1; round <= SETTINGS.rounds(); round++) {
+        MatchEvent.RobotsNeeded need = table.robotsNeeded();
+        twice(new OrchestrationEvent.RobotsAssigned(MATCH, round, List.of(
+            new AssignedRobot("r1", need.identities().get(0), "t1"),
+            new AssignedRobot("r2", need.identities().get(1), "t2")), need.correlationId()));
+        twice(new MatchCommand.SubmitResponse(MATCH, token("ann"), round, "Toast " + round));
+        twice(done("r1", round, "answer-r1-" + round, "response", false, 400, 30, 0.001));
+        twice(new RobotResponse.ResponseSubmitted(MATCH, round, "r1", table.letterOf("r1"), "Rain " + round, "c"));
+        twice(new RobotResponse.ResponseSubmitted(MATCH, round, "r2", table.letterOf("r2"), "Snow " + round, "c"));
+        twice(new MatchCommand.SubmitResponse(MATCH, token("bob"), round, "Tea " + round));
+        assertThat(table.round().phase()).isEqualTo(Phase.VOTING);
+        twice(new MatchCommand.SubmitVote(MATCH, token("ann"), round, table.letterOf("r1")));
+        twice(done("r2", round, "vote-r2-" + round, "vote", false, 500, 5, 0.002));
+        twice(new RobotResponse.VoteSubmitted(MATCH, round, "r2", table.letterOf("r2"), table.letterOf("ann"), "c"));
+        twice(new RobotResponse.VoteSubmitted(MATCH, round, "r1", table.letterOf("r1"), table.letterOf("bob"), "c"));
+        twice(new MatchCommand.SubmitVote(MATCH, token("bob"), round, table.letterOf("r2")));
+        assertThat(table.round().phase()).isEqualTo(Phase.SCORED);
+        // The round transitions: the intermission's end fired twice
+        deadlineTwice();
+      }
+
+      // Then the match completed with each action counted once
+      assertThat(table.state.status()).isEqualTo(Status.COMPLETED);
+      assertThat(table.state.usage().total().calls()).isEqualTo(4);
+      assertThat(table.state.scores().values().stream().mapToInt(Integer::intValue).sum())
+          .isEqualTo(table.state.rounds().stream().flatMap(r -> r.points().values().stream())
+              .mapToInt(Integer::intValue).sum());
+      // And even the forgetting, fired twice, forgets once: the second finds nothing (the verticle holds null)
+      Deadline forget = machine.deadline(table.state).orElseThrow();
+      assertThat(machine.onDeadline(table.state, forget, forget.at()).forget()).isTrue();
+      assertIgnored(machine.onDeadline(null, forget, forget.at()));
+    }
+
+    @Test
+    void phaseEndsAndRetriesFiredTwiceChangeNothing() {
+      // Given a round that waits for its robots: its retry fires twice
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      table.apply(join("bob"));
+      deadlineTwice();
+      // When its robots come, answers and votes close at their deadlines, each timer firing twice
+      table.seat("r1", "r2");
+      deadlineTwice();
+      assertThat(table.round().phase()).isEqualTo(Phase.VOTING);
+      deadlineTwice();
+      assertThat(table.round().phase()).isEqualTo(Phase.SCORED);
+      deadlineTwice();
+      // Then round 2 started once
+      assertThat(table.state.rounds()).hasSize(2);
+      assertThat(table.round().phase()).isEqualTo(Phase.STARTING);
+    }
   }
 }

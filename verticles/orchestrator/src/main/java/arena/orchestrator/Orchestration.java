@@ -13,6 +13,7 @@ import arena.shared.state.PoolState.Robot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The orchestrator's reactions, without Kafka: each input event becomes the list of records to publish, in
  * order (events and commands first, the new pool state last). It holds the current {@link PoolState} and which
- * robots served each running match; the caller must feed it one event at a time.
+ * robots served each running match, and takes up what a reaction changed only once all its records are written:
+ * a failed publish leaves it as it was, so the retried input decides again from the same memory. The caller must
+ * feed it one event at a time.
  */
 public final class Orchestration {
   /** The one key of the robot-pool-state topic: the pool is stored whole. */
@@ -43,8 +46,14 @@ public final class Orchestration {
   /** One record to publish: {@code causationId} null starts a fresh chain. */
   public record Outgoing(String key, Event payload, String correlationId, String causationId) {}
 
+  /** Publishes records in order; the future completes once the broker has acknowledged every one. */
+  public interface Publisher {
+    Future<Void> publish(List<Outgoing> records);
+  }
+
   private final RobotPool pool;
   private final Clock clock;
+  private final Duration robotWaitMax;
   private final Counter assignedAtOnce;
   private final Counter assignedFromQueue;
   private final Counter queued;
@@ -63,9 +72,14 @@ public final class Orchestration {
     }
   };
 
-  public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry) {
+  /**
+   * @param robotWaitMax how long the Match Service waits for a round's robots ({@code match.robotWaitMaxSeconds}),
+   *                     asking again meanwhile: a robots request older than that is a replay, never needed
+   */
+  public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry, Duration robotWaitMax) {
     this.pool = pool;
     this.clock = clock;
+    this.robotWaitMax = robotWaitMax;
     this.assignedAtOnce = Counter.builder("arena.pool.assignments").tag("served", "at_once")
         .description("robots requests served").register(registry);
     this.assignedFromQueue = Counter.builder("arena.pool.assignments").tag("served", "from_queue")
@@ -107,13 +121,32 @@ public final class Orchestration {
     return out;
   }
 
-  /** The records to publish in reaction to one consumed event; empty when it does not concern the pool. */
-  public List<Outgoing> on(Envelope<? extends Event> cause) {
+  /**
+   * Reacts to one consumed event: publishes its records (none when it does not concern the pool), then, once they
+   * are all written, takes up the new state. The returned future fails with the publish, memory unchanged.
+   */
+  public Future<Void> handle(Envelope<? extends Event> cause, Publisher publisher) {
+    List<Runnable> effects = new ArrayList<>();
+    List<Outgoing> out = on(cause, effects);
+    return publisher.publish(out).map(written -> {
+      effects.forEach(Runnable::run);
+      return null;
+    });
+  }
+
+  /** The records to publish in reaction to {@code cause}; what it changes in memory goes to {@code effects}. */
+  private List<Outgoing> on(Envelope<? extends Event> cause, List<Runnable> effects) {
     Instant now = clock.instant();
     Event event = cause.payload();
     if (event instanceof MatchEvent.RobotsNeeded needed) {
+      if (cause.occurredAt().plus(robotWaitMax).isBefore(now)) {
+        // Delivered again after its round (or match) was over: seating robots now would hold them for nothing.
+        log.info("match {} round {}: ignoring robots request {} from {}, older than {}", needed.matchId(),
+            needed.round(), needed.correlationId(), cause.occurredAt(), robotWaitMax);
+        return List.of();
+      }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
-      return seated.isEmpty() ? apply(cause, pool.request(state, needed, cause.eventId(), now))
+      return seated.isEmpty() ? apply(cause, pool.request(state, needed, cause.eventId(), now), effects)
           : assignAgain(cause, needed, seated);
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
@@ -124,13 +157,16 @@ public final class Orchestration {
           commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
           voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
-      return apply(cause, pool.release(state, completed.matchId(), completed.round(), now));
+      return apply(cause, pool.release(state, completed.matchId(), completed.round(), now), effects);
     } else if (event instanceof MatchEvent.Completed completed) {
-      return apply(cause, pool.releaseMatch(state, completed.matchId(), now), forget(cause, completed.matchId()));
+      return apply(cause, pool.releaseMatch(state, completed.matchId(), now),
+          forget(cause, completed.matchId(), effects), effects);
     } else if (event instanceof MatchEvent.Cancelled cancelled) {
-      return apply(cause, pool.releaseMatch(state, cancelled.matchId(), now), forget(cause, cancelled.matchId()));
+      return apply(cause, pool.releaseMatch(state, cancelled.matchId(), now),
+          forget(cause, cancelled.matchId(), effects), effects);
     } else if (event instanceof RobotResponse.ResponseComplete done) {
-      return apply(cause, RobotPool.workCompleted(state, done.robotId()));
+      return apply(cause, RobotPool.workCompleted(state, done.robotId(), done.commandId() + "/" + done.kind()),
+          effects);
     }
     return List.of();
   }
@@ -150,12 +186,13 @@ public final class Orchestration {
         needed.round(), robots, needed.correlationId()), needed.correlationId(), cause.eventId()));
   }
 
-  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change) {
-    return apply(cause, change, List.of());
+  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Runnable> effects) {
+    return apply(cause, change, List.of(), effects);
   }
 
-  /** The change's events, then {@code commands}, then the new state. */
-  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Outgoing> commands) {
+  /** The change's events, then {@code commands}, then the new state; memory and metrics follow in {@code effects}. */
+  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Outgoing> commands,
+      List<Runnable> effects) {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
@@ -164,14 +201,15 @@ public final class Orchestration {
     }
     for (Assignment a : change.assignments()) {
       MatchEvent.RobotsNeeded request = a.request();
-      a.robots().forEach(r -> served.computeIfAbsent(request.matchId(), m -> new LinkedHashSet<>()).add(r.id()));
+      effects.add(() -> a.robots().forEach(r -> served.computeIfAbsent(request.matchId(),
+          m -> new LinkedHashSet<>()).add(r.id())));
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsAssigned(request.matchId(),
           request.round(), a.robots(), request.correlationId()), request.correlationId(), a.causationId()));
       if (a.queuedAt() == null) {
-        assignedAtOnce.increment();
+        effects.add(assignedAtOnce::increment);
       } else {
-        assignedFromQueue.increment();
-        queueWait.record(Duration.between(a.queuedAt(), now));
+        effects.add(assignedFromQueue::increment);
+        effects.add(() -> queueWait.record(Duration.between(a.queuedAt(), now)));
       }
       log.info("match {} round {}: robots {} assigned{}", request.matchId(), request.round(),
           a.robots().stream().map(OrchestrationEvent.AssignedRobot::id).toList(),
@@ -179,7 +217,7 @@ public final class Orchestration {
     }
     if (change.unavailable() != null) {
       MatchEvent.RobotsNeeded request = change.unavailable();
-      unavailable.increment();
+      effects.add(unavailable::increment);
       log.warn("match {} round {}: asks for {} robots but the pool has only {}", request.matchId(), request.round(),
           request.count(), change.state().robots().size());
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsUnavailable(request.matchId(),
@@ -189,21 +227,22 @@ public final class Orchestration {
     out.addAll(commands);
     if (change.changed()) {
       if (change.state().queue().size() > state.queue().size()) {
-        queued.increment();
+        effects.add(queued::increment);
         log.info("robots request queued: {} waiting", change.state().queue().size());
       }
-      state = change.state();
-      out.add(new Outgoing(POOL_KEY, state, cause.correlationId(), cause.eventId()));
+      effects.add(() -> state = change.state());
+      out.add(new Outgoing(POOL_KEY, change.state(), cause.correlationId(), cause.eventId()));
     }
     return out;
   }
 
-  /** One ForgetMatch per robot that sat in the match, in any round; the match is no longer tracked. */
-  private List<Outgoing> forget(Envelope<? extends Event> cause, String matchId) {
-    Set<String> robots = served.remove(matchId);
+  /** One ForgetMatch per robot that sat in the match, in any round; then the match is no longer tracked. */
+  private List<Outgoing> forget(Envelope<? extends Event> cause, String matchId, List<Runnable> effects) {
+    Set<String> robots = served.get(matchId);
     if (robots == null) {
       return List.of();
     }
+    effects.add(() -> served.remove(matchId));
     log.debug("match {} over: {} robots told to forget it", matchId, robots.size());
     return robots.stream().map(id -> new Outgoing(id, new RobotCommand.ForgetMatch(
         commandId("forget", id, matchId, 0), id, matchId), cause.correlationId(), cause.eventId())).toList();

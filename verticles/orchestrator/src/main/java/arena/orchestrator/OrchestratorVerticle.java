@@ -2,6 +2,7 @@ package arena.orchestrator;
 
 import arena.orchestrator.Orchestration.Outgoing;
 import arena.shared.config.ArenaConfig;
+import arena.shared.game.MatchRules;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
   static final String SERVICE = "robot-orchestrator";
-  private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Lanes lanes = new Lanes();
   private final List<Meter> gauges = new ArrayList<>();
@@ -54,10 +53,10 @@ public class OrchestratorVerticle extends VerticleBase {
     ArenaConfig cfg = ArenaConfig.of(config());
     Map<String, Integer> byType = robotsByType(cfg);
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(new SplittableRandom()), Clock.systemUTC(), Metrics.globalRegistry);
+    orchestration = new Orchestration(new RobotPool(0), Clock.systemUTC(), Metrics.globalRegistry,
+        Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
     // The pool must be back (or created) before the first request is looked at.
-    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null,
-            RESTORE_TIMEOUT))
+    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
             Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
@@ -70,9 +69,10 @@ public class OrchestratorVerticle extends VerticleBase {
         .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
   }
 
-  // One lane for the whole pool, so no two changes ever interleave.
+  // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
+  // retried against the memory as it was.
   private Future<Void> handle(Received received) {
-    return lanes.run("pool", () -> publishInOrder(orchestration.on(received.envelope())));
+    return lanes.run("pool", () -> orchestration.handle(received.envelope(), this::publishInOrder));
   }
 
   private Future<Void> publishInOrder(List<Outgoing> out) {

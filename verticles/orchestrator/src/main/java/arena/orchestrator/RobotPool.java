@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,10 +23,16 @@ import java.util.random.RandomGenerator;
  * waits, and who is served when robots come back. Every change returns a state whose version grew by one.
  */
 public final class RobotPool {
-  private final RandomGenerator random;
+  private static final int RECENT_WORK = 8;
+  private final long seed;
 
-  public RobotPool(RandomGenerator random) {
-    this.random = random;
+  /**
+   * Chance among equal robots comes from {@code seed}, the request and the pool's version alone, so a request
+   * handled again after a failed publish (or by a restarted orchestrator) seats the same robots as the attempt
+   * whose records may already be in Kafka. The service uses seed 0; tests vary it.
+   */
+  public RobotPool(long seed) {
+    this.seed = seed;
   }
 
   /** What one step did to the pool, in the order its events must be published. */
@@ -75,7 +82,7 @@ public final class RobotPool {
           id = "robot-" + type + "-" + (++n);
         } while (ids.contains(id));
         ids.add(id);
-        added.add(new Robot(id, type, Status.IDLE, null, 0, null, now, 0));
+        added.add(new Robot(id, type, Status.IDLE, null, 0, null, now, 0, List.of()));
       }
     }
     if (added.isEmpty()) {
@@ -126,7 +133,7 @@ public final class RobotPool {
       return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue)), true,
           List.of(), List.of(), List.of(), null);
     }
-    Seating seating = seat(state.robots(), request, now);
+    Seating seating = seat(state, state.robots(), request, now);
     Assignment assignment = new Assignment(request, causationId, seating.assigned(), null);
     boolean changed = !seating.assigned().isEmpty();
     PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue()) : state;
@@ -143,14 +150,17 @@ public final class RobotPool {
     return freeAndServe(state, r -> r.status() == Status.BUSY && matchId.equals(r.matchId()), true, matchId, now);
   }
 
-  /** One more finished piece of work for {@code robotId}; unknown robots are ignored. */
-  public static Change workCompleted(PoolState state, String robotId) {
-    if (state.robots().stream().noneMatch(r -> r.id().equals(robotId))) {
+  /**
+   * One more finished piece of work ({@code work}: its commandId/kind) for {@code robotId}; unknown robots, and work
+   * among the robot's latest counted (a report delivered again), are ignored.
+   */
+  public static Change workCompleted(PoolState state, String robotId, String work) {
+    if (state.robots().stream().noneMatch(r -> r.id().equals(robotId) && !r.recentWork().contains(work))) {
       return Change.none(state);
     }
     List<Robot> robots = state.robots().stream()
         .map(r -> !r.id().equals(robotId) ? r : new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(),
-            r.identity(), r.since(), r.completedWork() + 1))
+            r.identity(), r.since(), r.completedWork() + 1, withWork(r.recentWork(), work)))
         .toList();
     return new Change(new PoolState(state.version() + 1, robots, state.queue()), true, List.of(), List.of(),
         List.of(), null);
@@ -163,7 +173,7 @@ public final class RobotPool {
     for (Robot r : state.robots()) {
       if (toFree.test(r)) {
         released.add(r);
-        robots.add(new Robot(r.id(), r.type(), Status.IDLE, null, 0, null, now, r.completedWork()));
+        robots.add(new Robot(r.id(), r.type(), Status.IDLE, null, 0, null, now, r.completedWork(), r.recentWork()));
       } else {
         robots.add(r);
       }
@@ -178,7 +188,7 @@ public final class RobotPool {
       if (idle < head.request().count()) {
         break; // the head blocks everyone behind it
       }
-      Seating seating = seat(robots, head.request(), now);
+      Seating seating = seat(state, robots, head.request(), now);
       robots = new ArrayList<>(seating.robots());
       assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt()));
       queue.remove(0);
@@ -190,13 +200,25 @@ public final class RobotPool {
     return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
   }
 
+  /**
+   * {@code work} after the latest others. A re-delivery comes from a consumer's uncommitted batch, within seconds:
+   * a robot does far fewer than this many pieces of work in that time.
+   */
+  private static List<String> withWork(List<String> latest, String work) {
+    List<String> next = new ArrayList<>(latest);
+    next.add(work);
+    return List.copyOf(next.subList(Math.max(0, next.size() - RECENT_WORK), next.size()));
+  }
+
   private record Seating(List<Robot> robots, List<AssignedRobot> assigned) {}
 
   /**
    * Picks {@code count} idle robots: robots the match did not just have come first (the excluded ones only when
    * nothing else is idle), persona types take turns, and chance decides among equals.
    */
-  private Seating seat(List<Robot> robots, RobotsNeeded request, Instant now) {
+  private Seating seat(PoolState from, List<Robot> robots, RobotsNeeded request, Instant now) {
+    RandomGenerator random = new SplittableRandom(seed ^ request.correlationId().hashCode() * 0x9E3779B97F4A7C15L
+        ^ from.version());
     Set<String> excluded = request.excludeRobots() == null ? Set.of() : Set.copyOf(request.excludeRobots());
     List<Robot> fresh = new ArrayList<>();
     List<Robot> recent = new ArrayList<>();
@@ -226,7 +248,7 @@ public final class RobotPool {
       Robot r = chosen.get(i);
       String identity = request.identities().get(i);
       seated.put(r.id(), new Robot(r.id(), r.type(), Status.BUSY, request.matchId(), request.round(), identity, now,
-          r.completedWork()));
+          r.completedWork(), r.recentWork()));
       assigned.add(new AssignedRobot(r.id(), identity, r.type()));
     }
     List<Robot> next = robots.stream().map(r -> seated.getOrDefault(r.id(), r)).toList();

@@ -13,15 +13,16 @@ import arena.shared.events.RobotResponse;
 import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,15 +32,28 @@ class OrchestrationTest {
   private static final Map<String, Integer> CONFIG =
       RobotPoolTest.types("curious-student", 2, "skeptical-scientist", 2, "creative-artist", 2);
   private static final Instant DEADLINE = Instant.parse("2025-01-01T10:01:00Z");
+  /** match.robotWaitMaxSeconds */
+  private static final Duration WAIT_MAX = Duration.ofSeconds(60);
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T10:00:00Z"));
+  /** Starts now: envelopes are stamped with the real time. */
+  private final MutableClock clock = new MutableClock(Instant.now());
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private Orchestration orchestration;
 
   @BeforeEach
   void openPool() {
-    orchestration = new Orchestration(new RobotPool(new SplittableRandom(3)), clock, registry);
+    orchestration = new Orchestration(new RobotPool(3), clock, registry, WAIT_MAX);
     orchestration.open(Optional.empty(), CONFIG);
+  }
+
+  /** Handles {@code cause} with a publisher that writes everything: the records it published. */
+  List<Outgoing> on(Envelope<? extends Event> cause) {
+    List<Outgoing> written = new ArrayList<>();
+    assertThat(orchestration.handle(cause, records -> {
+      written.addAll(records);
+      return Future.succeededFuture();
+    }).succeeded()).isTrue();
+    return written;
   }
 
   static <E extends Event> Envelope<E> fromMatch(E payload, String correlationId) {
@@ -54,7 +68,7 @@ class OrchestrationTest {
   @Test
   void aNewPoolAnnouncesEveryRobotThenItsSizeThenItsState() {
     // Given
-    Orchestration fresh = new Orchestration(new RobotPool(new SplittableRandom(1)), clock, registry);
+    Orchestration fresh = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = fresh.open(Optional.empty(), CONFIG);
@@ -74,9 +88,9 @@ class OrchestrationTest {
   @Test
   void aRestoredPoolThatMatchesTheConfigIsTakenAsItIs() {
     // Given a stored pool with a busy robot
-    orchestration.on(fromMatch(need("m1", 1, 2), "c1"));
+    on(fromMatch(need("m1", 1, 2), "c1"));
     PoolState stored = orchestration.state();
-    Orchestration restarted = new Orchestration(new RobotPool(new SplittableRandom(1)), clock, registry);
+    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = restarted.open(Optional.of(stored), CONFIG);
@@ -90,7 +104,7 @@ class OrchestrationTest {
   void aRestoredPoolGrowsToTheConfig() {
     // Given
     PoolState stored = orchestration.state();
-    Orchestration restarted = new Orchestration(new RobotPool(new SplittableRandom(1)), clock, registry);
+    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = restarted.open(Optional.of(stored), RobotPoolTest.types("curious-student", 3));
@@ -111,7 +125,7 @@ class OrchestrationTest {
     long version = orchestration.state().version();
 
     // When
-    List<Outgoing> out = orchestration.on(request);
+    List<Outgoing> out = on(request);
 
     // Then
     assertThat(out).hasSize(2);
@@ -130,14 +144,14 @@ class OrchestrationTest {
     assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
 
     // And a re-delivery publishes the same assignment again, and no new state (the Match Service skips it if seated)
-    assertThat(orchestration.on(request)).extracting(Outgoing::payload).containsExactly(payload);
+    assertThat(on(request)).extracting(Outgoing::payload).containsExactly(payload);
     assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
   }
 
   @Test
   void anImpossibleRequestIsAnsweredWithUnavailableOnly() {
     // When
-    List<Outgoing> out = orchestration.on(fromMatch(need("m1", 1, 7), "req"));
+    List<Outgoing> out = on(fromMatch(need("m1", 1, 7), "req"));
 
     // Then
     assertThat(out).singleElement().satisfies(o -> {
@@ -149,13 +163,13 @@ class OrchestrationTest {
   @Test
   void roundStartedAndVotingStartedSendWorkToEverySeatedRobot() {
     // Given
-    orchestration.on(fromMatch(need("m1", 1, 2), "c"));
+    on(fromMatch(need("m1", 1, 2), "c"));
     List<PoolState.Robot> seated = RobotPool.seatedIn(orchestration.state(), "m1", 1);
     Envelope<MatchEvent.RoundStarted> started = fromMatch(new MatchEvent.RoundStarted("m1", 1,
         List.of("A", "B", "C"), "Your ideal Sunday?", DEADLINE), "c");
 
     // When
-    List<Outgoing> responses = orchestration.on(started);
+    List<Outgoing> responses = on(started);
 
     // Then
     assertThat(responses).hasSize(2).allSatisfy(o -> {
@@ -171,12 +185,12 @@ class OrchestrationTest {
       assertThat(cmd.deadline()).isEqualTo(DEADLINE);
       assertThat(cmd.commandId()).isNotBlank();
     });
-    assertThat(orchestration.on(started)).extracting(o -> ((RobotCommand) o.payload()).commandId())
+    assertThat(on(started)).extracting(o -> ((RobotCommand) o.payload()).commandId())
         .containsExactlyElementsOf(responses.stream().map(o -> ((RobotCommand) o.payload()).commandId()).toList());
 
     // When voting starts
     Map<String, String> answers = Map.of("A", "sleep", "B", "hike", "C", "books");
-    List<Outgoing> votes = orchestration.on(fromMatch(new MatchEvent.VotingStarted("m1", 1, "Your ideal Sunday?", answers,
+    List<Outgoing> votes = on(fromMatch(new MatchEvent.VotingStarted("m1", 1, "Your ideal Sunday?", answers,
         DEADLINE.plusSeconds(30)), "c"));
 
     // Then
@@ -194,9 +208,9 @@ class OrchestrationTest {
   @Test
   void roundCompletedReleasesRobotsThenServesTheQueueThenPublishesTheState() {
     // Given m1 holds five robots and m2 waits for three
-    orchestration.on(fromMatch(need("m1", 1, 5), "c1"));
+    on(fromMatch(need("m1", 1, 5), "c1"));
     Envelope<MatchEvent.RobotsNeeded> waiting = fromMatch(need("m2", 1, 3), "m2-r1-req");
-    List<Outgoing> queued = orchestration.on(waiting);
+    List<Outgoing> queued = on(waiting);
     assertThat(queued).singleElement().extracting(Outgoing::payload).isEqualTo(orchestration.state());
     assertThat(orchestration.state().queue()).hasSize(1);
     clock.advance(Duration.ofSeconds(4));
@@ -204,7 +218,7 @@ class OrchestrationTest {
     // When m1's round completes
     Envelope<MatchEvent.RoundCompleted> completed = fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(),
         Map.of(), Map.of()), "c1");
-    List<Outgoing> out = orchestration.on(completed);
+    List<Outgoing> out = on(completed);
 
     // Then five releases, then m2's assignment with its own correlation and cause, then the state
     assertThat(out).hasSize(7);
@@ -229,11 +243,11 @@ class OrchestrationTest {
   @Test
   void matchCompletedReleasesEverythingTheMatchHolds() {
     // Given
-    orchestration.on(fromMatch(need("m1", 2, 2), "c1"));
+    on(fromMatch(need("m1", 2, 2), "c1"));
 
     // When
     List<Outgoing> out =
-        orchestration.on(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1"));
+        on(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1"));
 
     // Then the releases, the robots' forget commands, then the state
     assertThat(out).extracting(o -> o.payload().getClass().getSimpleName())
@@ -244,16 +258,16 @@ class OrchestrationTest {
   @Test
   void matchCompletedTellsEveryRobotThatServedItInAnyRoundToForgetIt() {
     // Given m1 had two robots in round 1 and two others in round 2, and m2 started meanwhile
-    List<String> round1 = assignedIds(orchestration.on(fromMatch(need("m1", 1, 2), "c1")));
-    orchestration.on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "c1"));
-    List<String> round2 = assignedIds(orchestration.on(fromMatch(RobotPoolTest.need("m1", 2, 2, round1), "c1")));
-    List<String> m2 = assignedIds(orchestration.on(fromMatch(need("m2", 1, 2), "c2")));
+    List<String> round1 = assignedIds(on(fromMatch(need("m1", 1, 2), "c1")));
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "c1"));
+    List<String> round2 = assignedIds(on(fromMatch(RobotPoolTest.need("m1", 2, 2, round1), "c1")));
+    List<String> m2 = assignedIds(on(fromMatch(need("m2", 1, 2), "c2")));
     assertThat(round2).doesNotContainAnyElementsOf(round1);
     Envelope<MatchEvent.Completed> completed =
         fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1");
 
     // When m1 completes
-    List<Outgoing> out = orchestration.on(completed);
+    List<Outgoing> out = on(completed);
 
     // Then exactly the four robots that served m1 are told to forget it, each under its own key, before the state
     List<Outgoing> forgets = out.stream().filter(o -> o.payload() instanceof RobotCommand.ForgetMatch).toList();
@@ -270,8 +284,8 @@ class OrchestrationTest {
     assertThat(out.get(out.size() - 1).payload()).isEqualTo(orchestration.state());
 
     // And a re-delivered completion tells nobody again, while m2's robots are told when m2 completes
-    assertThat(orchestration.on(completed)).noneMatch(o -> o.payload() instanceof RobotCommand.ForgetMatch);
-    assertThat(orchestration.on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of(), LlmUsage.NONE), "c2")))
+    assertThat(on(completed)).noneMatch(o -> o.payload() instanceof RobotCommand.ForgetMatch);
+    assertThat(on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of(), LlmUsage.NONE), "c2")))
         .filteredOn(o -> o.payload() instanceof RobotCommand.ForgetMatch)
         .extracting(Outgoing::key).containsExactlyInAnyOrderElementsOf(m2);
   }
@@ -279,13 +293,13 @@ class OrchestrationTest {
   @Test
   void matchCancelledReleasesEverythingTheMatchHoldsAndItsRobotsForgetIt() {
     // Given m1 holds two robots, and m2 waits in the queue behind a request of m3 that takes the rest
-    List<String> m1 = assignedIds(orchestration.on(fromMatch(need("m1", 1, 2), "c1")));
-    orchestration.on(fromMatch(need("m3", 1, 4), "c3"));
-    orchestration.on(fromMatch(need("m1", 2, 1), "c1"));
+    List<String> m1 = assignedIds(on(fromMatch(need("m1", 1, 2), "c1")));
+    on(fromMatch(need("m3", 1, 4), "c3"));
+    on(fromMatch(need("m1", 2, 1), "c1"));
     assertThat(orchestration.state().queue()).hasSize(1);
 
     // When m1 is cancelled
-    List<Outgoing> out = orchestration.on(fromMatch(new MatchEvent.Cancelled("m1", "no robots came within 60 s"),
+    List<Outgoing> out = on(fromMatch(new MatchEvent.Cancelled("m1", "no robots came within 60 s"),
         "c1"));
 
     // Then its robots are released and told to forget it, its waiting request is dropped, then the state
@@ -301,13 +315,13 @@ class OrchestrationTest {
   void aRequestSentAgainForAnAssignedRoundGetsTheSameAssignmentAgain() {
     // Given round 1 of m1 was given two robots
     Envelope<MatchEvent.RobotsNeeded> request = fromMatch(need("m1", 1, 2), "m1-r1-req");
-    OrchestrationEvent.RobotsAssigned first = (OrchestrationEvent.RobotsAssigned) orchestration.on(request).get(0)
+    OrchestrationEvent.RobotsAssigned first = (OrchestrationEvent.RobotsAssigned) on(request).get(0)
         .payload();
     PoolState before = orchestration.state();
 
     // When the Match Service, which missed that assignment, sends the same request again
     Envelope<MatchEvent.RobotsNeeded> again = fromMatch(need("m1", 1, 2), "m1-r1-req");
-    List<Outgoing> out = orchestration.on(again);
+    List<Outgoing> out = on(again);
 
     // Then the same robots behind the same letters are assigned again, under the request's id, and the pool is
     // unchanged
@@ -333,11 +347,11 @@ class OrchestrationTest {
   @Test
   void finishedWorkIsCountedAndOtherEventsAreIgnored() {
     // When
-    List<Outgoing> done = orchestration.on(Envelope.of("robot.response_complete", "robot", "m1",
+    List<Outgoing> done = on(Envelope.of("robot.response_complete", "robot", "m1",
         new RobotResponse.ResponseComplete("robot-curious-student-1", "m1", 1, "cmd", "response", "scripted", 5,
             false, null, 0, 0, 0), null, null));
-    List<Outgoing> ignored = orchestration.on(fromMatch(new MatchEvent.PlayerJoined("m1", "p1", 1, 2), "c"));
-    List<Outgoing> submitted = orchestration.on(Envelope.of("response.submitted", "robot", "m1",
+    List<Outgoing> ignored = on(fromMatch(new MatchEvent.PlayerJoined("m1", "p1", 1, 2), "c"));
+    List<Outgoing> submitted = on(Envelope.of("response.submitted", "robot", "m1",
         new RobotResponse.ResponseSubmitted("m1", 1, "robot-curious-student-1", "A", "hi", "cmd"), null, null));
 
     // Then
@@ -345,6 +359,98 @@ class OrchestrationTest {
     assertThat(orchestration.state().robots().get(0).completedWork()).isEqualTo(1);
     assertThat(ignored).isEmpty();
     assertThat(submitted).isEmpty();
+  }
+
+  @Test
+  void aFailedPublishLeavesMemoryAsItWasAndTheRetryDecidesTheSame() {
+    // Given a request for two robots, and a broker that fails the attempt (maybe after writing some of it)
+    Envelope<MatchEvent.RobotsNeeded> request = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    PoolState before = orchestration.state();
+    List<Outgoing> tried = new ArrayList<>();
+
+    // When it is handled
+    Future<Void> failed = orchestration.handle(request, records -> {
+      tried.addAll(records);
+      return Future.failedFuture(new IllegalStateException("broker down"));
+    });
+
+    // Then the handling fails, so the consumer retries the record, and memory and metrics are as they were
+    assertThat(failed.failed()).isTrue();
+    assertThat(orchestration.state()).isSameAs(before);
+    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isZero();
+
+    // When it is retried and written, then it decides exactly what the failed attempt tried, robots included
+    assertThat(on(request)).isEqualTo(tried);
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isEqualTo(2);
+    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aCompletionWhosePublishFailedStillReleasesAndForgetsOnItsRetry() {
+    // Given m1 holds two robots
+    List<String> robots = assignedIds(on(fromMatch(need("m1", 1, 2), "c1")));
+    Envelope<MatchEvent.Completed> completed =
+        fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1");
+
+    // When publishing its completion fails
+    assertThat(orchestration.handle(completed, records -> Future.failedFuture(new IllegalStateException("down")))
+        .failed()).isTrue();
+
+    // Then its robots are still busy, and the retry releases them and tells them to forget the match
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isEqualTo(2);
+    assertThat(on(completed)).filteredOn(o -> o.payload() instanceof RobotCommand.ForgetMatch)
+        .extracting(Outgoing::key).containsExactlyInAnyOrderElementsOf(robots);
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
+  }
+
+  /** Handles {@code cause}, then the same again as a redelivery: the second changes nothing and publishes no state. */
+  List<Outgoing> twice(Envelope<? extends Event> cause) {
+    List<Outgoing> first = on(cause);
+    PoolState after = orchestration.state();
+    List<Outgoing> again = on(cause);
+    assertThat(orchestration.state()).as("%s handled again changes the pool", cause.eventType()).isSameAs(after);
+    assertThat(again).as("%s handled again publishes only what it did the first time", cause.eventType())
+        .noneMatch(o -> o.payload() instanceof PoolState)
+        .allMatch(first::contains);
+    return first;
+  }
+
+  @Test
+  void everyInputHandledTwiceChangesNothingTheSecondTime() {
+    // Given m1's round 1 from its request to its end, and m1's completion, every input delivered twice
+    List<String> robots = assignedIds(twice(fromMatch(need("m1", 1, 2), "c1")));
+    twice(fromMatch(new MatchEvent.RoundStarted("m1", 1, List.of("A", "B", "C"), "Your ideal Sunday?", DEADLINE),
+        "c1"));
+    twice(Envelope.of("robot.response_complete", "robot", "m1", new RobotResponse.ResponseComplete(robots.get(0),
+        "m1", 1, "cmd-1", "response", "scripted", 5, false, null, 0, 0, 0), null, null));
+    twice(fromMatch(new MatchEvent.VotingStarted("m1", 1, "Your ideal Sunday?", Map.of("A", "a", "B", "b", "C", "c"),
+        DEADLINE.plusSeconds(30)), "c1"));
+    twice(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "c1"));
+    twice(fromMatch(new MatchEvent.Completed("m1", Map.of(), List.of(), LlmUsage.NONE), "c1"));
+    twice(fromMatch(new MatchEvent.Cancelled("m1", "no robots came within 60 s"), "c1"));
+
+    // Then the robot's finished work was counted once, and every robot is idle
+    assertThat(orchestration.state().robots()).filteredOn(r -> r.id().equals(robots.get(0)))
+        .singleElement().extracting(PoolState.Robot::completedWork).isEqualTo(1L);
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
+  }
+
+  @Test
+  void aRobotsRequestDeliveredAgainAfterItsRoundIsOverSeatsNobody() {
+    // Given round 1 of m1 got its robots, played and was released
+    Envelope<MatchEvent.RobotsNeeded> request = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    on(request);
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "m1-r1-req"));
+    PoolState after = orchestration.state();
+
+    // When the request is delivered again later than the Match Service ever waits for robots (a replay)
+    clock.advance(Duration.ofSeconds(61));
+    List<Outgoing> out = on(request);
+
+    // Then nobody is seated and nothing is published: a round still waiting would have asked again since
+    assertThat(out).isEmpty();
+    assertThat(orchestration.state()).isSameAs(after);
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
   }
 
   /** A clock the test moves by hand. */

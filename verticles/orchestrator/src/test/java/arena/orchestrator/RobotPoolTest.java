@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import arena.orchestrator.RobotPool.Change;
+import arena.shared.Json;
 import arena.shared.events.Envelope;
 import arena.shared.events.MatchEvent.RobotsNeeded;
 import arena.shared.events.OrchestrationEvent.AssignedRobot;
@@ -12,13 +13,13 @@ import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
 import arena.shared.state.PoolState.Status;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class RobotPoolTest {
   private static final Instant T1 = T0.plusSeconds(30);
   private static final List<String> LETTERS = List.of("A", "B", "C", "D", "E", "F", "G", "H");
 
-  private final RobotPool pool = new RobotPool(new SplittableRandom(7));
+  private final RobotPool pool = new RobotPool(7);
 
   static Map<String, Integer> types(Object... pairs) {
     Map<String, Integer> m = new LinkedHashMap<>();
@@ -110,7 +111,7 @@ class RobotPoolTest {
   void spreadsPersonaTypesAcrossAnAssignment() {
     for (int seed = 0; seed < 50; seed++) {
       // Given
-      RobotPool seeded = new RobotPool(new SplittableRandom(seed));
+      RobotPool seeded = new RobotPool(seed);
 
       // When
       List<AssignedRobot> three = seeded.request(standardPool(), need("m1", 1, 3), "e", T1).assignments().get(0)
@@ -134,7 +135,7 @@ class RobotPoolTest {
 
     // When
     for (int seed = 0; seed < 30; seed++) {
-      seen.add(ids(new RobotPool(new SplittableRandom(seed)).request(standardPool(), need("m1", 1, 2), "e", T1)
+      seen.add(ids(new RobotPool(seed).request(standardPool(), need("m1", 1, 2), "e", T1)
           .assignments().get(0).robots()));
     }
 
@@ -146,7 +147,7 @@ class RobotPoolTest {
   void prefersRobotsTheMatchDidNotJustHave() {
     for (int seed = 0; seed < 50; seed++) {
       // Given a match that had three robots last round
-      RobotPool seeded = new RobotPool(new SplittableRandom(seed));
+      RobotPool seeded = new RobotPool(seed);
       Change round1 = seeded.request(standardPool(), need("m1", 1, 3), "e1", T0);
       Set<String> previous = ids(round1.assignments().get(0).robots());
       PoolState released = seeded.release(round1.state(), "m1", 1, T1).state();
@@ -376,14 +377,45 @@ class RobotPoolTest {
     PoolState state = standardPool();
 
     // When
-    Change change = RobotPool.workCompleted(state, "robot-creative-artist-2");
-    Change unknown = RobotPool.workCompleted(change.state(), "robot-nobody");
+    Change change = RobotPool.workCompleted(state, "robot-creative-artist-2", "c1/response");
+    Change unknown = RobotPool.workCompleted(change.state(), "robot-nobody", "c2/response");
+    Change again = RobotPool.workCompleted(change.state(), "robot-creative-artist-2", "c1/response");
 
-    // Then
+    // Then the work counts once, a report delivered again not at all
     assertThat(change.state().robots()).filteredOn(r -> r.id().equals("robot-creative-artist-2"))
         .singleElement().extracting(Robot::completedWork).isEqualTo(1L);
     assertThat(change.state().version()).isEqualTo(state.version() + 1);
     assertThat(unknown.changed()).isFalse();
+    assertThat(again.changed()).isFalse();
+  }
+
+  @Test
+  void aPoolStoredBeforeRecentWorkWasKeptDecodesWithNone() throws Exception {
+    // Given a stored pool whose robots have no recentWork field
+    PoolState state = standardPool();
+    ObjectNode node = (ObjectNode) Json.MAPPER.readTree(Json.write(Envelope.of("pool.state", "orchestrator", "pool",
+        state, "c1", null)));
+    node.get("payload").get("robots").forEach(r -> ((ObjectNode) r).remove("recentWork"));
+
+    // When it is read back, then it is the same pool, with no work remembered
+    PoolState decoded = (PoolState) EventCodec.decode(Topic.ROBOT_POOL_STATE, node.toString()).payload();
+    assertThat(decoded).isEqualTo(state);
+    assertThat(decoded.robots()).allSatisfy(r -> assertThat(r.recentWork()).isEmpty());
+  }
+
+  @Test
+  void remembersOnlyTheLatestWorkOfARobot() {
+    // Given a robot that finished ten pieces of work
+    PoolState state = standardPool();
+    for (int i = 1; i <= 10; i++) {
+      state = RobotPool.workCompleted(state, "robot-creative-artist-2", "c" + i + "/vote").state();
+    }
+
+    // Then it remembers the latest eight, and counted all ten
+    Robot robot = state.robots().stream().filter(r -> r.id().equals("robot-creative-artist-2")).findFirst()
+        .orElseThrow();
+    assertThat(robot.recentWork()).hasSize(8).startsWith("c3/vote").endsWith("c10/vote");
+    assertThat(robot.completedWork()).isEqualTo(10);
   }
 
   @Test
