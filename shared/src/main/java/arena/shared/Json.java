@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
+import java.util.List;
 
 /** The one JSON mapper: every record on every topic and every HTTP body goes through it. */
 public final class Json {
@@ -25,6 +26,7 @@ public final class Json {
           .addValue(LlmUsage.class, LlmUsage.NONE)
           .addValue(MatchState.Usage.class, MatchState.Usage.NONE)
           .addValue(long.class, 0L)
+          .addValue(List.class, List.of())
           .addValue(Instant.class, Instant.EPOCH));
 
   private Json() {}

@@ -66,6 +66,9 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<Void> onRecord(Received received) {
+    if (received.tombstone()) {
+      return Future.succeededFuture();
+    }
     if (received.payload() instanceof MatchState state) {
       if (state.matchId() != null && projection.apply(state)) {
         pusher.changed(state);

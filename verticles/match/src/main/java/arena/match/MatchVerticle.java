@@ -123,8 +123,8 @@ public class MatchVerticle extends VerticleBase {
 
   private Future<Void> handle(Received received) {
     Event input = received.payload();
-    String matchId = input.matchId();
-    if (!MatchMachine.uses(input) || matchId == null) {
+    String matchId = input == null ? null : input.matchId();
+    if (matchId == null || !MatchMachine.uses(input)) {
       return Future.succeededFuture(); // pool bookkeeping and the like: not ours
     }
     return lanes.run(matchId, () -> {

@@ -63,6 +63,17 @@ public final class Orchestration {
     }
   };
 
+  /**
+   * What each robot answered in each running match, as the match showed it when voting started, so a robot's next
+   * response command carries its earlier rounds. Bounded like {@link #served}.
+   */
+  private final Map<String, Map<String, List<RobotCommand.EarlierRound>>> answered = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<RobotCommand.EarlierRound>>> eldest) {
+      return size() > MAX_RUNNING_MATCHES;
+    }
+  };
+
   public Orchestration(RobotPool pool, Clock clock, MeterRegistry registry) {
     this.pool = pool;
     this.clock = clock;
@@ -118,16 +129,20 @@ public final class Orchestration {
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
           commandId("response", r.id(), started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
-          started.round(), r.identity(), started.prompt(), started.deadline()));
+          started.round(), r.identity(), started.prompt(), started.deadline(),
+          earlier(started.matchId(), r.id(), started.round())));
     } else if (event instanceof MatchEvent.VotingStarted voting) {
+      rememberAnswers(voting);
       return dispatch(cause, voting.matchId(), voting.round(), "vote", r -> new RobotCommand.GenerateVote(
           commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
           voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now));
     } else if (event instanceof MatchEvent.Completed completed) {
+      answered.remove(completed.matchId());
       return apply(cause, pool.releaseMatch(state, completed.matchId(), now), forget(cause, completed.matchId()));
     } else if (event instanceof MatchEvent.Cancelled cancelled) {
+      answered.remove(cancelled.matchId());
       return apply(cause, pool.releaseMatch(state, cancelled.matchId(), now), forget(cause, cancelled.matchId()));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       return apply(cause, RobotPool.workCompleted(state, done.robotId()));
@@ -207,6 +222,25 @@ public final class Orchestration {
     log.debug("match {} over: {} robots told to forget it", matchId, robots.size());
     return robots.stream().map(id -> new Outgoing(id, new RobotCommand.ForgetMatch(
         commandId("forget", id, matchId, 0), id, matchId), cause.correlationId(), cause.eventId())).toList();
+  }
+
+  /** Each seated robot's answer, found under the letter it sat behind this round. */
+  private void rememberAnswers(MatchEvent.VotingStarted voting) {
+    Map<String, String> responses = voting.responses() == null ? Map.of() : voting.responses();
+    for (Robot r : RobotPool.seatedIn(state, voting.matchId(), voting.round())) {
+      String answer = responses.get(r.identity());
+      if (answer != null) {
+        List<RobotCommand.EarlierRound> rounds = answered.computeIfAbsent(voting.matchId(), m -> new LinkedHashMap<>())
+            .computeIfAbsent(r.id(), id -> new ArrayList<>());
+        rounds.removeIf(e -> e.round() == voting.round());
+        rounds.add(new RobotCommand.EarlierRound(voting.round(), voting.prompt(), answer));
+      }
+    }
+  }
+
+  private List<RobotCommand.EarlierRound> earlier(String matchId, String robotId, int round) {
+    return answered.getOrDefault(matchId, Map.of()).getOrDefault(robotId, List.of()).stream()
+        .filter(e -> e.round() < round).toList();
   }
 
   private interface CommandFor {

@@ -72,6 +72,9 @@ public class OrchestratorVerticle extends VerticleBase {
 
   // One lane for the whole pool, so no two changes ever interleave.
   private Future<Void> handle(Received received) {
+    if (received.tombstone()) {
+      return Future.succeededFuture();
+    }
     return lanes.run("pool", () -> publishInOrder(orchestration.on(received.envelope())));
   }
 
