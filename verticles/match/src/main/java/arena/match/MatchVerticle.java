@@ -8,6 +8,7 @@ import arena.shared.game.MatchRules;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.StateReader;
@@ -128,7 +129,14 @@ public class MatchVerticle extends VerticleBase {
       return Future.succeededFuture(); // pool bookkeeping and the like: not ours
     }
     return lanes.run(matchId, () -> {
-      Step step = machine.apply(matches.get(matchId), input, Instant.now());
+      Step step;
+      try {
+        step = machine.apply(matches.get(matchId), input, Instant.now());
+      } catch (RuntimeException e) {
+        // The machine is a function of the state and the input: what it cannot apply now it never will.
+        return Future.failedFuture(new PoisonRecordException("cannot apply " + received.envelope().eventType()
+            + ": " + e, e));
+      }
       return publish(matchId, step, received.envelope(), received.partition());
     });
   }

@@ -6,6 +6,7 @@ import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
@@ -75,7 +76,17 @@ public class OrchestratorVerticle extends VerticleBase {
     if (received.tombstone()) {
       return Future.succeededFuture();
     }
-    return lanes.run("pool", () -> publishInOrder(orchestration.on(received.envelope())));
+    return lanes.run("pool", () -> {
+      List<Outgoing> out;
+      try {
+        out = orchestration.on(received.envelope());
+      } catch (RuntimeException e) {
+        // A function of the pool and the event: what it cannot apply now it never will.
+        return Future.failedFuture(new PoisonRecordException("cannot apply " + received.envelope().eventType()
+            + ": " + e, e));
+      }
+      return publishInOrder(out);
+    });
   }
 
   private Future<Void> publishInOrder(List<Outgoing> out) {

@@ -132,10 +132,15 @@ public final class RobotWorker {
     Promise<Void> done = Promise.promise();
     inHand.add(done);
     done.future().onComplete(ar -> inHand.remove(done));
-    if (command instanceof RobotCommand.GenerateResponse answer) {
-      respond(answer, cause, now, done);
-    } else if (command instanceof RobotCommand.GenerateVote vote) {
-      vote(vote, cause, now, done);
+    try {
+      if (command instanceof RobotCommand.GenerateResponse answer) {
+        respond(answer, cause, now, done);
+      } else if (command instanceof RobotCommand.GenerateVote vote) {
+        vote(vote, cause, now, done);
+      }
+    } catch (RuntimeException e) {
+      // Nothing was asked or sent yet: a command this worker cannot even start is one it never will.
+      done.tryFail(new PoisonRecordException("cannot work robot command: " + e, e));
     }
     return done.future();
   }
