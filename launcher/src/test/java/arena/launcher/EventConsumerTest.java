@@ -205,6 +205,68 @@ class EventConsumerTest {
     assertThat(most.get()).isEqualTo(2);
   }
 
+  @Test
+  void a_tombstone_is_handed_over_not_dead_lettered() throws Exception {
+    // Given a deleted key (a record without a value) between two records
+    setUp(c -> {});
+    produce(0, 1);
+    send(0, null);
+    produce(0, 1);
+    List<Boolean> tombstones = new CopyOnWriteArrayList<>();
+
+    // When the consumer runs
+    start(deadLetters(cfg), r -> {
+      tombstones.add(r.tombstone());
+      return Future.succeededFuture();
+    });
+
+    // Then the handler sees it as a tombstone with no payload, it is committed, and nothing is dead-lettered
+    await(() -> committed(0) == 3, "all three committed");
+    assertThat(tombstones).containsExactly(false, true, false);
+    assertThat(TopicReader.readAll(cfg, Topic.DEAD_LETTERS)).isEmpty();
+  }
+
+  @Test
+  void a_member_commits_what_it_handled_before_its_partitions_move_to_another() throws Exception {
+    // Given a member that commits rarely and has handled three records on every partition
+    setUp(c -> c.getJsonObject("kafka").getJsonObject("consumer").put("commitIntervalMs", 600_000));
+    produce(0, 3);
+    produce(1, 3);
+    produce(2, 3);
+    AtomicInteger firstHandled = new AtomicInteger();
+    start(deadLetters(cfg), r -> {
+      firstHandled.incrementAndGet();
+      return Future.succeededFuture();
+    });
+    await(() -> firstHandled.get() == 9, "the first member handled everything");
+
+    // When a second member joins the group and takes some partitions over
+    List<String> secondHandled = new CopyOnWriteArrayList<>();
+    Set<io.vertx.kafka.client.common.TopicPartition> secondOwns = ConcurrentHashMap.newKeySet();
+    EventConsumer second = onContext(() -> {
+      EventConsumer c = EventConsumer.group(vertx, cfg, group, Set.of(TOPIC), deadLetters(cfg), r -> {
+        secondHandled.add(r.partition() + "@" + r.offset());
+        return Future.succeededFuture();
+      }).onAssigned(parts -> {
+        secondOwns.addAll(parts);
+        return Future.succeededFuture();
+      });
+      return c.start().map(c);
+    });
+    try {
+      await(() -> !secondOwns.isEmpty(), "the second member owns partitions");
+      int moved = secondOwns.iterator().next().getPartition();
+      send(moved, Json.write(Envelope.of("forget.match", "test", "robot-1",
+          new RobotCommand.ForgetMatch("late", "robot-1", "m1"), "corr", null)));
+
+      // Then it starts where the first left off: only the new record is handled again
+      await(() -> !secondHandled.isEmpty(), "the second member handles the new record");
+      assertThat(secondHandled).containsExactly(moved + "@3");
+    } finally {
+      onContext(second::stop);
+    }
+  }
+
   // --- helpers
 
   private EventPublisher deadLetters(ArenaConfig config) {
@@ -227,6 +289,7 @@ class EventConsumerTest {
     }
   }
 
+  /** {@code value} null is a tombstone. */
   private void send(int partition, String value) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", cfg.bootstrapServers());
