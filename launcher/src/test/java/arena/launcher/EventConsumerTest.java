@@ -101,6 +101,30 @@ class EventConsumerTest {
   }
 
   @Test
+  void a_handler_failure_caused_by_invalid_input_is_dead_lettered_and_committed() throws Exception {
+    // Given a record the handler finds invalid, deep in its failure's causes
+    setUp(c -> {});
+    produce(0, 2);
+    AtomicInteger attempts = new AtomicInteger();
+
+    // When the consumer runs
+    start(deadLetters(cfg), r -> {
+      if (r.offset() == 0) {
+        attempts.incrementAndGet();
+        return Future.failedFuture(new IllegalStateException("step failed",
+            new arena.shared.kafka.PoisonRecordException("robot command without ids")));
+      }
+      return Future.succeededFuture();
+    });
+
+    // Then it is parked once with its reason, not retried, and the partition is committed past it
+    await(() -> committed(0) == 2, "both committed");
+    assertThat(attempts.get()).isEqualTo(1);
+    assertThat(TopicReader.readAll(cfg, Topic.DEAD_LETTERS)).singleElement()
+        .satisfies(r -> assertThat(TopicReader.header(r, "dead-letter-reason")).contains("robot command without ids"));
+  }
+
+  @Test
   void a_record_that_could_not_be_parked_is_not_committed() throws Exception {
     // Given a good record, a poison one and a good one on one partition, and a dead-letter publisher that fails
     setUp(c -> {});
