@@ -173,7 +173,7 @@ public final class RobotBenchmark implements Callable<Integer> {
           String commandId = waveId + "-c" + i;
           RobotCommand.GenerateResponse command = new RobotCommand.GenerateResponse(commandId, "robot-bench-" + i,
               PERSONAS[i % PERSONAS.length], waveId + "/match-" + (i / 3), 1, String.valueOf((char) ('A' + i % 3)),
-              PROMPTS.get(i % PROMPTS.size()), deadline);
+              PROMPTS.get(i % PROMPTS.size()), deadline, List.of());
           sentAt.put(commandId, System.currentTimeMillis());
           sends.add(publisher.publish(command.robotId(), command, commandId, null));
         }

@@ -1,6 +1,8 @@
 package arena.shared.events;
 
+import arena.shared.AddedLater;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** A command for one robot on {@code robot-commands} (key robotId), written by the orchestrator. */
@@ -18,8 +20,15 @@ public sealed interface RobotCommand extends Event {
     Instant deadline();
   }
 
+  /**
+   * {@code earlier} is what this robot answered in the match's earlier rounds, oldest first, so a worker that never
+   * served it before (its robot moved to another JVM) still plays the same persona.
+   */
   record GenerateResponse(String commandId, String robotId, String type, String matchId, int round,
-      String identity, String prompt, Instant deadline) implements Work {}
+      String identity, String prompt, Instant deadline, @AddedLater List<EarlierRound> earlier) implements Work {}
+
+  /** One round the robot answered: the prompt and what it said. */
+  record EarlierRound(int round, String prompt, String answer) {}
 
   /** {@code responses} maps each letter to its answer; the robot votes for one letter other than its own. */
   record GenerateVote(String commandId, String robotId, String type, String matchId, int round, String identity,

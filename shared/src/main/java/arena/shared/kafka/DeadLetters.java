@@ -31,12 +31,10 @@ public final class DeadLetters {
     }
   }
 
-  /** Always succeeds: a record that cannot even be parked is logged and skipped. */
+  /** Fails when the record could not be parked: then it must not be committed, and is tried again. */
   public static Future<Void> park(EventPublisher publisher, ArenaConfig config, String consumer, Letter letter) {
     log.warn("{}: parking record {}-{}@{}: {}", consumer, letter.topic(), letter.partition(), letter.offset(),
         letter.reason());
-    Counter.builder("arena.records.dead_lettered").tag("consumer", consumer).tag("topic", letter.topic())
-        .register(Metrics.globalRegistry).increment();
     KafkaProducerRecord<String, String> dead =
         KafkaProducerRecord.create(config.topic(Topic.DEAD_LETTERS), letter.key(), letter.value());
     letter.headers().forEach(dead::addHeader);
@@ -47,13 +45,20 @@ public final class DeadLetters {
     dead.addHeader("dead-letter-reason", letter.reason() == null ? "unknown" : letter.reason());
     dead.addHeader("dead-letter-cause", letter.cause() == null ? "none" : letter.cause().getClass().getName());
     dead.addHeader("dead-letter-time", Instant.now().toString());
-    return publisher.sendRaw(dead).<Void>mapEmpty()
+    Future<Void> sent;
+    try {
+      sent = publisher.sendRaw(dead).mapEmpty();
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e);
+    }
+    return sent
+        .onSuccess(v -> Counter.builder("arena.records.dead_lettered").tag("consumer", consumer)
+            .tag("topic", letter.topic()).register(Metrics.globalRegistry).increment())
         .onFailure(t -> log.error("{}: could not park record {}-{}@{}: {}", consumer, letter.topic(),
-            letter.partition(), letter.offset(), t.toString()))
-        .otherwiseEmpty();
+            letter.partition(), letter.offset(), t.toString()));
   }
 
-  /** Parks every letter, one after another. */
+  /** Parks every letter, one after another; fails at the first that could not be parked. */
   public static Future<Void> parkAll(EventPublisher publisher, ArenaConfig config, String consumer,
       List<Letter> letters) {
     Future<Void> chain = Future.succeededFuture();

@@ -4,6 +4,7 @@ import arena.shared.config.ArenaConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -12,21 +13,35 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one way a verticle reads Kafka: a single consumer driven by a poll loop on the verticle's event loop.
- * Each polled batch is decoded, handed to the handler (which keeps per-key order itself, usually with
- * {@link Lanes}), and committed once every record of the batch is processed. A record that cannot be decoded
- * or processed is parked on the dead-letter topic with provenance headers and counted; the loop goes on.
+ * Polling goes on while records are in hand (a handler may take a while); the handler keeps per-key order itself,
+ * usually with {@link Lanes}. Per partition, the offset committed is the watermark below which every record is
+ * done, so a crash re-delivers only unfinished work. Commits go out every {@code kafka.consumer.commitIntervalMs},
+ * before a partition is revoked and on stop.
+ *
+ * <p>Only a record that cannot be decoded or validated ({@link PoisonRecordException}, anywhere in the handler's
+ * failure) is parked on the dead-letter topic. Any other failure is transient: the partition is paused, its records
+ * in hand settle, it is sought back to the failed offset and resumed after a backoff, and nothing at or past that
+ * offset is committed until it goes through. A record that cannot be parked is retried the same way. A null value
+ * (a deleted key on a compacted topic) is handed over as a tombstone.
  */
 public final class EventConsumer {
   private static final Logger log = LoggerFactory.getLogger(EventConsumer.class);
@@ -34,34 +49,73 @@ public final class EventConsumer {
   /** Where a group consumer starts, or where an assigning consumer seeks each topic. */
   public enum Start { EARLIEST, LATEST }
 
+  /** {@code kafka.consumer} in the configuration. */
+  public record Settings(int maxInFlight, long commitIntervalMs, long stopTimeoutMs, Retry retry) {
+    /** The backoff of a failed partition: doubles from {@code firstMs} up to {@code maxMs}. */
+    public record Retry(long firstMs, long maxMs) {}
+  }
+
+  /** What this consumer knows of one partition it reads. */
+  private static final class Track {
+    final TopicPartition partition;
+    final TreeSet<Long> inHand = new TreeSet<>();
+    /** The offset after the last record handed over; -1 before the first. */
+    long next = -1;
+    /** The lowest offset whose handling failed; from there the partition is read again. */
+    Long failedAt;
+    long retryTimer = -1;
+    int failures;
+
+    Track(TopicPartition partition) {
+      this.partition = partition;
+    }
+
+    /** The offset below which every record is done, or -1 when nothing was handed over yet. */
+    long watermark() {
+      long mark = inHand.isEmpty() ? next : inHand.first();
+      return failedAt == null ? mark : Math.min(mark, failedAt);
+    }
+  }
+
   private final Vertx vertx;
   private final ArenaConfig config;
+  private final Settings settings;
   private final String name;
   private final Map<String, Topic> topicsByName;
   private final Map<Topic, Start> assignedTopics;
   private final KafkaConsumer<String, String> consumer;
   private final Function<Received, Future<Void>> handler;
   private final EventPublisher deadLetters;
+  private final Map<TopicPartition, Track> tracks = new LinkedHashMap<>();
+  /** Watermarks and what was committed, shared with the poll thread, which commits them before a revocation. */
+  private final Map<org.apache.kafka.common.TopicPartition, Long> committable = new ConcurrentHashMap<>();
+  private final Map<org.apache.kafka.common.TopicPartition, Long> committed = new ConcurrentHashMap<>();
   private Function<Set<TopicPartition>, Future<Void>> onAssigned = p -> Future.succeededFuture();
   private Function<Set<TopicPartition>, Future<Void>> onRevoked = p -> Future.succeededFuture();
   private Future<Void> ready = Future.succeededFuture();
   private volatile boolean running;
   private Future<Void> loop = Future.succeededFuture();
+  private int inFlight;
+  private boolean throttled;
+  private boolean committing;
+  private long commitTimer = -1;
+  private Promise<Void> drained;
 
   private EventConsumer(Vertx vertx, ArenaConfig config, String name, Map<String, String> clientConfig,
       Map<Topic, Start> topics, boolean group, Function<Received, Future<Void>> handler,
       EventPublisher deadLetters) {
     this.vertx = vertx;
     this.config = config;
+    this.settings = config.bind("kafka.consumer", Settings.class);
     this.name = name;
     this.topicsByName = topics.keySet().stream().collect(Collectors.toMap(config::topic, t -> t));
     this.assignedTopics = group ? null : topics;
-    this.consumer = KafkaConsumer.create(vertx, clientConfig);
+    this.consumer = KafkaConsumer.create(vertx, new CommittingConsumer(new HashMap<>(clientConfig)));
     this.handler = handler;
     this.deadLetters = deadLetters;
   }
 
-  /** A member of consumer group {@code groupId}, subscribed to {@code topics}, committing after each batch. */
+  /** A member of consumer group {@code groupId}, subscribed to {@code topics}, committing its watermarks. */
   public static EventConsumer group(Vertx vertx, ArenaConfig config, String groupId, Set<Topic> topics,
       EventPublisher deadLetters, Function<Received, Future<Void>> handler) {
     Map<Topic, Start> map = topics.stream().collect(Collectors.toMap(t -> t, t -> Start.EARLIEST));
@@ -69,7 +123,7 @@ public final class EventConsumer {
         KafkaClients.consumer(config, groupId, groupId + "-" + shortId()), map, true, handler, deadLetters);
   }
 
-  /** A consumer outside any group that reads every partition of {@code topics}, from where each says. */
+  /** A consumer outside any group that reads every partition of {@code topics}, from where each says; no commits. */
   public static EventConsumer everyPartition(Vertx vertx, ArenaConfig config, String name, Map<Topic, Start> topics,
       EventPublisher deadLetters, Function<Received, Future<Void>> handler) {
     return new EventConsumer(vertx, config, name, KafkaClients.standalone(config, name + "-" + shortId()), topics,
@@ -92,9 +146,19 @@ public final class EventConsumer {
     consumer.exceptionHandler(t -> log.warn("{}: consumer error: {}", name, t.toString()));
     Future<Void> subscribed;
     if (assignedTopics == null) {
-      consumer.partitionsAssignedHandler(parts -> ready = ready.compose(v -> onAssigned.apply(parts)));
-      consumer.partitionsRevokedHandler(parts -> ready = ready.compose(v -> onRevoked.apply(parts)));
+      consumer.partitionsAssignedHandler(parts -> {
+        parts.forEach(this::track);
+        if (throttled) {
+          consumer.pause(parts);
+        }
+        ready = ready.compose(v -> onAssigned.apply(parts));
+      });
+      consumer.partitionsRevokedHandler(parts -> {
+        parts.forEach(this::untrack);
+        ready = ready.compose(v -> onRevoked.apply(parts));
+      });
       subscribed = consumer.subscribe(topicsByName.keySet());
+      commitTimer = vertx.setPeriodic(settings.commitIntervalMs(), id -> commit());
     } else {
       subscribed = assignEveryPartition();
     }
@@ -109,6 +173,7 @@ public final class EventConsumer {
     }
     return Future.all(lookups).compose(all -> {
       Set<TopicPartition> parts = lookups.stream().flatMap(f -> f.result().stream()).collect(Collectors.toSet());
+      parts.forEach(this::track);
       return consumer.assign(parts).compose(v -> {
         List<Future<Void>> seeks = new ArrayList<>();
         for (Map.Entry<Topic, Start> e : assignedTopics.entrySet()) {
@@ -121,18 +186,34 @@ public final class EventConsumer {
     });
   }
 
+  private void track(TopicPartition partition) {
+    tracks.put(partition, new Track(partition));
+  }
+
+  /** Records of a revoked partition still in hand finish unseen: the new owner reads from the last commit. */
+  private void untrack(TopicPartition partition) {
+    Track track = tracks.remove(partition);
+    if (track != null && track.retryTimer != -1) {
+      vertx.cancelTimer(track.retryTimer);
+    }
+    committable.remove(kafka(partition));
+  }
+
   private void pollLoop() {
     if (!running) {
       return;
     }
     loop = consumer.poll(Duration.ofMillis(100))
-        .compose(records -> ready.compose(v -> handleBatch(records)))
+        .compose(records -> ready.map(v -> {
+          dispatch(records);
+          return null;
+        }))
         .onFailure(t -> {
           if (running) {
             log.warn("{}: poll failed, retrying: {}", name, t.toString());
           }
         })
-        .otherwiseEmpty();
+        .<Void>mapEmpty().otherwiseEmpty();
     loop.onComplete(v -> {
       if (running) {
         if (loop.succeeded()) {
@@ -144,24 +225,86 @@ public final class EventConsumer {
     });
   }
 
-  private Future<Void> handleBatch(KafkaConsumerRecords<String, String> records) {
-    if (records.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> processing = new ArrayList<>(records.size());
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+  /**
+   * Hands every record over without waiting for the handler. Past the in-flight bound, every partition is paused
+   * and those with records not handed over are sought back to the first of them.
+   */
+  private void dispatch(KafkaConsumerRecords<String, String> records) {
+    Map<TopicPartition, Long> notHanded = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> record = records.recordAt(i);
-      processing.add(handle(record));
-      offsets.put(new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1, null));
-    }
-    return Future.join(processing).otherwiseEmpty().compose(v -> {
-      if (assignedTopics != null || !running) {
-        return Future.succeededFuture();
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      Track track = tracks.get(partition);
+      if (track == null || track.failedAt != null) {
+        continue; // revoked, or failing: it is read again from the failed offset
       }
-      return consumer.commit(offsets).<Void>mapEmpty().onFailure(t -> log.warn("{}: commit failed: {}", name, t.toString()))
-          .otherwiseEmpty();
+      if (inFlight >= settings.maxInFlight() || notHanded.containsKey(partition)) {
+        notHanded.putIfAbsent(partition, record.offset());
+        continue;
+      }
+      track.inHand.add(record.offset());
+      track.next = record.offset() + 1;
+      inFlight++;
+      handle(record).onComplete(ar -> settle(track, record, ar.failed() ? ar.cause() : null));
+    }
+    if (inFlight >= settings.maxInFlight() && !throttled) {
+      throttled = true;
+      consumer.pause(new HashSet<>(tracks.keySet()));
+    }
+    notHanded.forEach(consumer::seek);
+  }
+
+  private void settle(Track track, KafkaConsumerRecord<String, String> record, Throwable failure) {
+    inFlight--;
+    boolean current = tracks.get(track.partition) == track;
+    track.inHand.remove(record.offset());
+    if (failure != null) {
+      counter("arena.records.retried", record.topic()).increment();
+      if (track.failedAt == null) {
+        log.warn("{}: {}-{}@{} failed, the partition waits to retry it: {}", name, record.topic(),
+            record.partition(), record.offset(), failure.toString());
+        if (current && running) {
+          consumer.pause(Set.of(track.partition));
+        }
+      }
+      track.failedAt = track.failedAt == null ? record.offset() : Math.min(track.failedAt, record.offset());
+    } else if (track.failedAt == null) {
+      track.failures = 0;
+    }
+    if (current) {
+      long mark = track.watermark();
+      if (mark >= 0) {
+        committable.put(kafka(track.partition), mark);
+      }
+      if (track.failedAt != null && track.inHand.isEmpty() && track.retryTimer == -1 && running) {
+        retryLater(track);
+      }
+    }
+    if (throttled && inFlight < settings.maxInFlight() && running) {
+      throttled = false;
+      consumer.resume(tracks.values().stream().filter(t -> t.failedAt == null).map(t -> t.partition)
+          .collect(Collectors.toSet()));
+    }
+    if (drained != null && inFlight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  /** Reads the partition again from its failed offset after a backoff that doubles with each failure. */
+  private void retryLater(Track track) {
+    long delay = Math.min(settings.retry().maxMs(), settings.retry().firstMs() << Math.min(track.failures, 20));
+    track.failures++;
+    consumer.seek(track.partition, track.failedAt);
+    track.retryTimer = vertx.setTimer(delay, id -> {
+      track.retryTimer = -1;
+      if (tracks.get(track.partition) != track || !running) {
+        return;
+      }
+      track.next = track.failedAt;
+      track.failedAt = null;
+      if (!throttled) {
+        consumer.resume(Set.of(track.partition));
+      }
     });
   }
 
@@ -171,7 +314,7 @@ public final class EventConsumer {
     Received received;
     try {
       received = new Received(topic, record.partition(), record.offset(), record.key(),
-          EventCodec.decode(topic, record.value()));
+          record.value() == null ? null : EventCodec.decode(topic, record.value()));
     } catch (PoisonRecordException e) {
       return DeadLetters.park(deadLetters, config, name, DeadLetters.Letter.of(record, e.getMessage(), e));
     }
@@ -181,21 +324,131 @@ public final class EventConsumer {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result.recover(t -> DeadLetters.park(deadLetters, config, name,
-        DeadLetters.Letter.of(record, "processing failed: " + t.getMessage(), t)));
+    return result.recover(t -> PoisonRecordException.in(t)
+        .map(poison -> DeadLetters.park(deadLetters, config, name,
+            DeadLetters.Letter.of(record, "invalid: " + poison.getMessage(), poison)))
+        .orElseGet(() -> Future.failedFuture(t)));
+  }
+
+  /** Commits every partition whose watermark moved; one commit at a time. */
+  private Future<Void> commit() {
+    if (assignedTopics != null || committing) {
+      return Future.succeededFuture();
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : tracks.keySet()) {
+      org.apache.kafka.common.TopicPartition tp = kafka(partition);
+      Long mark = committable.get(tp);
+      if (mark != null && mark > committed.getOrDefault(tp, -1L)) {
+        offsets.put(partition, new OffsetAndMetadata(mark, null));
+      }
+    }
+    if (offsets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    committing = true;
+    return consumer.commit(offsets).<Void>mapEmpty()
+        .onSuccess(v -> offsets.forEach((p, o) -> committed.merge(kafka(p), o.getOffset(), Math::max)))
+        .onFailure(t -> log.warn("{}: commit failed: {}", name, t.toString()))
+        .otherwiseEmpty()
+        .onComplete(v -> committing = false);
   }
 
   private Counter counter(String metric, String topic) {
     return Counter.builder(metric).tag("consumer", name).tag("topic", topic).register(Metrics.globalRegistry);
   }
 
+  /** Stops polling, waits (up to {@code stopTimeoutMs}) for the records in hand, commits the watermarks, closes. */
   public Future<Void> stop() {
     running = false;
+    vertx.cancelTimer(commitTimer);
+    tracks.values().forEach(t -> vertx.cancelTimer(t.retryTimer));
+    drained = Promise.promise();
+    if (inFlight == 0) {
+      drained.tryComplete();
+    }
+    Future<Void> settled = drained.future().timeout(settings.stopTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onFailure(t -> log.warn("{}: stopping with {} records in hand; they are read again by the next owner", name,
+            inFlight))
+        .otherwiseEmpty();
     // Bounded: with the broker gone, a consumer's close would otherwise wait out its 30 s request timeout.
-    return loop.eventually(() -> consumer.close().timeout(5, TimeUnit.SECONDS)).otherwiseEmpty();
+    return loop.eventually(() -> settled).eventually(() -> awaitCommit()).eventually(this::commit)
+        .eventually(() -> consumer.close().timeout(5, TimeUnit.SECONDS)).otherwiseEmpty();
+  }
+
+  /** Lets a periodic commit under way finish, so the last one is not skipped. */
+  private Future<Void> awaitCommit() {
+    if (!committing) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    long[] timer = new long[1];
+    timer[0] = vertx.setPeriodic(20, id -> {
+      if (!committing) {
+        vertx.cancelTimer(timer[0]);
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
+  private static org.apache.kafka.common.TopicPartition kafka(TopicPartition p) {
+    return new org.apache.kafka.common.TopicPartition(p.getTopic(), p.getPartition());
   }
 
   private static String shortId() {
     return Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 8);
+  }
+
+  /**
+   * The Kafka consumer, committing the watermarks of revoked partitions on the poll thread before they go: Vert.x
+   * tells the event loop of a revocation only after it happened.
+   */
+  private final class CommittingConsumer extends org.apache.kafka.clients.consumer.KafkaConsumer<String, String> {
+    CommittingConsumer(Map<String, Object> props) {
+      super(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+      super.subscribe(topics, new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+          commitBeforeRevoking(partitions);
+          listener.onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+          listener.onPartitionsAssigned(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+          listener.onPartitionsLost(partitions); // no longer ours: a commit would be refused
+        }
+      });
+    }
+
+    private void commitBeforeRevoking(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets =
+          new HashMap<>();
+      Set<org.apache.kafka.common.TopicPartition> revoked = new HashSet<>(partitions);
+      for (org.apache.kafka.common.TopicPartition tp : revoked) {
+        Long mark = committable.remove(tp);
+        if (mark != null && mark > committed.getOrDefault(tp, -1L)) {
+          offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(mark));
+        }
+      }
+      if (offsets.isEmpty()) {
+        return;
+      }
+      try {
+        commitSync(offsets, Duration.ofSeconds(5));
+        offsets.forEach((tp, o) -> committed.merge(tp, o.offset(), Math::max));
+      } catch (RuntimeException e) {
+        log.warn("{}: commit before revoking {} failed: {}", name, revoked, e.toString());
+      }
+    }
   }
 }

@@ -122,6 +122,24 @@ class EventCodecTest {
   }
 
   @Test
+  void aResponseCommandWrittenBeforeEarlierRoundsWereSentDecodesWithNone() throws Exception {
+    // Given a generate.response from before it carried the robot's earlier rounds, and one that carries them
+    var command = new RobotCommand.GenerateResponse("c1", "r1", "curious-student", "m1", 2, "B", "Why?",
+        Instant.parse("2026-01-01T00:00:00Z"), List.of(new RobotCommand.EarlierRound(1, "How?", "Slowly.")));
+    String old = withoutPayloadField(Envelope.of("generate.response", "robot-orchestrator", "r1", command, "c1",
+        null), "earlier");
+
+    // When they are decoded
+    Envelope<Event> decoded = EventCodec.decode(Topic.ROBOT_COMMANDS, old);
+
+    // Then the old one has no earlier rounds, and the new one keeps them
+    assertThat(decoded.payload()).isEqualTo(new RobotCommand.GenerateResponse("c1", "r1", "curious-student", "m1", 2,
+        "B", "Why?", command.deadline(), List.of()));
+    assertThat(EventCodec.decode(Topic.ROBOT_COMMANDS, Json.write(Envelope.of("generate.response",
+        "robot-orchestrator", "r1", command, "c1", null))).payload()).isEqualTo(command);
+  }
+
+  @Test
   void aStateWrittenBeforeTheSeedAndRoundWaitWereKeptDecodesWithDefaults() throws Exception {
     // Given a running match with a round waiting for robots, as written before the seed and the wait start were kept
     var round = new MatchState.Round(1, MatchState.Phase.STARTING, "P?", null, Map.of("p1", "A"), "req-1", Map.of(),

@@ -4,6 +4,7 @@ import arena.shared.config.ArenaConfig;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventConsumer.Start;
 import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
@@ -66,12 +67,21 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<Void> onRecord(Received received) {
-    if (received.payload() instanceof MatchState state) {
-      if (state.matchId() != null && projection.apply(state)) {
-        pusher.changed(state);
+    if (received.tombstone()) {
+      return Future.succeededFuture();
+    }
+    try {
+      if (received.payload() instanceof MatchState state) {
+        if (state.matchId() != null && projection.apply(state)) {
+          pusher.changed(state);
+        }
+      } else {
+        commands.onReply(received.envelope());
       }
-    } else {
-      commands.onReply(received.envelope());
+    } catch (RuntimeException e) {
+      // Only memory is touched here: a record that breaks it would break it on every retry.
+      return Future.failedFuture(new PoisonRecordException("cannot apply " + received.envelope().eventType()
+          + ": " + e, e));
     }
     return Future.succeededFuture();
   }

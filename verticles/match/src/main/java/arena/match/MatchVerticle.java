@@ -8,6 +8,7 @@ import arena.shared.game.MatchRules;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.StateReader;
@@ -127,12 +128,19 @@ public class MatchVerticle extends VerticleBase {
 
   private Future<Void> handle(Received received) {
     Event input = received.payload();
-    String matchId = input.matchId();
-    if (!MatchMachine.uses(input) || matchId == null) {
+    String matchId = input == null ? null : input.matchId();
+    if (matchId == null || !MatchMachine.uses(input)) {
       return Future.succeededFuture(); // pool bookkeeping and the like: not ours
     }
     return lanes.run(matchId, () -> {
-      Step step = machine.apply(matches.get(matchId), input, received.envelope().occurredAt(), Instant.now());
+      Step step;
+      try {
+        step = machine.apply(matches.get(matchId), input, received.envelope().occurredAt(), Instant.now());
+      } catch (RuntimeException e) {
+        // The machine is a function of the state and the input: what it cannot apply now it never will.
+        return Future.failedFuture(new PoisonRecordException("cannot apply " + received.envelope().eventType()
+            + ": " + e, e));
+      }
       return publish(matchId, step, received.envelope(), received.partition());
     });
   }

@@ -8,6 +8,7 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
 import io.micrometer.core.instrument.Counter;
@@ -73,6 +74,17 @@ public final class Orchestration {
   };
 
   /**
+   * What each robot answered in each running match, as the match showed it when voting started, so a robot's next
+   * response command carries its earlier rounds. Bounded like {@link #served}.
+   */
+  private final Map<String, Map<String, List<RobotCommand.EarlierRound>>> answered = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<RobotCommand.EarlierRound>>> eldest) {
+      return size() > MAX_RUNNING_MATCHES;
+    }
+  };
+
+  /**
    * @param robotWaitMax how long the Match Service waits for a round's robots ({@code match.robotWaitMaxSeconds}),
    *                     asking again meanwhile: a robots request older than that is a replay, never needed
    */
@@ -127,7 +139,13 @@ public final class Orchestration {
    */
   public Future<Void> handle(Envelope<? extends Event> cause, Publisher publisher) {
     List<Runnable> effects = new ArrayList<>();
-    List<Outgoing> out = on(cause, effects);
+    List<Outgoing> out;
+    try {
+      out = on(cause, effects);
+    } catch (RuntimeException e) {
+      // A function of the pool and the event: what it cannot apply now it never will.
+      return Future.failedFuture(new PoisonRecordException("cannot apply " + cause.eventType() + ": " + e, e));
+    }
     return publisher.publish(out).map(written -> {
       effects.forEach(Runnable::run);
       return null;
@@ -151,17 +169,21 @@ public final class Orchestration {
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
           commandId("response", r.id(), started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
-          started.round(), r.identity(), started.prompt(), started.deadline()));
+          started.round(), r.identity(), started.prompt(), started.deadline(),
+          earlier(started.matchId(), r.id(), started.round())));
     } else if (event instanceof MatchEvent.VotingStarted voting) {
+      effects.add(() -> rememberAnswers(voting));
       return dispatch(cause, voting.matchId(), voting.round(), "vote", r -> new RobotCommand.GenerateVote(
           commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
           voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now), effects);
     } else if (event instanceof MatchEvent.Completed completed) {
+      effects.add(() -> answered.remove(completed.matchId()));
       return apply(cause, pool.releaseMatch(state, completed.matchId(), now),
           forget(cause, completed.matchId(), effects), effects);
     } else if (event instanceof MatchEvent.Cancelled cancelled) {
+      effects.add(() -> answered.remove(cancelled.matchId()));
       return apply(cause, pool.releaseMatch(state, cancelled.matchId(), now),
           forget(cause, cancelled.matchId(), effects), effects);
     } else if (event instanceof RobotResponse.ResponseComplete done) {
@@ -246,6 +268,25 @@ public final class Orchestration {
     log.debug("match {} over: {} robots told to forget it", matchId, robots.size());
     return robots.stream().map(id -> new Outgoing(id, new RobotCommand.ForgetMatch(
         commandId("forget", id, matchId, 0), id, matchId), cause.correlationId(), cause.eventId())).toList();
+  }
+
+  /** Each seated robot's answer, found under the letter it sat behind this round. */
+  private void rememberAnswers(MatchEvent.VotingStarted voting) {
+    Map<String, String> responses = voting.responses() == null ? Map.of() : voting.responses();
+    for (Robot r : RobotPool.seatedIn(state, voting.matchId(), voting.round())) {
+      String answer = responses.get(r.identity());
+      if (answer != null) {
+        List<RobotCommand.EarlierRound> rounds = answered.computeIfAbsent(voting.matchId(), m -> new LinkedHashMap<>())
+            .computeIfAbsent(r.id(), id -> new ArrayList<>());
+        rounds.removeIf(e -> e.round() == voting.round());
+        rounds.add(new RobotCommand.EarlierRound(voting.round(), voting.prompt(), answer));
+      }
+    }
+  }
+
+  private List<RobotCommand.EarlierRound> earlier(String matchId, String robotId, int round) {
+    return answered.getOrDefault(matchId, Map.of()).getOrDefault(robotId, List.of()).stream()
+        .filter(e -> e.round() < round).toList();
   }
 
   private interface CommandFor {

@@ -72,6 +72,9 @@ public class OrchestratorVerticle extends VerticleBase {
   // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
   // retried against the memory as it was.
   private Future<Void> handle(Received received) {
+    if (received.tombstone()) {
+      return Future.succeededFuture();
+    }
     return lanes.run("pool", () -> orchestration.handle(received.envelope(), this::publishInOrder));
   }
 

@@ -2,6 +2,7 @@ package arena.orchestrator;
 
 import arena.shared.events.MatchEvent.RobotsNeeded;
 import arena.shared.events.OrchestrationEvent.AssignedRobot;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Pending;
 import arena.shared.state.PoolState.Robot;
@@ -120,7 +121,7 @@ public final class RobotPool {
       return Change.none(state);
     }
     if (request.identities() == null || request.identities().size() < request.count()) {
-      throw new IllegalArgumentException("robots request " + request.correlationId() + " asks for " + request.count()
+      throw new PoisonRecordException("robots request " + request.correlationId() + " asks for " + request.count()
           + " robots but does not name that many identities");
     }
     if (request.count() > state.robots().size()) {

@@ -206,6 +206,38 @@ class OrchestrationTest {
   }
 
   @Test
+  void aRobotsResponseCommandCarriesWhatItAnsweredInTheMatchsEarlierRounds() {
+    // Given a pool of two robots and round 1 of m1, where each robot's answer showed under its letter
+    orchestration = new Orchestration(new RobotPool(5), clock, registry, WAIT_MAX);
+    orchestration.open(Optional.empty(), RobotPoolTest.types("curious-student", 2));
+    on(fromMatch(need("m1", 1, 2), "c"));
+    Map<String, String> letterOf = new java.util.HashMap<>();
+    RobotPool.seatedIn(orchestration.state(), "m1", 1).forEach(r -> letterOf.put(r.id(), r.identity()));
+    Map<String, String> answers = new java.util.HashMap<>(Map.of("A", "sleep", "B", "hike", "C", "books"));
+    on(fromMatch(new MatchEvent.RoundStarted("m1", 1, List.of("A", "B", "C"), "Sunday?", DEADLINE), "c"));
+    on(fromMatch(new MatchEvent.VotingStarted("m1", 1, "Sunday?", answers, DEADLINE), "c"));
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "c"));
+
+    // When round 2 starts with the same robots, behind letters dealt afresh
+    on(fromMatch(need("m1", 2, 2), "c"));
+    List<Outgoing> out = on(fromMatch(new MatchEvent.RoundStarted("m1", 2, List.of("A", "B", "C"),
+        "Monday?", DEADLINE), "c"));
+
+    // Then each robot's command lists its own round-1 answer, the one shown under its round-1 letter
+    assertThat(out).hasSize(2).allSatisfy(o -> {
+      RobotCommand.GenerateResponse cmd = (RobotCommand.GenerateResponse) o.payload();
+      String before = letterOf.get(cmd.robotId());
+      assertThat(cmd.earlier()).containsExactly(new RobotCommand.EarlierRound(1, "Sunday?", answers.get(before)));
+    });
+    // And a first round carries none
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 2, Map.of(), Map.of(), Map.of()), "c"));
+    on(fromMatch(need("m9", 1, 1), "c"));
+    assertThat(on(fromMatch(new MatchEvent.RoundStarted("m9", 1, List.of("A", "B"), "Why?",
+        DEADLINE), "c"))).singleElement()
+        .satisfies(o -> assertThat(((RobotCommand.GenerateResponse) o.payload()).earlier()).isEmpty());
+  }
+
+  @Test
   void roundCompletedReleasesRobotsThenServesTheQueueThenPublishesTheState() {
     // Given m1 holds five robots and m2 waits for three
     on(fromMatch(need("m1", 1, 5), "c1"));

@@ -9,6 +9,7 @@ import arena.shared.events.Envelope;
 import arena.shared.events.MatchEvent.RobotsNeeded;
 import arena.shared.events.OrchestrationEvent.AssignedRobot;
 import arena.shared.kafka.EventCodec;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
@@ -307,7 +308,7 @@ class RobotPoolTest {
   void aRequestNamingTooFewIdentitiesIsRejected() {
     RobotsNeeded bad = new RobotsNeeded("m1", 1, 3, List.of(), List.of("A"), "c");
     assertThatThrownBy(() -> pool.request(standardPool(), bad, "e", T1))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(PoisonRecordException.class);
   }
 
   @Test

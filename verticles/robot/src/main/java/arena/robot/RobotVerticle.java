@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
 
 /**
  * The robot workers: one consumer in group "robot-workers" serves every robot whose id hashes to this
- * instance's partitions of robot-commands, and publishes their answers and votes on robot-responses.
+ * instance's partitions of robot-commands, and publishes their answers and votes on robot-responses. A command is
+ * committed only once it is answered (or deliberately dropped), so a worker that dies mid-answer leaves it to the
+ * partition's next owner.
  */
 public class RobotVerticle extends VerticleBase {
   public static final String GROUP = "robot-workers";
@@ -21,6 +23,7 @@ public class RobotVerticle extends VerticleBase {
   private Providers providers;
   private EventPublisher publisher;
   private EventConsumer consumer;
+  private RobotWorker worker;
 
   public RobotVerticle() {
     this(System.getenv());
@@ -39,7 +42,7 @@ public class RobotVerticle extends VerticleBase {
     ScriptedProvider scripted = new ScriptedProvider(random.split());
     providers = Providers.create(vertx, cfg, env, scripted, personas);
     publisher = EventPublisher.create(vertx, cfg, "robot-worker");
-    RobotWorker worker = new RobotWorker(vertx, personas, providers, scripted, RobotTiming.from(cfg, personas),
+    worker = new RobotWorker(vertx, personas, providers, scripted, RobotTiming.from(cfg, personas),
         RobotMemory.standard(), random, (key, payload, cause) -> publisher.publishCausedBy(key, payload, cause),
         System::currentTimeMillis);
     consumer = EventConsumer.group(vertx, cfg, GROUP, Set.of(Topic.ROBOT_COMMANDS), publisher, worker::handle);
@@ -53,6 +56,10 @@ public class RobotVerticle extends VerticleBase {
       LlmHealth.unregister(vertx); // registered together
     }
     Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+    if (worker != null) {
+      // Hands the commands in hand back at once: none is committed, the partitions' next owners answer them.
+      worker.stop();
+    }
     return stopped.eventually(() -> {
       if (providers != null) {
         providers.close();

@@ -5,10 +5,12 @@ import arena.shared.events.Event;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.game.Text;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * once, and the reply is submitted at a time drawn from the human model ({@link RobotTiming}) for what was
  * typed or read (or right away if the provider took longer), always before the deadline less a margin. Like a
  * human, a robot now and then misses an answer or a vote. Runs on one event loop.
+ *
+ * <p>A command is done (and committed) only once its answer or vote is published and acknowledged, or once it is
+ * deliberately dropped (missed, late, a duplicate, nobody to vote for). A worker that dies or stops before that leaves
+ * the command to the partition's next owner, which answers it if its deadline allows.
  */
 public final class RobotWorker {
   private static final Logger log = LoggerFactory.getLogger(RobotWorker.class);
@@ -45,12 +51,15 @@ public final class RobotWorker {
   private final RandomGenerator random;
   private final Outbox outbox;
   private final LongSupplier clock;
-  private final Map<String, Boolean> seen = new LinkedHashMap<>(256, 0.75f, true) {
+  /** Each command's work, in hand or done; a failed one is dropped, so its redelivery is worked again. */
+  private final Map<String, Future<Void>> seen = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Future<Void>> eldest) {
       return size() > SEEN_COMMANDS;
     }
   };
+  private final Set<Promise<Void>> inHand = new HashSet<>();
+  private boolean stopped;
 
   public RobotWorker(Vertx vertx, Personas personas, Providers providers, ScriptedProvider standIn,
       RobotTiming timing, RobotMemory memory, RandomGenerator random, Outbox outbox, LongSupplier clock) {
@@ -65,11 +74,7 @@ public final class RobotWorker {
     this.clock = clock;
   }
 
-  /**
-   * Schedules the work and succeeds at once, so the offset is committed as soon as the work is scheduled:
-   * robot work is at-most-once. A robot lost mid-work costs one answer; the Match Service's deadlines keep
-   * the round going, which beats a replayed command answering twice or after its phase.
-   */
+  /** Completes once the command's answer or vote is submitted, or once it is deliberately dropped. */
   public Future<Void> handle(Received received) {
     if (received.payload() instanceof RobotCommand.ForgetMatch forget) {
       return forget(forget);
@@ -79,13 +84,31 @@ public final class RobotWorker {
     }
     if (command.commandId() == null || command.robotId() == null || command.matchId() == null
         || command.identity() == null || command.deadline() == null) {
-      return Future.failedFuture(new IllegalArgumentException("robot command without ids or deadline"));
+      return Future.failedFuture(new PoisonRecordException("robot command without ids or deadline"));
     }
-    if (seen.put(command.commandId(), Boolean.TRUE) != null) {
-      log.debug("command {} already handled, ignoring the duplicate", command.commandId());
+    Future<Void> before = seen.get(command.commandId());
+    if (before != null) {
+      log.debug("command {} already in hand or done, ignoring the duplicate", command.commandId());
       RobotMetrics.skipped("duplicate");
-      return Future.succeededFuture();
+      return before;
     }
+    Future<Void> work = work(command, received.envelope());
+    seen.put(command.commandId(), work);
+    work.onFailure(t -> seen.remove(command.commandId(), work));
+    return work;
+  }
+
+  /**
+   * Abandons every command in hand: each fails, so it is not committed and the partition's next owner answers it;
+   * nothing more is submitted from here.
+   */
+  public void stop() {
+    stopped = true;
+    List.copyOf(inHand).forEach(p -> p.tryFail("the robot worker stopped; the command is handed over"));
+    inHand.clear();
+  }
+
+  private Future<Void> work(RobotCommand.Work command, Envelope<?> cause) {
     long now = clock.getAsLong();
     if (command.deadline().toEpochMilli() <= now) {
       log.info("skipping {} for robot {} in match {} round {}: its deadline passed {} ms ago",
@@ -103,26 +126,42 @@ public final class RobotWorker {
       RobotMetrics.skipped("missed");
       return Future.succeededFuture();
     }
-    if (command instanceof RobotCommand.GenerateResponse answer) {
-      respond(answer, received.envelope(), now);
-    } else if (command instanceof RobotCommand.GenerateVote vote) {
-      vote(vote, received.envelope(), now);
+    if (stopped) {
+      return Future.failedFuture("the robot worker stopped");
     }
-    return Future.succeededFuture();
+    Promise<Void> done = Promise.promise();
+    inHand.add(done);
+    done.future().onComplete(ar -> inHand.remove(done));
+    try {
+      if (command instanceof RobotCommand.GenerateResponse answer) {
+        respond(answer, cause, now, done);
+      } else if (command instanceof RobotCommand.GenerateVote vote) {
+        vote(vote, cause, now, done);
+      }
+    } catch (RuntimeException e) {
+      // Nothing was asked or sent yet: a command this worker cannot even start is one it never will.
+      done.tryFail(new PoisonRecordException("cannot work robot command: " + e, e));
+    }
+    return done.future();
   }
 
   /** The match is over; forgetting twice is harmless, so a re-delivered command needs no bookkeeping. */
   private Future<Void> forget(RobotCommand.ForgetMatch cmd) {
     if (cmd.robotId() == null || cmd.matchId() == null) {
-      return Future.failedFuture(new IllegalArgumentException("forget command without ids"));
+      return Future.failedFuture(new PoisonRecordException("forget command without ids"));
     }
     memory.forget(cmd.robotId(), cmd.matchId());
     log.debug("robot {} forgot match {}", cmd.robotId(), cmd.matchId());
     return Future.succeededFuture();
   }
 
-  private void respond(RobotCommand.GenerateResponse cmd, Envelope<?> cause, long start) {
+  private void respond(RobotCommand.GenerateResponse cmd, Envelope<?> cause, long start, Promise<Void> done) {
     Persona persona = personas.forType(cmd.type());
+    if (memory.recall(cmd.robotId(), cmd.matchId()).isEmpty() && cmd.earlier() != null) {
+      // The robot served this match elsewhere (another JVM, before a restart): its rounds came with the command.
+      cmd.earlier().forEach(e -> memory.remember(cmd.robotId(), cmd.matchId(),
+          new RobotMemory.Entry(e.round(), e.prompt(), e.answer())));
+    }
     RobotProvider provider = providers.forPersona(persona);
     String prompt = cmd.prompt() == null ? "" : cmd.prompt();
     long window = cmd.deadline().toEpochMilli() - start;
@@ -136,18 +175,21 @@ public final class RobotWorker {
           RobotMetrics.providerLatency(provider.name(), "response", latency);
           String text = ScriptedProvider.fit(reply.text(), null);
           long delay = timing.answerDelayMs(persona, text, window, random);
-          later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), () -> {
+          later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), done, () -> {
             memory.remember(cmd.robotId(), cmd.matchId(), new RobotMemory.Entry(cmd.round(), prompt, text));
-            submit(cmd, cause, provider, "response", reply, latency,
+            return submit(cmd, cause, provider, "response", reply, latency,
                 new RobotResponse.ResponseSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(), cmd.identity(), text,
                     cmd.commandId()));
           });
         })
-        .onFailure(t -> log.warn("robot {} could not answer match {} round {}: {}", cmd.robotId(), cmd.matchId(),
-            cmd.round(), t.toString()));
+        .onFailure(t -> {
+          log.warn("robot {} could not answer match {} round {}: {}", cmd.robotId(), cmd.matchId(), cmd.round(),
+              t.toString());
+          done.tryFail(t);
+        });
   }
 
-  private void vote(RobotCommand.GenerateVote cmd, Envelope<?> cause, long start) {
+  private void vote(RobotCommand.GenerateVote cmd, Envelope<?> cause, long start, Promise<Void> done) {
     Persona persona = personas.forType(cmd.type());
     RobotProvider provider = providers.forPersona(persona);
     Map<String, String> responses = cmd.responses() == null ? Map.of() : cmd.responses();
@@ -159,6 +201,7 @@ public final class RobotWorker {
     if (allowed.isEmpty()) {
       log.info("robot {} has nobody to vote for in match {} round {}", cmd.robotId(), cmd.matchId(), cmd.round());
       RobotMetrics.skipped("no-choice");
+      done.tryComplete();
       return;
     }
     Set<String> steered = VoteSteering.designated(request);
@@ -186,12 +229,15 @@ public final class RobotWorker {
           String vote = letter;
           Reply used = fallback ? reply.asFallback() : reply;
           long delay = timing.voteDelayMs(readChars, window, random);
-          later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), () -> submit(cmd, cause, provider, "vote",
-              used, latency, new RobotResponse.VoteSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(),
+          later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), done, () -> submit(cmd, cause, provider,
+              "vote", used, latency, new RobotResponse.VoteSubmitted(cmd.matchId(), cmd.round(), cmd.robotId(),
                   cmd.identity(), vote, cmd.commandId())));
         })
-        .onFailure(t -> log.warn("robot {} could not vote in match {} round {}: {}", cmd.robotId(), cmd.matchId(),
-            cmd.round(), t.toString()));
+        .onFailure(t -> {
+          log.warn("robot {} could not vote in match {} round {}: {}", cmd.robotId(), cmd.matchId(), cmd.round(),
+              t.toString());
+          done.tryFail(t);
+        });
   }
 
   /**
@@ -242,7 +288,13 @@ public final class RobotWorker {
     });
   }
 
-  private void later(long waitMs, Runnable action) {
+  /** Submits after {@code waitMs}, unless the command was handed over meanwhile (the worker stopped). */
+  private void later(long waitMs, Promise<Void> done, Supplier<Future<Void>> submission) {
+    Runnable action = () -> {
+      if (!done.future().isComplete()) {
+        submission.get().onComplete(done);
+      }
+    };
     if (waitMs <= 0) {
       action.run();
     } else {
@@ -261,10 +313,10 @@ public final class RobotWorker {
    * Reports the work (latency, fallback, tokens, cost), then submits it: both are keyed by match on one partition,
    * so the Match Service has counted a robot's cost before the submission that may complete the match.
    */
-  private void submit(RobotCommand.Work cmd, Envelope<?> cause, RobotProvider provider, String kind, Reply reply,
-      long latencyMs, RobotResponse submission) {
+  private Future<Void> submit(RobotCommand.Work cmd, Envelope<?> cause, RobotProvider provider, String kind,
+      Reply reply, long latencyMs, RobotResponse submission) {
     Reply.Usage usage = reply.usage();
-    outbox.publish(cmd.matchId(), new RobotResponse.ResponseComplete(cmd.robotId(), cmd.matchId(), cmd.round(),
+    return outbox.publish(cmd.matchId(), new RobotResponse.ResponseComplete(cmd.robotId(), cmd.matchId(), cmd.round(),
             cmd.commandId(), kind, provider.name(), latencyMs, reply.fallback(), usage == null ? null : usage.model(),
             usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
             usage == null ? 0 : usage.costUsd()), cause)
@@ -274,7 +326,8 @@ public final class RobotWorker {
           log.debug("robot {} submitted its {} for match {} round {}", cmd.robotId(), kind, cmd.matchId(),
               cmd.round());
         })
-        .onFailure(t -> log.warn("robot {} could not publish its {} for match {} round {}: {}", cmd.robotId(), kind,
-            cmd.matchId(), cmd.round(), t.toString()));
+        .onFailure(t -> log.warn("robot {} could not publish its {} for match {} round {}, it is retried: {}",
+            cmd.robotId(), kind, cmd.matchId(), cmd.round(), t.toString()))
+        .mapEmpty();
   }
 }

@@ -85,7 +85,7 @@ class LlmRobotWorkerTest {
 
   private static RobotCommand.GenerateResponse answerCommand(int round, String prompt, long deadlineInMs) {
     return new RobotCommand.GenerateResponse(UUID.randomUUID().toString(), ROBOT, "curious-student", "m1", round, "B",
-        prompt, Instant.now().plusMillis(deadlineInMs));
+        prompt, Instant.now().plusMillis(deadlineInMs), List.of());
   }
 
   @Test

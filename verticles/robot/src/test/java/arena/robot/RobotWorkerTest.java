@@ -7,6 +7,7 @@ import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.Topic;
 import io.micrometer.core.instrument.Meter;
@@ -63,6 +64,7 @@ class RobotWorkerTest {
 
   private final List<Published> published = new CopyOnWriteArrayList<>();
   private final FakeProvider provider = new FakeProvider();
+  private final java.util.concurrent.atomic.AtomicInteger failingPublishes = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Promise<Void> expected;
   private volatile int expectedCount;
   private Vertx vertx;
@@ -79,6 +81,9 @@ class RobotWorkerTest {
   private RobotWorker worker(RobotTiming timing) {
     return new RobotWorker(vertx, Personas.load(), Providers.of(provider), new ScriptedProvider(new Random(2)),
         timing, RobotMemory.standard(), new Random(3), (key, payload, cause) -> {
+          if (failingPublishes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return Future.failedFuture(new IllegalStateException("the broker is away"));
+          }
           published.add(new Published(key, payload, cause, System.currentTimeMillis()));
           if (expected != null && published.size() >= expectedCount) {
             expected.tryComplete();
@@ -112,7 +117,7 @@ class RobotWorkerTest {
   private static RobotCommand.GenerateResponse answerCommand(int round, long deadlineInMs) {
     return new RobotCommand.GenerateResponse(UUID.randomUUID().toString(), "robot-curious-student-1",
         "curious-student", "m1", round, "B", "Describe your perfect sandwich.",
-        Instant.now().plusMillis(deadlineInMs));
+        Instant.now().plusMillis(deadlineInMs), List.of());
   }
 
   private static RobotCommand.GenerateVote voteCommand(Map<String, String> responses) {
@@ -402,14 +407,129 @@ class RobotWorkerTest {
     Envelope<Event> other = Envelope.of("round.starting", "test", "m1", new MatchEvent.RoundStarting("m1", 1), null,
         null);
     RobotCommand.GenerateResponse noId = new RobotCommand.GenerateResponse(null, "r1", "curious-student", "m1", 1,
-        "A", "p", Instant.now().plusSeconds(10));
+        "A", "p", Instant.now().plusSeconds(10), List.of());
 
     // When / Then
     handle(new Received(Topic.ROBOT_COMMANDS, 0, 0, "m1", other))
         .compose(v -> handle(received(noId)))
         .onComplete(ctx.failing(t -> ctx.verify(() -> {
+          assertThat(t).isInstanceOf(PoisonRecordException.class);
           assertThat(provider.answers).isEmpty();
           assertThat(published).isEmpty();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void the_command_is_done_only_once_its_answer_is_published(VertxTestContext ctx) {
+    // Given an answer the robot types for a while
+    long start = System.currentTimeMillis();
+
+    // When the command is handled
+    handle(received(answerCommand(1, 10_000))).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then it is done only after the answer went out (so only then is it committed)
+      long doneAt = System.currentTimeMillis();
+      assertThat(published).hasSize(2);
+      assertThat(published.get(1).payload()).isInstanceOf(RobotResponse.ResponseSubmitted.class);
+      assertThat(doneAt - start).isGreaterThanOrEqualTo(HUMAN_DELAY_MS - 5);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_vote_is_done_only_once_it_is_published(VertxTestContext ctx) {
+    // When a vote command is handled
+    handle(received(voteCommand(Map.of("A", "soup", "B", "mine", "C", "bread")))).onComplete(ctx.succeeding(v ->
+        ctx.verify(() -> {
+          // Then the vote is out when it is done
+          assertThat(published).hasSize(2);
+          assertThat(published.get(1).payload()).isInstanceOf(RobotResponse.VoteSubmitted.class);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void a_publish_that_fails_fails_the_command_and_its_redelivery_answers_it(VertxTestContext ctx) {
+    // Given a broker that refuses the first publication
+    failingPublishes.set(1);
+    Received received = received(answerCommand(1, 10_000));
+
+    // When the command is handled, then delivered again as the consumer retries it
+    handle(received).onComplete(ctx.failing(first -> handle(received).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the first attempt failed (not committed), and the redelivery was answered, not skipped as a duplicate
+      assertThat(first).hasMessageContaining("the broker is away");
+      assertThat(provider.answers).hasSize(2);
+      assertThat(published).extracting(Published::payload).hasAtLeastOneElementOfType(
+          RobotResponse.ResponseSubmitted.class);
+      ctx.completeNow();
+    })))));
+  }
+
+  @Test
+  void a_command_delivered_again_while_in_hand_is_worked_once_and_both_finish_with_it(VertxTestContext ctx) {
+    // Given a command in hand
+    Received received = received(answerCommand(1, 10_000));
+    Future<Void> first = handle(received);
+
+    // When it is delivered again before it is answered
+    Future<Void> second = handle(received);
+
+    // Then the provider is asked once, one answer goes out, and both deliveries finish when it is out
+    Future.all(first, second).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertThat(provider.answers).hasSize(1);
+      assertThat(published).hasSize(2);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_stopped_worker_hands_its_unfinished_commands_back_and_publishes_nothing(VertxTestContext ctx) {
+    // Given a command in hand, its answer not yet typed
+    Future<Void> work = handle(received(answerCommand(1, 10_000)));
+
+    // When the worker stops
+    context.runOnContext(v -> worker.stop());
+
+    // Then the command fails (so it is not committed and the partition's next owner answers it), and nothing is out
+    work.onComplete(ctx.failing(t -> vertx.setTimer(HUMAN_DELAY_MS + 100, id -> ctx.verify(() -> {
+      assertThat(published).isEmpty();
+      ctx.completeNow();
+    }))));
+  }
+
+  @Test
+  void a_robot_new_to_the_match_takes_its_earlier_rounds_from_the_command(VertxTestContext ctx) {
+    // Given a round-3 command for a robot this worker never served, listing what it said in rounds 1 and 2
+    RobotCommand.GenerateResponse base = answerCommand(3, 10_000);
+    RobotCommand.GenerateResponse moved = new RobotCommand.GenerateResponse(base.commandId(), base.robotId(),
+        base.type(), base.matchId(), 3, base.identity(), base.prompt(), base.deadline(),
+        List.of(new RobotCommand.EarlierRound(1, "Tea or coffee?", "tea, always"),
+            new RobotCommand.EarlierRound(2, "Cats?", "two of them")));
+
+    // When it is handled
+    handle(received(moved)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      // Then the provider hears about both earlier rounds
+      assertThat(provider.answers.get(0).memory()).containsExactly(
+          new RobotMemory.Entry(1, "Tea or coffee?", "tea, always"), new RobotMemory.Entry(2, "Cats?", "two of them"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_robot_that_remembers_the_match_keeps_its_own_memory(VertxTestContext ctx) {
+    // Given round 1 answered here
+    handle(received(answerCommand(1, 10_000)))
+        // When round 2 comes listing another round 1
+        .compose(v -> {
+          RobotCommand.GenerateResponse base = answerCommand(2, 10_000);
+          return handle(received(new RobotCommand.GenerateResponse(base.commandId(), base.robotId(), base.type(),
+              base.matchId(), 2, base.identity(), base.prompt(), base.deadline(),
+              List.of(new RobotCommand.EarlierRound(1, "Something else?", "something else")))));
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then what it remembers stands
+          assertThat(provider.answers.get(1).memory()).containsExactly(
+              new RobotMemory.Entry(1, "Describe your perfect sandwich.", "an answer"));
           ctx.completeNow();
         })));
   }
