@@ -106,7 +106,7 @@ public final class ArenaNode {
         .withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()))
         .build();
     KafkaAdminClient admin = usesKafka(roles)
-        ? KafkaAdminClient.create(vertx, KafkaClients.standalone(config, "arena-health")) : null;
+        ? KafkaAdminClient.create(vertx, KafkaClients.admin(config, "arena-health")) : null;
     Map<Role, String> deployments = new LinkedHashMap<>();
     ArenaNode node = new ArenaNode(vertx, deployments, admin);
     node.registerHealthChecks(roles);

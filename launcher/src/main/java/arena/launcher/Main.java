@@ -27,6 +27,12 @@ public final class Main implements Callable<Integer> {
       description = "Use this Kafka cluster and start no broker (default: $KAFKA_BOOTSTRAP_SERVERS, else embedded).")
   String kafka;
 
+  @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:KAFKA_PROPERTIES_FILE}",
+      description = "Standard Kafka client properties (security.protocol, sasl.*, ssl.*, …) for every client of "
+          + "this JVM (default: $KAFKA_PROPERTIES_FILE). Values may name secrets as $${env:NAME} or $${file:PATH:KEY} "
+          + "with Kafka's config providers.")
+  Path kafkaProperties;
+
   @Option(names = "--roles", split = ",", paramLabel = "ROLE",
       description = "Roles to run in this JVM: match, orchestrator, robot, gateway (default: these four), and "
           + "fake-llm, an OpenAI/Anthropic-compatible fake server for offline runs and load tests.")
@@ -70,6 +76,9 @@ public final class Main implements Callable<Integer> {
     if (kafka != null) {
       kafkaConf.put("bootstrapServers", kafka);
     }
+    if (kafkaProperties != null) {
+      ArenaConfig.addKafkaProperties(json, kafkaProperties);
+    }
     if (roles != null) {
       json.put("roles", new JsonArray(roles.stream().map(r -> ArenaNode.Role.parse(r).configName()).toList()));
     }
@@ -94,6 +103,10 @@ public final class Main implements Callable<Integer> {
     }
 
     ArenaConfig arena = ArenaConfig.of(json);
+    if (!kafkaConf.getJsonObject("properties").isEmpty()) {
+      // Names only: values may be passwords.
+      log.info("Kafka client properties for every client: {}", kafkaConf.getJsonObject("properties").fieldNames());
+    }
     boolean usesKafka = ArenaNode.usesKafka(arena.strings("roles").stream().map(ArenaNode.Role::parse).toList());
     EmbeddedKafka broker = null;
     if (usesKafka && kafkaConf.getString("bootstrapServers", "").isBlank()) {

@@ -1,26 +1,23 @@
 package arena.launcher;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.KafkaClients;
 import arena.shared.kafka.Topic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +48,8 @@ public final class TopicSetup {
   }
 
   public static void ensureTopics(ArenaConfig config) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     int partitions = config.integer("kafka.partitions");
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(new HashMap<>(KafkaClients.admin(config, "arena-topic-setup")))) {
       int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
       Durability durability = Durability.of(config.integer("kafka.replicationFactor"), brokers);
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -114,9 +108,8 @@ public final class TopicSetup {
    * right after creation has tripped a broker bug on 4.x; 3.9.2 never showed it, waiting costs milliseconds).
    */
   private static void awaitLeaders(ArenaConfig config, List<String> topics) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(new HashMap<>(KafkaClients.producer(config, "arena-topic-setup")))) {
       for (String topic : topics) {
         producer.partitionsFor(topic);
       }
