@@ -115,6 +115,11 @@ final class TestArena implements AutoCloseable {
     node = null;
   }
 
+  /** The node's orderly stop's first step: no new commands, /health DOWN. */
+  void drain() {
+    node.drain();
+  }
+
   void undeploy(ArenaNode.Role role) {
     try {
       node.undeploy(role).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
