@@ -47,7 +47,8 @@ class ProducerPerRoleTest {
             .sendRaw(KafkaProducerRecord.create(config.topic(Topic.ROBOT_RESPONSES), "robot-" + i, big)));
       }
 
-      // Then the Match Service's record is acknowledged at once (well before the 10 s max.block.ms), while the robots' are still waiting
+      // Then the Match Service's record is acknowledged at once (a shared producer would hold it for up to the
+      // 10 s max.block.ms), while the robots' records are still waiting
       EventPublisher matches = EventPublisher.create(vertx, config, "match-service");
       matches.sendRaw(KafkaProducerRecord.create(config.topic(Topic.MATCH_EVENTS), "m", "v"))
           .toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
