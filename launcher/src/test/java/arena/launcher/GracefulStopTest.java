@@ -41,7 +41,8 @@ class GracefulStopTest {
       // Given Ann seated in a match, with her browser on the bridge
       String matchId = arena.api.createMatch(new JsonObject().put("seats", 3).put("humans", 2).put("rounds", 1));
       JsonObject ann = arena.api.join(matchId, "Ann");
-      BridgeClient browser = BridgeClient.connect(vertx, sockets, arena.config.getJsonObject("http").getInteger("port"));
+      int port = arena.config.getJsonObject("http").getInteger("port");
+      BridgeClient browser = BridgeClient.connect(vertx, sockets, port);
       assertThat(arena.api.send("GET", "/health", null, null).status()).isEqualTo(200);
 
       // When the JVM starts its orderly stop
