@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -66,6 +67,30 @@ class GracefulStopTest {
       browser.close();
     } finally {
       vertx.close().await();
+    }
+  }
+
+  @Test
+  void aRequestRunningWhenTheStopBeginsGetsItsAnswerBeforeTheGatewayCloses() throws Exception {
+    // Given a gateway whose Match Service (in another JVM) is slow: no answer within the 3 s reply timeout
+    try (TestArena arena = TestArena.start(c -> c.put("roles", TestArena.roles("gateway"))
+        .getJsonObject("gateway").put("replyTimeoutMs", 3000))) {
+      CompletableFuture<GameApi.Response> create = CompletableFuture.supplyAsync(() ->
+          arena.api.send("POST", "/api/matches", null, "{}"));
+      Instant deadline = Instant.now().plus(WAIT);
+      while (arena.running() == 0 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(20);
+      }
+      assertThat(arena.running()).as("the create is running").isEqualTo(1);
+
+      // When the JVM stops while the create waits
+      boolean clean = arena.stopGracefully(Duration.ofSeconds(GRACE_SECONDS));
+
+      // Then the create got its whole answer (here: the timeout's 503), not a closed connection, and the stop was clean
+      GameApi.Response answer = create.get(0, TimeUnit.SECONDS);
+      assertThat(answer.status()).isEqualTo(503);
+      assertThat(answer.json().getString("error")).isEqualTo("the match service did not answer in time, try again");
+      assertThat(clean).isTrue();
     }
   }
 
