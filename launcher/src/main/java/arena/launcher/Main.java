@@ -174,14 +174,20 @@ public final class Main implements Callable<Integer> {
     // SIGTERM (docker stop, Kubernetes, Process.destroy) and Ctrl-C stop in order and exit 0; without these handlers
     // the JVM would run its shutdown hooks and exit 143. A second signal stops at once.
     for (String signal : List.of("TERM", "INT")) {
-      Signal.handle(new Signal(signal), s -> {
-        if (stopAsked.getCount() == 0) {
-          log.warn("SIG{} again: stopping at once", s.getName());
-          Runtime.getRuntime().halt(1);
-        }
-        log.info("SIG{}: stopping", s.getName());
-        stopAsked.countDown();
-      });
+      try {
+        Signal.handle(new Signal(signal), s -> {
+          if (stopAsked.getCount() == 0) {
+            log.warn("SIG{} again: stopping at once", s.getName());
+            Runtime.getRuntime().halt(1);
+          }
+          log.info("SIG{}: stopping", s.getName());
+          stopAsked.countDown();
+        });
+      } catch (IllegalArgumentException taken) {
+        // Reserved (java -Xrs) or ignored by the parent: the shutdown hook below still stops in order.
+        log.info("SIG{} is not ours to handle ({}); it will stop the JVM through its shutdown hooks", signal,
+            taken.getMessage());
+      }
     }
     // Any other way out (SIGHUP, System.exit) still stops in order.
     Runtime.getRuntime().addShutdownHook(new Thread(stopper::stop, "arena-shutdown"));
