@@ -9,6 +9,7 @@ import arena.shared.config.ArenaConfig;
 import arena.shared.kafka.KafkaClients;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
+import arena.shared.ops.Drain;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,13 +22,18 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +112,7 @@ public final class ArenaNode {
         .withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()))
         .build();
     KafkaAdminClient admin = usesKafka(roles)
-        ? KafkaAdminClient.create(vertx, KafkaClients.standalone(config, "arena-health")) : null;
+        ? KafkaAdminClient.create(vertx, KafkaClients.admin(config, "arena-health")) : null;
     Map<Role, String> deployments = new LinkedHashMap<>();
     ArenaNode node = new ArenaNode(vertx, deployments, admin);
     node.registerHealthChecks(roles);
@@ -172,6 +178,10 @@ public final class ArenaNode {
         detail.put(role.configName(), up ? "UP" : "DOWN");
         all &= up;
       }
+      if (Drain.of(vertx).draining()) {
+        detail.put("stopping", true);
+        all = false;
+      }
       promise.complete(all ? Status.OK(detail) : Status.KO(detail));
     });
   }
@@ -189,6 +199,64 @@ public final class ArenaNode {
   Future<Void> undeploy(Role role) {
     String id = deployments.get(role);
     return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+  }
+
+  /** Stops taking commands: the gateway answers 503 and /health says DOWN; what is running goes on. */
+  void drain() {
+    Drain.of(vertx).start();
+  }
+
+  /**
+   * The orderly stop, blocking (the launcher's thread, never an event loop): stop taking commands, let the requests
+   * and bridge commands already admitted finish (at most half the grace), then undeploy the roles one by one in the
+   * reverse order of their start (gateway, robots, Match Service, orchestrator, fake LLM; each consumer commits what
+   * it has handled), then close Vert.x. Returns false if any step did not finish within {@code grace}; the steps after
+   * it still run, in what time is left.
+   */
+  public boolean stop(Duration grace) {
+    long start = System.nanoTime();
+    long deadline = start + grace.toNanos();
+    Drain drain = Drain.of(vertx);
+    drain.start();
+    log.info("stopping within {} s: taking no new commands, {} running", grace.toSeconds(), drain.running());
+    long drainDeadline = start + grace.toNanos() / 2;
+    while (drain.running() > 0 && System.nanoTime() < drainDeadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    boolean clean = drain.running() == 0;
+    if (!clean) {
+      log.warn("{} requests or commands still running after {} ms; stopping anyway", drain.running(),
+          TimeUnit.NANOSECONDS.toMillis(drainDeadline - start));
+    }
+    List<Role> order = new ArrayList<>(deployments.keySet());
+    Collections.reverse(order);
+    for (Role role : order) {
+      clean &= await(role.configName(), undeploy(role), deadline);
+    }
+    clean &= await("admin listener", adminServer == null ? Future.succeededFuture() : adminServer.close(), deadline);
+    clean &= await("Kafka admin client", admin == null ? Future.succeededFuture() : admin.close(), deadline);
+    clean &= await("Vert.x", vertx.close(), deadline);
+    log.info("stopped {}in {} ms", clean ? "" : "(not cleanly) ",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    return clean;
+  }
+
+  /** Waits for one step of the stop until the deadline; logs it either way. */
+  private static boolean await(String step, Future<?> done, long deadline) {
+    try {
+      done.toCompletionStage().toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()),
+          TimeUnit.NANOSECONDS);
+      log.info("{} stopped", step);
+      return true;
+    } catch (TimeoutException e) {
+      log.warn("{} did not stop within the grace period", step);
+    } catch (ExecutionException e) {
+      log.warn("{} stopped with an error: {}", step, e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("interrupted while {} stopped", step);
+    }
+    return false;
   }
 
   /** Undeploys every role (consumers close, offsets are committed) and closes Vert.x. */

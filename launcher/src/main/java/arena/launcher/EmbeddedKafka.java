@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -35,6 +36,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Formats {@code dataDir} on first use and starts the broker; blocks until it is up (call off the event loop). */
   public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) {
+    return start(dataDir, port, controllerPort, Map.of());
+  }
+
+  /** As {@link #start(Path, int, int)}, with broker settings over the defaults (tests: a SASL listener). */
+  static EmbeddedKafka start(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
     requireFree(port);
     requireFree(controllerPort);
     try {
@@ -60,6 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("auto.create.topics.enable", "false");
     // The default dedupe buffer takes 128 MiB at start; the game's compacted topics are small.
     props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+    props.putAll(overrides);
     format(props, dataDir);
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();

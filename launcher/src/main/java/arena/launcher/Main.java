@@ -4,6 +4,7 @@ import arena.shared.config.ArenaConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar turing-arena.jar}: with no arguments, an embedded Kafka broker and all four roles in one JVM.
@@ -26,6 +28,12 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
       description = "Use this Kafka cluster and start no broker (default: $KAFKA_BOOTSTRAP_SERVERS, else embedded).")
   String kafka;
+
+  @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:KAFKA_PROPERTIES_FILE}",
+      description = "Standard Kafka client properties (security.protocol, sasl.*, ssl.*, …) for every client of "
+          + "this JVM (default: $KAFKA_PROPERTIES_FILE). Values may name secrets as $${env:NAME} or $${file:PATH:KEY} "
+          + "with Kafka's config providers.")
+  Path kafkaProperties;
 
   @Option(names = "--roles", split = ",", paramLabel = "ROLE",
       description = "Roles to run in this JVM: match, orchestrator, robot, gateway (default: these four), and "
@@ -57,9 +65,50 @@ public final class Main implements Callable<Integer> {
   String topicPrefix;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
-    if (code != 0) {
-      System.exit(code);
+    // Always exit: threads a role or the broker left behind must not keep a stopped game alive.
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  /** Stops the node, then the embedded broker (the roles' last commits go to it), once, within the grace period. */
+  private static final class Stopper {
+    private final ArenaNode node;
+    private final EmbeddedKafka broker;
+    private final Duration grace;
+    private Boolean clean;
+
+    Stopper(ArenaNode node, EmbeddedKafka broker, Duration grace) {
+      this.node = node;
+      this.broker = broker;
+      this.grace = grace;
+    }
+
+    synchronized boolean stop() {
+      if (clean == null) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        clean = node.stop(grace);
+        if (broker != null) {
+          clean &= closeBroker(deadline);
+        }
+        log.info(clean ? "Turing Arena stopped" : "Turing Arena stopped, not cleanly (see the warnings above)");
+      }
+      return clean;
+    }
+
+    private boolean closeBroker(long deadline) {
+      Thread closing = new Thread(broker::close, "arena-broker-stop");
+      closing.setDaemon(true);
+      closing.start();
+      try {
+        closing.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (closing.isAlive()) {
+        log.warn("the embedded broker did not stop within the grace period");
+        return false;
+      }
+      log.info("embedded broker stopped");
+      return true;
     }
   }
 
@@ -69,6 +118,9 @@ public final class Main implements Callable<Integer> {
     JsonObject kafkaConf = json.getJsonObject("kafka");
     if (kafka != null) {
       kafkaConf.put("bootstrapServers", kafka);
+    }
+    if (kafkaProperties != null) {
+      ArenaConfig.addKafkaProperties(json, kafkaProperties);
     }
     if (roles != null) {
       json.put("roles", new JsonArray(roles.stream().map(r -> ArenaNode.Role.parse(r).configName()).toList()));
@@ -94,6 +146,10 @@ public final class Main implements Callable<Integer> {
     }
 
     ArenaConfig arena = ArenaConfig.of(json);
+    if (!kafkaConf.getJsonObject("properties").isEmpty()) {
+      // Names only: values may be passwords.
+      log.info("Kafka client properties for every client: {}", kafkaConf.getJsonObject("properties").fieldNames());
+    }
     boolean usesKafka = ArenaNode.usesKafka(arena.strings("roles").stream().map(ArenaNode.Role::parse).toList());
     EmbeddedKafka broker = null;
     if (usesKafka && kafkaConf.getString("bootstrapServers", "").isBlank()) {
@@ -112,21 +168,30 @@ public final class Main implements Callable<Integer> {
       log.info("Turing Arena roles {} are running against {}", arena.strings("roles"), arena.bootstrapServers());
     }
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    EmbeddedKafka ownBroker = broker;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping");
+    Duration grace = Duration.ofSeconds(arena.integer("shutdown.graceSeconds"));
+    Stopper stopper = new Stopper(node, broker, grace);
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    // SIGTERM (docker stop, Kubernetes, Process.destroy) and Ctrl-C stop in order and exit 0; without these handlers
+    // the JVM would run its shutdown hooks and exit 143. A second signal stops at once.
+    for (String signal : List.of("TERM", "INT")) {
       try {
-        node.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("stopping the roles: {}", e.toString());
+        Signal.handle(new Signal(signal), s -> {
+          if (stopAsked.getCount() == 0) {
+            log.warn("SIG{} again: stopping at once", s.getName());
+            Runtime.getRuntime().halt(1);
+          }
+          log.info("SIG{}: stopping", s.getName());
+          stopAsked.countDown();
+        });
+      } catch (IllegalArgumentException taken) {
+        // Reserved (java -Xrs) or ignored by the parent: the shutdown hook below still stops in order.
+        log.info("SIG{} is not ours to handle ({}); it will stop the JVM through its shutdown hooks", signal,
+            taken.getMessage());
       }
-      if (ownBroker != null) {
-        ownBroker.close();
-      }
-      stopped.countDown();
-    }, "arena-shutdown"));
-    stopped.await();
-    return 0;
+    }
+    // Any other way out (SIGHUP, System.exit) still stops in order.
+    Runtime.getRuntime().addShutdownHook(new Thread(stopper::stop, "arena-shutdown"));
+    stopAsked.await();
+    return stopper.stop() ? 0 : 1;
   }
 }

@@ -1,33 +1,33 @@
 package arena.launcher;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.KafkaClients;
 import arena.shared.kafka.Topic;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the game's topics when missing, with partitions, replication and cleanup policy from configuration, and
  * refuses to start on topics that would break the game (state topics not compacted, matchId-keyed topics with
- * different partition counts). Blocking: the launcher runs it before any verticle starts.
+ * different partition counts); warns about existing topics less durable than new ones would be. Blocking: the
+ * launcher runs it before any verticle starts.
  */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
@@ -51,11 +51,8 @@ public final class TopicSetup {
   }
 
   public static void ensureTopics(ArenaConfig config) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     int partitions = config.integer("kafka.partitions");
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(new HashMap<>(KafkaClients.admin(config, "arena-topic-setup")))) {
       int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
       Durability durability = Durability.of(config.integer("kafka.replicationFactor"), brokers);
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -94,12 +91,56 @@ public final class TopicSetup {
       }
       checkPartitions(config, admin, partitions);
       checkCompaction(config, admin);
+      List<String> names = Arrays.stream(Topic.values()).map(config::topic).toList();
+      durabilityWarnings(config.bootstrapServers(), durability, brokers, durabilityOf(admin, names))
+          .forEach(log::warn);
     }
+  }
+
+  /** How many copies each topic keeps and how many must be in sync (its effective min.insync.replicas). */
+  static Map<String, Durability> durabilityOf(Admin admin, List<String> topics) throws Exception {
+    Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    Map<ConfigResource, Config> configs = admin.describeConfigs(topics.stream()
+        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get(30, TimeUnit.SECONDS);
+    Map<String, Durability> found = new TreeMap<>();
+    configs.forEach((resource, config) -> {
+      int replicas = described.get(resource.name()).partitions().stream()
+          .mapToInt(p -> p.replicas().size()).min().orElse(0);
+      found.put(resource.name(), new Durability((short) replicas,
+          Integer.parseInt(config.get("min.insync.replicas").value())));
+    });
+    return found;
+  }
+
+  /**
+   * Existing topics that keep fewer copies, or need fewer in sync, than new ones would: a warning that names the fix,
+   * not a refusal (the game runs, with less safety than the cluster could give it).
+   */
+  static List<String> durabilityWarnings(String bootstrap, Durability wanted, int brokers,
+      Map<String, Durability> found) {
+    List<String> warnings = new ArrayList<>();
+    found.forEach((topic, has) -> {
+      if (has.replicationFactor() < wanted.replicationFactor()) {
+        warnings.add("topic " + topic + " keeps " + has.replicationFactor() + " cop"
+            + (has.replicationFactor() == 1 ? "y" : "ies") + " of each record, new topics keep "
+            + wanted.replicationFactor() + " on this cluster of " + brokers + " brokers: losing a broker may lose "
+            + "records. Add replicas with kafka-reassign-partitions.sh --bootstrap-server " + bootstrap
+            + " --reassignment-json-file <a plan giving each partition " + wanted.replicationFactor()
+            + " brokers> --execute");
+      }
+      if (has.minInsyncReplicas() < wanted.minInsyncReplicas()) {
+        warnings.add("topic " + topic + " has min.insync.replicas=" + has.minInsyncReplicas() + " on a cluster of "
+            + brokers + " brokers: a record acknowledged by one broker is lost with it. Fix: kafka-configs.sh "
+            + "--bootstrap-server " + bootstrap + " --alter --entity-type topics --entity-name " + topic
+            + " --add-config min.insync.replicas=" + wanted.minInsyncReplicas());
+      }
+    });
+    return warnings;
   }
 
   /** A state topic that deletes old records would lose matches and robots: refuse to start on one. */
   private static void checkCompaction(ArenaConfig config, Admin admin) throws Exception {
-    List<ConfigResource> states = java.util.Arrays.stream(Topic.values()).filter(Topic::compacted)
+    List<ConfigResource> states = Arrays.stream(Topic.values()).filter(Topic::compacted)
         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, config.topic(t))).toList();
     Map<ConfigResource, Config> found = admin.describeConfigs(states).all().get(30, TimeUnit.SECONDS);
     for (Map.Entry<ConfigResource, Config> e : found.entrySet()) {
@@ -118,9 +159,8 @@ public final class TopicSetup {
    * right after creation has tripped a broker bug on 4.x; 3.9.2 never showed it, waiting costs milliseconds).
    */
   private static void awaitLeaders(ArenaConfig config, List<String> topics) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(new HashMap<>(KafkaClients.producer(config, "arena-topic-setup")))) {
       for (String topic : topics) {
         producer.partitionsFor(topic);
       }

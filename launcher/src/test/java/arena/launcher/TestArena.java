@@ -1,6 +1,7 @@
 package arena.launcher;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.ops.Drain;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,23 @@ final class TestArena implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     node = null;
+  }
+
+  /** The node's orderly stop's first step: no new commands, /health DOWN. */
+  void drain() {
+    node.drain();
+  }
+
+  /** Requests and bridge commands the node's gateway is still working on. */
+  int running() {
+    return Drain.of(node.vertx()).running();
+  }
+
+  /** The orderly stop, as on SIGTERM; true if it finished within {@code grace}. */
+  boolean stopGracefully(Duration grace) {
+    boolean clean = node.stop(grace);
+    node = null;
+    return clean;
   }
 
   void undeploy(ArenaNode.Role role) {

@@ -33,6 +33,53 @@ class TopicSetupTest {
   }
 
   @Test
+  void existingTopicsWithFewerCopiesThanNewOnesAreWarnedAboutWithTheFix() {
+    // Given a cluster of 3 brokers (new topics: 3 copies, 2 in sync), where match-events keeps 1 copy and
+    // match-state keeps 3 with only 1 required in sync, and robot-commands is as new ones would be
+    TopicSetup.Durability wanted = TopicSetup.Durability.of(0, 3);
+    Map<String, TopicSetup.Durability> found = Map.of(
+        "match-events", new TopicSetup.Durability((short) 1, 1),
+        "match-state", new TopicSetup.Durability((short) 3, 1),
+        "robot-commands", new TopicSetup.Durability((short) 3, 2));
+
+    // When they are checked
+    List<String> warnings = TopicSetup.durabilityWarnings("kafka-1:9092", wanted, 3, found);
+
+    // Then each weak topic gets one warning naming the command that fixes it, and the sound one none
+    assertThat(warnings).hasSize(3);
+    assertThat(warnings).filteredOn(w -> w.startsWith("topic match-events keeps 1 copy")).singleElement()
+        .asString().contains("new topics keep 3").contains("kafka-reassign-partitions.sh --bootstrap-server "
+            + "kafka-1:9092 --reassignment-json-file");
+    assertThat(warnings).filteredOn(w -> w.startsWith("topic match-events has min.insync.replicas=1")).singleElement()
+        .asString().contains("kafka-configs.sh --bootstrap-server kafka-1:9092 --alter --entity-type topics "
+            + "--entity-name match-events --add-config min.insync.replicas=2");
+    assertThat(warnings).filteredOn(w -> w.startsWith("topic match-state has min.insync.replicas=1")).hasSize(1);
+    assertThat(warnings).noneMatch(w -> w.contains("robot-commands"));
+  }
+
+  @Test
+  void onASmallClusterOneCopyIsWhatNewTopicsGetSoNothingIsWarned() {
+    TopicSetup.Durability wanted = TopicSetup.Durability.of(0, 1);
+    assertThat(TopicSetup.durabilityWarnings("localhost:9092", wanted, 1,
+        Map.of("match-events", new TopicSetup.Durability((short) 1, 1)))).isEmpty();
+  }
+
+  @Test
+  void theDurabilityOfExistingTopicsIsReadFromTheCluster() throws Exception {
+    // Given the game's topics on the single embedded broker
+    ArenaConfig config = config();
+    TopicSetup.ensureTopics(config);
+
+    // When their durability is read back, then it is one copy with one in sync
+    try (Admin admin = admin()) {
+      Map<String, TopicSetup.Durability> found = TopicSetup.durabilityOf(admin,
+          List.of(config.topic(Topic.MATCH_EVENTS), config.topic(Topic.MATCH_STATE)));
+      assertThat(found).containsEntry(config.topic(Topic.MATCH_EVENTS), new TopicSetup.Durability((short) 1, 1))
+          .containsEntry(config.topic(Topic.MATCH_STATE), new TopicSetup.Durability((short) 1, 1));
+    }
+  }
+
+  @Test
   void newTopicsGetTheirDurabilityAndTheStateTopicsAreCompacted() throws Exception {
     // Given a fresh prefix on the single embedded broker
     ArenaConfig config = config();

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The game's configuration: the defaults in {@code conf/arena.json} (packaged in the jar), deep-merged with
@@ -52,6 +54,22 @@ public final class ArenaConfig {
       merged.getJsonObject("kafka").put("bootstrapServers", bootstrap);
     }
     return merged;
+  }
+
+  /**
+   * Adds a file of standard Kafka client properties (security.protocol, sasl.jaas.config, ssl.*, …) to
+   * {@code kafka.properties}, over any set there by the configuration file. Every client gets them (see KafkaClients).
+   */
+  public static void addKafkaProperties(JsonObject json, Path file) {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    } catch (IOException e) {
+      // The path only: the file itself may hold a password.
+      throw new UncheckedIOException("cannot read Kafka properties " + file, e);
+    }
+    JsonObject target = json.getJsonObject("kafka").getJsonObject("properties");
+    properties.stringPropertyNames().forEach(name -> target.put(name, properties.getProperty(name)));
   }
 
   private static void applyEnv(JsonObject node, String prefix, Map<String, String> env) {

@@ -10,8 +10,10 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.kafka.client.producer.RecordMetadata;
 
 /**
- * Publishes events on the topic their type is registered with. One Kafka producer is shared by every
- * verticle of the JVM; a returned future completes once the broker has acknowledged the record.
+ * Publishes events on the topic their type is registered with. Each role (source) of a JVM has its own Kafka
+ * producer, shared by that role's verticle instances: a role whose sends block (broker slow or gone for its topics,
+ * buffer full, max.block.ms) holds up no other role. A returned future completes once the broker has acknowledged
+ * the record.
  */
 public final class EventPublisher {
   private final KafkaProducer<String, String> producer;
@@ -26,8 +28,9 @@ public final class EventPublisher {
 
   /** {@code source} names the writing service in ce_source (e.g. "match-service"). */
   public static EventPublisher create(Vertx vertx, ArenaConfig config, String source) {
-    KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx, "arena-" + config.topic(Topic.MATCH_EVENTS),
-        KafkaClients.producer(config, "arena-" + source));
+    // Shared by name across the JVM: the prefix keeps games on one cluster apart, the source keeps roles apart.
+    KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
+        "arena-" + config.topic(Topic.MATCH_EVENTS) + "-" + source, KafkaClients.producer(config, "arena-" + source));
     return new EventPublisher(producer, config, source);
   }
 
@@ -54,6 +57,11 @@ public final class EventPublisher {
   /** Sends a raw record as it is: for the dead-letter topic, which keeps the original bytes. */
   public Future<RecordMetadata> sendRaw(KafkaProducerRecord<String, String> record) {
     return producer.send(record);
+  }
+
+  /** The Kafka producer behind this publisher (tests check which roles share one). */
+  org.apache.kafka.clients.producer.Producer<String, String> kafkaProducer() {
+    return producer.unwrap();
   }
 
   public Future<Void> close() {

@@ -1,5 +1,6 @@
 package arena.gateway;
 
+import arena.shared.ops.Drain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -24,11 +25,19 @@ public final class BridgeCommands {
   }
 
   public MessageConsumer<Object> listen(Vertx vertx) {
-    return vertx.eventBus().consumer(BridgeRules.COMMANDS, this::handle);
+    Drain drain = Drain.of(vertx);
+    return vertx.eventBus().consumer(BridgeRules.COMMANDS, message -> {
+      // A stopping JVM takes no new command; one already admitted is counted until it is answered.
+      if (!drain.admit()) {
+        message.fail(503, "the server is stopping: try again");
+        return;
+      }
+      handle(message).onComplete(v -> drain.done());
+    });
   }
 
-  void handle(Message<Object> message) {
-    PlayerActions.attempt(() -> act(message)).onComplete(ar -> {
+  Future<Void> handle(Message<Object> message) {
+    return PlayerActions.attempt(() -> act(message)).andThen(ar -> {
       if (ar.succeeded()) {
         message.reply(new JsonObject().put("status", 202).mergeIn(ar.result()));
       } else if (ar.cause() instanceof ApiError e) {
@@ -37,7 +46,7 @@ public final class BridgeCommands {
         log.error("a command from the bridge failed", ar.cause());
         message.fail(500, "internal error");
       }
-    });
+    }).mapEmpty();
   }
 
   private Future<JsonObject> act(Message<Object> message) {

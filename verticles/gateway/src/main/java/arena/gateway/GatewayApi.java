@@ -4,6 +4,7 @@ import arena.gateway.ClientLimits.Kind;
 import arena.gateway.ClientLimits.Reservation;
 import arena.shared.config.ArenaConfig;
 import arena.shared.ops.ArenaHealth;
+import arena.shared.ops.Drain;
 import arena.shared.state.MatchState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -84,6 +85,7 @@ public final class GatewayApi {
     Router router = Router.router(vertx);
     router.route().handler(GatewayApi::headers);
     router.route().failureHandler(this::failure);
+    router.route().handler(this::admit);
     router.post("/api/*").handler(GatewayApi::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     // SockJS's xhr transports post their frames: they need a body, no larger than a WebSocket frame.
@@ -127,10 +129,34 @@ public final class GatewayApi {
         .onFailure(e -> limits.cancel(robots));
   }
 
+  /**
+   * While the JVM stops (see {@link Drain}), new requests get 503 so clients go to another gateway, and /health says
+   * DOWN; requests already admitted are counted until they end, so the launcher waits for them. Bridge connections
+   * live on and are not counted; their commands are (see {@link BridgeCommands}).
+   */
+  private void admit(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if ("/health".equals(path)) {
+      ctx.next();
+      return;
+    }
+    Drain drain = Drain.of(vertx);
+    boolean bridge = path.startsWith("/eventbus");
+    if (bridge ? drain.draining() : !drain.admit()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      error(ctx, 503, "the server is stopping: try again");
+      return;
+    }
+    if (!bridge) {
+      ctx.addEndHandler(v -> drain.done());
+    }
+    ctx.next();
+  }
+
   /** The player port's health: up or down, nothing more (the checks' details are on the admin port). */
   private void health(RoutingContext ctx) {
     ArenaHealth.of(vertx).checkStatus().onComplete(ar -> {
-      boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result().getUp());
+      boolean up = !Drain.of(vertx).draining() && ar.succeeded() && Boolean.TRUE.equals(ar.result().getUp());
       ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
     });
