@@ -21,6 +21,7 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -49,7 +50,14 @@ public final class GatewayApi {
       "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age",
       "access-control-expose-headers");
 
-  private record Reply(int status, Object body) {}
+  private record Reply(int status, Object body, Map<String, String> headers) {
+    Reply(int status, Object body) {
+      this(status, body, Map.of());
+    }
+  }
+
+  /** Marks an events answer that holds only the match's earliest events (see {@code gateway.events.maxEntries}). */
+  static final String TRUNCATED = "Events-Truncated";
 
   /** Marks a response that repeats an earlier call's outcome (same Idempotency-Key). */
   static final String REPLAYED = "Idempotent-Replayed";
@@ -245,7 +253,8 @@ public final class GatewayApi {
       throw ApiError.conflict("the match is not over yet: its events are shown once it is COMPLETED, EXPIRED or "
           + "CANCELLED");
     }
-    return events.of(match).map(list -> new Reply(200, list));
+    return events.of(match).map(trail -> new Reply(200, trail.events(),
+        trail.truncated() ? Map.of(TRUNCATED, "true") : Map.of()));
   }
 
   private static Reply accepted(JsonObject body) {
@@ -276,6 +285,7 @@ public final class GatewayApi {
           idempotency.settle(ticket, new Idempotency.Outcome(reply.status(), body));
         }
         if (!ctx.response().ended() && !ctx.response().closed()) {
+          reply.headers().forEach(ctx.response()::putHeader);
           ctx.response().setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
         }
       }).onFailure(e -> {
@@ -290,6 +300,9 @@ public final class GatewayApi {
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiError e) {
+      if (e.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+      }
       error(ctx, e.status(), e.getMessage());
     } else if (failure instanceof HttpException e) {
       error(ctx, e.getStatusCode(), message(e.getStatusCode()));

@@ -12,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
   private KafkaCommands commands;
   private Pusher pusher;
   private MessageConsumer<Object> bridgeCommands;
+  private KafkaEventLog eventLog;
 
   @Override
   public Future<?> start() {
@@ -50,8 +50,9 @@ public final class GatewayVerticle extends VerticleBase {
     Requests requests = new Requests(Requests.Limits.of(cfg));
     PlayerActions actions = new PlayerActions(requests, projection, commands, clock);
     ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
-    GatewayApi api = new GatewayApi(vertx, actions, new KafkaEventLog(vertx, cfg, Duration.ofMillis(timeoutMs)),
-        clock, new Bridge(vertx, projection, limits), limits, new Idempotency(vertx, cfg));
+    eventLog = new KafkaEventLog(vertx, cfg);
+    GatewayApi api = new GatewayApi(vertx, actions, eventLog, clock, new Bridge(vertx, projection, limits), limits,
+        new Idempotency(vertx, cfg));
     bridgeCommands = new BridgeCommands(actions).listen(vertx);
     int port = cfg.integer("http.port");
     String host = cfg.string("http.host");
@@ -84,7 +85,8 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(() -> bridgeCommands == null ? Future.succeededFuture() : bridgeCommands.unregister())
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.stop())
-        .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+        .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close())
+        .eventually(() -> eventLog == null ? Future.succeededFuture() : eventLog.close());
   }
 
   private static long replyTimeoutMs(ArenaConfig cfg) {

@@ -43,8 +43,8 @@ class GatewayApiTest {
   @BeforeEach
   void start() {
     Requests requests = new Requests(Requests.Limits.of(ArenaConfig.of(ArenaConfig.defaults())));
-    EventLog events = match -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("eventType",
-        "match.created")));
+    EventLog events = match -> Future.succeededFuture(new EventLog.Trail(new JsonArray().add(new JsonObject()
+        .put("eventType", "match.created")), false));
     Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
     ArenaConfig cfg = ArenaConfig.of(ArenaConfig.defaults());
     ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
