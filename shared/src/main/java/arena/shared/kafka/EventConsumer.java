@@ -170,8 +170,9 @@ public final class EventConsumer {
     counter("arena.records.consumed", record.topic()).increment();
     Received received;
     try {
-      received = new Received(topic, record.partition(), record.offset(), record.key(),
-          EventCodec.decode(topic, record.value()));
+      received = record.value() == null ? Received.tombstone(topic, record.partition(), record.offset(), record.key())
+          : new Received(topic, record.partition(), record.offset(), record.key(),
+              EventCodec.decode(topic, record.value()));
     } catch (PoisonRecordException e) {
       return DeadLetters.park(deadLetters, config, name, DeadLetters.Letter.of(record, e.getMessage(), e));
     }

@@ -34,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Pusher pusher;
   private MessageConsumer<Object> bridgeCommands;
   private KafkaEventLog eventLog;
+  private ClientLimits limits;
 
   @Override
   public Future<?> start() {
@@ -49,7 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
     pusher = new Pusher(vertx, name, clock);
     Requests requests = new Requests(Requests.Limits.of(cfg));
     PlayerActions actions = new PlayerActions(requests, projection, commands, clock);
-    ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
+    limits = new ClientLimits(vertx, cfg, projection, requests);
     eventLog = new KafkaEventLog(vertx, cfg);
     GatewayApi api = new GatewayApi(vertx, actions, eventLog, clock, new Bridge(vertx, projection, limits), limits,
         new Idempotency(vertx, cfg));
@@ -67,7 +68,12 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<Void> onRecord(Received received) {
-    if (received.payload() instanceof MatchState state) {
+    if (received.tombstone()) {
+      // The Match Service forgot a match that ended a while ago: so do we.
+      if (received.topic() == Topic.MATCH_STATE && received.key() != null && projection.drop(received.key())) {
+        limits.forget(received.key());
+      }
+    } else if (received.payload() instanceof MatchState state) {
       if (state.matchId() != null && projection.apply(state)) {
         pusher.changed(state);
       }

@@ -89,6 +89,23 @@ public final class Projection {
   }
 
   /**
+   * Forgets a match the Match Service forgot (a tombstone on match-state, some time after it ended): its state, its
+   * place in the quick-play index, and anyone waiting on it, who learns it is gone. Returns whether it was known.
+   */
+  public boolean drop(String matchId) {
+    MatchState held = matches.remove(matchId);
+    List<Waiter> waiting = waiters.remove(matchId);
+    if (waiting != null) {
+      List.copyOf(waiting).forEach(w -> w.promise().tryFail(ApiError.notFound(PlayerActions.NO_SUCH_MATCH)));
+    }
+    if (held == null) {
+      return false;
+    }
+    openLobbies.remove(new Lobby(held.createdAt(), matchId));
+    return true;
+  }
+
+  /**
    * Completes {@code waiter} once the match is at {@code version} or newer. A waiter completed elsewhere
    * (a timeout failing it) is forgotten at once.
    */

@@ -265,7 +265,7 @@ class GatewayApiTest {
     projection.apply(Matches.running(Phase.VOTING));
 
     assertThat(get("/api/matches/nope", null).status()).isEqualTo(404);
-    assertThat(get("/api/matches/nope", null).error()).isEqualTo("no such match");
+    assertThat(get("/api/matches/nope", null).error()).isEqualTo(PlayerActions.NO_SUCH_MATCH);
     assertThat(get("/api/matches/" + Matches.MATCH, Tokens.newToken()).status()).isEqualTo(401);
     assertThat(get("/api/matches/" + Matches.MATCH, "short").status()).isEqualTo(401);
     Res onlooker = get("/api/matches/" + Matches.MATCH, null);
