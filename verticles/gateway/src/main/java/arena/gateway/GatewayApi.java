@@ -92,6 +92,7 @@ public final class GatewayApi {
     Router router = Router.router(vertx);
     router.route().handler(GatewayApi::headers);
     router.route().failureHandler(this::failure);
+    router.route("/api/*").handler(this::caughtUp);
     router.post("/api/*").handler(GatewayApi::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     // SockJS's xhr transports post their frames: they need a body, no larger than a WebSocket frame.
@@ -142,6 +143,18 @@ public final class GatewayApi {
       ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
     });
+  }
+
+  /**
+   * Until the projection has caught up after a start, a match it does not know may exist: 503 with Retry-After
+   * rather than a wrong 404 (or a quick play that misses the open lobbies).
+   */
+  private void caughtUp(RoutingContext ctx) {
+    if (actions.ready()) {
+      ctx.next();
+    } else {
+      ctx.fail(ApiError.unavailable(Projection.CATCHING_UP, Projection.RETRY_SECONDS));
+    }
   }
 
   /** Refuses with 429 and Retry-After once the client's bucket for {@code kind} is empty. */

@@ -166,6 +166,11 @@ public final class PlayerActions {
     });
   }
 
+  /** Whether the projection has caught up: until then, nothing about a match can be answered. */
+  public boolean ready() {
+    return projection.ready();
+  }
+
   /** The match as the projection holds it; 404 when unknown. */
   public MatchState known(String matchId) {
     return projection.match(matchId(matchId)).orElseThrow(() -> ApiError.notFound(NO_SUCH_MATCH));
