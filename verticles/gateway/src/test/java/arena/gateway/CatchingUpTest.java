@@ -3,6 +3,8 @@ package arena.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.state.MatchState;
+import arena.shared.state.MatchState.Phase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -92,7 +94,7 @@ class CatchingUpTest {
 
     // And once caught up, the match is there
     loop.runOnContext(v -> {
-      projection.apply(Matches.running(arena.shared.state.MatchState.Phase.RESPONDING));
+      projection.apply(Matches.running(Phase.RESPONDING));
       projection.caughtUp();
     });
     Res view = call(HttpMethod.GET, uri, null);
@@ -113,17 +115,16 @@ class CatchingUpTest {
 
       // When the gateway catches up and finds the match, then the match changes
       vertx.setTimer(600, id -> loop.runOnContext(v -> {
-        projection.apply(Matches.running(arena.shared.state.MatchState.Phase.RESPONDING));
+        projection.apply(Matches.running(Phase.RESPONDING));
         projection.caughtUp();
       }));
-      new Pusher(vertx, "test", clock).pushing();
+      Pusher pusher = new Pusher(vertx, "test", clock);
       JsonObject pushed = null;
       for (int i = 0; i < 50 && pushed == null; i++) {
-        long version = 20 + i;
+        MatchState next = Matches.withVersion(Matches.running(Phase.RESPONDING), 20 + i);
         loop.runOnContext(v -> {
-          if (projection.ready() && projection.apply(Matches.withVersion(Matches.running(
-              arena.shared.state.MatchState.Phase.RESPONDING), version))) {
-            new Pusher(vertx, "test", clock).changed(projection.match(Matches.MATCH).orElseThrow());
+          if (projection.ready() && projection.apply(next)) {
+            pusher.changed(next);
           }
         });
         try {
