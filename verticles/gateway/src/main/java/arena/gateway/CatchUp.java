@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,16 +18,17 @@ import org.apache.kafka.common.TopicPartition;
  * Whether a gateway's projection has caught up: read match-state up to where it ended when the gateway started.
  * Until then a match the projection does not know may well exist, so the gateway must not say it does not. The
  * targets are the last record of each partition the gateway is handed (a state or a tombstone), not the end offset:
- * transaction markers and undecodable records take offsets that no handler ever sees. Changed on one event loop.
+ * transaction markers and undecodable records take offsets that no handler ever sees. Changed on one event loop;
+ * read by the health checks from others.
  */
 final class CatchUp {
   // How far back from the end the last record is looked for first; each miss looks eight times further.
   private static final int FIRST_WINDOW = 64;
 
-  private final Map<Integer, Long> handled = new HashMap<>();
+  private final Map<Integer, Long> handled = new ConcurrentHashMap<>();
   private final Runnable onCaughtUp;
-  private Map<Integer, Long> targets;
-  private boolean done;
+  private volatile Map<Integer, Long> targets;
+  private volatile boolean done;
 
   CatchUp(Runnable onCaughtUp) {
     this.onCaughtUp = onCaughtUp;
@@ -50,10 +52,11 @@ final class CatchUp {
 
   /** Partitions still behind their target; -1 while the targets are not known yet. */
   int behind() {
-    if (targets == null) {
+    Map<Integer, Long> known = targets;
+    if (known == null) {
       return -1;
     }
-    return (int) targets.entrySet().stream().filter(e -> handled.getOrDefault(e.getKey(), -1L) < e.getValue()).count();
+    return (int) known.entrySet().stream().filter(e -> handled.getOrDefault(e.getKey(), -1L) < e.getValue()).count();
   }
 
   private void check() {
