@@ -3,14 +3,25 @@ package arena.gateway;
 /** A request that ends with an HTTP error status and a message the player can read. */
 public final class ApiError extends RuntimeException {
   private final int status;
+  private final long retryAfterSeconds;
 
   public ApiError(int status, String message) {
+    this(status, message, 0);
+  }
+
+  private ApiError(int status, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
     return status;
+  }
+
+  /** Seconds to wait before trying again, sent as Retry-After; 0 when the error says nothing about it. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiError badRequest(String message) {
@@ -31,5 +42,10 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError unavailable(String message) {
     return new ApiError(503, message);
+  }
+
+  /** 503 for a while: this gateway cannot answer yet, try again in {@code seconds}. */
+  public static ApiError unavailable(String message, long seconds) {
+    return new ApiError(503, message, seconds);
   }
 }

@@ -37,6 +37,8 @@ public final class Bridge {
   // A player just seated through another gateway instance may reach us a moment before our copy of the match.
   static final long GRACE_STEP_MS = 200;
   static final int GRACE_STEPS = 5;
+  // How long a frame may wait for a gateway that has just started to catch up: 5 s.
+  static final int CATCH_UP_STEPS = 25;
   /** The sockjs-client library, served from the jar: SockJS's iframe page loads it from here, not from a CDN. */
   public static final String LIBRARY_URL = "/sockjs.min.js";
   public static final String TOO_MANY_SOCKETS = "too many connections from your address";
@@ -125,10 +127,11 @@ public final class Bridge {
     String token = BridgeRules.token(frame);
     Future<Void> verdict = switch (event.type()) {
       case REGISTER -> socket.registered().contains(address) || limits.mayRegister(socket.registered().size())
-          ? withGrace(() -> BridgeRules.register(address, token, projection), GRACE_STEPS)
+          ? afterCatchUp(() -> withGrace(() -> BridgeRules.register(address, token, projection), GRACE_STEPS),
+              CATCH_UP_STEPS)
           : Future.failedFuture(new ApiError(429, TOO_MANY_REGISTRATIONS));
-      case SEND -> withGrace(() -> BridgeRules.command(address, token, frame.getValue("body"), projection),
-          GRACE_STEPS);
+      case SEND -> afterCatchUp(() -> withGrace(() -> BridgeRules.command(address, token, frame.getValue("body"),
+          projection), GRACE_STEPS), CATCH_UP_STEPS);
       case PUBLISH -> Future.failedFuture(new ApiError(403, "browsers may not publish"));
       default -> Future.succeededFuture();
     };
@@ -144,6 +147,22 @@ public final class Bridge {
         refuse(event, frame, ar.cause());
       }
     });
+  }
+
+  /**
+   * A gateway that has just started may not know a match yet: the verdict waits until it has caught up, a few
+   * seconds at most, and is a 503 after that, never a wrong "no such match".
+   */
+  private Future<Void> afterCatchUp(Supplier<Future<Void>> verdict, int stepsLeft) {
+    if (projection.ready()) {
+      return verdict.get();
+    }
+    if (stepsLeft == 0) {
+      return Future.failedFuture(ApiError.unavailable(Projection.CATCHING_UP, Projection.RETRY_SECONDS));
+    }
+    Promise<Void> later = Promise.promise();
+    vertx.setTimer(GRACE_STEP_MS, id -> afterCatchUp(verdict, stepsLeft - 1).onComplete(later));
+    return later.future();
   }
 
   /**

@@ -45,7 +45,7 @@ public final class BridgeRules {
     Matcher updates = address == null ? null : UPDATES.matcher(address);
     if (updates != null && updates.matches()) {
       // Only a match that exists: listening at made-up addresses would cost us and tell nobody anything.
-      return projection.match(updates.group(1)).isPresent() ? Optional.empty() : refuse(404, "no such match");
+      return projection.match(updates.group(1)).isPresent() ? Optional.empty() : refuse(404, PlayerActions.NO_SUCH_MATCH);
     }
     Matcher m = address == null ? null : PLAYER.matcher(address);
     if (m == null || !m.matches()) {
@@ -84,7 +84,7 @@ public final class BridgeRules {
     }
     Optional<MatchState> match = projection.match(matchId);
     if (match.isEmpty()) {
-      return refuse(404, "no such match");
+      return refuse(404, PlayerActions.NO_SUCH_MATCH);
     }
     Optional<MatchState.Player> player = match.get().playerByTokenHash(Tokens.hash(token));
     if (player.isEmpty()) {

@@ -38,11 +38,15 @@ public final class ClientLimits {
     final Map<String, Integer> matches = new HashMap<>();
   }
 
-  /** The state shared by the gateway instances of one Vert.x. Sockets are counted while open, so never expire. */
-  private record Clients(Cache<String, Client> cache, Map<String, Integer> sockets) {
+  /**
+   * The state shared by the gateway instances of one Vert.x. Sockets are counted while open, so never expire. Owners
+   * (matchId to client) find the client of a match that is forgotten.
+   */
+  private record Clients(Cache<String, Client> cache, Map<String, Integer> sockets, Map<String, String> owners) {
     static Clients of(LimitSettings settings, LongSupplier nanoTime) {
       return new Clients(Caffeine.newBuilder().maximumSize(settings.clients()).ticker(nanoTime::getAsLong)
-          .expireAfterAccess(Duration.ofMinutes(settings.idleMinutes())).build(), new ConcurrentHashMap<>());
+          .expireAfterAccess(Duration.ofMinutes(settings.idleMinutes())).build(), new ConcurrentHashMap<>(),
+          new ConcurrentHashMap<>());
     }
   }
 
@@ -147,7 +151,22 @@ public final class ClientLimits {
         Integer robots = state.matches.remove(reservation.key());
         if (robots != null) {
           state.matches.merge(matchId, robots, Math::max);
+          clients.owners().put(matchId, reservation.client());
         }
+      }
+    }
+  }
+
+  /**
+   * The match is forgotten (it ended a while ago): it holds no robots. Without this, a match our copy no longer
+   * knows would look like one it has not seen yet and count for ever.
+   */
+  public void forget(String matchId) {
+    String owner = clients.owners().remove(matchId);
+    Client state = owner == null ? null : clients.cache().getIfPresent(owner);
+    if (state != null) {
+      synchronized (state) {
+        state.matches.remove(matchId);
       }
     }
   }
@@ -171,6 +190,7 @@ public final class ClientLimits {
       Optional<MatchState> match = projection.match(entry.getKey());
       if (match.isPresent() && match.get().status() != Status.WAITING && match.get().status() != Status.RUNNING) {
         it.remove();
+        clients.owners().remove(entry.getKey());
       } else {
         held += match.map(ClientLimits::robotSeats).orElse(entry.getValue());
       }

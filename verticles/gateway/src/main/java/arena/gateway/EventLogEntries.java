@@ -4,9 +4,11 @@ import arena.shared.Json;
 import arena.shared.kafka.Received;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.PriorityQueue;
 
 /** Turns records read back from Kafka into the JSON of GET /api/matches/{id}/events. Pure. */
 public final class EventLogEntries {
@@ -27,6 +29,44 @@ public final class EventLogEntries {
         .sorted(ORDER)
         .forEach(r -> out.add(entry(r)));
     return out;
+  }
+
+  /**
+   * The earliest {@code max} records of one match, in the order they happened, however many are added: memory stays
+   * bounded by {@code max} whatever a match holds.
+   */
+  static final class Earliest {
+    private final int max;
+    // The latest kept record on top, so the one to drop when a earlier one comes is at hand.
+    private final PriorityQueue<Received> kept;
+    private boolean truncated;
+
+    Earliest(int max) {
+      this.max = max;
+      this.kept = new PriorityQueue<>(ORDER.reversed());
+    }
+
+    void add(Received r) {
+      if (kept.size() < max) {
+        kept.add(r);
+        return;
+      }
+      truncated = true;
+      if (max > 0 && ORDER.compare(r, kept.peek()) < 0) {
+        kept.poll();
+        kept.add(r);
+      }
+    }
+
+    boolean truncated() {
+      return truncated;
+    }
+
+    List<Received> records() {
+      List<Received> out = new ArrayList<>(kept);
+      out.sort(ORDER);
+      return out;
+    }
   }
 
   static JsonObject entry(Received r) {

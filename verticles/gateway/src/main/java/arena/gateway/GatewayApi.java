@@ -22,6 +22,7 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -50,7 +51,14 @@ public final class GatewayApi {
       "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age",
       "access-control-expose-headers");
 
-  private record Reply(int status, Object body) {}
+  private record Reply(int status, Object body, Map<String, String> headers) {
+    Reply(int status, Object body) {
+      this(status, body, Map.of());
+    }
+  }
+
+  /** Marks an events answer that holds only the match's earliest events (see {@code gateway.events.maxEntries}). */
+  static final String TRUNCATED = "Events-Truncated";
 
   /** Marks a response that repeats an earlier call's outcome (same Idempotency-Key). */
   static final String REPLAYED = "Idempotent-Replayed";
@@ -86,6 +94,7 @@ public final class GatewayApi {
     router.route().handler(GatewayApi::headers);
     router.route().failureHandler(this::failure);
     router.route().handler(this::admit);
+    router.route("/api/*").handler(this::caughtUp);
     router.post("/api/*").handler(GatewayApi::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     // SockJS's xhr transports post their frames: they need a body, no larger than a WebSocket frame.
@@ -160,6 +169,18 @@ public final class GatewayApi {
       ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
     });
+  }
+
+  /**
+   * Until the projection has caught up after a start, a match it does not know may exist: 503 with Retry-After
+   * rather than a wrong 404 (or a quick play that misses the open lobbies).
+   */
+  private void caughtUp(RoutingContext ctx) {
+    if (actions.ready()) {
+      ctx.next();
+    } else {
+      ctx.fail(ApiError.unavailable(Projection.CATCHING_UP, Projection.RETRY_SECONDS));
+    }
   }
 
   /** Refuses with 429 and Retry-After once the client's bucket for {@code kind} is empty. */
@@ -271,7 +292,8 @@ public final class GatewayApi {
       throw ApiError.conflict("the match is not over yet: its events are shown once it is COMPLETED, EXPIRED or "
           + "CANCELLED");
     }
-    return events.of(match).map(list -> new Reply(200, list));
+    return events.of(match).map(trail -> new Reply(200, trail.events(),
+        trail.truncated() ? Map.of(TRUNCATED, "true") : Map.of()));
   }
 
   private static Reply accepted(JsonObject body) {
@@ -302,6 +324,7 @@ public final class GatewayApi {
           idempotency.settle(ticket, new Idempotency.Outcome(reply.status(), body));
         }
         if (!ctx.response().ended() && !ctx.response().closed()) {
+          reply.headers().forEach(ctx.response()::putHeader);
           ctx.response().setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
         }
       }).onFailure(e -> {
@@ -316,6 +339,9 @@ public final class GatewayApi {
   private void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiError e) {
+      if (e.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+      }
       error(ctx, e.status(), e.getMessage());
     } else if (failure instanceof HttpException e) {
       error(ctx, e.getStatusCode(), message(e.getStatusCode()));

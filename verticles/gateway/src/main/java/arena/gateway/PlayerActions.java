@@ -29,6 +29,9 @@ public final class PlayerActions {
   static final int QUICK_PLAY_ATTEMPTS = 3;
   public static final String RESPONSE = "response";
   public static final String VOTE = "vote";
+  /** Finished matches are forgotten some time after they end (match.retainMinutes), so unknown is not never. */
+  public static final String NO_SUCH_MATCH =
+      "no such match: it never existed, or it ended a while ago and is no longer kept";
 
   private final Requests requests;
   private final Projection projection;
@@ -163,9 +166,14 @@ public final class PlayerActions {
     });
   }
 
+  /** Whether the projection has caught up: until then, nothing about a match can be answered. */
+  public boolean ready() {
+    return projection.ready();
+  }
+
   /** The match as the projection holds it; 404 when unknown. */
   public MatchState known(String matchId) {
-    return projection.match(matchId(matchId)).orElseThrow(() -> ApiError.notFound("no such match"));
+    return projection.match(matchId(matchId)).orElseThrow(() -> ApiError.notFound(NO_SUCH_MATCH));
   }
 
   /** The player of {@code match} that {@code token} belongs to; 401 otherwise. */
@@ -188,7 +196,7 @@ public final class PlayerActions {
 
   static String matchId(String id) {
     if (id == null || !MATCH_ID.matcher(id).matches()) {
-      throw ApiError.notFound("no such match");
+      throw ApiError.notFound(NO_SUCH_MATCH);
     }
     return id;
   }

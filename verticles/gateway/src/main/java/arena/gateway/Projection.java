@@ -33,6 +33,39 @@ public final class Projection {
   // Quick play looks only here, never through every match the gateway has seen.
   private final NavigableSet<Lobby> openLobbies = new ConcurrentSkipListSet<>(OLDEST_FIRST);
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
+  private volatile boolean caughtUp;
+
+  /** What a gateway still catching up answers about matches, with Retry-After: {@value #RETRY_SECONDS}. */
+  public static final String CATCHING_UP =
+      "this gateway has just started and is catching up with the matches: try again in a moment";
+  public static final long RETRY_SECONDS = 1;
+
+  /** A projection that knows every match there is: for tests, and for what starts from nothing. */
+  public Projection() {
+    this(true);
+  }
+
+  private Projection(boolean caughtUp) {
+    this.caughtUp = caughtUp;
+  }
+
+  /**
+   * A projection that is still reading match-state after a start: until {@link #caughtUp()}, a match it does not
+   * know may exist all the same.
+   */
+  public static Projection catchingUp() {
+    return new Projection(false);
+  }
+
+  /** Whether a match unknown here is unknown indeed. */
+  public boolean ready() {
+    return caughtUp;
+  }
+
+  /** The projection has read match-state as far as it went when the gateway started. */
+  public void caughtUp() {
+    caughtUp = true;
+  }
 
   public Optional<MatchState> match(String matchId) {
     return Optional.ofNullable(matches.get(matchId));
@@ -89,6 +122,23 @@ public final class Projection {
   }
 
   /**
+   * Forgets a match the Match Service forgot (a tombstone on match-state, some time after it ended): its state, its
+   * place in the quick-play index, and anyone waiting on it, who learns it is gone. Returns whether it was known.
+   */
+  public boolean drop(String matchId) {
+    MatchState held = matches.remove(matchId);
+    List<Waiter> waiting = waiters.remove(matchId);
+    if (waiting != null) {
+      List.copyOf(waiting).forEach(w -> w.promise().tryFail(ApiError.notFound(PlayerActions.NO_SUCH_MATCH)));
+    }
+    if (held == null) {
+      return false;
+    }
+    openLobbies.remove(new Lobby(held.createdAt(), matchId));
+    return true;
+  }
+
+  /**
    * Completes {@code waiter} once the match is at {@code version} or newer. A waiter completed elsewhere
    * (a timeout failing it) is forgotten at once.
    */
@@ -107,6 +157,11 @@ public final class Projection {
         waiters.remove(matchId, waiting);
       }
     });
+  }
+
+  /** How many matches are kept. */
+  public int size() {
+    return matches.size();
   }
 
   int waiting() {

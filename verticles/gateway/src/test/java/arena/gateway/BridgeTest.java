@@ -56,8 +56,9 @@ class BridgeTest {
         PlayerActions actions = new PlayerActions(requests, projection, matchService, clock);
         ArenaConfig cfg = ArenaConfig.of(ArenaConfig.defaults());
         ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
-        GatewayApi api = new GatewayApi(vertx, actions, match -> Future.succeededFuture(new JsonArray()), clock,
-            new Bridge(vertx, projection, limits), limits, new Idempotency(vertx, cfg));
+        EventLog none = match -> Future.succeededFuture(new EventLog.Trail(new JsonArray(), false));
+        GatewayApi api = new GatewayApi(vertx, actions, none, clock, new Bridge(vertx, projection, limits), limits,
+            new Idempotency(vertx, cfg));
         projection.apply(Matches.running(Phase.VOTING));
         return new BridgeCommands(actions).listen(vertx).completion()
             .compose(v -> vertx.createHttpServer(GatewayApi.serverOptions(cfg)).requestHandler(api.router())

@@ -107,6 +107,23 @@ class ClientLimitsTest {
   }
 
   @Test
+  void aForgottenMatchHoldsNoRobots_evenIfItsClientWasNotSeenWhileItWasOver() {
+    ClientLimits limits = limits(l -> {});
+    // Given a client whose running match holds 2 of its 4 robots
+    Reservation first = limits.reserveCreate("10.0.0.1", "{\"seats\":4,\"humans\":2}");
+    limits.settle(first, Matches.MATCH);
+    projection.apply(Matches.running(Phase.RESPONDING));
+
+    // When the match ends and is forgotten before the client asks for anything again
+    projection.apply(Matches.completed());
+    projection.drop(Matches.MATCH);
+    limits.forget(Matches.MATCH);
+
+    // Then the client may take 4 robots at once
+    limits.cancel(limits.reserveCreate("10.0.0.1", "{\"seats\":5,\"humans\":1}"));
+  }
+
+  @Test
   void aQuickPlayHoldsTheRobotsItMayStartWith() {
     ClientLimits limits = limits(l -> {});
     // Given a client in a quick-play lobby: alone, its match would start with 3 robots

@@ -51,6 +51,25 @@ class EventLogEntriesTest {
   }
 
   @Test
+  void anAnswerKeepsTheEarliestEventsUpToItsCap_andSaysWhenItCutTheRest() {
+    // Given room for 3 events, and 5 events of a match coming latest first
+    EventLogEntries.Earliest kept = new EventLogEntries.Earliest(3);
+    for (int i = 4; i >= 0; i--) {
+      kept.add(record(Topic.MATCH_EVENTS, 0, i, T.plusSeconds(i), new MatchEvent.Started("m-1", 3)));
+    }
+
+    // Then the 3 earliest are kept, in order, and the answer says it is cut
+    assertThat(kept.records().stream().map(Received::offset)).containsExactly(0L, 1L, 2L);
+    assertThat(kept.truncated()).isTrue();
+
+    // And a match that fits is whole
+    EventLogEntries.Earliest fits = new EventLogEntries.Earliest(3);
+    fits.add(record(Topic.MATCH_EVENTS, 0, 1, T, new MatchEvent.Started("m-1", 3)));
+    assertThat(fits.records()).hasSize(1);
+    assertThat(fits.truncated()).isFalse();
+  }
+
+  @Test
   void tokenHashesAreRedacted() {
     // Given the commands of a player
     List<Received> records = List.of(

@@ -27,6 +27,7 @@ import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,12 +40,16 @@ class GatewayApiTest {
   private HttpServer server;
   private HttpClient client;
   private final Context caller = vertx.getOrCreateContext();
+  private final AtomicBoolean eventLogBusy = new AtomicBoolean();
+  private final AtomicBoolean eventLogCut = new AtomicBoolean();
 
   @BeforeEach
   void start() {
     Requests requests = new Requests(Requests.Limits.of(ArenaConfig.of(ArenaConfig.defaults())));
-    EventLog events = match -> Future.succeededFuture(new JsonArray().add(new JsonObject().put("eventType",
-        "match.created")));
+    EventLog events = match -> eventLogBusy.get()
+        ? Future.failedFuture(ApiError.unavailable("too many match histories are being read right now", 2))
+        : Future.succeededFuture(new EventLog.Trail(new JsonArray().add(new JsonObject()
+            .put("eventType", "match.created")), eventLogCut.get()));
     Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
     ArenaConfig cfg = ArenaConfig.of(ArenaConfig.defaults());
     ClientLimits limits = new ClientLimits(vertx, cfg, projection, requests);
@@ -265,7 +270,7 @@ class GatewayApiTest {
     projection.apply(Matches.running(Phase.VOTING));
 
     assertThat(get("/api/matches/nope", null).status()).isEqualTo(404);
-    assertThat(get("/api/matches/nope", null).error()).isEqualTo("no such match");
+    assertThat(get("/api/matches/nope", null).error()).isEqualTo(PlayerActions.NO_SUCH_MATCH);
     assertThat(get("/api/matches/" + Matches.MATCH, Tokens.newToken()).status()).isEqualTo(401);
     assertThat(get("/api/matches/" + Matches.MATCH, "short").status()).isEqualTo(401);
     Res onlooker = get("/api/matches/" + Matches.MATCH, null);
@@ -366,6 +371,30 @@ class GatewayApiTest {
     Res res = get(uri, null);
     assertThat(res.status()).isEqualTo(200);
     assertThat(new JsonArray(res.body()).getJsonObject(0).getString("eventType")).isEqualTo("match.created");
+  }
+
+  @Test
+  void eventsThatCannotBeReadNowAre503WithRetryAfter_andACutLogSaysSo() {
+    // Given a completed match
+    projection.apply(Matches.completed());
+    String uri = "/api/matches/" + Matches.MATCH + "/events";
+
+    // When every read of the event logs is taken
+    eventLogBusy.set(true);
+    Res busy = get(uri, null);
+
+    // Then the player is told to come back, and when
+    assertThat(busy.status()).isEqualTo(503);
+    assertThat(busy.headers().get("Retry-After")).isEqualTo("2");
+    assertThat(busy.error()).contains("too many");
+
+    // And a log cut at its cap says so in a header; a whole one does not
+    eventLogBusy.set(false);
+    assertThat(get(uri, null).headers().get(GatewayApi.TRUNCATED)).isNull();
+    eventLogCut.set(true);
+    Res cut = get(uri, null);
+    assertThat(cut.status()).isEqualTo(200);
+    assertThat(cut.headers().get(GatewayApi.TRUNCATED)).isEqualTo("true");
   }
 
   @Test

@@ -145,4 +145,31 @@ class ProjectionTest {
     // Then nothing is kept for it
     assertThat(projection.waiting()).isZero();
   }
+
+  @Test
+  void aForgottenMatchLeavesTheProjectionAndTheQuickPlayIndex() {
+    // Given a finished match, and an open quick-play lobby someone waits on
+    projection.apply(Matches.completed());
+    projection.apply(lobby("q-1", 5, 2, MatchState.Status.WAITING, Matches.ANN));
+    Promise<Void> waiter = Promise.promise();
+    projection.whenAtVersion("q-1", 3, waiter);
+
+    // When the Match Service forgets both (tombstones on match-state)
+    boolean finished = projection.drop(Matches.MATCH);
+    boolean lobby = projection.drop("q-1");
+
+    // Then neither is known any more, quick play finds no lobby, and the waiter learns the match is gone
+    assertThat(finished).isTrue();
+    assertThat(lobby).isTrue();
+    assertThat(projection.match(Matches.MATCH)).isEmpty();
+    assertThat(projection.match("q-1")).isEmpty();
+    assertThat(projection.openLobbies()).isEmpty();
+    assertThat(projection.openQuickPlay(Set.of(), Matches.NOW)).isEmpty();
+    assertThat(waiter.future().failed()).isTrue();
+    assertThat(((ApiError) waiter.future().cause()).status()).isEqualTo(404);
+    assertThat(projection.waiting()).isZero();
+
+    // And forgetting a match it never knew changes nothing
+    assertThat(projection.drop("never-seen")).isFalse();
+  }
 }
