@@ -129,7 +129,7 @@ final class Audit {
   }
 
   /** Every score is the sum of the points of the scored rounds: a round counted twice (or lost) breaks it. */
-  private static void scores(Figures f, MatchState s) {
+  static void scores(Figures f, MatchState s) {
     Map<String, Integer> sums = new HashMap<>();
     s.rounds().stream().filter(r -> r.phase() == MatchState.Phase.SCORED)
         .forEach(r -> nz(r.points()).forEach((id, p) -> sums.merge(id, p, Integer::sum)));
@@ -143,7 +143,7 @@ final class Audit {
   }
 
   /** A step published again with the same outcome is a repeat; with another outcome the match diverged. */
-  private static void steps(Figures f, String id, List<Seen> events) {
+  static void steps(Figures f, String id, List<Seen> events) {
     Map<String, List<JsonNode>> byStep = new LinkedHashMap<>();
     for (Seen e : events) {
       if (!STEPS.contains(e.type())) {
@@ -181,7 +181,7 @@ final class Audit {
       } else if (window != null && !deadline.isBefore(window[0]) && !deadline.isAfter(window[1])) {
         f.robotExcused++;
       } else {
-        f.robotLost.add(k[0] + " round " + k[1] + " " + k[3] + (answered == null ? " (never answered)"
+        f.robotLost.add(k[0] + " round " + k[1] + " " + k[3] + " of " + k[2] + (answered == null ? " (never answered)"
             : " (answered in time, not in the state)"));
       }
     });
