@@ -68,7 +68,10 @@ final class Audit {
       } else if (p instanceof RobotCommand.GenerateResponse c) {
         robotWork.putIfAbsent(workKey(c.matchId(), c.round(), c.robotId(), "answer"), c.deadline());
       } else if (p instanceof RobotCommand.GenerateVote c) {
-        robotWork.putIfAbsent(workKey(c.matchId(), c.round(), c.robotId(), "vote"), c.deadline());
+        // A vote with no other answer to choose from is skipped by the rules (everyone else missed the phase).
+        boolean choice = c.responses() != null && c.responses().keySet().stream()
+            .anyMatch(letter -> !letter.equals(c.identity()));
+        robotWork.putIfAbsent(workKey(c.matchId(), c.round(), c.robotId(), "vote"), choice ? c.deadline() : null);
       } else if (p instanceof RobotResponse.ResponseSubmitted r) {
         robotAnswers.putIfAbsent(workKey(r.matchId(), r.round(), r.robotId(), "answer"), seen.at());
       } else if (p instanceof RobotResponse.VoteSubmitted r) {
@@ -112,6 +115,7 @@ final class Audit {
     });
     for (Human.Action a : ledger) {
       if (!a.accepted()) {
+        f.refused.merge(a.status() == 0 ? "no answer" : String.valueOf(a.status()), 1, Integer::sum);
         continue;
       }
       f.accepted++;
@@ -163,6 +167,7 @@ final class Audit {
     });
   }
 
+  /** {@code work}: each robot command and its deadline (null: nothing the robot could do by the rules). */
   private static void robots(Figures f, Map<String, MatchState> states, Map<String, Instant> work,
       Map<String, Instant> answers, Instant[] window) {
     work.forEach((key, deadline) -> {
@@ -176,6 +181,8 @@ final class Audit {
       Instant answered = answers.get(key);
       if (kept) {
         f.robotFound++;
+      } else if (deadline == null) {
+        f.robotExcused++;
       } else if (answered != null && answered.isAfter(deadline)) {
         f.robotLate++;
       } else if (window != null && !deadline.isBefore(window[0]) && !deadline.isAfter(window[1])) {

@@ -19,6 +19,8 @@ final class Figures {
   int expired;
   final List<String> stuck = new ArrayList<>();
   int accepted;
+  /** Actions that never got a 202, by the status they ended with: late (409) is the game's rule, not a fault. */
+  final Map<String, Integer> refused = new TreeMap<>();
   int found;
   final List<String> lost = new ArrayList<>();
   final List<String> duplicates = new ArrayList<>();
@@ -60,12 +62,15 @@ final class Figures {
     }
     b.append("   stuck:              ").append(stuck.size()).append(list(stuck)).append('\n');
     b.append("   actions accepted:   ").append(accepted).append(" (HTTP 202)\n");
+    if (!refused.isEmpty()) {
+      b.append("   not accepted:       ").append(refused).append(" (final status of the other actions sent)\n");
+    }
     b.append("   actions in state:   ").append(found).append('\n');
     b.append("   lost:               ").append(lost.size()).append(list(lost)).append('\n');
     b.append("   duplicates:         ").append(duplicates.size()).append(list(duplicates)).append('\n');
     b.append("   robot actions:      ").append(robotCommanded).append(" commanded, ").append(robotFound)
         .append(" in state, ").append(robotLate).append(" late, ").append(robotExcused)
-        .append(" due during the outage, ").append(robotLost.size()).append(" lost").append(list(robotLost))
+        .append(" excused (due while every broker was down, or no answer to vote for), ").append(robotLost.size()).append(" lost").append(list(robotLost))
         .append('\n');
     b.append("   events republished: ").append(republished).append(" (same step, same outcome, published again)\n");
     if (!unrecovered.isEmpty()) {
