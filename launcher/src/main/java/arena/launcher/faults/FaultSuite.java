@@ -16,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,9 +121,10 @@ public final class FaultSuite implements Callable<Integer> {
       JsonObject json = suiteConfig();
       Path configFile = dir.resolve("arena.json");
       Files.writeString(configFile, json.encodePrettily());
-      json.getJsonObject("kafka").put("bootstrapServers", brokers.bootstrap());
-      arena = ArenaConfig.of(ArenaConfig.load(configFile, Map.of()).put("kafka",
-          ArenaConfig.load(configFile, Map.of()).getJsonObject("kafka").put("bootstrapServers", brokers.bootstrap())));
+      // What the children will read: the defaults, this file, and the environment they inherit.
+      JsonObject merged = ArenaConfig.load(configFile, System.getenv());
+      merged.getJsonObject("kafka").put("bootstrapServers", brokers.bootstrap());
+      arena = ArenaConfig.of(merged);
       Instant t0 = Instant.now();
       brokers.startAll();
       if (!brokers.awaitBrokers(brokerCount, Duration.ofSeconds(180))) {
@@ -146,6 +146,7 @@ public final class FaultSuite implements Callable<Integer> {
       gateways = new Gateways(roles.gateways());
       audit = new Audit(topics);
       for (Scenario scenario : chosen) {
+        print.println("-- " + scenario.cliName() + ": " + scenario.description);
         Figures f = run(scenario);
         results.add(f);
         print.print(f.report());
@@ -155,12 +156,12 @@ public final class FaultSuite implements Callable<Integer> {
       children.close();
     }
     print.println();
-    print.println(String.format("%-18s %7s %9s %9s %5s %8s %5s %4s %4s %6s %s", "scenario", "started", "completed",
-        "cancelled", "stuck", "accepted", "found", "lost", "dup", "robot", "result"));
+    print.println(String.format("%-18s %7s %9s %9s %5s %8s %5s %4s %4s %11s %4s %s", "scenario", "started",
+        "completed", "cancelled", "stuck", "accepted", "found", "lost", "dup", "robot lost", "dead", "result"));
     for (Figures f : results) {
-      print.println(String.format("%-18s %7d %9d %9d %5d %8d %5d %4d %4d %6s %s", f.scenario, f.started,
+      print.println(String.format("%-18s %7d %9d %9d %5d %8d %5d %4d %4d %11s %4d %s", f.scenario, f.started,
           f.completed, f.cancelled, f.stuck.size(), f.accepted, f.found, f.lost.size(), f.duplicates.size(),
-          f.robotFound + "/" + f.robotCommanded, f.ok() ? "PASS" : "FAIL"));
+          f.robotLost.size() + "/" + f.robotCommanded, f.deadLettered.size(), f.ok() ? "PASS" : "FAIL"));
     }
     boolean ok = !results.isEmpty() && results.stream().allMatch(Figures::ok);
     print.println(ok ? "fault suite: every scenario met the target" : "fault suite: FAILED (logs in "
@@ -199,7 +200,7 @@ public final class FaultSuite implements Callable<Integer> {
     Figures f = new Figures(scenario.cliName());
     Instant t0 = Instant.now();
     ensureUp(f);
-    long deadLetters = topics.size(Topic.DEAD_LETTERS);
+    Map<TopicPartition, Long> deadLetters = topics.ends(Topic.DEAD_LETTERS);
     gateways.drainTransients();
     Map<String, List<String>> humansByMatch = new ConcurrentHashMap<>();
     Queue<Human.Action> ledger = new ConcurrentLinkedQueue<>();
@@ -285,7 +286,7 @@ public final class FaultSuite implements Callable<Integer> {
     f.transients = gateways.drainTransients();
     allMatches.addAll(humansByMatch.keySet());
     audit.measure(f, humansByMatch, ledger, before, window);
-    f.deadLettered = topics.size(Topic.DEAD_LETTERS) - deadLetters;
+    f.deadLettered.addAll(topics.deadLettersSince(deadLetters, Duration.ofSeconds(60)));
     f.took = Duration.between(t0, Instant.now());
     return f;
   }
@@ -456,7 +457,6 @@ public final class FaultSuite implements Callable<Integer> {
   private void recovered(Figures f, Set<Children.Child> faulted) {
     brokers.startAll();
     brokers.awaitBrokers(brokerCount, Duration.ofSeconds(120));
-    Map<String, Boolean> state = new LinkedHashMap<>();
     Instant end = Instant.now().plusSeconds(90);
     for (RoleJvms.Jvm jvm : roles.jvms) {
       if (faulted.contains(jvm.child()) && !jvm.child().alive()) {
@@ -469,7 +469,6 @@ public final class FaultSuite implements Callable<Integer> {
           Pause.of(Duration.ofMillis(500));
         }
       }
-      state.put(jvm.child().name, ok);
       if (!ok) {
         f.unrecovered.add(jvm.child().name + (jvm.child().alive() ? " (health DOWN)" : " (exited)"));
       }

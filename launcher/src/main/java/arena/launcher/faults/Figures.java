@@ -30,7 +30,8 @@ final class Figures {
   int robotLate;
   int robotExcused;
   final List<String> robotLost = new ArrayList<>();
-  long deadLettered;
+  /** The suite sends nothing unreadable: every record parked on dead-letters is a valid one taken out of play. */
+  final List<String> deadLettered = new ArrayList<>();
   Map<String, Integer> transients = Map.of();
   /** Roles that did not come back by themselves after the fault, or JVMs that exited without being killed. */
   final List<String> unrecovered = new ArrayList<>();
@@ -43,7 +44,7 @@ final class Figures {
 
   boolean ok() {
     return faultInjected && notStarted == 0 && stuck.isEmpty() && lost.isEmpty() && duplicates.isEmpty()
-        && robotLost.isEmpty() && unrecovered.isEmpty() && expired == 0 && !cancelReasons.containsKey("")
+        && robotLost.isEmpty() && unrecovered.isEmpty() && deadLettered.isEmpty() && expired == 0 && !cancelReasons.containsKey("")
         && completed + cancelled == started;
   }
 
@@ -76,7 +77,7 @@ final class Figures {
     if (!unrecovered.isEmpty()) {
       b.append("   not recovered:      ").append(unrecovered).append('\n');
     }
-    b.append("   dead-lettered:      ").append(deadLettered).append('\n');
+    b.append("   dead-lettered:      ").append(deadLettered.size()).append(list(deadLettered)).append('\n');
     b.append("   client retries:     ").append(transients.isEmpty() ? "none" : transients).append('\n');
     notes.forEach(n -> b.append("   note: ").append(n).append('\n'));
     return b.toString();

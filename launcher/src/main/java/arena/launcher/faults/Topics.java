@@ -91,11 +91,39 @@ final class Topics {
     }
   }
 
-  /** How many records these topics hold now (their end offsets summed). */
-  long size(Topic topic) {
+  /** Where each partition of {@code topic} ends now. */
+  Map<TopicPartition, Long> ends(Topic topic) {
     try (KafkaConsumer<String, String> consumer = consumer()) {
-      return consumer.endOffsets(partitions(consumer, topic), Duration.ofSeconds(30)).values().stream()
-          .mapToLong(Long::longValue).sum();
+      return new HashMap<>(consumer.endOffsets(partitions(consumer, topic), Duration.ofSeconds(30)));
     }
+  }
+
+  /**
+   * The dead letters parked since {@code from} (partition ends taken earlier), each as where it came from, its
+   * event type and why it was parked.
+   */
+  List<String> deadLettersSince(Map<TopicPartition, Long> from, Duration within) {
+    List<String> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      List<TopicPartition> parts = partitions(consumer, Topic.DEAD_LETTERS);
+      consumer.assign(parts);
+      parts.forEach(p -> consumer.seek(p, from.getOrDefault(p, 0L)));
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts, Duration.ofSeconds(30)));
+      Instant deadline = Instant.now().plus(within);
+      end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+      while (!end.isEmpty() && Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          out.add(header(r, "dead-letter-consumer") + " parked " + header(r, "ce_type") + " from "
+              + header(r, "dead-letter-topic") + ": " + header(r, "dead-letter-reason"));
+        }
+        end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<String, String> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? "?" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 }
