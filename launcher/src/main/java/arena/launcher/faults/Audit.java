@@ -170,12 +170,18 @@ final class Audit {
   /** {@code work}: each robot command and its deadline (null: nothing the robot could do by the rules). */
   private static void robots(Figures f, Map<String, MatchState> states, Map<String, Instant> work,
       Map<String, Instant> answers, Instant[] window) {
+    Set<String> strangers = new java.util.LinkedHashSet<>();
     work.forEach((key, deadline) -> {
-      f.robotCommanded++;
       String[] k = key.split("\\|");
       MatchState s = states.get(k[0]);
       MatchState.Round round = s == null ? null
           : s.rounds().stream().filter(r -> r.number() == Integer.parseInt(k[1])).findFirst().orElse(null);
+      if (round != null && !nz(round.letters()).containsKey(k[2])) {
+        // Work for a robot that does not sit in the round: its robots were assigned again, differently.
+        strangers.add(k[0] + " round " + k[1] + ": robot " + k[2] + " was given work but does not sit in the round");
+        return;
+      }
+      f.robotCommanded++;
       boolean kept = round != null && ("answer".equals(k[3]) ? nz(round.responses()) : nz(round.votes()))
           .containsKey(k[2]);
       Instant answered = answers.get(key);
@@ -192,6 +198,7 @@ final class Audit {
             : " (answered in time, not in the state)"));
       }
     });
+    f.duplicates.addAll(strangers);
   }
 
   private static boolean same(MatchState a, MatchState b) {

@@ -82,6 +82,11 @@ public final class FaultSuite implements Callable<Integer> {
       + "${DEFAULT-VALUE}).", defaultValue = "3000")
   int thinkMs;
 
+  @Option(names = "--redeliver", split = ",", paramLabel = "GROUP",
+      description = "Consumer groups the redelivery scenario rewinds: match-service, robot-orchestrator, "
+          + "robot-workers (default ${DEFAULT-VALUE}).", defaultValue = MATCH_GROUP)
+  List<String> redeliver;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "A JSON file merged over the suite's fast settings (faults.json in the jar) and the defaults.")
   Path config;
@@ -108,6 +113,12 @@ public final class FaultSuite implements Callable<Integer> {
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(dir);
     Path jarFile = jar != null ? jar : runningJar();
+    redeliver.forEach(g -> {
+      if (!GROUP_ROLES.containsKey(g)) {
+        throw new IllegalArgumentException("--redeliver: unknown group '" + g + "' (groups: " + GROUP_ROLES.keySet()
+            + ")");
+      }
+    });
     List<Scenario> chosen = scenarios == null ? List.of(Scenario.values())
         : scenarios.stream().map(Scenario::parse).toList();
     print.println("fault suite: " + chosen.stream().map(Scenario::cliName).toList() + ", " + matches + " matches of "
@@ -405,46 +416,55 @@ public final class FaultSuite implements Callable<Integer> {
     return new Instant[] {down, up.plusSeconds(15)};
   }
 
-  /** Stops the Match Service JVMs, rewinds their group to the earliest offsets, and starts them again. */
+  /** The consumer groups the suite may rewind, and the role whose JVMs are their members. */
+  private static final Map<String, String> GROUP_ROLES = Map.of(MATCH_GROUP, "match",
+      "robot-orchestrator", "orchestrator", ROBOT_GROUP, "robot");
+
+  /** Stops the JVMs of the groups' roles, rewinds the groups to the earliest offsets, and starts them again. */
   private void redeliver(Figures f, Set<Children.Child> faulted, int round) throws Exception {
-    List<RoleJvms.Jvm> match = roles.with("match");
+    List<RoleJvms.Jvm> members = roles.jvms.stream()
+        .filter(j -> redeliver.stream().anyMatch(g -> j.has(GROUP_ROLES.get(g)))).toList();
     List<String> stops = new ArrayList<>();
-    for (RoleJvms.Jvm jvm : match) {
+    for (RoleJvms.Jvm jvm : members) {
       boolean clean = jvm.child().stop(20);
       stops.add(jvm.child().name + (clean ? " stopped" : " killed after 20 s of SIGTERM"));
       faulted.add(jvm.child());
     }
-    long rewound = 0;
+    List<String> rewinds = new ArrayList<>();
     String problem = null;
     try (Admin admin = brokers.admin()) {
-      Instant end = Instant.now().plusSeconds(60);
-      while (!admin.describeConsumerGroups(List.of(MATCH_GROUP)).all().get(10, TimeUnit.SECONDS).get(MATCH_GROUP)
-          .members().isEmpty()) {
-        if (Instant.now().isAfter(end)) {
-          problem = "the group still had members 60 s after its JVMs stopped";
+      for (String group : redeliver) {
+        Instant end = Instant.now().plusSeconds(60);
+        while (problem == null && !admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
+            .get(group).members().isEmpty()) {
+          if (Instant.now().isAfter(end)) {
+            problem = group + " still had members 60 s after its JVMs stopped";
+          }
+          Pause.of(Duration.ofMillis(500));
+        }
+        if (problem != null) {
           break;
         }
-        Pause.of(Duration.ofMillis(500));
-      }
-      if (problem == null) {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(MATCH_GROUP)
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
             .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> earliest = committed.keySet().stream()
             .collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest()));
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> first = admin.listOffsets(earliest).all()
             .get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> reset = new HashMap<>();
+        long rewound = 0;
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
           long to = first.get(e.getKey()).offset();
           rewound += e.getValue().offset() - to;
           reset.put(e.getKey(), new OffsetAndMetadata(to));
         }
-        admin.alterConsumerGroupOffsets(MATCH_GROUP, reset).all().get(10, TimeUnit.SECONDS);
+        admin.alterConsumerGroupOffsets(group, reset).all().get(10, TimeUnit.SECONDS);
+        rewinds.add(group + " by " + rewound + " records");
       }
     }
-    match.forEach(j -> j.child().start());
+    members.forEach(j -> j.child().start());
     injected(f, stops + " in round " + round + "; " + (problem != null ? "NOT rewound: " + problem
-        : MATCH_GROUP + " rewound by " + rewound + " records to the earliest offsets") + "; started again");
+        : "rewound to the earliest offsets: " + String.join(", ", rewinds)) + "; started again");
     if (problem != null) {
       f.faultInjected = false;
     }

@@ -11,8 +11,8 @@ enum Scenario {
   ORCHESTRATOR_KILL("kill -9 the orchestrator mid-round, and start it again 5 s later"),
   BROKER_KILL("kill -9 the broker leading the most partitions, mid-round; it stays down until the matches end"),
   CLUSTER_STOP("stop all brokers mid-round, start them again after the outage; nothing else is restarted"),
-  REDELIVERY("stop the Match Service JVMs mid-round, rewind the match-service group to the earliest offsets, "
-      + "start them again: every command is delivered again"),
+  REDELIVERY("stop the JVMs of the --redeliver groups (match-service) mid-round, rewind the groups to the earliest "
+      + "offsets, start them again: every record they ever read is delivered again"),
   ROUND_BOUNDARY("kill -9 the Match Service JVM that owns a match right after its round.robots_needed");
 
   final String description;
