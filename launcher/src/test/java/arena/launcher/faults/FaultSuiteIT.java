@@ -1,0 +1,71 @@
+package arena.launcher.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * The fault suite's short version, part of {@code mvn -B verify} (failsafe, after the jar is packaged): 3 brokers,
+ * 2 Match Service JVMs and one JVM with the other roles, all processes started from the packaged jar; a Match
+ * Service JVM is killed mid-round, then at a round boundary. The full suite is the {@code faults} command.
+ */
+class FaultSuiteIT {
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void matchesCompleteWhenAMatchServiceDiesMidRoundOrAtARoundBoundary() {
+    // Given the packaged jar
+    Path jar = Path.of(System.getProperty("arena.jar", "target/turing-arena.jar"));
+    assertThat(jar).exists();
+
+    // When the suite kills the Match Service JVM owning a live match mid-round, then right after round.robots_needed
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(new Tee(original, printed), true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new CommandLine(new FaultSuite()).execute("--jar", jar.toString(),
+          "--scenario", "match-kill,round-boundary", "--matches", "3", "--rounds", "2",
+          "--jvms", "match,match,orchestrator+robot+gateway", "--out", "target/faults/it");
+    } finally {
+      System.setOut(original);
+    }
+
+    // Then every match completed (or was cancelled with a reason), nothing was lost, duplicated or stuck
+    String report = printed.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(report).isZero();
+    assertThat(report).contains("== match-kill: PASS", "== round-boundary: PASS", "lost:               0",
+        "stuck:              0");
+  }
+
+  /** Prints as it goes (the build log shows progress) and keeps a copy to check. */
+  private static final class Tee extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    Tee(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws java.io.IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+  }
+}
