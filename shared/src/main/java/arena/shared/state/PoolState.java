@@ -9,8 +9,25 @@ import java.util.List;
 /**
  * The robot pool as the orchestrator keeps it, written whole to the compacted {@code robot-pool-state}
  * topic under the key {@code pool} after every change, so a restart picks up assignments and the queue.
+ *
+ * @param finishedRounds the latest rounds whose robots went back to the pool ({@code matchId/round}, or
+ *                       {@code matchId/*} for a match over), newest last and bounded: a robots request for one of
+ *                       them is a replay (a rewound or re-delivered input) and seats nobody. Absent (empty) in states
+ *                       written before it was kept.
  */
-public record PoolState(long version, List<Robot> robots, List<Pending> queue) implements Event {
+public record PoolState(long version, List<Robot> robots, List<Pending> queue,
+    @AddedLater List<String> finishedRounds) implements Event {
+
+  /** The key of {@code round} of {@code matchId} in {@link #finishedRounds}; round 0 stands for the whole match. */
+  public static String roundKey(String matchId, int round) {
+    return matchId + "/" + (round == 0 ? "*" : String.valueOf(round));
+  }
+
+  /** Whether {@code round} of {@code matchId} (or the whole match) already gave its robots back. */
+  public boolean finished(String matchId, int round) {
+    return finishedRounds.contains(roundKey(matchId, round)) || finishedRounds.contains(roundKey(matchId, 0));
+  }
+
 
   public enum Status { IDLE, BUSY }
 

@@ -60,7 +60,7 @@ public final class Orchestration {
   private final Counter queued;
   private final Counter unavailable;
   private final Timer queueWait;
-  private PoolState state = new PoolState(0, List.of(), List.of());
+  private PoolState state = new PoolState(0, List.of(), List.of(), List.of());
   /**
    * The robots that sat in each running match, so they can be told to forget it when it completes. Kept out of
    * the pool state on purpose: after a restart robots forget idle matches on their own. Bounded in case a match
@@ -115,7 +115,7 @@ public final class Orchestration {
   public List<Outgoing> open(Optional<PoolState> restored, Map<String, Integer> byType) {
     Instant now = clock.instant();
     boolean fresh = restored.isEmpty();
-    Change change = RobotPool.reconcile(restored.orElse(new PoolState(0, List.of(), List.of())), byType, now);
+    Change change = RobotPool.reconcile(restored.orElse(new PoolState(0, List.of(), List.of(), List.of())), byType, now);
     state = change.state();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());

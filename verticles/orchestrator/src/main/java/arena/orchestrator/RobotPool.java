@@ -25,6 +25,11 @@ import java.util.random.RandomGenerator;
  */
 public final class RobotPool {
   private static final int RECENT_WORK = 8;
+  /**
+   * Rounds remembered as over. A replayed request younger than match.robotWaitMaxSeconds (older ones are ignored
+   * anyway) names one of the rounds finished in that time: thousands, at hundreds of concurrent matches.
+   */
+  private static final int FINISHED_ROUNDS = 2048;
   private final long seed;
 
   /**
@@ -58,7 +63,7 @@ public final class RobotPool {
 
   /** A fresh pool: {@code byType} robots of each persona type, all idle, ids like robot-curious-student-1. */
   public static PoolState create(Map<String, Integer> byType, Instant now) {
-    return reconcile(new PoolState(0, List.of(), List.of()), byType, now).state();
+    return reconcile(new PoolState(0, List.of(), List.of(), List.of()), byType, now).state();
   }
 
   /** Adds the robots the configuration now has more of; never removes or renumbers existing robots. */
@@ -91,7 +96,7 @@ public final class RobotPool {
     }
     List<Robot> robots = new ArrayList<>(state.robots());
     robots.addAll(added);
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue());
+    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue(), state.finishedRounds());
     return new Change(next, true, List.copyOf(added), List.of(), List.of(), null);
   }
 
@@ -116,7 +121,8 @@ public final class RobotPool {
    * assigned or already waiting is a re-delivery and changes nothing.
    */
   public Change request(PoolState state, RobotsNeeded request, String causationId, Instant now) {
-    if (!seatedIn(state, request.matchId(), request.round()).isEmpty()
+    if (state.finished(request.matchId(), request.round())
+        || !seatedIn(state, request.matchId(), request.round()).isEmpty()
         || state.queue().stream().anyMatch(p -> p.request().correlationId().equals(request.correlationId()))) {
       return Change.none(state);
     }
@@ -131,24 +137,25 @@ public final class RobotPool {
     if (request.count() > 0 && (!state.queue().isEmpty() || count(state, Status.IDLE) < request.count())) {
       List<Pending> queue = new ArrayList<>(state.queue());
       queue.add(new Pending(request, causationId, now));
-      return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue)), true,
+      return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue), state.finishedRounds()), true,
           List.of(), List.of(), List.of(), null);
     }
     Seating seating = seat(state, state.robots(), request, now);
     Assignment assignment = new Assignment(request, causationId, seating.assigned(), null);
     boolean changed = !seating.assigned().isEmpty();
-    PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue()) : state;
+    PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue(), state.finishedRounds()) : state;
     return new Change(next, changed, List.of(), List.of(), List.of(assignment), null);
   }
 
   /** Frees the robots of one round, then serves the queue. */
   public Change release(PoolState state, String matchId, int round, Instant now) {
-    return freeAndServe(state, r -> isSeatedIn(r, matchId, round), false, matchId, now);
+    return freeAndServe(state, r -> isSeatedIn(r, matchId, round), false, PoolState.roundKey(matchId, round), now);
   }
 
   /** Frees everything a finished match still holds, forgets its waiting requests, then serves the queue. */
   public Change releaseMatch(PoolState state, String matchId, Instant now) {
-    return freeAndServe(state, r -> r.status() == Status.BUSY && matchId.equals(r.matchId()), true, matchId, now);
+    return freeAndServe(state, r -> r.status() == Status.BUSY && matchId.equals(r.matchId()), true,
+        PoolState.roundKey(matchId, 0), now);
   }
 
   /**
@@ -163,12 +170,14 @@ public final class RobotPool {
         .map(r -> !r.id().equals(robotId) ? r : new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(),
             r.identity(), r.since(), r.completedWork() + 1, withWork(r.recentWork(), work)))
         .toList();
-    return new Change(new PoolState(state.version() + 1, robots, state.queue()), true, List.of(), List.of(),
+    return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds()), true, List.of(), List.of(),
         List.of(), null);
   }
 
+  /** Frees what {@code toFree} picks and marks {@code finished} (a {@link PoolState#roundKey}) as over. */
   private Change freeAndServe(PoolState state, Predicate<Robot> toFree, boolean dropQueued,
-      String matchId, Instant now) {
+      String finished, Instant now) {
+    String matchId = finished.substring(0, finished.lastIndexOf('/'));
     List<Robot> released = new ArrayList<>();
     List<Robot> robots = new ArrayList<>(state.robots().size());
     for (Robot r : state.robots()) {
@@ -197,7 +206,8 @@ public final class RobotPool {
     if (released.isEmpty() && !dropped && assignments.isEmpty()) {
       return Change.none(state);
     }
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue));
+    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
+        latest(state.finishedRounds(), finished, FINISHED_ROUNDS));
     return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
   }
 
@@ -206,9 +216,15 @@ public final class RobotPool {
    * a robot does far fewer than this many pieces of work in that time.
    */
   private static List<String> withWork(List<String> latest, String work) {
-    List<String> next = new ArrayList<>(latest);
-    next.add(work);
-    return List.copyOf(next.subList(Math.max(0, next.size() - RECENT_WORK), next.size()));
+    return latest(latest, work, RECENT_WORK);
+  }
+
+  /** {@code item} after the others, keeping only the {@code keep} newest. */
+  private static List<String> latest(List<String> others, String item, int keep) {
+    List<String> next = new ArrayList<>(others);
+    next.remove(item);
+    next.add(item);
+    return List.copyOf(next.subList(Math.max(0, next.size() - keep), next.size()));
   }
 
   private record Seating(List<Robot> robots, List<AssignedRobot> assigned) {}

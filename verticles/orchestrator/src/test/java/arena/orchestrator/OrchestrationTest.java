@@ -485,6 +485,28 @@ class OrchestrationTest {
     assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
   }
 
+  @Test
+  void aRobotsRequestReplayedSoonAfterItsRoundGaveItsRobotsBackSeatsNobody() {
+    // Given rounds 1 of m1 and m2 got their robots and were over, one round and one whole match
+    Envelope<MatchEvent.RobotsNeeded> round = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    Envelope<MatchEvent.RobotsNeeded> match = fromMatch(need("m2", 1, 1), "m2-r1-req");
+    on(round);
+    on(match);
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "m1-r1-req"));
+    on(fromMatch(new MatchEvent.Completed("m2", Map.of(), List.of(), null), "m2-done"));
+    PoolState after = orchestration.state();
+
+    // When both requests come again within the Match Service's wait (a consumer group rewound, say)
+    clock.advance(Duration.ofSeconds(5));
+    List<Outgoing> out = new ArrayList<>(on(round));
+    out.addAll(on(match));
+
+    // Then nobody is seated and nothing is published, and the pool remembers those rounds as over
+    assertThat(out).isEmpty();
+    assertThat(orchestration.state()).isSameAs(after);
+    assertThat(after.finishedRounds()).containsExactly("m1/1", "m2/*");
+  }
+
   /** A clock the test moves by hand. */
   static final class MutableClock extends Clock {
     private Instant now;
