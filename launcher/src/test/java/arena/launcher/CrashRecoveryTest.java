@@ -7,7 +7,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class CrashRecoveryTest {
     GameApi api = new GameApi("http://127.0.0.1:" + httpPort);
     Process game = launch(dataDir, kafkaPort, httpPort, "first");
     try {
-      awaitHealthy(api, game);
+      api.awaitHealthy(game, "target/crash-recovery-*.log");
       // Given a match where Ann has answered round 1 and Bob, the other human, has not
       String matchId = api.createMatch(new JsonObject().put("seats", 4).put("humans", 2).put("rounds", 2)
           .put("responseSeconds", 5).put("voteSeconds", 3));
@@ -38,7 +37,7 @@ class CrashRecoveryTest {
       // When the JVM is killed with SIGKILL and started again in the same folder
       game.destroyForcibly().waitFor();
       game = launch(dataDir, kafkaPort, httpPort, "second");
-      awaitHealthy(api, game);
+      api.awaitHealthy(game, "target/crash-recovery-*.log");
 
       // Then the match completes with Ann's answer in round 1
       JsonObject end = api.awaitView(matchId, ann.token, v -> "COMPLETED".equals(v.getString("status")),
@@ -73,23 +72,5 @@ class CrashRecoveryTest {
     pb.environment().remove("ANTHROPIC_API_KEY");
     pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
     return pb.start();
-  }
-
-  private static void awaitHealthy(GameApi api, Process game) throws InterruptedException {
-    Instant end = Instant.now().plusSeconds(90);
-    while (Instant.now().isBefore(end)) {
-      if (!game.isAlive()) {
-        throw new AssertionError("the game exited with " + game.exitValue() + "; see target/crash-recovery-*.log");
-      }
-      try {
-        if (api.send("GET", "/health", null, null).status() == 200) {
-          return;
-        }
-      } catch (IllegalStateException notYetListening) {
-        // the gateway opens last
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the game never became healthy");
   }
 }

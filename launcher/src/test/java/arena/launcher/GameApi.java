@@ -119,4 +119,23 @@ final class GameApi {
   JsonObject awaitView(String matchId, String token, Predicate<JsonObject> until, Duration timeout) {
     return awaitView(matchId, token, until, timeout, v -> {});
   }
+
+  /** Waits (bounded) until the game in {@code game} answers /health UP; {@code log} is where its output goes. */
+  void awaitHealthy(Process game, String log) throws InterruptedException {
+    Instant end = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(end)) {
+      if (!game.isAlive()) {
+        throw new AssertionError("the game exited with " + game.exitValue() + "; see " + log);
+      }
+      try {
+        if (send("GET", "/health", null, null).status() == 200) {
+          return;
+        }
+      } catch (IllegalStateException notYetListening) {
+        // the gateway opens last
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the game never became healthy");
+  }
 }

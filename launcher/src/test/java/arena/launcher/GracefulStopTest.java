@@ -121,7 +121,7 @@ class GracefulStopTest {
     File log = new File("target/graceful-stop.log");
     Process game = launch(dir, properties, logging, prefix, httpPort, log);
     try {
-      awaitHealthy(api, game);
+      api.awaitHealthy(game, "target/graceful-stop.log");
 
       // And a few commands: matches created and joined (all waiting for a second human, so no robot is busy)
       for (int i = 0; i < 3; i++) {
@@ -197,23 +197,5 @@ class GracefulStopTest {
     pb.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
     pb.environment().remove("KAFKA_PROPERTIES_FILE");
     return pb.start();
-  }
-
-  private static void awaitHealthy(GameApi api, Process game) throws InterruptedException {
-    Instant end = Instant.now().plusSeconds(90);
-    while (Instant.now().isBefore(end)) {
-      if (!game.isAlive()) {
-        throw new AssertionError("the game exited with " + game.exitValue() + "; see target/graceful-stop.log");
-      }
-      try {
-        if (api.send("GET", "/health", null, null).status() == 200) {
-          return;
-        }
-      } catch (IllegalStateException notYetListening) {
-        // the gateway opens last
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the game never became healthy");
   }
 }
