@@ -9,23 +9,34 @@ import { chromium } from 'playwright-core';
 export const OUT = process.env.ARENA_E2E_OUT ?? join(process.cwd(), 'out');
 mkdirSync(join(OUT, 'screenshots'), { recursive: true });
 
-export function freePort() {
+export function freePort(port = 0) {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address();
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/** A free port whose next one is free too: the embedded broker's controller listens on --kafka-port + 1. */
+async function freePortPair() {
+  for (let i = 0; i < 20; i++) {
+    const port = await freePort();
+    if (port < 65535 && await freePort(port + 1).then(() => true, () => false)) return port;
+  }
+  throw new Error('no two free ports in a row');
 }
 
 /** {@code env} adds to or overrides the game's environment; its output goes to {@code logName} under OUT. */
 export async function startGame(env = {}, logName = 'game.log') {
   const jar = process.env.ARENA_JAR;
   if (!jar) throw new Error('ARENA_JAR is not set (run e2e/run.sh)');
-  const [http, kafka, admin] = [await freePort(), await freePort(), await freePort()];
+  const kafka = await freePortPair();
+  const other = async () => { let p; do p = await freePort(); while (p === kafka + 1); return p; };
+  const [http, admin] = [await other(), await other()];
   const dir = mkdtempSync(join(tmpdir(), 'arena-e2e-'));
   const log = createWriteStream(join(OUT, logName));
   const child = spawn('java', ['-Xmx768m', '-jar', jar, '--http-port', String(http), '--kafka-port', String(kafka),
