@@ -74,15 +74,17 @@ class OrchestrationTest {
     List<Outgoing> out = fresh.open(Optional.empty(), CONFIG);
 
     // Then
-    assertThat(out).hasSize(8);
+    assertThat(out).hasSize(10);
     assertThat(out.subList(0, 6)).allSatisfy(o -> {
       assertThat(o.payload()).isInstanceOf(OrchestrationEvent.RobotInstantiated.class);
       assertThat(o.key()).isEqualTo(((OrchestrationEvent.RobotInstantiated) o.payload()).robotId());
     });
-    assertThat(out.get(6).key()).isEqualTo("pool");
-    assertThat(out.get(6).payload()).isEqualTo(new OrchestrationEvent.PoolScaled(6, CONFIG, "initial"));
-    assertThat(out.get(7).key()).isEqualTo("pool");
-    assertThat(out.get(7).payload()).isEqualTo(fresh.state());
+    assertThat(out.subList(6, 10)).extracting(Outgoing::key).containsOnly("pool");
+    assertThat(out.subList(6, 9)).extracting(Outgoing::payload).containsExactly(
+        new OrchestrationEvent.PoolScaled("curious-student", 0, 2, OrchestrationEvent.PoolScaled.Reason.INITIAL),
+        new OrchestrationEvent.PoolScaled("skeptical-scientist", 0, 2, OrchestrationEvent.PoolScaled.Reason.INITIAL),
+        new OrchestrationEvent.PoolScaled("creative-artist", 0, 2, OrchestrationEvent.PoolScaled.Reason.INITIAL));
+    assertThat(out.get(9).payload()).isEqualTo(fresh.state());
   }
 
   @Test
@@ -112,8 +114,7 @@ class OrchestrationTest {
     // Then
     assertThat(out).extracting(Outgoing::payload).containsExactly(
         new OrchestrationEvent.RobotInstantiated("robot-curious-student-3", "curious-student"),
-        new OrchestrationEvent.PoolScaled(7, Map.of("curious-student", 3, "skeptical-scientist", 2,
-            "creative-artist", 2), "config"),
+        new OrchestrationEvent.PoolScaled("curious-student", 2, 3, OrchestrationEvent.PoolScaled.Reason.CONFIG),
         restarted.state());
     assertThat(restarted.state().version()).isEqualTo(stored.version() + 1);
   }
