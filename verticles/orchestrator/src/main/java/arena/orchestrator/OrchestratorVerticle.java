@@ -56,8 +56,8 @@ public class OrchestratorVerticle extends VerticleBase {
     Map<String, Integer> byType = robotsByType(cfg);
     scaling = new ScalingPolicy(cfg.bind("pool.scaling", ScalingPolicy.Settings.class), byType.keySet());
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(0), Clock.systemUTC(), Metrics.globalRegistry,
-        Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+    orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal()), Clock.systemUTC(),
+        Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
     // The pool must be back (or created) before the first request is looked at.
     return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->

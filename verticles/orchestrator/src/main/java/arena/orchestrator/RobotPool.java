@@ -31,14 +31,19 @@ public final class RobotPool {
    */
   private static final int FINISHED_ROUNDS = 2048;
   private final long seed;
+  private final int capacity;
 
   /**
    * Chance among equal robots comes from {@code seed}, the request and the pool's version alone, so a request
    * handled again after a failed publish (or by a restarted orchestrator) seats the same robots as the attempt
    * whose records may already be in Kafka. The service uses seed 0; tests vary it.
+   *
+   * @param capacity how many robots the pool may grow to (pool.scaling.maxTotal): a request for more than that, and
+   *                 more than the pool has, can never be met; anything less waits for the pool to grow
    */
-  public RobotPool(long seed) {
+  public RobotPool(long seed, int capacity) {
     this.seed = seed;
+    this.capacity = capacity;
   }
 
   /** What one step did to the pool, in the order its events must be published. */
@@ -130,7 +135,7 @@ public final class RobotPool {
       throw new PoisonRecordException("robots request " + request.correlationId() + " asks for " + request.count()
           + " robots but does not name that many identities");
     }
-    if (request.count() > state.robots().size()) {
+    if (request.count() > Math.max(capacity, state.robots().size())) {
       return new Change(state, false, List.of(), List.of(), List.of(), request);
     }
     // Strict FIFO: anyone already waiting goes first, even if this smaller request would fit now.

@@ -20,7 +20,8 @@ import java.util.Map;
  * and every {@code evaluateSeconds}.
  *
  * <p>Growth, in this order while {@code maxTotal} leaves room: each type back to {@code minIdlePerType} idle robots;
- * the robots queued requests wait for (to the types with the fewest robots first, so personas stay varied); then,
+ * the robots queued requests wait for and the idle minimum they would take (to the types with the fewest robots
+ * first, so personas stay varied); then,
  * ahead of demand, each type whose busy share reached {@code scaleUpBusyRatio} just enough to fall below it (a pool
  * whose busy share reached it has such a type). Shrinking: while nobody waits, a type that did not grow retires its
  * robots idle for {@code scaleDownIdleSeconds}, longest idle first, never below the idle minimum nor back to the busy
@@ -86,10 +87,12 @@ public final class ScalingPolicy {
     int room = Math.max(0, settings.maxTotal() - state.robots().size());
 
     room = toIdleMinimum(counts, room);
-    // The robots the queue waits for, beyond the idle ones and the ones just added.
+    // The robots the queue waits for, beyond the idle ones and the ones just added, plus the idle minimum they
+    // would take away once seated.
     long idle = counts.values().stream().mapToLong(c -> c.idle + c.grow).sum();
     long waiting = state.queue().stream().mapToLong((Pending p) -> p.request().count()).sum();
-    for (long missing = waiting - idle; missing > 0 && room > 0; missing--, room--) {
+    long missing = waiting == 0 ? 0 : waiting + (long) settings.minIdlePerType() * counts.size() - idle;
+    for (; missing > 0 && room > 0; missing--, room--) {
       counts.values().stream().min(Comparator.comparingInt(c -> c.total + c.grow)).orElseThrow().grow++;
     }
     // Ahead of demand: a busy share at the ratio grows its type until the share is below it.
