@@ -49,6 +49,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private Orchestration orchestration;
   private ScalingPolicy scaling;
   private long scalingTimer = -1;
+  private boolean evaluating;
 
   @Override
   public Future<?> start() {
@@ -66,9 +67,14 @@ public class OrchestratorVerticle extends VerticleBase {
         .compose(v -> lanes.run("pool", this::scale))
         .compose(v -> {
           bindGauges(Metrics.globalRegistry);
-          // Time alone retires idle robots, and a scale that failed to publish is tried again.
-          scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000,
-              id -> lanes.run("pool", this::scale));
+          // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
+          // last one still waits in the lane (a slow broker) is skipped rather than piled up.
+          scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
+            if (!evaluating) {
+              evaluating = true;
+              lanes.run("pool", this::scale).onComplete(done -> evaluating = false);
+            }
+          });
           consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
               publisher, this::handle);
           return consumer.start();
@@ -82,8 +88,11 @@ public class OrchestratorVerticle extends VerticleBase {
     if (received.tombstone()) {
       return Future.succeededFuture();
     }
-    return lanes.run("pool", () -> orchestration.handle(received.envelope(), this::publishInOrder)
-        .compose(v -> scale()));
+    return lanes.run("pool", () -> {
+      long version = orchestration.state().version();
+      return orchestration.handle(received.envelope(), this::publishInOrder)
+          .compose(v -> orchestration.state().version() == version ? Future.succeededFuture() : scale());
+    });
   }
 
   /**
