@@ -21,13 +21,13 @@ import java.util.Map;
  *
  * <p>Growth, in this order while {@code maxTotal} leaves room: each type back to {@code minIdlePerType} idle robots;
  * the robots queued requests wait for and the idle minimum they would take (to the types with the fewest robots
- * first, so personas stay varied); then,
- * ahead of demand, each type whose busy share reached {@code scaleUpBusyRatio} just enough to fall below it (a pool
- * whose busy share reached it has such a type). Shrinking: while nobody waits, a type that did not grow retires its
- * robots idle for {@code scaleDownIdleSeconds}, longest idle first, never below the idle minimum nor back to the busy
- * share that would grow it again. Against flapping, a type that grew retires nothing for {@code cooldownSeconds},
- * and a type that shrank grows ahead of demand only after as long; the idle minimum and waiting requests are always
- * served.
+ * first, so personas stay varied); then, ahead of demand, each type whose busy share reached
+ * {@code scaleUpBusyRatio}, just enough to fall below it (a pool whose busy share reached it has such a type).
+ * Shrinking: while nobody waits, a type that did not grow retires its robots idle for {@code scaleDownIdleSeconds},
+ * longest idle first, never below the idle minimum nor back to the busy share that would grow it again; the room
+ * they leave goes first to types short of idle robots. Against flapping, a type that grew retires nothing for
+ * {@code cooldownSeconds}, and a type that shrank grows ahead of demand only after as long; the idle minimum and
+ * waiting requests are always served.
  */
 public final class ScalingPolicy {
 

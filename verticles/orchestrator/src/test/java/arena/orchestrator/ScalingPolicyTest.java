@@ -133,6 +133,7 @@ class ScalingPolicyTest {
 
   @Test
   void settingsOutOfRangeAreRefused() {
+    // Given / When a negative idle minimum, a ratio above 1, or no evaluation interval / Then refused at start
     assertThatThrownBy(() -> new Settings(-1, 8, 0.8, 60, 30, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Settings(1, 8, 1.5, 60, 30, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Settings(1, 8, 0.8, 60, 30, 0)).isInstanceOf(IllegalArgumentException.class);
