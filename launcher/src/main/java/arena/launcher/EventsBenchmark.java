@@ -240,7 +240,8 @@ public final class EventsBenchmark implements Callable<Integer> {
     }
     add.accept(matchId, new MatchEvent.Cancelled(matchId, "benchmark"));
     for (String robot : robots) {
-      add.accept(robot, new OrchestrationEvent.RobotReleased(robot, matchId, rounds));
+      add.accept(robot, new OrchestrationEvent.RobotReleased(robot, matchId, rounds,
+          OrchestrationEvent.RobotReleased.Reason.MATCH_OVER));
       add.accept(robot, new RobotCommand.ForgetMatch("f-" + robot, robot, matchId));
     }
     return out;

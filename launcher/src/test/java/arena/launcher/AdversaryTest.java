@@ -66,7 +66,7 @@ class AdversaryTest {
 
   private static void configure(JsonObject c, int robotsPerType, int intermissionSeconds) {
     c.getJsonObject("robot").put("timing", timing());
-    c.put("pool", new JsonObject().put("robots", TestArena.pool(robotsPerType)));
+    c.getJsonObject("pool").put("robots", TestArena.pool(robotsPerType));
     c.getJsonObject("match").put("intermissionSeconds", intermissionSeconds);
     // Longer matches than players get: more rounds narrow the spread of the scores around chance.
     c.getJsonObject("match").getJsonObject("limits").put("maxRounds", ROUNDS);

@@ -17,16 +17,19 @@ class ScaleSmokeTest {
 
   @Test
   void hundredConcurrentMatchesWithThreeHundredRobotSeatsAllComplete() throws Exception {
-    try (TestArena arena = TestArena.start(c -> c.put("pool", new JsonObject().put("robots", TestArena.pool(100)))
-        .getJsonObject("instances").put("match", 2).put("robot", 2))) {
+    try (TestArena arena = TestArena.start(c -> {
+      c.getJsonObject("pool").put("robots", TestArena.pool(100));
+      c.getJsonObject("instances").put("match", 2).put("robot", 2);
+    })) {
       assertThat(playConcurrently(arena, 100, 2)).hasSize(100).allMatch("COMPLETED"::equals);
     }
   }
 
   @Test
   void aPoolSmallerThanTheDemandStillCompletesEveryMatchThroughTheQueue() throws Exception {
-    // Six robots, twelve matches of three robots each: at most two matches hold robots at a time.
-    try (TestArena arena = TestArena.start(c -> c.put("pool", new JsonObject().put("robots", TestArena.pool(2))))) {
+    // Six robots that may not grow, twelve matches of three robots each: at most two matches hold robots at a time.
+    try (TestArena arena = TestArena.start(c -> c.getJsonObject("pool").put("robots", TestArena.pool(2))
+        .getJsonObject("scaling").put("maxTotal", 6))) {
       assertThat(playConcurrently(arena, 12, 2)).hasSize(12).allMatch("COMPLETED"::equals);
     }
   }

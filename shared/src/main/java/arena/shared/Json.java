@@ -1,6 +1,7 @@
 package arena.shared;
 
 import arena.shared.events.LlmUsage;
+import arena.shared.events.OrchestrationEvent;
 import arena.shared.state.MatchState;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
@@ -27,7 +28,8 @@ public final class Json {
           .addValue(MatchState.Usage.class, MatchState.Usage.NONE)
           .addValue(long.class, 0L)
           .addValue(List.class, List.of())
-          .addValue(Instant.class, Instant.EPOCH));
+          .addValue(Instant.class, Instant.EPOCH)
+          .addValue(OrchestrationEvent.RobotReleased.Reason.class, OrchestrationEvent.RobotReleased.Reason.ROUND_OVER));
 
   private Json() {}
 

@@ -1,7 +1,8 @@
 package arena.shared.events;
 
+import arena.shared.AddedLater;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
-import java.util.Map;
 
 /** What the Robot Orchestration publishes on {@code robot-orchestration-events}; it is the only writer. */
 public sealed interface OrchestrationEvent extends Event {
@@ -24,11 +25,32 @@ public sealed interface OrchestrationEvent extends Event {
     }
   }
 
-  /** Key robotId. */
-  record RobotReleased(String robotId, String matchId, int round) implements OrchestrationEvent {}
+  /**
+   * Key robotId: the robot left its round ({@code matchId}, {@code round}) or, retired, the pool (both null/0).
+   * Records written before the reason was kept mean {@code round_over}.
+   */
+  record RobotReleased(String robotId, String matchId, int round, @AddedLater Reason reason)
+      implements OrchestrationEvent {
 
-  /** Key "pool". */
-  record PoolScaled(int size, Map<String, Integer> byType, String reason) implements OrchestrationEvent {
+    public enum Reason {
+      @JsonProperty("round_over") ROUND_OVER,
+      @JsonProperty("match_over") MATCH_OVER,
+      @JsonProperty("scale_down") SCALE_DOWN
+    }
+  }
+
+  /** Key "pool": persona type {@code type} went from {@code from} to {@code to} robots. */
+  record PoolScaled(String type, int from, int to, Reason reason) implements OrchestrationEvent {
+
+    public enum Reason {
+      /** A new pool, at pool.robots. */
+      @JsonProperty("initial") INITIAL,
+      /** A restored pool grown to a larger pool.robots. */
+      @JsonProperty("config") CONFIG,
+      @JsonProperty("scale_up") SCALE_UP,
+      @JsonProperty("scale_down") SCALE_DOWN
+    }
+
     @Override
     public String matchId() {
       return null;

@@ -919,7 +919,8 @@ class MatchMachineTest {
     @Test
     void recordsThisServiceDoesNotUseAreIgnored() {
       table.apply(create(SETTINGS));
-      Event released = new OrchestrationEvent.RobotReleased("r1", MATCH, 1);
+      Event released = new OrchestrationEvent.RobotReleased("r1", MATCH, 1,
+          OrchestrationEvent.RobotReleased.Reason.ROUND_OVER);
       assertThat(MatchMachine.uses(released)).isFalse();
       assertThat(MatchMachine.uses(join("ann"))).isTrue();
       assertIgnored(table.apply(released));

@@ -2,10 +2,13 @@ package arena.orchestrator;
 
 import arena.orchestrator.RobotPool.Assignment;
 import arena.orchestrator.RobotPool.Change;
+import arena.orchestrator.ScalingPolicy.Decision;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.OrchestrationEvent;
+import arena.shared.events.OrchestrationEvent.PoolScaled;
+import arena.shared.events.OrchestrationEvent.RobotReleased;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.PoisonRecordException;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +65,8 @@ public final class Orchestration {
   private final Counter unavailable;
   private final Timer queueWait;
   private PoolState state = new PoolState(0, List.of(), List.of(), List.of());
+  /** The latest scaling decision per persona type; after a restart the cool-downs start over. */
+  private final Map<String, ScalingPolicy.Last> lastScaled = new HashMap<>();
   /**
    * The robots that sat in each running match, so they can be told to forget it when it completes. Kept out of
    * the pool state on purpose: after a restart robots forget idle matches on their own. Bounded in case a match
@@ -127,10 +133,57 @@ public final class Orchestration {
     for (Robot r : change.instantiated()) {
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
     }
-    out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(state.robots().size(), RobotPool.byType(state),
-        fresh ? "initial" : "config"), chain, null));
+    Map<String, Integer> before = RobotPool.byType(restored.orElse(change.state()));
+    RobotPool.byType(state).forEach((type, to) -> {
+      int from = fresh ? 0 : before.getOrDefault(type, 0);
+      if (from != to) {
+        out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(type, from, to,
+            fresh ? PoolScaled.Reason.INITIAL : PoolScaled.Reason.CONFIG), chain, null));
+      }
+    });
     out.add(new Outgoing(POOL_KEY, state, chain, null));
     return out;
+  }
+
+  /**
+   * Applies {@code policy} to the pool as it is now: publishes each decision ({@code robot.pool_scaled}), each
+   * robot retired ({@code robot.released}) or added ({@code robot.instantiated}), the queued requests the new robots
+   * serve, then the new state, and takes them up once all are written. The caller must not run it concurrently
+   * with {@link #handle}.
+   */
+  public Future<Void> scale(ScalingPolicy policy, Publisher publisher) {
+    Instant now = clock.instant();
+    List<Decision> decisions = policy.decide(state, lastScaled, now);
+    if (decisions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<String, Integer> grownTo = new LinkedHashMap<>();
+    Set<String> retire = new LinkedHashSet<>();
+    for (Decision d : decisions) {
+      if (d.grows()) {
+        grownTo.put(d.type(), d.to());
+      }
+      retire.addAll(d.retire());
+    }
+    Change change = pool.resize(state, grownTo, retire, now);
+    String chain = UUID.randomUUID().toString();
+    List<Runnable> effects = new ArrayList<>();
+    List<Outgoing> out = new ArrayList<>();
+    for (Robot r : change.instantiated()) {
+      out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
+    }
+    for (Decision d : decisions) {
+      log.info("robot pool {}: {} robots {} -> {}", d.reason(), d.type(), d.from(), d.to());
+      out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(d.type(), d.from(), d.to(), d.reason()),
+          chain, null));
+      effects.add(() -> lastScaled.put(d.type(),
+          lastScaled.getOrDefault(d.type(), new ScalingPolicy.Last(null, null)).after(d, now)));
+    }
+    out.addAll(apply(chain, null, change, RobotReleased.Reason.SCALE_DOWN, List.of(), effects));
+    return publisher.publish(out).map(written -> {
+      effects.forEach(Runnable::run);
+      return null;
+    });
   }
 
   /**
@@ -180,12 +233,12 @@ public final class Orchestration {
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now), effects);
     } else if (event instanceof MatchEvent.Completed completed) {
       effects.add(() -> answered.remove(completed.matchId()));
-      return apply(cause, pool.releaseMatch(state, completed.matchId(), now),
-          forget(cause, completed.matchId(), effects), effects);
+      return apply(cause.correlationId(), cause.eventId(), pool.releaseMatch(state, completed.matchId(), now),
+          RobotReleased.Reason.MATCH_OVER, forget(cause, completed.matchId(), effects), effects);
     } else if (event instanceof MatchEvent.Cancelled cancelled) {
       effects.add(() -> answered.remove(cancelled.matchId()));
-      return apply(cause, pool.releaseMatch(state, cancelled.matchId(), now),
-          forget(cause, cancelled.matchId(), effects), effects);
+      return apply(cause.correlationId(), cause.eventId(), pool.releaseMatch(state, cancelled.matchId(), now),
+          RobotReleased.Reason.MATCH_OVER, forget(cause, cancelled.matchId(), effects), effects);
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       return apply(cause, RobotPool.workCompleted(state, done.robotId(), done.commandId() + "/" + done.kind()),
           effects);
@@ -209,17 +262,21 @@ public final class Orchestration {
   }
 
   private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Runnable> effects) {
-    return apply(cause, change, List.of(), effects);
+    return apply(cause.correlationId(), cause.eventId(), change, RobotReleased.Reason.ROUND_OVER, List.of(),
+        effects);
   }
 
-  /** The change's events, then {@code commands}, then the new state; memory and metrics follow in {@code effects}. */
-  private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Outgoing> commands,
-      List<Runnable> effects) {
+  /**
+   * The change's events, then {@code commands}, then the new state; memory and metrics follow in {@code effects}.
+   * Robots released go with {@code released}; assignments keep their own request's chain.
+   */
+  private List<Outgoing> apply(String correlationId, String causationId, Change change,
+      RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects) {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
-      out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotReleased(r.id(), r.matchId(), r.round()),
-          cause.correlationId(), cause.eventId()));
+      out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotReleased(r.id(), r.matchId(), r.round(), released),
+          correlationId, causationId));
     }
     for (Assignment a : change.assignments()) {
       MatchEvent.RobotsNeeded request = a.request();
@@ -244,7 +301,7 @@ public final class Orchestration {
           request.count(), change.state().robots().size());
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsUnavailable(request.matchId(),
           request.round(), request.count(), change.state().robots().size(), request.correlationId()),
-          request.correlationId(), cause.eventId()));
+          request.correlationId(), causationId));
     }
     out.addAll(commands);
     if (change.changed()) {
@@ -253,7 +310,7 @@ public final class Orchestration {
         log.info("robots request queued: {} waiting", change.state().queue().size());
       }
       effects.add(() -> state = change.state());
-      out.add(new Outgoing(POOL_KEY, change.state(), cause.correlationId(), cause.eventId()));
+      out.add(new Outgoing(POOL_KEY, change.state(), correlationId, causationId));
     }
     return out;
   }

@@ -47,21 +47,34 @@ public class OrchestratorVerticle extends VerticleBase {
   private EventPublisher publisher;
   private EventConsumer consumer;
   private Orchestration orchestration;
+  private ScalingPolicy scaling;
+  private long scalingTimer = -1;
+  private boolean evaluating;
 
   @Override
   public Future<?> start() {
     ArenaConfig cfg = ArenaConfig.of(config());
     Map<String, Integer> byType = robotsByType(cfg);
+    scaling = new ScalingPolicy(cfg.bind("pool.scaling", ScalingPolicy.Settings.class), byType.keySet());
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(0), Clock.systemUTC(), Metrics.globalRegistry,
-        Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+    orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal()), Clock.systemUTC(),
+        Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
     // The pool must be back (or created) before the first request is looked at.
     return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
             Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
+        .compose(v -> lanes.run("pool", this::scale))
         .compose(v -> {
           bindGauges(Metrics.globalRegistry);
+          // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
+          // last one still waits in the lane (a slow broker) is skipped rather than piled up.
+          scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
+            if (!evaluating) {
+              evaluating = true;
+              lanes.run("pool", this::scale).onComplete(done -> evaluating = false);
+            }
+          });
           consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
               publisher, this::handle);
           return consumer.start();
@@ -75,7 +88,20 @@ public class OrchestratorVerticle extends VerticleBase {
     if (received.tombstone()) {
       return Future.succeededFuture();
     }
-    return lanes.run("pool", () -> orchestration.handle(received.envelope(), this::publishInOrder));
+    return lanes.run("pool", () -> {
+      long version = orchestration.state().version();
+      return orchestration.handle(received.envelope(), this::publishInOrder)
+          .compose(v -> orchestration.state().version() == version ? Future.succeededFuture() : scale());
+    });
+  }
+
+  /**
+   * The pool after a change (or as time passed) against the scaling rules. A failure here leaves the input handled:
+   * the next change or the timer decides again.
+   */
+  private Future<Void> scale() {
+    return orchestration.scale(scaling, this::publishInOrder)
+        .recover(t -> Future.succeededFuture());
   }
 
   private Future<Void> publishInOrder(List<Outgoing> out) {
@@ -112,6 +138,7 @@ public class OrchestratorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(scalingTimer);
     gauges.forEach(Metrics.globalRegistry::remove);
     gauges.clear();
     Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();

@@ -31,14 +31,19 @@ public final class RobotPool {
    */
   private static final int FINISHED_ROUNDS = 2048;
   private final long seed;
+  private final int capacity;
 
   /**
    * Chance among equal robots comes from {@code seed}, the request and the pool's version alone, so a request
    * handled again after a failed publish (or by a restarted orchestrator) seats the same robots as the attempt
    * whose records may already be in Kafka. The service uses seed 0; tests vary it.
+   *
+   * @param capacity how many robots the pool may grow to (pool.scaling.maxTotal): a request for more than that, and
+   *                 more than the pool has, can never be met; anything less waits for the pool to grow
    */
-  public RobotPool(long seed) {
+  public RobotPool(long seed, int capacity) {
     this.seed = seed;
+    this.capacity = capacity;
   }
 
   /** What one step did to the pool, in the order its events must be published. */
@@ -130,7 +135,7 @@ public final class RobotPool {
       throw new PoisonRecordException("robots request " + request.correlationId() + " asks for " + request.count()
           + " robots but does not name that many identities");
     }
-    if (request.count() > state.robots().size()) {
+    if (request.count() > Math.max(capacity, state.robots().size())) {
       return new Change(state, false, List.of(), List.of(), List.of(), request);
     }
     // Strict FIFO: anyone already waiting goes first, even if this smaller request would fit now.
@@ -192,23 +197,51 @@ public final class RobotPool {
     boolean dropped = dropQueued && queue.removeIf(p -> p.request().matchId().equals(matchId));
 
     List<Assignment> assignments = new ArrayList<>();
-    while (!queue.isEmpty()) {
-      Pending head = queue.get(0);
-      long idle = robots.stream().filter(r -> r.status() == Status.IDLE).count();
-      if (idle < head.request().count()) {
-        break; // the head blocks everyone behind it
-      }
-      Seating seating = seat(state, robots, head.request(), now);
-      robots = new ArrayList<>(seating.robots());
-      assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt()));
-      queue.remove(0);
-    }
+    robots = serve(state, robots, queue, assignments, now);
     if (released.isEmpty() && !dropped && assignments.isEmpty()) {
       return Change.none(state);
     }
     PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
         latest(state.finishedRounds(), finished, FINISHED_ROUNDS));
     return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
+  }
+
+  /**
+   * Retires the idle robots named in {@code retire}, adds robots until each type of {@code grownTo} has that many,
+   * then serves the queue with what is idle. Busy robots are never retired.
+   */
+  public Change resize(PoolState state, Map<String, Integer> grownTo, Set<String> retire, Instant now) {
+    List<Robot> retired = state.robots().stream()
+        .filter(r -> retire.contains(r.id()) && r.status() == Status.IDLE).toList();
+    PoolState kept = new PoolState(state.version(), state.robots().stream().filter(r -> !retired.contains(r)).toList(),
+        state.queue(), state.finishedRounds());
+    Change grown = reconcile(kept, grownTo, now);
+    if (retired.isEmpty() && !grown.changed()) {
+      return Change.none(state);
+    }
+    List<Pending> queue = new ArrayList<>(state.queue());
+    List<Assignment> assignments = new ArrayList<>();
+    List<Robot> robots = serve(state, new ArrayList<>(grown.state().robots()), queue, assignments, now);
+    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
+        state.finishedRounds());
+    return new Change(next, true, grown.instantiated(), retired, List.copyOf(assignments), null);
+  }
+
+  /** Seats the queue's requests in order while enough robots are idle; what it seats moves to {@code assignments}. */
+  private List<Robot> serve(PoolState from, List<Robot> robots, List<Pending> queue, List<Assignment> assignments,
+      Instant now) {
+    while (!queue.isEmpty()) {
+      Pending head = queue.get(0);
+      long idle = robots.stream().filter(r -> r.status() == Status.IDLE).count();
+      if (idle < head.request().count()) {
+        break; // the head blocks everyone behind it
+      }
+      Seating seating = seat(from, robots, head.request(), now);
+      robots = new ArrayList<>(seating.robots());
+      assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt()));
+      queue.remove(0);
+    }
+    return robots;
   }
 
   /**

@@ -42,7 +42,7 @@ class OrchestrationTest {
 
   @BeforeEach
   void openPool() {
-    orchestration = new Orchestration(new RobotPool(3), clock, registry, WAIT_MAX);
+    orchestration = new Orchestration(new RobotPool(3, 0), clock, registry, WAIT_MAX);
     orchestration.open(Optional.empty(), CONFIG);
   }
 
@@ -68,21 +68,23 @@ class OrchestrationTest {
   @Test
   void aNewPoolAnnouncesEveryRobotThenItsSizeThenItsState() {
     // Given
-    Orchestration fresh = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
+    Orchestration fresh = new Orchestration(new RobotPool(1, 0), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = fresh.open(Optional.empty(), CONFIG);
 
     // Then
-    assertThat(out).hasSize(8);
+    assertThat(out).hasSize(10);
     assertThat(out.subList(0, 6)).allSatisfy(o -> {
       assertThat(o.payload()).isInstanceOf(OrchestrationEvent.RobotInstantiated.class);
       assertThat(o.key()).isEqualTo(((OrchestrationEvent.RobotInstantiated) o.payload()).robotId());
     });
-    assertThat(out.get(6).key()).isEqualTo("pool");
-    assertThat(out.get(6).payload()).isEqualTo(new OrchestrationEvent.PoolScaled(6, CONFIG, "initial"));
-    assertThat(out.get(7).key()).isEqualTo("pool");
-    assertThat(out.get(7).payload()).isEqualTo(fresh.state());
+    assertThat(out.subList(6, 10)).extracting(Outgoing::key).containsOnly("pool");
+    assertThat(out.subList(6, 9)).extracting(Outgoing::payload).containsExactly(
+        new OrchestrationEvent.PoolScaled("curious-student", 0, 2, OrchestrationEvent.PoolScaled.Reason.INITIAL),
+        new OrchestrationEvent.PoolScaled("skeptical-scientist", 0, 2, OrchestrationEvent.PoolScaled.Reason.INITIAL),
+        new OrchestrationEvent.PoolScaled("creative-artist", 0, 2, OrchestrationEvent.PoolScaled.Reason.INITIAL));
+    assertThat(out.get(9).payload()).isEqualTo(fresh.state());
   }
 
   @Test
@@ -90,7 +92,7 @@ class OrchestrationTest {
     // Given a stored pool with a busy robot
     on(fromMatch(need("m1", 1, 2), "c1"));
     PoolState stored = orchestration.state();
-    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
+    Orchestration restarted = new Orchestration(new RobotPool(1, 0), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = restarted.open(Optional.of(stored), CONFIG);
@@ -104,7 +106,7 @@ class OrchestrationTest {
   void aRestoredPoolGrowsToTheConfig() {
     // Given
     PoolState stored = orchestration.state();
-    Orchestration restarted = new Orchestration(new RobotPool(1), clock, registry, WAIT_MAX);
+    Orchestration restarted = new Orchestration(new RobotPool(1, 0), clock, registry, WAIT_MAX);
 
     // When
     List<Outgoing> out = restarted.open(Optional.of(stored), RobotPoolTest.types("curious-student", 3));
@@ -112,8 +114,7 @@ class OrchestrationTest {
     // Then
     assertThat(out).extracting(Outgoing::payload).containsExactly(
         new OrchestrationEvent.RobotInstantiated("robot-curious-student-3", "curious-student"),
-        new OrchestrationEvent.PoolScaled(7, Map.of("curious-student", 3, "skeptical-scientist", 2,
-            "creative-artist", 2), "config"),
+        new OrchestrationEvent.PoolScaled("curious-student", 2, 3, OrchestrationEvent.PoolScaled.Reason.CONFIG),
         restarted.state());
     assertThat(restarted.state().version()).isEqualTo(stored.version() + 1);
   }
@@ -205,10 +206,111 @@ class OrchestrationTest {
         .doesNotContainAnyElementsOf(responses.stream().map(o -> ((RobotCommand) o.payload()).commandId()).toList());
   }
 
+  /** minIdle 1, maxTotal 8, ratio 0.8, idle 60 s, cool-down 30 s, for a pool of curious students and scientists. */
+  private static final ScalingPolicy SCALING = new ScalingPolicy(new ScalingPolicy.Settings(1, 8, 0.8, 60, 30, 1),
+      List.of("curious-student", "skeptical-scientist"));
+
+  /** Scales with a publisher that writes everything: the records it published. */
+  List<Outgoing> scale() {
+    List<Outgoing> written = new ArrayList<>();
+    assertThat(orchestration.scale(SCALING, records -> {
+      written.addAll(records);
+      return Future.succeededFuture();
+    }).succeeded()).isTrue();
+    return written;
+  }
+
+  @Test
+  void aQueuedRequestIsServedByTheRobotsThePoolGrowsFor() {
+    // Given a pool of 2 + 2 that may grow to 8, and a request for 6 waiting
+    orchestration = new Orchestration(new RobotPool(5, 8), clock, registry, WAIT_MAX);
+    orchestration.open(Optional.empty(), RobotPoolTest.types("curious-student", 2, "skeptical-scientist", 2));
+    assertThat(on(fromMatch(need("m1", 1, 6), "c1"))).extracting(Outgoing::payload)
+        .singleElement().isInstanceOf(PoolState.class);
+    long version = orchestration.state().version();
+
+    // When
+    List<Outgoing> out = scale();
+
+    // Then the pool grows by 2 for the request plus the idle minimum it then leaves (to 8, the most it may hold)
+    assertThat(out).extracting(o -> o.payload().getClass().getSimpleName()).containsExactly(
+        "RobotInstantiated", "RobotInstantiated", "RobotInstantiated", "RobotInstantiated",
+        "PoolScaled", "PoolScaled", "RobotsAssigned", "PoolState");
+    assertThat(out).filteredOn(o -> o.payload() instanceof OrchestrationEvent.PoolScaled)
+        .extracting(Outgoing::payload).containsExactly(
+            new OrchestrationEvent.PoolScaled("curious-student", 2, 4, OrchestrationEvent.PoolScaled.Reason.SCALE_UP),
+            new OrchestrationEvent.PoolScaled("skeptical-scientist", 2, 4,
+                OrchestrationEvent.PoolScaled.Reason.SCALE_UP));
+    assertThat(out.get(6).key()).isEqualTo("m1");
+    assertThat(((OrchestrationEvent.RobotsAssigned) out.get(6).payload()).robots()).hasSize(6);
+    assertThat(orchestration.state().robots()).hasSize(8);
+    assertThat(orchestration.state().queue()).isEmpty();
+    assertThat(orchestration.state().version()).isEqualTo(version + 1);
+  }
+
+  @Test
+  void robotsIdleTooLongRetireAfterTheCoolDownDownToTheIdleMinimum() {
+    // Given a pool of 3 + 1 that grew a moment ago
+    orchestration = new Orchestration(new RobotPool(5, 8), clock, registry, WAIT_MAX);
+    orchestration.open(Optional.empty(), RobotPoolTest.types("curious-student", 1, "skeptical-scientist", 1));
+    on(fromMatch(need("m1", 1, 2), "c1"));
+    scale();
+    on(fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()), "c1"));
+    assertThat(orchestration.state().robots()).hasSize(4);
+
+    // When idle longer than 60 s
+    clock.advance(Duration.ofSeconds(61));
+    List<Outgoing> out = scale();
+
+    // Then each type keeps one idle robot; the others are released as scaled down
+    assertThat(out).filteredOn(o -> o.payload() instanceof OrchestrationEvent.RobotReleased)
+        .hasSize(2).allSatisfy(o -> assertThat(((OrchestrationEvent.RobotReleased) o.payload()).reason())
+            .isEqualTo(OrchestrationEvent.RobotReleased.Reason.SCALE_DOWN));
+    assertThat(out).filteredOn(o -> o.payload() instanceof OrchestrationEvent.PoolScaled).extracting(Outgoing::payload)
+        .containsExactly(
+            new OrchestrationEvent.PoolScaled("curious-student", 2, 1, OrchestrationEvent.PoolScaled.Reason.SCALE_DOWN),
+            new OrchestrationEvent.PoolScaled("skeptical-scientist", 2, 1,
+                OrchestrationEvent.PoolScaled.Reason.SCALE_DOWN));
+    assertThat(orchestration.state().robots()).hasSize(2);
+    assertThat(scale()).isEmpty();
+  }
+
+  @Test
+  void aScaleThatFailsToPublishLeavesThePoolAsItWas() {
+    // Given a pool short of idle robots
+    orchestration = new Orchestration(new RobotPool(5, 8), clock, registry, WAIT_MAX);
+    orchestration.open(Optional.empty(), RobotPoolTest.types("curious-student", 1, "skeptical-scientist", 1));
+    on(fromMatch(need("m1", 1, 2), "c1"));
+    PoolState before = orchestration.state();
+
+    // When the broker refuses the records
+    Future<Void> failed = orchestration.scale(SCALING, records -> Future.failedFuture("broker down"));
+
+    // Then nothing changed, and the next attempt decides the same
+    assertThat(failed.failed()).isTrue();
+    assertThat(orchestration.state()).isSameAs(before);
+    assertThat(scale()).filteredOn(o -> o.payload() instanceof OrchestrationEvent.PoolScaled).hasSize(2);
+  }
+
+  @Test
+  void aRobotReleasedBeforeReasonsWereKeptDecodesAsRoundOver() throws Exception {
+    // Given a robot.released record without a reason
+    OrchestrationEvent.RobotReleased released =
+        new OrchestrationEvent.RobotReleased("r1", "m1", 2, OrchestrationEvent.RobotReleased.Reason.ROUND_OVER);
+    com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode)
+        arena.shared.Json.MAPPER.readTree(arena.shared.Json.write(Envelope.of("robot.released", "robot-orchestrator",
+            "m1", released, "c1", null)));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("payload")).remove("reason");
+
+    // When / Then
+    assertThat(arena.shared.kafka.EventCodec.decode(Topic.ROBOT_ORCHESTRATION_EVENTS, node.toString()).payload())
+        .isEqualTo(released);
+  }
+
   @Test
   void aRobotsResponseCommandCarriesWhatItAnsweredInTheMatchsEarlierRounds() {
     // Given a pool of two robots and round 1 of m1, where each robot's answer showed under its letter
-    orchestration = new Orchestration(new RobotPool(5), clock, registry, WAIT_MAX);
+    orchestration = new Orchestration(new RobotPool(5, 0), clock, registry, WAIT_MAX);
     orchestration.open(Optional.empty(), RobotPoolTest.types("curious-student", 2));
     on(fromMatch(need("m1", 1, 2), "c"));
     Map<String, String> letterOf = new java.util.HashMap<>();

@@ -29,7 +29,7 @@ class RobotPoolTest {
   private static final Instant T1 = T0.plusSeconds(30);
   private static final List<String> LETTERS = List.of("A", "B", "C", "D", "E", "F", "G", "H");
 
-  private final RobotPool pool = new RobotPool(7);
+  private final RobotPool pool = new RobotPool(7, 0);
 
   static Map<String, Integer> types(Object... pairs) {
     Map<String, Integer> m = new LinkedHashMap<>();
@@ -112,7 +112,7 @@ class RobotPoolTest {
   void spreadsPersonaTypesAcrossAnAssignment() {
     for (int seed = 0; seed < 50; seed++) {
       // Given
-      RobotPool seeded = new RobotPool(seed);
+      RobotPool seeded = new RobotPool(seed, 0);
 
       // When
       List<AssignedRobot> three = seeded.request(standardPool(), need("m1", 1, 3), "e", T1).assignments().get(0)
@@ -136,7 +136,7 @@ class RobotPoolTest {
 
     // When
     for (int seed = 0; seed < 30; seed++) {
-      seen.add(ids(new RobotPool(seed).request(standardPool(), need("m1", 1, 2), "e", T1)
+      seen.add(ids(new RobotPool(seed, 0).request(standardPool(), need("m1", 1, 2), "e", T1)
           .assignments().get(0).robots()));
     }
 
@@ -148,7 +148,7 @@ class RobotPoolTest {
   void prefersRobotsTheMatchDidNotJustHave() {
     for (int seed = 0; seed < 50; seed++) {
       // Given a match that had three robots last round
-      RobotPool seeded = new RobotPool(seed);
+      RobotPool seeded = new RobotPool(seed, 0);
       Change round1 = seeded.request(standardPool(), need("m1", 1, 3), "e1", T0);
       Set<String> previous = ids(round1.assignments().get(0).robots());
       PoolState released = seeded.release(round1.state(), "m1", 1, T1).state();
@@ -302,6 +302,44 @@ class RobotPoolTest {
     assertThat(change.changed()).isFalse();
     assertThat(change.state()).isSameAs(state);
     assertThat(change.assignments()).isEmpty();
+  }
+
+  @Test
+  void aRequestLargerThanThePoolButWithinItsCapacityWaitsForItToGrow() {
+    // Given a pool of 6 that may grow to 7
+    RobotPool growing = new RobotPool(7, 7);
+
+    // When
+    Change change = growing.request(standardPool(), need("m1", 1, 7), "e1", T1);
+
+    // Then
+    assertThat(change.unavailable()).isNull();
+    assertThat(change.state().queue()).extracting(p -> p.request()).containsExactly(need("m1", 1, 7));
+    assertThat(growing.request(standardPool(), need("m1", 1, 8), "e1", T1).unavailable()).isNotNull();
+  }
+
+  @Test
+  void resizingRetiresIdleRobotsAddsNewOnesAndServesTheQueue() {
+    // Given a queued request for 7 in a pool of 6
+    RobotPool growing = new RobotPool(7, 8);
+    PoolState state = growing.request(standardPool(), need("m1", 1, 7), "e1", T1).state();
+
+    // When one curious student retires and the skeptical scientists grow to 4
+    Change change = growing.resize(state, types("skeptical-scientist", 4), Set.of("robot-curious-student-1"),
+        T1.plusSeconds(5));
+
+    // Then
+    assertThat(change.released()).extracting(Robot::id).containsExactly("robot-curious-student-1");
+    assertThat(change.instantiated()).extracting(Robot::id)
+        .containsExactly("robot-skeptical-scientist-3", "robot-skeptical-scientist-4");
+    assertThat(change.assignments()).singleElement().satisfies(a -> {
+      assertThat(a.robots()).hasSize(7);
+      assertThat(a.queuedAt()).isEqualTo(T1);
+    });
+    assertThat(change.state().queue()).isEmpty();
+    assertThat(change.state().robots()).hasSize(7).allMatch(r -> r.status() == Status.BUSY);
+    assertThat(change.state().version()).isEqualTo(state.version() + 1);
+    assertThat(change.state().finishedRounds()).isEqualTo(state.finishedRounds());
   }
 
   @Test
