@@ -68,10 +68,11 @@ class AbuseTest {
 
   @Test
   void oneClientCannotHoldMoreThanItsShareOfTheRobots() {
-    // Given a pool of 6 robots of which one client may hold half
+    // Given a pool of 6 robots, which may not grow, of which one client may hold half
     try (TestArena arena = TestArena.start(c -> {
       limits(c);
       c.getJsonObject("pool").put("robots", TestArena.pool(2));
+      c.getJsonObject("pool").getJsonObject("scaling").put("maxTotal", 6);
       c.getJsonObject("gateway").getJsonObject("limits").put("robotShare", 0.5);
     })) {
       GameApi api = arena.api;

@@ -84,9 +84,10 @@ public final class ClientLimits {
     return SHARED.computeIfAbsent(vertx, v -> Clients.of(LimitSettings.of(cfg), System::nanoTime));
   }
 
-  /** The robot pool's size: the sum of {@code pool.robots}. */
+  /** What the robot pool may hold: it starts at the sum of {@code pool.robots} and scales up to its maxTotal. */
   static int poolSize(ArenaConfig cfg) {
-    return cfg.object("pool.robots").stream().mapToInt(e -> ((Number) e.getValue()).intValue()).sum();
+    int starting = cfg.object("pool.robots").stream().mapToInt(e -> ((Number) e.getValue()).intValue()).sum();
+    return Math.max(starting, cfg.integer("pool.scaling.maxTotal"));
   }
 
   public LimitSettings settings() {

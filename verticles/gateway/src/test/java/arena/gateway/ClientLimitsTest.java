@@ -35,6 +35,19 @@ class ClientLimitsTest {
   }
 
   @Test
+  void thePoolAClientSharesIsAsLargeAsScalingLetsItGrow() {
+    // Given the defaults: robots to start with, and a pool that may scale up to pool.scaling.maxTotal
+    JsonObject json = ArenaConfig.defaults();
+    json.getJsonObject("pool").put("robots", new JsonObject().put("curious-student", 3).put("chill-gamer", 2));
+    json.getJsonObject("pool").getJsonObject("scaling").put("maxTotal", 40);
+
+    // When / Then the share is measured against what the pool may hold, not only what it starts with
+    assertThat(ClientLimits.poolSize(ArenaConfig.of(json))).isEqualTo(40);
+    json.getJsonObject("pool").getJsonObject("scaling").put("maxTotal", 4);
+    assertThat(ClientLimits.poolSize(ArenaConfig.of(json))).isEqualTo(5);
+  }
+
+  @Test
   void eachClientHasABucketPerKind_refilledAtItsRate() {
     ClientLimits limits = limits(l -> {});
     // Given a client that sent its burst of 2 answers
