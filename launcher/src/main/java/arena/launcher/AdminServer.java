@@ -1,10 +1,13 @@
 package arena.launcher;
 
+import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.config.ArenaConfig;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
- * The operator's door, in every JVM whatever its roles: Prometheus metrics and the detailed health checks. They
+ * The operator's door, in every JVM whatever its roles: Prometheus metrics, the detailed health checks and, where
+ * the orchestrator runs, the robots' performance ({@code /api/robots/stats}). They
  * tell robots from humans (per-persona counters, LLM fallbacks), so they stay off the players' port, on
  * {@code admin.host} (127.0.0.1 unless opened) and {@code admin.port}.
  */
@@ -36,9 +40,23 @@ final class AdminServer {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.of(vertx)));
     router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS)
         .end(ArenaMetrics.prometheus().scrape()));
+    router.get("/api/robots/stats").handler(ctx -> robotStats(vertx, ctx));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
     return router;
+  }
+
+  /** The orchestrator's stats when it runs in this JVM; they tell robots apart, hence only here. */
+  private static void robotStats(Vertx vertx, RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(OrchestratorVerticle.STATS_ADDRESS, null).onComplete(reply -> {
+      if (reply.succeeded()) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(reply.result().body().encode());
+      } else if (reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+        error(ctx, 404, "no robot orchestrator runs in this process");
+      } else {
+        error(ctx, 503, "robot stats unavailable: " + reply.cause().getMessage());
+      }
+    });
   }
 
   private static void error(RoutingContext ctx, int status, String message) {

@@ -65,6 +65,8 @@ public final class Orchestration {
   private final Counter unavailable;
   private final Timer queueWait;
   private PoolState state = new PoolState(0, List.of(), List.of(), List.of());
+  /** How robots and personas perform; follows Kafka like the pool (taken up once a step's records are written). */
+  private RobotStats stats = RobotStats.empty();
   /** The latest scaling decision per persona type; after a restart the cool-downs start over. */
   private final Map<String, ScalingPolicy.Last> lastScaled = new HashMap<>();
   /**
@@ -112,6 +114,10 @@ public final class Orchestration {
 
   public PoolState state() {
     return state;
+  }
+
+  public RobotStats stats() {
+    return stats;
   }
 
   /**
@@ -230,6 +236,10 @@ public final class Orchestration {
           commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
           voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
+      // Who sat behind which letter, read before this round's release is applied.
+      List<RobotStats.Seat> seats = RobotPool.seatedIn(state, completed.matchId(), completed.round()).stream()
+          .map(r -> new RobotStats.Seat(r.id(), r.type(), r.identity())).toList();
+      effects.add(() -> stats = stats.round(completed, seats));
       return apply(cause, pool.release(state, completed.matchId(), completed.round(), now), effects);
     } else if (event instanceof MatchEvent.Completed completed) {
       effects.add(() -> answered.remove(completed.matchId()));
@@ -240,6 +250,9 @@ public final class Orchestration {
       return apply(cause.correlationId(), cause.eventId(), pool.releaseMatch(state, cancelled.matchId(), now),
           RobotReleased.Reason.MATCH_OVER, forget(cause, cancelled.matchId(), effects), effects);
     } else if (event instanceof RobotResponse.ResponseComplete done) {
+      String type = state.robots().stream().filter(r -> r.id().equals(done.robotId())).map(Robot::type)
+          .findFirst().orElse(null);
+      effects.add(() -> stats = stats.work(done, type));
       return apply(cause, RobotPool.workCompleted(state, done.robotId(), done.commandId() + "/" + done.kind()),
           effects);
     }

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
   static final String SERVICE = "robot-orchestrator";
+  /** Local event-bus address answering the current {@link RobotStats} as JSON, for the admin listener. */
+  public static final String STATS_ADDRESS = "arena.robots.stats";
 
   private final Lanes lanes = new Lanes();
   private final List<Meter> gauges = new ArrayList<>();
@@ -49,6 +53,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private Orchestration orchestration;
   private ScalingPolicy scaling;
   private long scalingTimer = -1;
+  private MessageConsumer<Object> statsConsumer;
   private boolean evaluating;
 
   @Override
@@ -67,6 +72,9 @@ public class OrchestratorVerticle extends VerticleBase {
         .compose(v -> lanes.run("pool", this::scale))
         .compose(v -> {
           bindGauges(Metrics.globalRegistry);
+          // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
+          statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS,
+              msg -> msg.reply(json(orchestration.stats())));
           // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
           // last one still waits in the lane (a slow broker) is skipped rather than piled up.
           scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
@@ -122,6 +130,23 @@ public class OrchestratorVerticle extends VerticleBase {
         .description("robots requests waiting for robots").register(registry));
   }
 
+  /** {@code {"robots":{id:{type,…}},"personas":{type:{…}}}}, robots and personas sorted by name. */
+  static JsonObject json(RobotStats stats) {
+    JsonObject robots = new JsonObject();
+    new TreeMap<>(stats.robots()).forEach((id, t) -> robots.put(id, json(t)));
+    JsonObject personas = new JsonObject();
+    new TreeMap<>(stats.personas()).forEach((type, t) -> personas.put(type, json(t)));
+    return new JsonObject().put("robots", robots).put("personas", personas);
+  }
+
+  private static JsonObject json(RobotStats.Tally t) {
+    return new JsonObject().put("type", t.type()).put("rounds", t.rounds()).put("answers", t.answers())
+        .put("votes", t.votes())
+        .put("latencyMs", new JsonObject().put("mean", t.meanLatencyMs()).put("p90", t.p90LatencyMs()))
+        .put("fallbacks", t.fallbacks()).put("costUsd", t.costUsd()).put("humanVotes", t.humanVotes())
+        .put("passedAsHuman", t.passedAsHuman()).put("passRate", t.passRate());
+  }
+
   /** {@code pool.robots}: persona type to how many robots of it, in configuration order. */
   static Map<String, Integer> robotsByType(ArenaConfig cfg) {
     JsonObject robots = cfg.object("pool.robots");
@@ -139,9 +164,10 @@ public class OrchestratorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(scalingTimer);
+    Future<Void> unregistered = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
     gauges.forEach(Metrics.globalRegistry::remove);
     gauges.clear();
-    Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+    Future<Void> stopped = unregistered.compose(v -> consumer == null ? Future.succeededFuture() : consumer.stop());
     return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }
 }

@@ -537,6 +537,47 @@ class OrchestrationTest {
     assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
   }
 
+  @Test
+  void statsFollowTheRoundsSeatsAndTheWorkOnlyOnceWritten() {
+    // Given m1's round 1 with two robots behind their letters
+    List<OrchestrationEvent.AssignedRobot> seated = on(fromMatch(need("m1", 1, 2), "c1")).stream()
+        .filter(o -> o.payload() instanceof OrchestrationEvent.RobotsAssigned)
+        .flatMap(o -> ((OrchestrationEvent.RobotsAssigned) o.payload()).robots().stream()).toList();
+    OrchestrationEvent.AssignedRobot first = seated.get(0);
+    OrchestrationEvent.AssignedRobot second = seated.get(1);
+    Envelope<RobotResponse.ResponseComplete> answered = Envelope.of("robot.response_complete", "robot", "m1",
+        new RobotResponse.ResponseComplete(first.id(), "m1", 1, "cmd-1", "response", "scripted", 40, true, null, 0,
+            0, 0.5), null, null);
+    // Two humans (H, I) vote for the first robot's letter and for the second's; the robots' own votes do not count
+    Envelope<MatchEvent.RoundCompleted> completed = fromMatch(new MatchEvent.RoundCompleted("m1", 1,
+        Map.of("H", first.identity(), "I", second.identity(), first.identity(), "H"), Map.of(), Map.of()), "c1");
+
+    // When the work's and the round's records fail to publish
+    assertThat(orchestration.handle(answered, records -> Future.failedFuture(new IllegalStateException("down")))
+        .failed()).isTrue();
+    assertThat(orchestration.handle(completed, records -> Future.failedFuture(new IllegalStateException("down")))
+        .failed()).isTrue();
+
+    // Then nothing is counted
+    assertThat(orchestration.stats().robots()).isEmpty();
+
+    // When they are retried and written
+    on(answered);
+    on(completed);
+
+    // Then each robot played the round and passed one of the two human votes, and the answer is counted
+    RobotStats.Tally robot = orchestration.stats().robots().get(first.id());
+    assertThat(robot.type()).isEqualTo(first.type());
+    assertThat(robot.rounds()).isEqualTo(1);
+    assertThat(robot.answers()).isEqualTo(1);
+    assertThat(robot.fallbacks()).isEqualTo(1);
+    assertThat(robot.costUsd()).isEqualTo(0.5);
+    assertThat(robot.humanVotes()).isEqualTo(2);
+    assertThat(robot.passedAsHuman()).isEqualTo(1);
+    assertThat(orchestration.stats().robots().get(second.id()).passRate()).isEqualTo(0.5);
+    assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isZero();
+  }
+
   /** Handles {@code cause}, then the same again as a redelivery: the second changes nothing and publishes no state. */
   List<Outgoing> twice(Envelope<? extends Event> cause) {
     List<Outgoing> first = on(cause);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.RobotResponse;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +40,37 @@ class OrchestratorVerticleTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OrchestratorVerticle.robotsByType(ArenaConfig.of(text)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void statsReadAsBoundedJsonPerRobotAndPersona() {
+    // Given a robot that answered in 40 ms and passed one of two human votes
+    RobotStats stats = RobotStats.empty()
+        .work(new RobotResponse.ResponseComplete("r1", "m1", 1, "c1", "response", "fake", 40,
+            false, null, 0, 0, 0.25), "poet")
+        .round(new MatchEvent.RoundCompleted("m1", 1, Map.of("B", "A", "C", "B"), Map.of(),
+            Map.of()), List.of(new RobotStats.Seat("r1", "poet", "A")));
+
+    // When it is read as JSON
+    JsonObject json = OrchestratorVerticle.json(stats);
+
+    // Then robot and persona carry the same counts, and the pass rate is passedAsHuman / humanVotes
+    JsonObject expected = new JsonObject("""
+        {"type":"poet","rounds":1,"answers":1,"votes":0,"latencyMs":{"mean":40.0,"p90":40},"fallbacks":0,
+         "costUsd":0.25,"humanVotes":2,"passedAsHuman":1,"passRate":0.5}""");
+    assertThat(json.getJsonObject("robots").getJsonObject("r1")).isEqualTo(expected);
+    assertThat(json.getJsonObject("personas").getJsonObject("poet")).isEqualTo(expected);
+  }
+
+  @Test
+  void aRobotNoHumanVotedOnHasANullPassRate() {
+    // Given a robot that only answered
+    RobotStats stats = RobotStats.empty().work(new RobotResponse.ResponseComplete("r1", "m1", 1,
+        "c1", "vote", "fake", 40, false, null, 0, 0, 0), "poet");
+
+    // Then its pass rate is there, as null
+    JsonObject robot = OrchestratorVerticle.json(stats).getJsonObject("robots").getJsonObject("r1");
+    assertThat(robot.containsKey("passRate")).isTrue();
+    assertThat(robot.getValue("passRate")).isNull();
   }
 }

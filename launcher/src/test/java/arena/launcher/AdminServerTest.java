@@ -1,0 +1,67 @@
+package arena.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import arena.orchestrator.OrchestratorVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin listener's robot stats, without a broker: what it says with and without an orchestrator here. */
+class AdminServerTest {
+  private Vertx vertx;
+  private GameApi admin;
+
+  @BeforeEach
+  void listen() {
+    vertx = Vertx.vertx();
+    HttpServer server = vertx.createHttpServer().requestHandler(AdminServer.router(vertx)).listen(0, "127.0.0.1")
+        .await();
+    admin = new GameApi("http://127.0.0.1:" + server.actualPort());
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void withoutAnOrchestratorInThisProcessTheStatsAreNotFound() {
+    // Given no orchestrator in this JVM
+    // When an operator asks for the robot stats
+    GameApi.Response r = admin.send("GET", "/api/robots/stats", null, null);
+
+    // Then a JSON 404 says why
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.header("content-type")).startsWith("application/json");
+    assertThat(r.json().getString("error")).isEqualTo("no robot orchestrator runs in this process");
+  }
+
+  @Test
+  void anOrchestratorThatFailsToAnswerGivesA503() {
+    // Given an orchestrator address that fails the request
+    vertx.eventBus().localConsumer(OrchestratorVerticle.STATS_ADDRESS, msg -> msg.fail(500, "busy"));
+
+    // When an operator asks for the robot stats
+    GameApi.Response r = admin.send("GET", "/api/robots/stats", null, null);
+
+    // Then a JSON 503 says so
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json().getString("error")).startsWith("robot stats unavailable");
+  }
+
+  @Test
+  void theOrchestratorsAnswerIsServedAsItIs() {
+    // Given an orchestrator answering its stats
+    JsonObject stats = new JsonObject().put("robots", new JsonObject()).put("personas", new JsonObject());
+    vertx.eventBus().localConsumer(OrchestratorVerticle.STATS_ADDRESS, msg -> msg.reply(stats));
+
+    // When an operator asks for them, then they come back as JSON
+    GameApi.Response r = admin.send("GET", "/api/robots/stats", null, null);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json()).isEqualTo(stats);
+  }
+}

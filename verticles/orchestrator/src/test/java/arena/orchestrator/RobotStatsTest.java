@@ -1,0 +1,151 @@
+package arena.orchestrator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import arena.orchestrator.RobotStats.Seat;
+import arena.orchestrator.RobotStats.Tally;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.RobotResponse.ResponseComplete;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class RobotStatsTest {
+
+  private static ResponseComplete work(String robot, String command, String kind, long latency, boolean fallback,
+      double cost) {
+    return new ResponseComplete(robot, "m1", 1, command, kind, "fake", latency, fallback, "model", 10, 5, cost);
+  }
+
+  private static MatchEvent.RoundCompleted round(String matchId, int round, Map<String, String> votes) {
+    return new MatchEvent.RoundCompleted(matchId, round, votes, Map.of(), Map.of());
+  }
+
+  @Test
+  void countsAnswersVotesLatencyFallbacksAndCostPerRobotAndPersona() {
+    // Given two robots of one persona
+    RobotStats stats = RobotStats.empty();
+    // When they report answers and a vote
+    stats = stats.work(work("r1", "c1", "response", 100, false, 0.01), "poet")
+        .work(work("r1", "c2", "vote", 999, true, 0.02), "poet")
+        .work(work("r2", "c3", "response", 300, true, 0.03), "poet");
+    // Then votes do not count as answer latency, and the persona sums both robots
+    Tally r1 = stats.robots().get("r1");
+    assertEquals(1, r1.answers());
+    assertEquals(1, r1.votes());
+    assertEquals(1, r1.fallbacks());
+    assertEquals(100.0, r1.meanLatencyMs());
+    assertEquals(0.03, r1.costUsd(), 1e-9);
+    Tally poet = stats.personas().get("poet");
+    assertEquals(2, poet.answers());
+    assertEquals(1, poet.votes());
+    assertEquals(2, poet.fallbacks());
+    assertEquals(200.0, poet.meanLatencyMs());
+    assertEquals(300, poet.p90LatencyMs());
+    assertEquals(0.06, poet.costUsd(), 1e-9);
+  }
+
+  @Test
+  void aReportDeliveredTwiceCountsOnce() {
+    // Given a robot's answer counted
+    ResponseComplete done = work("r1", "c1", "response", 100, false, 0.01);
+    RobotStats once = RobotStats.empty().work(done, "poet");
+    // When the same report arrives again, even after the pool forgot the robot
+    RobotStats twice = once.work(done, "poet").work(done, null);
+    // Then nothing changes
+    assertSame(once, twice);
+    assertEquals(1, twice.personas().get("poet").answers());
+  }
+
+  @Test
+  void workOfARobotNeverSeenAndUnknownToThePoolIsIgnored() {
+    // Given no stats
+    // When a robot the pool does not know reports
+    RobotStats stats = RobotStats.empty().work(work("ghost", "c1", "response", 100, false, 0.01), null);
+    // Then it is not counted
+    assertEquals(Map.of(), stats.robots());
+    assertEquals(Map.of(), stats.personas());
+  }
+
+  @Test
+  void passRateIsTheShareOfHumanVotesNamingTheRobot() {
+    // Given robots r1 behind A and r2 behind B, humans behind C, D and E
+    List<Seat> seated = List.of(new Seat("r1", "poet", "A"), new Seat("r2", "grump", "B"));
+    // When C and D vote A, E votes B, and the robots' own votes name C and A
+    Map<String, String> votes = Map.of("C", "A", "D", "A", "E", "B", "A", "C", "B", "A");
+    RobotStats stats = RobotStats.empty().round(round("m1", 1, votes), seated);
+    // Then robot votes are not human votes: A passed 2 of 3, B 1 of 3
+    Tally r1 = stats.robots().get("r1");
+    assertEquals(1, r1.rounds());
+    assertEquals(3, r1.humanVotes());
+    assertEquals(2, r1.passedAsHuman());
+    assertEquals(2.0 / 3, r1.passRate(), 1e-9);
+    assertEquals(1.0 / 3, stats.robots().get("r2").passRate(), 1e-9);
+    assertEquals(1.0 / 3, stats.personas().get("grump").passRate(), 1e-9);
+  }
+
+  @Test
+  void personaPassRateSumsVotesOverItsRobotsAndRounds() {
+    // Given a persona whose robot passed 1 of 2 human votes in round 1 and 0 of 1 in round 2
+    List<Seat> seated = List.of(new Seat("r1", "poet", "A"));
+    RobotStats stats = RobotStats.empty()
+        .round(round("m1", 1, Map.of("B", "A", "C", "B")), seated)
+        .round(round("m1", 2, Map.of("B", "A")), List.of(new Seat("r1", "poet", "C")));
+    // Then its pass rate is 1 of 3, over 2 rounds
+    Tally poet = stats.personas().get("poet");
+    assertEquals(2, poet.rounds());
+    assertEquals(3, poet.humanVotes());
+    assertEquals(1.0 / 3, poet.passRate(), 1e-9);
+  }
+
+  @Test
+  void aRoundCompletedTwiceCountsOnce() {
+    // Given a round counted
+    List<Seat> seated = List.of(new Seat("r1", "poet", "A"));
+    MatchEvent.RoundCompleted completed = round("m1", 1, Map.of("B", "A"));
+    RobotStats once = RobotStats.empty().round(completed, seated);
+    // When it is delivered again
+    RobotStats twice = once.round(completed, seated);
+    // Then nothing changes
+    assertSame(once, twice);
+  }
+
+  @Test
+  void noHumanVotesLeavesThePassRateOpen() {
+    // Given a round where nobody voted
+    RobotStats stats = RobotStats.empty().round(round("m1", 1, null), List.of(new Seat("r1", "poet", "A")));
+    // Then the round counts but there is no pass rate yet
+    assertEquals(1, stats.robots().get("r1").rounds());
+    assertNull(stats.robots().get("r1").passRate());
+  }
+
+  @Test
+  void p90IsTheNearestRankOverTheLatestAnswers() {
+    // Given answers taking 1..10 ms
+    RobotStats stats = RobotStats.empty();
+    for (int i = 1; i <= 10; i++) {
+      stats = stats.work(work("r1", "c" + i, "response", i, false, 0), "poet");
+    }
+    // Then the p90 is 9 and the mean 5.5
+    assertEquals(9, stats.robots().get("r1").p90LatencyMs());
+    assertEquals(5.5, stats.robots().get("r1").meanLatencyMs());
+  }
+
+  @Test
+  void remembersAtMostMaxRobotsDroppingTheStalest() {
+    // Given as many robots as kept
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < RobotStats.MAX_ROBOTS; i++) {
+      stats = stats.work(work("r" + i, "c", "vote", 1, false, 0), "poet");
+    }
+    // When one more reports
+    stats = stats.work(work("new", "c", "vote", 1, false, 0), "poet");
+    // Then the one updated longest ago is gone; the persona keeps every count
+    assertEquals(RobotStats.MAX_ROBOTS, stats.robots().size());
+    assertNull(stats.robots().get("r0"));
+    assertEquals(RobotStats.MAX_ROBOTS + 1, stats.personas().get("poet").votes());
+  }
+}
