@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,9 +86,9 @@ public final class EventsBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("arena-events-bench");
-    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, freePort(), freePort())) {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, FreePorts.next(), FreePorts.next())) {
       JsonObject json = ArenaConfig.load(null, Map.of());
-      int httpPort = freePort();
+      int httpPort = FreePorts.next();
       json.put("roles", new JsonArray().add("gateway"));
       json.getJsonObject("kafka").put("bootstrapServers", broker.bootstrapServers()).put("topicPrefix", "bench.")
           .put("partitions", PARTITIONS);
@@ -278,9 +277,4 @@ public final class EventsBenchmark implements Callable<Integer> {
         Json.write(envelope)));
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

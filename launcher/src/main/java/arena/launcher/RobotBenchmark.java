@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,8 +77,8 @@ public final class RobotBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("arena-bench");
-    int fakePort = freePort();
-    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, freePort(), freePort())) {
+    int fakePort = FreePorts.next();
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir, FreePorts.next(), FreePorts.next())) {
       JsonObject json = config(broker.bootstrapServers(), fakePort);
       ArenaConfig cfg = ArenaConfig.of(json);
       TopicSetup.ensureTopics(cfg);
@@ -206,9 +205,4 @@ public final class RobotBenchmark implements Callable<Integer> {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

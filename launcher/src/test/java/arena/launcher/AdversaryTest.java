@@ -82,7 +82,7 @@ class AdversaryTest {
   @Test
   void nobodyTellsHumansFromRobotsExceptByTheWords() throws Exception {
     long began = System.nanoTime();
-    int fakePort = TestArena.freePort();
+    int fakePort = FreePorts.next();
     Vertx vertx = Vertx.vertx();
     // Held for the whole test: a client nobody refers to may be collected, and its sockets closed with it.
     // A spectator and a tap per human for every match: more sockets than a client opens by default.

@@ -20,8 +20,8 @@ class CrashRecoveryTest {
   @Test
   void killMinusNineMidRoundThenStartAgainFinishesTheMatch() throws Exception {
     Path dataDir = Files.createTempDirectory("arena-crash");
-    int kafkaPort = TestArena.freePort();
-    int httpPort = TestArena.freePort();
+    int kafkaPort = FreePorts.next();
+    int httpPort = FreePorts.next();
     GameApi api = new GameApi("http://127.0.0.1:" + httpPort);
     Process game = launch(dataDir, kafkaPort, httpPort, "first");
     try {
@@ -55,7 +55,7 @@ class CrashRecoveryTest {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "--data-dir", dataDir.resolve("kafka").toString(), "--kafka-port",
         String.valueOf(kafkaPort), "--http-port", String.valueOf(httpPort), "--admin-port",
-        String.valueOf(TestArena.freePort())));
+        String.valueOf(FreePorts.next())));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true)
         .redirectOutput(new File("target/crash-recovery-" + name + ".log"));
     pb.environment().put("ARENA_ROBOT_PROVIDER", "scripted");

@@ -22,7 +22,7 @@ class FakeLlmRoleTest {
   void theFakeLlmRoleRunsAloneWithoutKafka() throws Exception {
     // Given a configuration with only the fake-llm role and no broker anywhere
     JsonObject json = ArenaConfig.load(null, Map.of());
-    int port = TestArena.freePort();
+    int port = FreePorts.next();
     json.put("roles", new JsonArray().add(ArenaNode.Role.parse("fake-llm").configName()));
     json.getJsonObject("fakeLlm").put("port", port).put("latency", new JsonObject().put("medianMs", 0)
         .put("p99Ms", 0));

@@ -116,7 +116,7 @@ class GracefulStopTest {
         </configuration>
         """);
     String prefix = "stop" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    int httpPort = TestArena.freePort();
+    int httpPort = FreePorts.next();
     GameApi api = new GameApi("http://127.0.0.1:" + httpPort);
     File log = new File("target/graceful-stop.log");
     Process game = launch(dir, properties, logging, prefix, httpPort, log);
@@ -186,7 +186,7 @@ class GracefulStopTest {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dlogback.configurationFile=" + logging,
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--kafka", TestArena.bootstrap(),
         "--topic-prefix", prefix, "--kafka-properties", properties.toString(), "--http-port",
-        String.valueOf(httpPort), "--admin-port", String.valueOf(TestArena.freePort())));
+        String.valueOf(httpPort), "--admin-port", String.valueOf(FreePorts.next())));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log);
     pb.environment().put("ARENA_SHUTDOWN_GRACE_SECONDS", String.valueOf(GRACE_SECONDS));

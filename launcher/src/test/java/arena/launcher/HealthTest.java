@@ -111,8 +111,8 @@ class HealthTest {
   void downWhileKafkaIsGone_upWhenItIsBack() throws Exception {
     // Given a game on a broker of its own
     var dir = Files.createTempDirectory("arena-health");
-    int port = TestArena.freePort();
-    int controllerPort = TestArena.freePort();
+    int port = FreePorts.next();
+    int controllerPort = FreePorts.next();
     EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort);
     try (TestArena arena = TestArena.start(c -> c.getJsonObject("kafka").put("bootstrapServers",
         broker.bootstrapServers()))) {

@@ -35,7 +35,7 @@ class LlmMatchTest {
 
   private static void playWithRobotsOn(String provider, String path,
       java.util.function.IntFunction<Map<String, String>> env) throws Exception {
-    int fakePort = TestArena.freePort();
+    int fakePort = FreePorts.next();
     // Given the fake LLM in the node and robots configured for the provider, its key only in the environment
     try (TestArena arena = TestArena.start(c -> {
       c.put("roles", TestArena.roles("fake-llm", "match", "orchestrator", "robot", "gateway"));

@@ -19,8 +19,8 @@ class SecuredClusterTest {
   @Test
   void aWholeMatchIsPlayedOnAClusterThatNeedsALogin() throws Exception {
     // Given a broker whose only client listener wants a SASL PLAIN login
-    int port = TestArena.freePort();
-    int controllerPort = TestArena.freePort();
+    int port = FreePorts.next();
+    int controllerPort = FreePorts.next();
     Path dir = Files.createTempDirectory("arena-sasl");
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort, Map.of(
         "listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,

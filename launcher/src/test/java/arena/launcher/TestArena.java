@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +39,8 @@ final class TestArena implements AutoCloseable {
     if (broker == null) {
       try {
         Path dir = Files.createTempDirectory("arena-kafka-test");
-        int port = freePort();
-        broker = EmbeddedKafka.start(dir, port, freePort());
+        int port = FreePorts.next();
+        broker = EmbeddedKafka.start(dir, port, FreePorts.next());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -60,8 +59,8 @@ final class TestArena implements AutoCloseable {
     json.getJsonObject("kafka").put("bootstrapServers", bootstrap())
         .put("topicPrefix", "t" + UUID.randomUUID().toString().substring(0, 8) + ".")
         .put("partitions", 3);
-    json.getJsonObject("http").put("port", freePort()).put("host", "127.0.0.1");
-    json.getJsonObject("admin").put("port", freePort());
+    json.getJsonObject("http").put("port", FreePorts.next()).put("host", "127.0.0.1");
+    json.getJsonObject("admin").put("port", FreePorts.next());
     json.getJsonObject("gateway").getJsonObject("limits").put("enabled", false);
     json.getJsonObject("match").put("intermissionSeconds", 0);
     json.getJsonObject("match").getJsonObject("limits").put("minSeconds", 1);
@@ -157,11 +156,4 @@ final class TestArena implements AutoCloseable {
     }
   }
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package arena.launcher.faults;
 
+import arena.launcher.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +22,11 @@ final class Brokers {
   final List<Children.Child> nodes = new ArrayList<>();
   private final String bootstrap;
 
-  Brokers(Children children, int count, Path dataDir, Ports ports) {
+  Brokers(Children children, int count, Path dataDir) {
     String clusterId = Uuid.randomUuid().toString();
     List<int[]> addresses = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
-      addresses.add(new int[] {i, ports.next(), ports.next()});
+      addresses.add(new int[] {i, FreePorts.next(), FreePorts.next()});
     }
     String voters = addresses.stream().map(a -> a[0] + "@127.0.0.1:" + a[2]).collect(Collectors.joining(","));
     bootstrap = addresses.stream().map(a -> "127.0.0.1:" + a[1]).collect(Collectors.joining(","));

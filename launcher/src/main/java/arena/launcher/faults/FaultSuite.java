@@ -124,11 +124,10 @@ public final class FaultSuite implements Callable<Integer> {
     print.println("fault suite: " + chosen.stream().map(Scenario::cliName).toList() + ", " + matches + " matches of "
         + rounds + " rounds each, JVMs " + layout + ", " + brokerCount + " brokers; logs in " + dir.toAbsolutePath());
 
-    Ports ports = new Ports();
     children = new Children(jarFile, dir.resolve("logs"));
     List<Figures> results = new ArrayList<>();
     try {
-      brokers = new Brokers(children, brokerCount, dir.resolve("data"), ports);
+      brokers = new Brokers(children, brokerCount, dir.resolve("data"));
       JsonObject json = suiteConfig();
       Path configFile = dir.resolve("arena.json");
       Files.writeString(configFile, json.encodePrettily());
@@ -143,7 +142,7 @@ public final class FaultSuite implements Callable<Integer> {
         return 2;
       }
       TopicSetup.ensureTopics(arena);
-      roles = new RoleJvms(children, layout, brokers.bootstrap(), configFile.toAbsolutePath(), ports);
+      roles = new RoleJvms(children, layout, brokers.bootstrap(), configFile.toAbsolutePath());
       roles.startMissing();
       List<RoleJvms.Jvm> late = roles.awaitHealthy(Duration.ofSeconds(240));
       if (!late.isEmpty()) {

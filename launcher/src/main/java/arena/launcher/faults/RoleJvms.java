@@ -1,5 +1,6 @@
 package arena.launcher.faults;
 
+import arena.launcher.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,13 +42,13 @@ final class RoleJvms {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** {@code layout}: one entry per JVM, its roles joined by '+', e.g. {@code match, orchestrator+robot+gateway}. */
-  RoleJvms(Children children, List<String> layout, String bootstrap, Path config, Ports ports) {
+  RoleJvms(Children children, List<String> layout, String bootstrap, Path config) {
     Map<String, Integer> seen = new HashMap<>();
     for (String entry : layout) {
       List<String> roles = List.of(entry.trim().split("\\+"));
       String name = String.join("+", roles) + "-" + seen.merge(String.join("+", roles), 1, Integer::sum);
-      int httpPort = ports.next();
-      int adminPort = ports.next();
+      int httpPort = FreePorts.next();
+      int adminPort = FreePorts.next();
       Children.Child child = children.add(name, "160m", List.of("--kafka", bootstrap, "--roles", String.join(",", roles),
           "--config", config.toString(), "--http-port", String.valueOf(httpPort), "--admin-port",
           String.valueOf(adminPort)));
