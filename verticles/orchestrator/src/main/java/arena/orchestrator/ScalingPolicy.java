@@ -75,6 +75,9 @@ public final class ScalingPolicy {
   }
 
   public List<Decision> decide(PoolState state, Map<String, Last> last, Instant now) {
+    if (state.robots().size() > settings.maxTotal()) {
+      return overMaxTotal(state);
+    }
     Map<String, Count> counts = new LinkedHashMap<>();
     types.forEach(t -> counts.put(t, new Count()));
     for (Robot r : state.robots()) {
@@ -133,6 +136,42 @@ public final class ScalingPolicy {
       }
     }
     return decisions;
+  }
+
+  /**
+   * A pool over {@code maxTotal} (lowered in the configuration) gives back idle robots at once, whatever the
+   * cool-downs and idle times, each from the type with the most robots (then the most idle ones) so personas stay
+   * varied, longest idle first; busy robots leave as they come back.
+   */
+  private List<Decision> overMaxTotal(PoolState state) {
+    Map<String, Count> counts = new LinkedHashMap<>();
+    types.forEach(t -> counts.put(t, new Count()));
+    Map<String, List<Robot>> idle = new LinkedHashMap<>();
+    for (Robot r : state.robots()) {
+      Count c = counts.computeIfAbsent(r.type(), t -> new Count());
+      c.total++;
+      if (r.status() == Status.IDLE) {
+        c.idle++;
+        idle.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+      }
+    }
+    idle.values().forEach(robots -> robots.sort(Comparator.comparing(Robot::since).thenComparing(Robot::id)));
+    Map<String, List<String>> retiring = new LinkedHashMap<>();
+    for (int over = state.robots().size() - settings.maxTotal(); over > 0; over--) {
+      Map.Entry<String, Count> most = counts.entrySet().stream().filter(e -> e.getValue().idle > 0)
+          .max(Comparator.<Map.Entry<String, Count>>comparingInt(e -> e.getValue().total)
+              .thenComparingInt(e -> e.getValue().idle)).orElse(null);
+      if (most == null) {
+        break;
+      }
+      Count c = most.getValue();
+      Robot leaving = idle.get(most.getKey()).remove(0);
+      retiring.computeIfAbsent(most.getKey(), t -> new ArrayList<>()).add(leaving.id());
+      c.total--;
+      c.idle--;
+    }
+    return retiring.entrySet().stream().map(e -> new Decision(e.getKey(), counts.get(e.getKey()).total
+        + e.getValue().size(), counts.get(e.getKey()).total, PoolScaled.Reason.CONFIG, e.getValue())).toList();
   }
 
   /** Grows types short of idle robots, one robot per type in turn so a short room is shared fairly: room left. */

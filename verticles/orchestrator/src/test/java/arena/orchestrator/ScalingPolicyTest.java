@@ -2,6 +2,7 @@ package arena.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import arena.orchestrator.ScalingPolicy.Decision;
 import arena.orchestrator.ScalingPolicy.Last;
@@ -46,6 +47,44 @@ class ScalingPolicyTest {
   private static Pending waiting(int count) {
     List<String> letters = List.of("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L").subList(0, count);
     return new Pending(new RobotsNeeded("mq", 1, count, List.of(), letters, "mq-r1-req"), "e1", NOW);
+  }
+
+  @Test
+  void aPoolOverMaxTotalGivesBackItsIdleRobotsAtOnce() {
+    // Given maxTotal 8 was lowered under a pool of 11: a has 6 (5 idle, one just back), b has 5 (2 busy, 3 idle)
+    List<Robot> robots = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      robots.add(idle("a" + i, "a", NOW.minusSeconds(i)));
+    }
+    robots.add(idle("a6", "a", NOW));
+    robots.add(busy("b1", "b"));
+    robots.add(busy("b2", "b"));
+    for (int i = 3; i <= 5; i++) {
+      robots.add(idle("b" + i, "b", NOW.minusSeconds(i)));
+    }
+
+    // When it is decided, even within a cool-down and before any robot was idle scaleDownIdleSeconds
+    Map<String, Last> last = Map.of("a", new Last(NOW, null), "b", new Last(NOW, null));
+    List<Decision> decisions = policy.decide(pool(robots, List.of()), last, NOW);
+
+    // Then three idle robots leave, each from the type with the most robots (then the most idle ones), longest idle
+    // first, and nothing grows
+    assertThat(decisions).extracting(Decision::type, Decision::from, Decision::to, Decision::reason)
+        .containsExactly(tuple("a", 6, 4, Reason.CONFIG), tuple("b", 5, 4, Reason.CONFIG));
+    assertThat(decisions.get(0).retire()).containsExactly("a5", "a4");
+    assertThat(decisions.get(1).retire()).containsExactly("b5");
+  }
+
+  @Test
+  void aPoolOverMaxTotalWithOnlyBusyRobotsWaitsForThemToComeBack() {
+    // Given maxTotal 8 and 9 robots, all busy
+    List<Robot> robots = new ArrayList<>();
+    for (int i = 1; i <= 9; i++) {
+      robots.add(busy("a" + i, i % 2 == 0 ? "a" : "b"));
+    }
+
+    // When / Then: nothing grows (no idle minimum over maxTotal) and nothing busy is retired
+    assertThat(policy.decide(pool(robots, List.of()), Map.of(), NOW)).isEmpty();
   }
 
   @Test
