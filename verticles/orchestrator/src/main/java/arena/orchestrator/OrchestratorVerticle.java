@@ -12,6 +12,7 @@ import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
+import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -139,7 +140,7 @@ public class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("robots", robots).put("personas", personas);
   }
 
-  private static JsonObject json(RobotStats.Tally t) {
+  private static JsonObject json(RobotTally t) {
     return new JsonObject().put("type", t.type()).put("rounds", t.rounds()).put("answers", t.answers())
         .put("votes", t.votes())
         .put("latencyMs", new JsonObject().put("mean", t.meanLatencyMs()).put("p90", t.p90LatencyMs()))
