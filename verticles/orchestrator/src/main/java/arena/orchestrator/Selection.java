@@ -17,20 +17,29 @@ public final class Selection {
   /** {@code pool.selection}. */
   public record Settings(String strategy, BestDisguise.Settings bestDisguise, Experiment experiment) {}
 
-  /** {@code pool.selection.experiment}: when enabled, matches are split between two strategies. */
-  public record Experiment(boolean enabled, List<String> strategies) {}
+  /**
+   * {@code pool.selection.experiment}: when enabled, matches are split between two strategies; {@code confidence}
+   * (0.9, 0.95 or 0.99) is the report's default confidence level.
+   */
+  public record Experiment(boolean enabled, List<String> strategies, double confidence) {}
 
   private final SelectionStrategy strategy;
-  private final List<SelectionStrategy> arms;
+  /** The experiment's two strategies (also while it is not enabled, for its report), or none. */
+  private final List<SelectionStrategy> compared;
+  private final boolean running;
+  private final double confidence;
 
-  private Selection(SelectionStrategy strategy, List<SelectionStrategy> arms) {
+  private Selection(SelectionStrategy strategy, List<SelectionStrategy> compared, boolean running,
+      double confidence) {
     this.strategy = strategy;
-    this.arms = arms;
+    this.compared = compared;
+    this.running = running;
+    this.confidence = confidence;
   }
 
   /** One strategy for every match, no experiment. */
   public static Selection only(SelectionStrategy strategy) {
-    return new Selection(strategy, List.of());
+    return new Selection(strategy, List.of(), false, Statistics.CONFIDENCE_LEVELS.get(0));
   }
 
   /** The configured selection; a name it does not know, or an experiment that is not two strategies, is refused. */
@@ -53,30 +62,41 @@ public final class Selection {
     };
     SelectionStrategy chosen = named.apply(settings.strategy());
     Experiment experiment = settings.experiment();
-    if (experiment == null || !experiment.enabled()) {
-      return new Selection(chosen, List.of());
+    if (experiment == null) {
+      return only(chosen);
     }
     List<String> names = experiment.strategies() == null ? List.of() : experiment.strategies();
     if (names.size() != 2 || names.get(0).equals(names.get(1))) {
       throw new IllegalArgumentException("pool.selection.experiment.strategies must name two different strategies, "
           + "not " + names);
     }
-    return new Selection(chosen, names.stream().map(named).toList());
+    Statistics.z(experiment.confidence(), "pool.selection.experiment.confidence");
+    return new Selection(chosen, names.stream().map(named).toList(), experiment.enabled(), experiment.confidence());
   }
 
   /** The strategy that seats {@code matchId}'s robots. */
   public SelectionStrategy forMatch(String matchId) {
-    return arms.isEmpty() ? strategy : arms.get(armIndex(matchId));
+    return running ? compared.get(armIndex(matchId)) : strategy;
   }
 
   /** The experiment arm (its strategy's name) {@code matchId} belongs to; null when no experiment runs. */
   public String arm(String matchId) {
-    return arms.isEmpty() ? null : arms.get(armIndex(matchId)).name();
+    return running ? compared.get(armIndex(matchId)).name() : null;
   }
 
-  /** The two strategies compared, or none. */
+  /** The two strategies the experiment compares (whether or not it runs now), or none. */
   public List<String> experiment() {
-    return arms.stream().map(SelectionStrategy::name).toList();
+    return compared.stream().map(SelectionStrategy::name).toList();
+  }
+
+  /** Whether matches are split between the experiment's strategies now. */
+  public boolean running() {
+    return running;
+  }
+
+  /** The report's default confidence level. */
+  public double confidence() {
+    return confidence;
   }
 
   public String strategy() {

@@ -223,6 +223,9 @@ class SelectionStrategyTest {
         .hasMessageContaining("must name two different strategies");
     assertThatThrownBy(() -> selection("random", List.of("random", "cheapest")))
         .hasMessageContaining("unknown strategy 'cheapest'");
+    assertThatThrownBy(() -> Selection.of(new Selection.Settings("random", new BestDisguise.Settings(0.5),
+        new Selection.Experiment(false, List.of("random", "best-disguise"), 0.8))))
+        .hasMessage("pool.selection.experiment.confidence must be one of 0.9, 0.95, 0.99, not 0.8");
     assertThatThrownBy(() -> new BestDisguise.Settings(-1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exploration must be a number >= 0");
   }
@@ -235,13 +238,15 @@ class SelectionStrategyTest {
     // When pool.selection is bound
     Selection selection = Selection.of(cfg.bind("pool.selection", Selection.Settings.class));
 
-    // Then
+    // Then random seats every match, and the experiment is named but not running
     assertThat(selection.strategy()).isEqualTo("random");
-    assertThat(selection.experiment()).isEmpty();
+    assertThat(selection.experiment()).containsExactly("random", "best-disguise");
+    assertThat(selection.running()).isFalse();
+    assertThat(selection.arm("m1")).isNull();
   }
 
   static Selection selection(String strategy, List<String> experiment) {
     return Selection.of(new Selection.Settings(strategy, new BestDisguise.Settings(0.5),
-        experiment == null ? null : new Selection.Experiment(true, experiment)));
+        experiment == null ? null : new Selection.Experiment(true, experiment, 0.95)));
   }
 }
