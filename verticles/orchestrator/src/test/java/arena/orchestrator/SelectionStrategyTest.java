@@ -245,6 +245,18 @@ class SelectionStrategyTest {
     assertThat(selection.arm("m1")).isNull();
   }
 
+  @Test
+  void aSelectionSectionMissingAFieldIsRefusedAtStart() {
+    // Given a pool.selection without its bestDisguise settings
+    io.vertx.core.json.JsonObject json = arena.shared.config.ArenaConfig.defaults();
+    json.getJsonObject("pool").getJsonObject("selection").remove("bestDisguise");
+
+    // When it is bound, then the error names the section and the missing field
+    assertThatThrownBy(() -> arena.shared.config.ArenaConfig.of(json).bind("pool.selection", Selection.Settings.class))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("config pool.selection does not fit")
+        .hasMessageContaining("bestDisguise");
+  }
+
   static Selection selection(String strategy, List<String> experiment) {
     return Selection.of(new Selection.Settings(strategy, new BestDisguise.Settings(0.5),
         experiment == null ? null : new Selection.Experiment(true, experiment, 0.95)));
