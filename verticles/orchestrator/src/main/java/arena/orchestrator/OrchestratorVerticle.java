@@ -73,9 +73,10 @@ public class OrchestratorVerticle extends VerticleBase {
     orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal(), selection), Clock.systemUTC(),
         Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
     // The stats and the pool must be back (or created) before the first request is looked at.
-    return restoreStats(cfg).compose(restored -> vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
+    return restoreStats(cfg)
+        .compose(v -> vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null)))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
-            Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state))))
+            Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
         .compose(v -> lanes.run("pool", this::scale))
         .compose(v -> {

@@ -41,7 +41,10 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     return new RobotStats(Map.of(), Map.of(), Map.of(), 0);
   }
 
-  /** The stats as stored in {@code robot-stats}, by key ({@code robot:<id>}, {@code persona:<type>}, {@code arm:<strategy>}). */
+  /**
+   * The stats as stored in {@code robot-stats}, by key ({@code robot:<id>}, {@code persona:<type>},
+   * {@code arm:<strategy>}).
+   */
   public static RobotStats restore(Map<String, RobotTally> stored) {
     Map<String, RobotTally> robots = new LinkedHashMap<>();
     Map<String, RobotTally> personas = new LinkedHashMap<>();
