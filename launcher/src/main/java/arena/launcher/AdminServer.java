@@ -17,7 +17,8 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
  * The operator's door, in every JVM whatever its roles: Prometheus metrics, the detailed health checks and, where
- * the orchestrator runs, the robots' performance ({@code /api/robots/stats}). They
+ * the orchestrator runs, the robots' performance ({@code /api/robots/stats}) and the A/B report
+ * ({@code /api/robots/experiment}). They
  * tell robots from humans (per-persona counters, LLM fallbacks), so they stay off the players' port, on
  * {@code admin.host} (127.0.0.1 unless opened) and {@code admin.port}.
  */
@@ -41,6 +42,7 @@ final class AdminServer {
     router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS)
         .end(ArenaMetrics.prometheus().scrape()));
     router.get("/api/robots/stats").handler(ctx -> robotStats(vertx, ctx));
+    router.get("/api/robots/experiment").handler(ctx -> experiment(vertx, ctx));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
     return router;
@@ -55,6 +57,31 @@ final class AdminServer {
         error(ctx, 404, "no robot orchestrator runs in this process");
       } else {
         error(ctx, 503, "robot stats unavailable: " + reply.cause().getMessage());
+      }
+    });
+  }
+
+  /** The A/B report of the orchestrator in this JVM, at {@code ?confidence=} 0.9, 0.95 or 0.99 if given. */
+  private static void experiment(Vertx vertx, RoutingContext ctx) {
+    String raw = ctx.queryParams().get("confidence");
+    Double confidence = null;
+    if (raw != null) {
+      try {
+        confidence = Double.valueOf(raw);
+      } catch (NumberFormatException e) {
+        error(ctx, 400, "confidence must be one of 0.9, 0.95, 0.99, not '" + raw + "'");
+        return;
+      }
+    }
+    vertx.eventBus().<JsonObject>request(OrchestratorVerticle.EXPERIMENT_ADDRESS, confidence).onComplete(reply -> {
+      if (reply.succeeded()) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(reply.result().body().encode());
+      } else if (reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+        error(ctx, 404, "no robot orchestrator runs in this process");
+      } else if (reply.cause() instanceof ReplyException e && e.failureCode() == 400) {
+        error(ctx, 400, e.getMessage());
+      } else {
+        error(ctx, 503, "experiment report unavailable: " + reply.cause().getMessage());
       }
     });
   }

@@ -64,4 +64,42 @@ class AdminServerTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json()).isEqualTo(stats);
   }
+
+  @Test
+  void theExperimentReportIsAskedAtTheConfidenceGiven() {
+    // Given an orchestrator answering its report with the confidence it was asked for
+    vertx.eventBus().<Object>localConsumer(OrchestratorVerticle.EXPERIMENT_ADDRESS,
+        msg -> msg.reply(new JsonObject().put("confidence", msg.body())));
+
+    // When an operator asks with and without a level, then the level reaches the orchestrator (null: its default)
+    GameApi.Response at99 = admin.send("GET", "/api/robots/experiment?confidence=0.99", null, null);
+    assertThat(at99.status()).isEqualTo(200);
+    assertThat(at99.header("content-type")).startsWith("application/json");
+    assertThat(at99.json().getDouble("confidence")).isEqualTo(0.99);
+    assertThat(admin.send("GET", "/api/robots/experiment", null, null).json().getValue("confidence")).isNull();
+  }
+
+  @Test
+  void aConfidenceThatIsNoNumberOrNotOfferedIsA400() {
+    // Given an orchestrator that refuses levels it does not offer, as the real one does
+    vertx.eventBus().<Object>localConsumer(OrchestratorVerticle.EXPERIMENT_ADDRESS,
+        msg -> msg.fail(400, "confidence must be one of 0.9, 0.95, 0.99, not 0.5"));
+
+    // When an operator asks for a level that is no number, or one not offered
+    GameApi.Response text = admin.send("GET", "/api/robots/experiment?confidence=high", null, null);
+    GameApi.Response half = admin.send("GET", "/api/robots/experiment?confidence=0.5", null, null);
+
+    // Then both are a JSON 400 that says what is allowed
+    assertThat(text.status()).isEqualTo(400);
+    assertThat(text.json().getString("error")).isEqualTo("confidence must be one of 0.9, 0.95, 0.99, not 'high'");
+    assertThat(half.status()).isEqualTo(400);
+    assertThat(half.json().getString("error")).isEqualTo("confidence must be one of 0.9, 0.95, 0.99, not 0.5");
+  }
+
+  @Test
+  void withoutAnOrchestratorTheExperimentIsNotFound() {
+    GameApi.Response r = admin.send("GET", "/api/robots/experiment", null, null);
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().getString("error")).isEqualTo("no robot orchestrator runs in this process");
+  }
 }

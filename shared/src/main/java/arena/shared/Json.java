@@ -29,6 +29,7 @@ public final class Json {
           .addValue(long.class, 0L)
           .addValue(List.class, List.of())
           .addValue(Instant.class, Instant.EPOCH)
+          .addValue(String.class, null)
           .addValue(OrchestrationEvent.RobotReleased.Reason.class, OrchestrationEvent.RobotReleased.Reason.ROUND_OVER));
 
   private Json() {}

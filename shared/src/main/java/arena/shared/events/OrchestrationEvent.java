@@ -7,9 +7,20 @@ import java.util.List;
 /** What the Robot Orchestration publishes on {@code robot-orchestration-events}; it is the only writer. */
 public sealed interface OrchestrationEvent extends Event {
 
-  /** Key matchId, so the Match Service instance that owns the match receives it. */
-  record RobotsAssigned(String matchId, int round, List<AssignedRobot> robots, String correlationId)
-      implements OrchestrationEvent {}
+  /**
+   * Key matchId, so the Match Service instance that owns the match receives it.
+   *
+   * @param strategy the selection strategy that picked the robots (an A/B arm when an experiment runs); for
+   *                 operators only: no player view carries it. Absent (null) in records written before it was kept.
+   */
+  record RobotsAssigned(String matchId, int round, List<AssignedRobot> robots, String correlationId,
+      @AddedLater String strategy) implements OrchestrationEvent {
+
+    /** An assignment that does not say which strategy picked it. */
+    public RobotsAssigned(String matchId, int round, List<AssignedRobot> robots, String correlationId) {
+      this(matchId, round, robots, correlationId, null);
+    }
+  }
 
   record AssignedRobot(String id, String identity, String type) {}
 

@@ -8,6 +8,7 @@ import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.state.MatchState;
 import arena.shared.state.PoolState;
+import arena.shared.state.RobotTally;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,9 @@ public enum Topic {
       "robot.response_complete", RobotResponse.ResponseComplete.class)),
   MATCH_STATE("match-state", "matchId", true, Map.of("match.state", MatchState.class)),
   ROBOT_POOL_STATE("robot-pool-state", "pool", true, Map.of("pool.state", PoolState.class)),
+  /** The orchestrator's robot performance: one record per robot, persona type and A/B arm, rewritten on change. */
+  ROBOT_STATS("robot-stats", "robot:<robotId>, persona:<type> or arm:<strategy>", true,
+      Map.of("robot.tally", RobotTally.class)),
   /** Records no consumer could read, with provenance headers; nothing reads it automatically. */
   DEAD_LETTERS("dead-letters", "the original key", false, Map.of());
 

@@ -9,8 +9,10 @@ import arena.shared.events.Event;
 import arena.shared.events.LlmUsage;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.MatchSettings;
+import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotCommand;
 import arena.shared.state.MatchState;
+import arena.shared.state.RobotTally;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Instant;
@@ -174,6 +176,42 @@ class EventCodecTest {
     // When it is encoded and decoded, then it is the same event
     assertThat(EventCodec.decode(Topic.MATCH_EVENTS, Json.write(Envelope.of("match.cancelled", "match-service",
         "m1", cancelled, "c1", null))).payload()).isEqualTo(cancelled);
+  }
+
+  @Test
+  void anAssignmentWrittenBeforeItsStrategyWasKeptDecodesWithNone() throws Exception {
+    // Given a round.robots_assigned with its strategy, and the same one as written before the strategy was kept
+    var assigned = new OrchestrationEvent.RobotsAssigned("m1", 1, List.of(new OrchestrationEvent.AssignedRobot("r1",
+        "A", "poet")), "c1", "best-disguise");
+    Envelope<OrchestrationEvent.RobotsAssigned> envelope = Envelope.of("round.robots_assigned", "robot-orchestrator",
+        "m1", assigned, "c1", null);
+
+    // When they are decoded
+    Event withStrategy = EventCodec.decode(Topic.ROBOT_ORCHESTRATION_EVENTS, Json.write(envelope)).payload();
+    Event old = EventCodec.decode(Topic.ROBOT_ORCHESTRATION_EVENTS, withoutPayloadField(envelope, "strategy"))
+        .payload();
+
+    // Then the new one keeps its strategy and the old one has none
+    assertThat(withStrategy).isEqualTo(assigned);
+    assertThat(old).isEqualTo(new OrchestrationEvent.RobotsAssigned("m1", 1, assigned.robots(), "c1"));
+    assertThat(((OrchestrationEvent.RobotsAssigned) old).strategy()).isNull();
+  }
+
+  @Test
+  void aRobotTallyRoundTripsOnTheCompactedStatsTopic() {
+    // Given a robot's tally
+    var tally = new RobotTally("poet", 2, 2, 2, 300, 50000, List.of(100L, 200L), 1, 0.02, 0.0002, 4, 1,
+        List.of("round:m1/1"), 7);
+
+    // When it is encoded and decoded
+    Envelope<Event> decoded = EventCodec.decode(Topic.ROBOT_STATS, Json.write(Envelope.of("robot.tally",
+        "robot-orchestrator", "robot:r1", tally, "c1", null)));
+
+    // Then it is the same tally, on a compacted topic
+    assertThat(decoded.payload()).isEqualTo(tally);
+    assertThat(Topic.registrationOf(RobotTally.class)).isEqualTo(new Topic.Registration(Topic.ROBOT_STATS,
+        "robot.tally"));
+    assertThat(Topic.ROBOT_STATS.compacted()).isTrue();
   }
 
   private static String withoutPayloadField(Envelope<?> envelope, String field) throws Exception {

@@ -14,6 +14,7 @@ import arena.shared.events.RobotResponse;
 import arena.shared.kafka.PoisonRecordException;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -120,6 +121,23 @@ public final class Orchestration {
     return stats;
   }
 
+  /** Takes up the stats stored in {@code robot-stats} (by key); call before the first event is handled. */
+  public void restoreStats(Map<String, RobotTally> stored) {
+    stats = RobotStats.restore(stored);
+    log.info("robot stats restored: {} robots, {} personas, {} experiment arms", stats.robots().size(),
+        stats.personas().size(), stats.arms().size());
+  }
+
+  /** How robots are chosen, and the experiment if one runs. */
+  public Selection selection() {
+    return pool.selection();
+  }
+
+  /** The pool's rules, choosing with the stats as they are now. */
+  private RobotPool pool() {
+    return pool.withStats(stats);
+  }
+
   /**
    * Takes up the stored pool, or creates one from configuration when nothing was stored, and announces every
    * robot that is new.
@@ -171,7 +189,7 @@ public final class Orchestration {
       }
       retire.addAll(d.retire());
     }
-    Change change = pool.resize(state, grownTo, retire, now);
+    Change change = pool().resize(state, grownTo, retire, now);
     String chain = UUID.randomUUID().toString();
     List<Runnable> effects = new ArrayList<>();
     List<Outgoing> out = new ArrayList<>();
@@ -200,7 +218,13 @@ public final class Orchestration {
     List<Runnable> effects = new ArrayList<>();
     List<Outgoing> out;
     try {
-      out = on(cause, effects);
+      out = new ArrayList<>(on(cause, effects));
+      RobotStats after = statsAfter(cause.payload());
+      // Last, after the pool's records: a crash in between loses this step's tallies (never counts them twice), while
+      // stats written ahead of the pool could make a retried request seat other robots than the first attempt did.
+      after.changedSince(stats.seq()).forEach((key, tally) ->
+          out.add(new Outgoing(key, tally, cause.correlationId(), cause.eventId())));
+      effects.add(() -> stats = after);
     } catch (RuntimeException e) {
       // A function of the pool and the event: what it cannot apply now it never will.
       return Future.failedFuture(new PoisonRecordException("cannot apply " + cause.eventType() + ": " + e, e));
@@ -223,7 +247,7 @@ public final class Orchestration {
         return List.of();
       }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
-      return seated.isEmpty() ? apply(cause, pool.request(state, needed, cause.eventId(), now), effects)
+      return seated.isEmpty() ? apply(cause, pool().request(state, needed, cause.eventId(), now), effects)
           : assignAgain(cause, needed, seated);
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
@@ -236,27 +260,34 @@ public final class Orchestration {
           commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
           voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
-      // Who sat behind which letter, read before this round's release is applied.
-      List<RobotStats.Seat> seats = RobotPool.seatedIn(state, completed.matchId(), completed.round()).stream()
-          .map(r -> new RobotStats.Seat(r.id(), r.type(), r.identity())).toList();
-      effects.add(() -> stats = stats.round(completed, seats));
-      return apply(cause, pool.release(state, completed.matchId(), completed.round(), now), effects);
+      return apply(cause, pool().release(state, completed.matchId(), completed.round(), now), effects);
     } else if (event instanceof MatchEvent.Completed completed) {
       effects.add(() -> answered.remove(completed.matchId()));
-      return apply(cause.correlationId(), cause.eventId(), pool.releaseMatch(state, completed.matchId(), now),
+      return apply(cause.correlationId(), cause.eventId(), pool().releaseMatch(state, completed.matchId(), now),
           RobotReleased.Reason.MATCH_OVER, forget(cause, completed.matchId(), effects), effects);
     } else if (event instanceof MatchEvent.Cancelled cancelled) {
       effects.add(() -> answered.remove(cancelled.matchId()));
-      return apply(cause.correlationId(), cause.eventId(), pool.releaseMatch(state, cancelled.matchId(), now),
+      return apply(cause.correlationId(), cause.eventId(), pool().releaseMatch(state, cancelled.matchId(), now),
           RobotReleased.Reason.MATCH_OVER, forget(cause, cancelled.matchId(), effects), effects);
     } else if (event instanceof RobotResponse.ResponseComplete done) {
-      String type = state.robots().stream().filter(r -> r.id().equals(done.robotId())).map(Robot::type)
-          .findFirst().orElse(null);
-      effects.add(() -> stats = stats.work(done, type));
       return apply(cause, RobotPool.workCompleted(state, done.robotId(), done.commandId() + "/" + done.kind()),
           effects);
     }
     return List.of();
+  }
+
+  /** The stats once {@code event} is counted, from the pool as it was before the event (who sat where). */
+  private RobotStats statsAfter(Event event) {
+    if (event instanceof MatchEvent.RoundCompleted completed) {
+      List<RobotStats.Seat> seats = RobotPool.seatedIn(state, completed.matchId(), completed.round()).stream()
+          .map(r -> new RobotStats.Seat(r.id(), r.type(), r.identity())).toList();
+      return stats.round(completed, seats, selection().arm(completed.matchId()));
+    } else if (event instanceof RobotResponse.ResponseComplete done) {
+      String type = state.robots().stream().filter(r -> r.id().equals(done.robotId())).map(Robot::type)
+          .findFirst().orElse(null);
+      return stats.work(done, type, done.matchId() == null ? null : selection().arm(done.matchId()));
+    }
+    return stats;
   }
 
   /**
@@ -271,7 +302,8 @@ public final class Orchestration {
     log.info("match {} round {}: robots {} assigned again", needed.matchId(), needed.round(),
         robots.stream().map(OrchestrationEvent.AssignedRobot::id).toList());
     return List.of(new Outgoing(needed.matchId(), new OrchestrationEvent.RobotsAssigned(needed.matchId(),
-        needed.round(), robots, needed.correlationId()), needed.correlationId(), cause.eventId()));
+        needed.round(), robots, needed.correlationId(), selection().forMatch(needed.matchId()).name()),
+        needed.correlationId(), cause.eventId()));
   }
 
   private List<Outgoing> apply(Envelope<? extends Event> cause, Change change, List<Runnable> effects) {
@@ -296,7 +328,8 @@ public final class Orchestration {
       effects.add(() -> a.robots().forEach(r -> served.computeIfAbsent(request.matchId(),
           m -> new LinkedHashSet<>()).add(r.id())));
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsAssigned(request.matchId(),
-          request.round(), a.robots(), request.correlationId()), request.correlationId(), a.causationId()));
+          request.round(), a.robots(), request.correlationId(), a.strategy()), request.correlationId(),
+          a.causationId()));
       if (a.queuedAt() == null) {
         effects.add(assignedAtOnce::increment);
       } else {

@@ -12,6 +12,7 @@ import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
+import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,11 @@ public class OrchestratorVerticle extends VerticleBase {
   static final String SERVICE = "robot-orchestrator";
   /** Local event-bus address answering the current {@link RobotStats} as JSON, for the admin listener. */
   public static final String STATS_ADDRESS = "arena.robots.stats";
+  /**
+   * Local event-bus address answering the A/B report as JSON; the message body is the confidence level (a number,
+   * or null for {@code pool.selection.experiment.confidence}). A level not offered fails with code 400.
+   */
+  public static final String EXPERIMENT_ADDRESS = "arena.robots.experiment";
 
   private final Lanes lanes = new Lanes();
   private final List<Meter> gauges = new ArrayList<>();
@@ -54,6 +60,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private ScalingPolicy scaling;
   private long scalingTimer = -1;
   private MessageConsumer<Object> statsConsumer;
+  private MessageConsumer<Object> experimentConsumer;
   private boolean evaluating;
 
   @Override
@@ -62,10 +69,12 @@ public class OrchestratorVerticle extends VerticleBase {
     Map<String, Integer> byType = robotsByType(cfg);
     scaling = new ScalingPolicy(cfg.bind("pool.scaling", ScalingPolicy.Settings.class), byType.keySet());
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal()), Clock.systemUTC(),
+    Selection selection = Selection.of(cfg.bind("pool.selection", Selection.Settings.class));
+    orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal(), selection), Clock.systemUTC(),
         Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
-    // The pool must be back (or created) before the first request is looked at.
-    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
+    // The stats and the pool must be back (or created) before the first request is looked at.
+    return restoreStats(cfg)
+        .compose(v -> vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null)))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
             Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
@@ -75,6 +84,15 @@ public class OrchestratorVerticle extends VerticleBase {
           // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
           statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS,
               msg -> msg.reply(json(orchestration.stats())));
+          experimentConsumer = vertx.eventBus().localConsumer(EXPERIMENT_ADDRESS, msg -> {
+            try {
+              double confidence = msg.body() instanceof Number n ? n.doubleValue()
+                  : orchestration.selection().confidence();
+              msg.reply(ExperimentReport.of(orchestration.selection(), orchestration.stats(), confidence));
+            } catch (IllegalArgumentException e) {
+              msg.fail(400, e.getMessage());
+            }
+          });
           // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
           // last one still waits in the lane (a slow broker) is skipped rather than piled up.
           scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
@@ -88,6 +106,17 @@ public class OrchestratorVerticle extends VerticleBase {
           return consumer.start();
         })
         .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
+  }
+
+  /** The robot stats as {@code robot-stats} holds them; unreadable records are parked, not fatal. */
+  private Future<Void> restoreStats(ArenaConfig cfg) {
+    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_STATS, RobotTally.class, null))
+        .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v -> {
+          Map<String, RobotTally> stored = new LinkedHashMap<>();
+          latest.byKey().forEach((key, value) -> stored.put(key, value.state()));
+          orchestration.restoreStats(stored);
+          return null;
+        }));
   }
 
   // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
@@ -139,7 +168,7 @@ public class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("robots", robots).put("personas", personas);
   }
 
-  private static JsonObject json(RobotStats.Tally t) {
+  private static JsonObject json(RobotTally t) {
     return new JsonObject().put("type", t.type()).put("rounds", t.rounds()).put("answers", t.answers())
         .put("votes", t.votes())
         .put("latencyMs", new JsonObject().put("mean", t.meanLatencyMs()).put("p90", t.p90LatencyMs()))
@@ -164,7 +193,9 @@ public class OrchestratorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(scalingTimer);
-    Future<Void> unregistered = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
+    Future<Void> unregistered = Future.all(
+        statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister(),
+        experimentConsumer == null ? Future.succeededFuture() : experimentConsumer.unregister()).mapEmpty();
     gauges.forEach(Metrics.globalRegistry::remove);
     gauges.clear();
     Future<Void> stopped = unregistered.compose(v -> consumer == null ? Future.succeededFuture() : consumer.stop());

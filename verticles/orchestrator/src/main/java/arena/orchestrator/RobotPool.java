@@ -32,6 +32,9 @@ public final class RobotPool {
   private static final int FINISHED_ROUNDS = 2048;
   private final long seed;
   private final int capacity;
+  private final Selection selection;
+  private final RobotStats stats;
+  private final Predicate<Robot> healthy;
 
   /**
    * Chance among equal robots comes from {@code seed}, the request and the pool's version alone, so a request
@@ -42,8 +45,34 @@ public final class RobotPool {
    *                 more than the pool has, can never be met; anything less waits for the pool to grow
    */
   public RobotPool(long seed, int capacity) {
+    this(seed, capacity, Selection.only(new RandomSelection()));
+  }
+
+  /** A pool whose robots {@code selection} chooses among the equally allowed ones. */
+  public RobotPool(long seed, int capacity, Selection selection) {
+    this(seed, capacity, selection, RobotStats.empty(), r -> true);
+  }
+
+  private RobotPool(long seed, int capacity, Selection selection, RobotStats stats, Predicate<Robot> healthy) {
     this.seed = seed;
     this.capacity = capacity;
+    this.selection = selection;
+    this.stats = stats;
+    this.healthy = healthy;
+  }
+
+  /** The same rules, choosing with {@code stats} (strategies weigh how robots did). */
+  public RobotPool withStats(RobotStats stats) {
+    return new RobotPool(seed, capacity, selection, stats, healthy);
+  }
+
+  /** The same rules, with {@code healthy} telling which robots are healthy (all of them until told otherwise). */
+  public RobotPool withHealthy(Predicate<Robot> healthy) {
+    return new RobotPool(seed, capacity, selection, stats, healthy);
+  }
+
+  public Selection selection() {
+    return selection;
   }
 
   /** What one step did to the pool, in the order its events must be published. */
@@ -62,9 +91,10 @@ public final class RobotPool {
 
   /**
    * Robots given to one request. {@code causationId} is the event id of the request's envelope;
-   * {@code queuedAt} is null when the request never waited.
+   * {@code queuedAt} is null when the request never waited; {@code strategy} chose the robots.
    */
-  public record Assignment(RobotsNeeded request, String causationId, List<AssignedRobot> robots, Instant queuedAt) {}
+  public record Assignment(RobotsNeeded request, String causationId, List<AssignedRobot> robots, Instant queuedAt,
+      String strategy) {}
 
   /** A fresh pool: {@code byType} robots of each persona type, all idle, ids like robot-curious-student-1. */
   public static PoolState create(Map<String, Integer> byType, Instant now) {
@@ -146,7 +176,7 @@ public final class RobotPool {
           List.of(), List.of(), List.of(), null);
     }
     Seating seating = seat(state, state.robots(), request, now);
-    Assignment assignment = new Assignment(request, causationId, seating.assigned(), null);
+    Assignment assignment = new Assignment(request, causationId, seating.assigned(), null, seating.strategy());
     boolean changed = !seating.assigned().isEmpty();
     PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue(), state.finishedRounds()) : state;
     return new Change(next, changed, List.of(), List.of(), List.of(assignment), null);
@@ -238,7 +268,8 @@ public final class RobotPool {
       }
       Seating seating = seat(from, robots, head.request(), now);
       robots = new ArrayList<>(seating.robots());
-      assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt()));
+      assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt(),
+          seating.strategy()));
       queue.remove(0);
     }
     return robots;
@@ -260,11 +291,11 @@ public final class RobotPool {
     return List.copyOf(next.subList(Math.max(0, next.size() - keep), next.size()));
   }
 
-  private record Seating(List<Robot> robots, List<AssignedRobot> assigned) {}
+  private record Seating(List<Robot> robots, List<AssignedRobot> assigned, String strategy) {}
 
   /**
    * Picks {@code count} idle robots: robots the match did not just have come first (the excluded ones only when
-   * nothing else is idle), persona types take turns, and chance decides among equals.
+   * nothing else is idle), persona types take turns, and the match's selection strategy chooses among equals.
    */
   private Seating seat(PoolState from, List<Robot> robots, RobotsNeeded request, Instant now) {
     RandomGenerator random = new SplittableRandom(seed ^ request.correlationId().hashCode() * 0x9E3779B97F4A7C15L
@@ -277,13 +308,15 @@ public final class RobotPool {
         (excluded.contains(r.id()) ? recent : fresh).add(r);
       }
     }
+    SelectionStrategy strategy = selection.forMatch(request.matchId());
+    SelectionStrategy.Context context = new SelectionStrategy.Context(request, stats, healthy);
     Map<String, Integer> typeTurns = new HashMap<>();
     List<Robot> chosen = new ArrayList<>();
     for (List<Robot> tier : List.of(fresh, recent)) {
       while (chosen.size() < request.count() && !tier.isEmpty()) {
         int fewest = tier.stream().mapToInt(r -> typeTurns.getOrDefault(r.type(), 0)).min().orElseThrow();
         List<Robot> equals = tier.stream().filter(r -> typeTurns.getOrDefault(r.type(), 0) == fewest).toList();
-        Robot pick = equals.get(random.nextInt(equals.size()));
+        Robot pick = strategy.pick(equals, context, random);
         tier.remove(pick);
         chosen.add(pick);
         typeTurns.merge(pick.type(), 1, Integer::sum);
@@ -302,7 +335,7 @@ public final class RobotPool {
       assigned.add(new AssignedRobot(r.id(), identity, r.type()));
     }
     List<Robot> next = robots.stream().map(r -> seated.getOrDefault(r.id(), r)).toList();
-    return new Seating(next, List.copyOf(assigned));
+    return new Seating(next, List.copyOf(assigned), strategy.name());
   }
 
   private static boolean isSeatedIn(Robot r, String matchId, int round) {

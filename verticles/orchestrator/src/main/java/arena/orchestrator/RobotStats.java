@@ -2,6 +2,7 @@ package arena.orchestrator;
 
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse;
+import arena.shared.state.RobotTally;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,106 +10,124 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How each robot and each persona type performs, folded from the events the orchestrator consumes: rounds played,
- * answers and votes, answer latency, fallbacks, cost and the pass rate (the share of human votes in its rounds that
- * named it as human). Immutable: each fold returns a new value. A report delivered twice counts once: each robot
- * remembers the latest work and rounds it counted.
+ * How each robot, each persona type and each A/B arm performs, folded from the events the orchestrator consumes:
+ * rounds played, answers and votes, answer latency, fallbacks, cost and the pass rate (the share of human votes in
+ * its rounds that named it as human). Immutable: each fold returns a new value. A report delivered twice counts
+ * once: each robot remembers the latest work and rounds it counted, and that memory is stored with it, so it holds
+ * across a restart too.
+ *
+ * @param arms per selection strategy, the work and rounds of the matches an experiment gave it
+ * @param seq  the count of changes so far; each tally carries the one that last changed it
  */
-public record RobotStats(Map<String, Tally> robots, Map<String, Tally> personas, long seq) {
+public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
+    Map<String, RobotTally> arms, long seq) {
   /** Robots kept; the one updated longest ago goes first (robots retired long ago). */
   static final int MAX_ROBOTS = 10_000;
   /** Answer latencies kept per robot or persona for the p90. */
   static final int LATENCY_WINDOW = 500;
   /** Work and rounds remembered per robot, so a report delivered again is known (a robot serves one at a time). */
   static final int RECENT = 64;
+  static final String ROBOT = "robot:";
+  static final String PERSONA = "persona:";
+  static final String ARM = "arm:";
 
   public RobotStats {
     robots = Map.copyOf(robots);
     personas = Map.copyOf(personas);
+    arms = Map.copyOf(arms);
   }
 
   public static RobotStats empty() {
-    return new RobotStats(Map.of(), Map.of(), 0);
+    return new RobotStats(Map.of(), Map.of(), Map.of(), 0);
   }
 
   /**
-   * One robot's or persona's counts.
-   *
-   * @param latencies the latest answer latencies (ms), for the p90; the mean is over all answers
-   * @param counted   the robot's latest counted work (commandId/kind) and rounds (matchId/round); empty for personas
+   * The stats as stored in {@code robot-stats}, by key ({@code robot:<id>}, {@code persona:<type>},
+   * {@code arm:<strategy>}).
    */
-  public record Tally(String type, long rounds, long answers, long votes, long latencySumMs, List<Long> latencies,
-      long fallbacks, double costUsd, long humanVotes, long passedAsHuman, List<String> counted, long seq) {
-    public Tally {
-      latencies = List.copyOf(latencies);
-      counted = List.copyOf(counted);
-    }
-
-    static Tally of(String type) {
-      return new Tally(type, 0, 0, 0, 0, List.of(), 0, 0, 0, 0, List.of(), 0);
-    }
-
-    /** Mean answer latency in ms; 0 before the first answer. */
-    public double meanLatencyMs() {
-      return answers == 0 ? 0 : (double) latencySumMs / answers;
-    }
-
-    /** The 90th percentile (nearest rank) of the latest answer latencies; 0 before the first answer. */
-    public long p90LatencyMs() {
-      if (latencies.isEmpty()) {
-        return 0;
+  public static RobotStats restore(Map<String, RobotTally> stored) {
+    Map<String, RobotTally> robots = new LinkedHashMap<>();
+    Map<String, RobotTally> personas = new LinkedHashMap<>();
+    Map<String, RobotTally> arms = new LinkedHashMap<>();
+    long seq = 0;
+    for (Map.Entry<String, RobotTally> e : stored.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith(ROBOT)) {
+        robots.put(key.substring(ROBOT.length()), e.getValue());
+      } else if (key.startsWith(PERSONA)) {
+        personas.put(key.substring(PERSONA.length()), e.getValue());
+      } else if (key.startsWith(ARM)) {
+        arms.put(key.substring(ARM.length()), e.getValue());
+      } else {
+        continue; // a key a newer orchestrator wrote: not ours to interpret
       }
-      List<Long> sorted = latencies.stream().sorted().toList();
-      return sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1);
+      seq = Math.max(seq, e.getValue().seq());
     }
+    while (robots.size() > MAX_ROBOTS) {
+      robots.entrySet().stream().min(Comparator.comparingLong(r -> r.getValue().seq()))
+          .map(Map.Entry::getKey).ifPresent(robots::remove);
+    }
+    return new RobotStats(robots, personas, arms, seq);
+  }
 
-    /** passedAsHuman / humanVotes; null while no human has voted in its rounds. */
-    public Double passRate() {
-      return humanVotes == 0 ? null : (double) passedAsHuman / humanVotes;
-    }
-
-    private Tally work(RobotResponse.ResponseComplete done, String key, long at) {
-      boolean answer = "response".equals(done.kind());
-      boolean vote = "vote".equals(done.kind());
-      return new Tally(type, rounds, answers + (answer ? 1 : 0), votes + (vote ? 1 : 0),
-          latencySumMs + (answer ? done.latencyMs() : 0),
-          answer ? latest(latencies, done.latencyMs(), LATENCY_WINDOW) : latencies,
-          fallbacks + (done.fallback() ? 1 : 0), costUsd + done.costUsd(), humanVotes, passedAsHuman,
-          key == null ? counted : latest(counted, key, RECENT), at);
-    }
-
-    private Tally round(long humanVotesSeen, long passed, String key, long at) {
-      return new Tally(type, rounds + 1, answers, votes, latencySumMs, latencies, fallbacks, costUsd,
-          humanVotes + humanVotesSeen, passedAsHuman + passed, key == null ? counted : latest(counted, key, RECENT),
-          at);
-    }
+  /** The tallies changed after {@code seq}, under their keys in {@code robot-stats}: what a step must write. */
+  public Map<String, RobotTally> changedSince(long seq) {
+    Map<String, RobotTally> changed = new LinkedHashMap<>();
+    robots.forEach((id, t) -> {
+      if (t.seq() > seq) {
+        changed.put(ROBOT + id, t);
+      }
+    });
+    personas.forEach((type, t) -> {
+      if (t.seq() > seq) {
+        changed.put(PERSONA + type, t);
+      }
+    });
+    arms.forEach((strategy, t) -> {
+      if (t.seq() > seq) {
+        changed.put(ARM + strategy, t);
+      }
+    });
+    return changed;
   }
 
   /** A seated robot in a completed round: who it is and the letter it sat behind. */
   public record Seat(String robotId, String type, String identity) {}
 
+  /** {@link #work(RobotResponse.ResponseComplete, String, String)} outside any experiment. */
+  public RobotStats work(RobotResponse.ResponseComplete done, String type) {
+    return work(done, type, null);
+  }
+
   /**
    * One finished piece of robot work ({@code robot.response_complete}) of a robot of persona {@code type} (null
-   * when the pool no longer knows it: then only a robot already counted is). Counted once per commandId/kind.
+   * when the pool no longer knows it: then only a robot already counted is), in a match of experiment arm
+   * {@code arm} (null outside an experiment). Counted once per commandId/kind.
    */
-  public RobotStats work(RobotResponse.ResponseComplete done, String type) {
-    Tally robot = robots.get(done.robotId());
+  public RobotStats work(RobotResponse.ResponseComplete done, String type, String arm) {
+    RobotTally robot = robots.get(done.robotId());
     String key = "work:" + done.commandId() + "/" + done.kind();
     if (robot == null ? type == null : robot.counted().contains(key)) {
       return this;
     }
-    Tally before = robot != null ? robot : Tally.of(type);
+    RobotTally before = robot != null ? robot : RobotTally.of(type);
     long at = seq + 1;
-    Tally persona = personas.getOrDefault(before.type(), Tally.of(before.type()));
-    return with(done.robotId(), before.work(done, key, at), persona.work(done, null, at), at);
+    RobotTally persona = personas.getOrDefault(before.type(), RobotTally.of(before.type()));
+    RobotTally armTally = arm == null ? null : work(arms.getOrDefault(arm, RobotTally.of(arm)), done, null, at);
+    return with(done.robotId(), work(before, done, key, at), work(persona, done, null, at), armTally, at);
+  }
+
+  /** {@link #round(MatchEvent.RoundCompleted, List, String)} outside any experiment. */
+  public RobotStats round(MatchEvent.RoundCompleted completed, List<Seat> seated) {
+    return round(completed, seated, null);
   }
 
   /**
-   * A completed round with the robots that sat in it (as the pool had them before releasing them). A human vote is
-   * one whose voter letter is no robot's; a robot passes that vote when it names the robot's letter. Counted once
-   * per robot and matchId/round.
+   * A completed round with the robots that sat in it (as the pool had them before releasing them), in a match of
+   * experiment arm {@code arm} (null outside an experiment). A human vote is one whose voter letter is no robot's; a
+   * robot passes that vote when it names the robot's letter. Counted once per robot and matchId/round.
    */
-  public RobotStats round(MatchEvent.RoundCompleted completed, List<Seat> seated) {
+  public RobotStats round(MatchEvent.RoundCompleted completed, List<Seat> seated, String arm) {
     Map<String, String> votes = completed.votes() == null ? Map.of() : completed.votes();
     List<String> robotLetters = seated.stream().map(Seat::identity).toList();
     List<String> humanVotes = votes.entrySet().stream().filter(v -> !robotLetters.contains(v.getKey()))
@@ -116,29 +135,54 @@ public record RobotStats(Map<String, Tally> robots, Map<String, Tally> personas,
     String key = "round:" + completed.matchId() + "/" + completed.round();
     RobotStats next = this;
     for (Seat s : seated) {
-      Tally robot = next.robots.getOrDefault(s.robotId(), Tally.of(s.type()));
+      RobotTally robot = next.robots.getOrDefault(s.robotId(), RobotTally.of(s.type()));
       if (robot.counted().contains(key)) {
         continue;
       }
       long passed = humanVotes.stream().filter(letter -> letter.equals(s.identity())).count();
       long at = next.seq + 1;
-      Tally persona = next.personas.getOrDefault(robot.type(), Tally.of(robot.type()));
-      next = next.with(s.robotId(), robot.round(humanVotes.size(), passed, key, at),
-          persona.round(humanVotes.size(), passed, null, at), at);
+      RobotTally persona = next.personas.getOrDefault(robot.type(), RobotTally.of(robot.type()));
+      RobotTally armTally = arm == null ? null
+          : round(next.arms.getOrDefault(arm, RobotTally.of(arm)), humanVotes.size(), passed, null, at);
+      next = next.with(s.robotId(), round(robot, humanVotes.size(), passed, key, at),
+          round(persona, humanVotes.size(), passed, null, at), armTally, at);
     }
     return next;
   }
 
-  private RobotStats with(String robotId, Tally robot, Tally persona, long at) {
-    Map<String, Tally> r = new LinkedHashMap<>(robots);
+  private static RobotTally work(RobotTally t, RobotResponse.ResponseComplete done, String key, long at) {
+    boolean answer = "response".equals(done.kind());
+    boolean vote = "vote".equals(done.kind());
+    long latency = answer ? done.latencyMs() : 0;
+    return new RobotTally(t.type(), t.rounds(), t.answers() + (answer ? 1 : 0), t.votes() + (vote ? 1 : 0),
+        t.latencySumMs() + latency, t.latencySquaresMs() + (double) latency * latency,
+        answer ? latest(t.latencies(), done.latencyMs(), LATENCY_WINDOW) : t.latencies(),
+        t.fallbacks() + (done.fallback() ? 1 : 0), t.costUsd() + done.costUsd(),
+        t.costSquaresUsd() + done.costUsd() * done.costUsd(), t.humanVotes(), t.passedAsHuman(),
+        key == null ? t.counted() : latest(t.counted(), key, RECENT), at);
+  }
+
+  private static RobotTally round(RobotTally t, long humanVotesSeen, long passed, String key, long at) {
+    return new RobotTally(t.type(), t.rounds() + 1, t.answers(), t.votes(), t.latencySumMs(), t.latencySquaresMs(),
+        t.latencies(), t.fallbacks(), t.costUsd(), t.costSquaresUsd(), t.humanVotes() + humanVotesSeen,
+        t.passedAsHuman() + passed, key == null ? t.counted() : latest(t.counted(), key, RECENT), at);
+  }
+
+  private RobotStats with(String robotId, RobotTally robot, RobotTally persona, RobotTally arm, long at) {
+    Map<String, RobotTally> r = new LinkedHashMap<>(robots);
     r.put(robotId, robot);
     if (r.size() > MAX_ROBOTS) {
       r.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().seq()))
           .map(Map.Entry::getKey).ifPresent(r::remove);
     }
-    Map<String, Tally> p = new LinkedHashMap<>(personas);
+    Map<String, RobotTally> p = new LinkedHashMap<>(personas);
     p.put(persona.type(), persona);
-    return new RobotStats(r, p, at);
+    Map<String, RobotTally> a = arms;
+    if (arm != null) {
+      a = new LinkedHashMap<>(arms);
+      a.put(arm.type(), arm);
+    }
+    return new RobotStats(r, p, a, at);
   }
 
   private static <T> List<T> latest(List<T> list, T item, int max) {

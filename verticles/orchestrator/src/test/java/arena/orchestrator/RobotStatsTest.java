@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import arena.orchestrator.RobotStats.Seat;
-import arena.orchestrator.RobotStats.Tally;
+import arena.shared.state.RobotTally;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse.ResponseComplete;
 import java.util.List;
@@ -33,13 +33,13 @@ class RobotStatsTest {
         .work(work("r1", "c2", "vote", 999, true, 0.02), "poet")
         .work(work("r2", "c3", "response", 300, true, 0.03), "poet");
     // Then votes do not count as answer latency, and the persona sums both robots
-    Tally r1 = stats.robots().get("r1");
+    RobotTally r1 = stats.robots().get("r1");
     assertEquals(1, r1.answers());
     assertEquals(1, r1.votes());
     assertEquals(1, r1.fallbacks());
     assertEquals(100.0, r1.meanLatencyMs());
     assertEquals(0.03, r1.costUsd(), 1e-9);
-    Tally poet = stats.personas().get("poet");
+    RobotTally poet = stats.personas().get("poet");
     assertEquals(2, poet.answers());
     assertEquals(1, poet.votes());
     assertEquals(2, poet.fallbacks());
@@ -78,7 +78,7 @@ class RobotStatsTest {
     Map<String, String> votes = Map.of("C", "A", "D", "A", "E", "B", "A", "C", "B", "A");
     RobotStats stats = RobotStats.empty().round(round("m1", 1, votes), seated);
     // Then robot votes are not human votes: A passed 2 of 3, B 1 of 3
-    Tally r1 = stats.robots().get("r1");
+    RobotTally r1 = stats.robots().get("r1");
     assertEquals(1, r1.rounds());
     assertEquals(3, r1.humanVotes());
     assertEquals(2, r1.passedAsHuman());
@@ -95,7 +95,7 @@ class RobotStatsTest {
         .round(round("m1", 1, Map.of("B", "A", "C", "B")), seated)
         .round(round("m1", 2, Map.of("B", "A")), List.of(new Seat("r1", "poet", "C")));
     // Then its pass rate is 1 of 3, over 2 rounds
-    Tally poet = stats.personas().get("poet");
+    RobotTally poet = stats.personas().get("poet");
     assertEquals(2, poet.rounds());
     assertEquals(3, poet.humanVotes());
     assertEquals(1.0 / 3, poet.passRate(), 1e-9);
