@@ -90,6 +90,6 @@ class StateReaderTest {
   }
 
   static PoolState state(long version) {
-    return new PoolState(version, List.of(), List.of(), List.of());
+    return new PoolState(version, List.of(), List.of(), List.of(), Map.of());
   }
 }

@@ -64,7 +64,7 @@ public final class Orchestration {
   private final Counter queued;
   private final Counter unavailable;
   private final Timer queueWait;
-  private PoolState state = new PoolState(0, List.of(), List.of(), List.of());
+  private PoolState state = PoolState.EMPTY;
   /** How robots and personas perform; follows Kafka like the pool (taken up once a step's records are written). */
   private RobotStats stats = RobotStats.empty();
   /** The latest scaling decision per persona type; after a restart the cool-downs start over. */
@@ -127,7 +127,7 @@ public final class Orchestration {
   public List<Outgoing> open(Optional<PoolState> restored, Map<String, Integer> byType) {
     Instant now = clock.instant();
     boolean fresh = restored.isEmpty();
-    Change change = RobotPool.reconcile(restored.orElse(new PoolState(0, List.of(), List.of(), List.of())), byType, now);
+    Change change = RobotPool.reconcile(restored.orElse(PoolState.EMPTY), byType, now);
     state = change.state();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
