@@ -26,17 +26,17 @@ import java.util.function.Function;
  * knows what is stored and where each entry's place is, so the caller takes up {@link Step#after} only once a step's
  * records are written.
  */
-final class PoolRecords {
-  static final String SUMMARY_KEY = "summary";
+public final class PoolRecords {
+  public static final String SUMMARY_KEY = "summary";
 
   /** One record to write; a null value is a tombstone. */
-  record Record(String key, Event value) {}
+  public record Record(String key, Event value) {}
 
   /** The records of one change, in order, and what is stored once they are written. */
-  record Step(List<Record> records, PoolRecords after) {}
+  public record Step(List<Record> records, PoolRecords after) {}
 
   /** A pool read back (empty when nothing was stored), and what the topic holds. */
-  record Restored(Optional<PoolState> pool, PoolRecords stored) {}
+  public record Restored(Optional<PoolState> pool, PoolRecords stored) {}
 
   /** What the records hold; version -1 while no summary is stored. */
   private final PoolState stored;
@@ -54,12 +54,12 @@ final class PoolRecords {
   }
 
   /** Nothing stored. */
-  static PoolRecords none() {
+  public static PoolRecords none() {
     return new PoolRecords(new PoolState(-1, List.of(), List.of(), List.of(), Map.of()), Map.of(), 0, false);
   }
 
   /** {@code pool}, stored record by record already. */
-  static PoolRecords holding(PoolState pool) {
+  public static PoolRecords holding(PoolState pool) {
     return none().write(pool).after();
   }
 
@@ -75,7 +75,7 @@ final class PoolRecords {
    * The pool from the latest record of every key of robot-pool-state. A pool stored the old way (one record under
    * {@code pool}) is read as it is while no summary was written; the first write then stores it record by record.
    */
-  static Restored restore(Map<String, ? extends Event> byKey) {
+  public static Restored restore(Map<String, ? extends Event> byKey) {
     List<PooledRobot> robots = new ArrayList<>();
     List<Waiting> queue = new ArrayList<>();
     List<FinishedRound> finished = new ArrayList<>();
@@ -115,7 +115,7 @@ final class PoolRecords {
    * changed or moved to the end of their list, tombstones for those gone, then the summary if it changed, then a
    * tombstone for the old whole-pool record if one is left.
    */
-  Step write(PoolState pool) {
+  public Step write(PoolState pool) {
     List<Record> out = new ArrayList<>();
     Map<String, Long> placed = new HashMap<>(places);
     long[] next = {nextPlace};

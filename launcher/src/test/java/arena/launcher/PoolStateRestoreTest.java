@@ -1,0 +1,124 @@
+package arena.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import arena.orchestrator.OrchestratorVerticle;
+import arena.orchestrator.PoolRecords;
+import arena.orchestrator.RobotPool;
+import arena.shared.config.ArenaConfig;
+import arena.shared.events.Event;
+import arena.shared.events.MatchEvent;
+import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.StateReader;
+import arena.shared.kafka.Topic;
+import arena.shared.state.PoolState;
+import arena.shared.state.PoolState.Pending;
+import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Status;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** A pool of 10,000 robots written to robot-pool-state on the real broker, then restored by the orchestrator. */
+class PoolStateRestoreTest {
+  private static final int PER_TYPE = 1000;
+  private static final String[] TYPES = {"curious-student", "skeptical-scientist", "creative-artist", "retired-poet",
+      "night-owl", "gym-enthusiast", "amateur-chef", "history-buff", "gamer", "traveler"};
+
+  @Test
+  void aPoolOfTenThousandRobotsIsWrittenRecordByRecordAndRestored() throws Exception {
+    // Given a pool of 10,000 robots, all but two busy, 3,000 requests waiting and 2,048 rounds finished
+    JsonObject json = TestArena.fastConfig();
+    JsonObject robots = new JsonObject();
+    for (String type : TYPES) {
+      robots.put(type, PER_TYPE);
+    }
+    json.getJsonObject("pool").put("robots", robots);
+    json.getJsonObject("pool").getJsonObject("scaling").put("maxTotal", TYPES.length * PER_TYPE);
+    ArenaConfig cfg = ArenaConfig.of(json);
+    TopicSetup.ensureTopics(cfg);
+    PoolState pool = pool(robots.getMap().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> (Integer) e.getValue(), (a, b) -> a, LinkedHashMap::new)));
+
+    // And it is stored record by record on the broker
+    List<PoolRecords.Record> records = PoolRecords.none().write(pool).records();
+    Vertx vertx = Vertx.vertx();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Metrics.addRegistry(registry);
+    try {
+      EventPublisher publisher = EventPublisher.create(vertx, cfg, "test");
+      await(Future.all(records.stream().map(r -> publisher.publish(r.key(), r.value(), "c", null)).toList()));
+
+      // When it is read back
+      long started = System.nanoTime();
+      StateReader.Latest<Event> latest = StateReader.read(cfg, Topic.ROBOT_POOL_STATE, Event.class, null);
+      PoolRecords.Restored restored = PoolRecords.restore(latest.byKey().entrySet().stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().state())));
+      long readMs = (System.nanoTime() - started) / 1_000_000;
+
+      // Then it is the pool that was written
+      assertThat(latest.byKey()).hasSize(records.size());
+      assertThat(restored.pool()).contains(pool);
+
+      // And the orchestrator starts on it, with every robot and waiting request, and writes nothing new
+      started = System.nanoTime();
+      await(vertx.deployVerticle(new OrchestratorVerticle(), new DeploymentOptions().setConfig(json)));
+      long startMs = (System.nanoTime() - started) / 1_000_000;
+      System.out.printf("restore of %d robots (%d records): read back and assembled in %d ms; orchestrator started"
+          + " in %d ms%n", pool.robots().size(), records.size(), readMs, startMs);
+      assertThat(gauge(registry, "idle") + gauge(registry, "busy")).isEqualTo(TYPES.length * PER_TYPE);
+      assertThat(gauge(registry, "busy")).isEqualTo(TYPES.length * PER_TYPE - 2);
+      assertThat(registry.find("arena.pool.queue.length").gauge().value()).isEqualTo(3000);
+      List<ConsumerRecord<String, String>> stored = TopicReader.readAll(cfg, Topic.ROBOT_POOL_STATE);
+      assertThat(stored).hasSize(records.size());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Metrics.removeRegistry(registry);
+    }
+  }
+
+  private static double gauge(SimpleMeterRegistry registry, String status) {
+    return registry.find("arena.pool.robots").tag("status", status).gauge().value();
+  }
+
+  private static PoolState pool(Map<String, Integer> byType) {
+    Instant now = Instant.now();
+    PoolState created = RobotPool.create(byType, now);
+    List<Robot> robots = new ArrayList<>();
+    for (Robot r : created.robots()) {
+      boolean busy = robots.size() >= 2;
+      String matchId = "m-" + robots.size() / 4;
+      robots.add(new Robot(r.id(), r.type(), busy ? Status.BUSY : Status.IDLE, busy ? matchId : null, busy ? 1 : 0,
+          busy ? String.valueOf((char) ('A' + robots.size() % 4)) : null, now, 3,
+          List.of(UUID.randomUUID() + "/response", UUID.randomUUID() + "/vote")));
+    }
+    List<Pending> queue = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      queue.add(new Pending(new MatchEvent.RobotsNeeded("q-" + i, 1, 4, List.of(), List.of("A", "B", "C", "D"),
+          "q-" + i + "-r1-req"), UUID.randomUUID().toString(), now));
+    }
+    List<String> finished = new ArrayList<>();
+    for (int i = 0; i < 2048; i++) {
+      finished.add(PoolState.roundKey("done-" + i, 1 + i % 5));
+    }
+    return new PoolState(50_000, List.copyOf(robots), List.copyOf(queue), List.copyOf(finished),
+        created.robotNumbers());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}
