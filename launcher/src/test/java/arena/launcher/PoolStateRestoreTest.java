@@ -90,6 +90,48 @@ class PoolStateRestoreTest {
     }
   }
 
+  @Test
+  void aPoolStoredAsOneRecordIsRestoredThenStoredRecordByRecordAndItsRecordTombstoned() throws Exception {
+    // Given a pool stored the old way, whole under the key "pool", with a busy robot and a waiting request
+    JsonObject json = TestArena.fastConfig();
+    json.getJsonObject("pool").put("robots", TestArena.pool(1));
+    // A pool that may not grow, so the start writes nothing after taking the pool up
+    json.getJsonObject("pool").getJsonObject("scaling").put("minIdlePerType", 0).put("maxTotal", 3);
+    ArenaConfig cfg = ArenaConfig.of(json);
+    TopicSetup.ensureTopics(cfg);
+    PoolState created = RobotPool.create(Map.of("curious-student", 1, "skeptical-scientist", 1,
+        "creative-artist", 1), Instant.now());
+    Robot first = created.robots().get(0);
+    PoolState old = new PoolState(7, List.of(new Robot(first.id(), first.type(), Status.BUSY, "m1", 1, "A",
+        Instant.now(), 2, List.of()), created.robots().get(1), created.robots().get(2)),
+        List.of(new Pending(new MatchEvent.RobotsNeeded("m2", 1, 3, List.of(), List.of("A", "B", "C"), "m2-r1-req"),
+            "e1", Instant.now())), List.of("m0/1"), Map.of());
+    Vertx vertx = Vertx.vertx();
+    try {
+      EventPublisher publisher = EventPublisher.create(vertx, cfg, "test");
+      await(publisher.publish("pool", old, "c", null));
+
+      // When the orchestrator starts on it
+      await(vertx.deployVerticle(new OrchestratorVerticle(), new DeploymentOptions().setConfig(json)));
+
+      // Then the topic holds the same pool record by record, and the old record is tombstoned, last
+      List<ConsumerRecord<String, String>> stored = TopicReader.readAll(cfg, Topic.ROBOT_POOL_STATE);
+      assertThat(stored.get(stored.size() - 1).key()).isEqualTo("pool");
+      assertThat(stored.get(stored.size() - 1).value()).isNull();
+      StateReader.Latest<Event> latest = StateReader.read(cfg, Topic.ROBOT_POOL_STATE, Event.class, null);
+      assertThat(latest.byKey()).doesNotContainKey("pool")
+          .containsKeys(first.id(), "queue/m2-r1-req", "finished/m0/1", "summary");
+      PoolState restored = PoolRecords.restore(latest.byKey().entrySet().stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().state()))).pool().orElseThrow();
+      assertThat(restored.robots()).isEqualTo(old.robots());
+      assertThat(restored.queue()).isEqualTo(old.queue());
+      assertThat(restored.finishedRounds()).isEqualTo(old.finishedRounds());
+      assertThat(restored.version()).isEqualTo(old.version());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static double gauge(SimpleMeterRegistry registry, String status) {
     return registry.find("arena.pool.robots").tag("status", status).gauge().value();
   }
