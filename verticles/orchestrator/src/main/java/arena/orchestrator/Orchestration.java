@@ -37,13 +37,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's reactions, without Kafka: each input event becomes the list of records to publish, in
- * order (events and commands first, then the pool's records that changed: see {@link PoolRecords}). It holds the current {@link PoolState} and which
- * robots served each running match, and takes up what a reaction changed only once all its records are written:
- * a failed publish leaves it as it was, so the retried input decides again from the same memory. The caller must
- * feed it one event at a time.
+ * order (events and commands first, then the pool's records that changed: see {@link PoolRecords}). It holds the
+ * current {@link PoolState} and which robots served each running match, and takes up what a reaction changed only
+ * once all its records are written: a failed publish leaves it as it was, so the retried input decides again from
+ * the same memory. The caller must feed it one event at a time.
  */
 public final class Orchestration {
-  /** The key of pool-wide events ({@code robot.pool_scaled}), and of the whole pool as robot-pool-state once held it. */
+  /** The key of pool-wide events ({@code robot.pool_scaled}), and of the whole pool as robot-pool-state once held. */
   public static final String POOL_KEY = "pool";
   private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
   private static final int MAX_RUNNING_MATCHES = 10_000;
@@ -300,8 +300,8 @@ public final class Orchestration {
   }
 
   /**
-   * The change's events, then {@code commands}, then the pool's records that changed; memory and metrics follow in {@code effects}.
-   * Robots released go with {@code released}; assignments keep their own request's chain.
+   * The change's events, then {@code commands}, then the pool's records that changed; memory and metrics follow in
+   * {@code effects}. Robots released go with {@code released}; assignments keep their own request's chain.
    */
   private List<Outgoing> apply(String correlationId, String causationId, Change change,
       RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects) {

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * requests that must wait, releases robots, and sends robots their work.
  *
  * <p>Deploy exactly ONE instance per cluster (instances=1): the pool lives in this instance's memory and in the
- * compacted {@code robot-pool-state} topic it alone writes (record by record: {@link PoolRecords}). Its consumer group reads every partition of
- * {@code match-events} and {@code robot-responses}; a second instance would split those and own a second pool.
+ * compacted {@code robot-pool-state} topic it alone writes (record by record: {@link PoolRecords}). Its consumer
+ * group reads every partition of {@code match-events} and {@code robot-responses}; a second instance would split
+ * those and own a second pool.
  */
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
