@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +70,8 @@ public class OrchestratorVerticle extends VerticleBase {
     poolStateTopic = cfg.topic(Topic.ROBOT_POOL_STATE);
     // The pool must be back (or created) before the first request is looked at.
     return vertx.executeBlocking(() -> restore(cfg))
-        .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
-            PoolRecords.restore(latest.byKey().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().state())))))
+        .compose(read -> DeadLetters.parkAll(publisher, cfg, SERVICE, read.unreadable())
+            .map(v -> read.replay().restored()))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
         .compose(v -> lanes.run("pool", this::scale))
         .compose(v -> {
@@ -96,12 +94,20 @@ public class OrchestratorVerticle extends VerticleBase {
         .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
   }
 
-  private static StateReader.Latest<Event> restore(ArenaConfig cfg) throws TimeoutException {
+  private record PoolRead(PoolRecords.Replay replay, List<DeadLetters.Letter> unreadable) {}
+
+  /** BLOCKING: every record of robot-pool-state, in order. */
+  private static PoolRead restore(ArenaConfig cfg) throws TimeoutException {
     long started = System.nanoTime();
-    StateReader.Latest<Event> latest = StateReader.read(cfg, Topic.ROBOT_POOL_STATE, Event.class, null);
-    log.info("robot-pool-state read back: {} records in {} ms", latest.byKey().size(),
+    PoolRecords.Replay replay = new PoolRecords.Replay();
+    List<DeadLetters.Letter> unreadable = StateReader.replay(cfg, Topic.ROBOT_POOL_STATE, Event.class, null, replay);
+    log.info("robot-pool-state read back: {} records in {} ms", replay.records(),
         (System.nanoTime() - started) / 1_000_000);
-    return latest;
+    if (replay.cutShort() > 0) {
+      log.warn("robot-pool-state: the last change was cut short after {} of its records; the pool is taken as it"
+          + " was before it", replay.cutShort());
+    }
+    return new PoolRead(replay, unreadable);
   }
 
   // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is

@@ -1,6 +1,7 @@
 package arena.orchestrator;
 
 import arena.shared.events.Event;
+import arena.shared.kafka.StateReader;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.FinishedRound;
 import arena.shared.state.PoolState.Pending;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -108,6 +110,61 @@ public final class PoolRecords {
     long next = places.values().stream().mapToLong(p -> p + 1).max().orElse(0);
     Optional<PoolState> pool = summary != null ? Optional.of(stored) : Optional.ofNullable(old);
     return new Restored(pool, new PoolRecords(stored, places, next, old != null));
+  }
+
+  /**
+   * Reads the pool back from every record of robot-pool-state in offset order (the topic has one partition). A
+   * change's records end with its summary, so records after the last summary are a change cut short (the orchestrator
+   * stopped between its records, or a publish failed halfway): the pool is taken as it was before that change, whose
+   * input is then handled again, and the first write puts back what those records changed.
+   */
+  public static final class Replay implements Consumer<StateReader.Entry<Event>> {
+    /** The latest value of every key as of the last complete change. */
+    private final Map<String, Event> complete = new HashMap<>();
+    /** Records after it, by key; a null value is a tombstone. */
+    private final Map<String, Event> cutShort = new HashMap<>();
+    /** The latest value of every key: what the topic holds. */
+    private final Map<String, Event> latest = new HashMap<>();
+    private long records;
+
+    @Override
+    public void accept(StateReader.Entry<Event> e) {
+      records++;
+      if (e.value() == null) {
+        latest.remove(e.key());
+      } else {
+        latest.put(e.key(), e.value());
+      }
+      cutShort.put(e.key(), e.value());
+      // A pool stored whole, the old way, is complete in its one record.
+      if (e.value() instanceof Summary || e.value() instanceof PoolState) {
+        cutShort.forEach((key, value) -> {
+          if (value == null) {
+            complete.remove(key);
+          } else {
+            complete.put(key, value);
+          }
+        });
+        cutShort.clear();
+      }
+    }
+
+    public long records() {
+      return records;
+    }
+
+    /** How many records came after the last complete change, and are taken back. */
+    public int cutShort() {
+      return cutShort.size();
+    }
+
+    public Restored restored() {
+      Restored held = restore(latest);
+      Restored before = restore(complete);
+      PoolRecords stored = held.stored();
+      return new Restored(before.pool(), new PoolRecords(stored.stored, stored.places,
+          Math.max(stored.nextPlace, before.stored().nextPlace), stored.oldRecord));
+    }
   }
 
   /**

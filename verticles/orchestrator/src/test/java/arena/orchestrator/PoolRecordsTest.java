@@ -9,6 +9,7 @@ import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.EventCodec;
+import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Pending;
@@ -191,6 +192,54 @@ class PoolRecordsTest {
         "queue/m2-r1-req");
     assertThat(topic.tombstoned).containsExactly("pool");
     assertThat(PoolRecords.restore(topic.latest).pool()).contains(old);
+  }
+
+  @Test
+  void aChangeCutShortIsTakenBackSoItsInputSeatsTheSameRobotsAgain() {
+    // Given a pool of six whose records are all written, and m1 seated
+    Orchestration first = new Orchestration(new RobotPool(5, 0), clock, new SimpleMeterRegistry(), WAIT_MAX);
+    List<StateReader.Entry<Event>> log = new ArrayList<>();
+    append(log, first.open(Optional.empty(), RobotPoolTest.types("curious-student", 3, "creative-artist", 3)));
+    append(log, handle(first, fromMatch(OrchestrationTest.need("m1", 1, 2))));
+    PoolState before = first.state();
+
+    // And m2's request seats three robots, but only the first of its records reaches the topic before a crash
+    Envelope<Event> request = fromMatch(OrchestrationTest.need("m2", 1, 3));
+    List<Outgoing> step = handle(first, request);
+    assertThat(step).hasSize(4);
+    append(log, step.subList(0, 1));
+
+    // When a new orchestrator reads the topic back, then takes the request again
+    PoolRecords.Replay replay = new PoolRecords.Replay();
+    log.forEach(replay);
+    Orchestration second = new Orchestration(new RobotPool(5, 0), clock, new SimpleMeterRegistry(), WAIT_MAX);
+    List<Outgoing> repaired = second.open(replay.restored(),
+        RobotPoolTest.types("curious-student", 3, "creative-artist", 3));
+    append(log, repaired);
+    List<Outgoing> again = handle(second, request);
+    append(log, again);
+
+    // Then it starts from the pool as it was before that change, putting back the robot record written too early
+    assertThat(replay.cutShort()).isEqualTo(1);
+    assertThat(replay.restored().pool()).contains(before);
+    assertThat(repaired).extracting(Outgoing::key).containsExactly(step.get(0).key());
+    // And it seats the same robots the cut-short change did, and the topic reads back as its pool
+    assertThat(again).isEqualTo(step);
+    PoolRecords.Replay after = new PoolRecords.Replay();
+    log.forEach(after);
+    assertThat(after.cutShort()).isZero();
+    assertThat(after.restored().pool()).contains(second.state());
+  }
+
+  /** {@code out}'s robot-pool-state records, appended to a log as the topic would hold them. */
+  static void append(List<StateReader.Entry<Event>> log, List<Outgoing> out) {
+    for (Outgoing o : out) {
+      if (onPoolState(o)) {
+        Event value = o.payload() == null ? null
+            : EventCodec.decode(Topic.ROBOT_POOL_STATE, encoded(o.key(), o.payload())).payload();
+        log.add(new StateReader.Entry<>(o.key(), value, 0, log.size()));
+      }
+    }
   }
 
   static Envelope<Event> fromMatch(Event payload) {
