@@ -169,8 +169,8 @@ public final class PoolRecords {
 
   /**
    * The records that turn what is stored into {@code pool}: robots, waiting requests and finished rounds that are new,
-   * changed or moved to the end of their list, tombstones for those gone, then the summary if it changed, then a
-   * tombstone for the old whole-pool record if one is left.
+   * changed or moved to the end of their list, tombstones for those gone, a tombstone for the old whole-pool record if
+   * one is left, and the summary last.
    */
   public Step write(PoolState pool) {
     List<Record> out = new ArrayList<>();
@@ -180,11 +180,12 @@ public final class PoolRecords {
     entries(pool.queue(), stored.queue(), PoolRecords::queueKey, Waiting::new, placed, next, out);
     entries(pool.finishedRounds(), stored.finishedRounds(), PoolRecords::finishedKey, FinishedRound::new, placed,
         next, out);
-    if (pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())) {
-      out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers())));
-    }
     if (oldRecord) {
       out.add(new Record(Orchestration.POOL_KEY, null));
+    }
+    // Last, and with anything written: a restore takes a change as complete once its summary is there.
+    if (!out.isEmpty() || pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())) {
+      out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers())));
     }
     return new Step(List.copyOf(out), new PoolRecords(pool, placed, next[0], false));
   }

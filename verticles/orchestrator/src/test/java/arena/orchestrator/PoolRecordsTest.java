@@ -183,14 +183,17 @@ class PoolRecordsTest {
     // When an orchestrator starts on it
     Orchestration after = new Orchestration(new RobotPool(5, 0), clock, new SimpleMeterRegistry(), WAIT_MAX);
     PoolRecords.Restored restored = PoolRecords.restore(topic.latest);
-    topic.write(after.open(restored, RobotPoolTest.types("curious-student", 2, "creative-artist", 1)));
+    List<Outgoing> written = after.open(restored, RobotPoolTest.types("curious-student", 2, "creative-artist", 1));
+    topic.write(written);
 
-    // Then it has the pool as it was, and the topic now holds it in records, the old one tombstoned last
+    // Then it has the pool as it was, and the topic now holds it in records, the old one tombstoned before the summary
     assertThat(restored.pool()).contains(old);
     assertThat(after.state()).isEqualTo(old);
     assertThat(topic.latest).doesNotContainKey("pool").containsKeys("robot-curious-student-1", "summary",
         "queue/m2-r1-req");
     assertThat(topic.tombstoned).containsExactly("pool");
+    assertThat(written.subList(written.size() - 2, written.size())).extracting(Outgoing::key)
+        .containsExactly("pool", "summary");
     assertThat(PoolRecords.restore(topic.latest).pool()).contains(old);
   }
 
@@ -222,7 +225,7 @@ class PoolRecordsTest {
     // Then it starts from the pool as it was before that change, putting back the robot record written too early
     assertThat(replay.cutShort()).isEqualTo(1);
     assertThat(replay.restored().pool()).contains(before);
-    assertThat(repaired).extracting(Outgoing::key).containsExactly(step.get(0).key());
+    assertThat(repaired).extracting(Outgoing::key).containsExactly(step.get(0).key(), "summary");
     // And it seats the same robots the cut-short change did, and the topic reads back as its pool
     assertThat(again).isEqualTo(step);
     PoolRecords.Replay after = new PoolRecords.Replay();
