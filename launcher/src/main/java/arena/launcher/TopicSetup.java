@@ -181,5 +181,13 @@ public final class TopicSetup {
     if (actual != expected) {
       log.warn("topics have {} partitions, configuration says {}: using the topics as they are", actual, expected);
     }
+    // A pool change spans several records, read back in the order they were written: one partition keeps it.
+    String pool = config.topic(Topic.ROBOT_POOL_STATE);
+    int poolPartitions = admin.describeTopics(List.of(pool)).allTopicNames().get(30, TimeUnit.SECONDS).get(pool)
+        .partitions().size();
+    if (poolPartitions != 1) {
+      throw new IllegalStateException("topic " + pool + " must have one partition, not " + poolPartitions
+          + ": delete it while no orchestrator runs (the pool is then created afresh) and start again");
+    }
   }
 }

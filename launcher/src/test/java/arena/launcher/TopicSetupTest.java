@@ -135,6 +135,21 @@ class TopicSetupTest {
         .hasMessageContaining("topics keyed by matchId must have the same partition count");
   }
 
+  @Test
+  void aPoolStateTopicOfSeveralPartitionsIsRefused() throws Exception {
+    // Given a compacted robot-pool-state topic someone created by hand with three partitions
+    ArenaConfig config = config();
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(config.topic(Topic.ROBOT_POOL_STATE), 3, (short) 1)
+          .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    // Then the game refuses to start: a change's records are read back in the order they were written
+    assertThatThrownBy(() -> TopicSetup.ensureTopics(config))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(config.topic(Topic.ROBOT_POOL_STATE) + " must have one partition");
+  }
+
   private static ArenaConfig config() {
     JsonObject json = ArenaConfig.load(null, Map.of());
     json.getJsonObject("kafka").put("bootstrapServers", TestArena.bootstrap())

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The one JSON mapper: every record on every topic and every HTTP body goes through it. */
 public final class Json {
@@ -28,6 +29,7 @@ public final class Json {
           .addValue(MatchState.Usage.class, MatchState.Usage.NONE)
           .addValue(long.class, 0L)
           .addValue(List.class, List.of())
+          .addValue(Map.class, Map.of())
           .addValue(Instant.class, Instant.EPOCH)
           .addValue(String.class, null)
           .addValue(OrchestrationEvent.RobotReleased.Reason.class, OrchestrationEvent.RobotReleased.Reason.ROUND_OVER));

@@ -31,6 +31,9 @@ public final class StateReader {
 
   public record Latest<E>(Map<String, Stored<E>> byKey, List<DeadLetters.Letter> unreadable) {}
 
+  /** One record read back: {@code value} null for a tombstone. */
+  public record Entry<E>(String key, E value, int partition, long offset) {}
+
   /**
    * Reads {@code partitions} of {@code topic} (all of them when null) from the beginning to their current end. It
    * fails only when {@code kafka.rebuildStallSeconds} pass without a record read, however long the whole read
@@ -46,15 +49,42 @@ public final class StateReader {
     }
   }
 
+  /**
+   * Like {@link #read}, but hands every record to {@code each}, in offset order within a partition, for a state one
+   * change of which spans several records. Returns the values that do not decode (never handed on).
+   */
+  public static <E extends Event> List<DeadLetters.Letter> replay(ArenaConfig config, Topic topic, Class<E> type,
+      Collection<Integer> partitions, java.util.function.Consumer<Entry<E>> each) throws TimeoutException {
+    Duration stall = Duration.ofSeconds(config.integer("kafka.rebuildStallSeconds"));
+    Map<String, Object> props = new HashMap<>(KafkaClients.standalone(config, topic.baseName() + "-restore-"
+        + UUID.randomUUID().toString().substring(0, 8)));
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      return replay(consumer, config.topic(topic), topic, type, partitions, stall, System::nanoTime, each);
+    }
+  }
+
   static <E extends Event> Latest<E> read(Consumer<String, String> consumer, String name, Topic topic, Class<E> type,
       Collection<Integer> partitions, Duration stall, LongSupplier nanoTime) throws TimeoutException {
     Map<String, Stored<E>> latest = new LinkedHashMap<>();
+    List<DeadLetters.Letter> unreadable = replay(consumer, name, topic, type, partitions, stall, nanoTime, e -> {
+      if (e.value() == null) {
+        latest.remove(e.key());
+      } else {
+        latest.put(e.key(), new Stored<>(e.value(), e.partition()));
+      }
+    });
+    return new Latest<>(latest, unreadable);
+  }
+
+  static <E extends Event> List<DeadLetters.Letter> replay(Consumer<String, String> consumer, String name,
+      Topic topic, Class<E> type, Collection<Integer> partitions, Duration stall, LongSupplier nanoTime,
+      java.util.function.Consumer<Entry<E>> each) throws TimeoutException {
     List<DeadLetters.Letter> unreadable = new ArrayList<>();
     List<TopicPartition> parts = partitions != null
         ? partitions.stream().map(p -> new TopicPartition(name, p)).toList()
         : consumer.partitionsFor(name, stall).stream().map(p -> new TopicPartition(name, p.partition())).toList();
     if (parts.isEmpty()) {
-      return new Latest<>(latest, unreadable);
+      return unreadable;
     }
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
@@ -73,18 +103,20 @@ public final class StateReader {
       }
       for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
         if (record.value() == null) {
-          latest.remove(record.key());
+          each.accept(new Entry<>(record.key(), null, record.partition(), record.offset()));
           continue;
         }
+        E payload;
         try {
-          Event payload = EventCodec.decode(topic, record.value()).payload();
-          latest.put(record.key(), new Stored<>(type.cast(payload), record.partition()));
+          payload = type.cast(EventCodec.decode(topic, record.value()).payload());
         } catch (PoisonRecordException e) {
           unreadable.add(letter(record, e));
+          continue;
         }
+        each.accept(new Entry<>(record.key(), payload, record.partition(), record.offset()));
       }
     }
-    return new Latest<>(latest, unreadable);
+    return unreadable;
   }
 
   private static DeadLetters.Letter letter(ConsumerRecord<String, String> record, PoisonRecordException e) {

@@ -52,7 +52,14 @@ public enum Topic {
       "vote.submitted", RobotResponse.VoteSubmitted.class,
       "robot.response_complete", RobotResponse.ResponseComplete.class)),
   MATCH_STATE("match-state", "matchId", true, Map.of("match.state", MatchState.class)),
-  ROBOT_POOL_STATE("robot-pool-state", "pool", true, Map.of("pool.state", PoolState.class)),
+  /** The pool in pieces ({@link PoolState}); {@code pool.state} is the whole pool as written before, read only. */
+  ROBOT_POOL_STATE("robot-pool-state", "robotId, queue/<correlationId>, finished/<matchId>/<round> or summary", true,
+      ordered(
+          "pool.robot", PoolState.PooledRobot.class,
+          "pool.waiting", PoolState.Waiting.class,
+          "pool.finished_round", PoolState.FinishedRound.class,
+          "pool.summary", PoolState.Summary.class,
+          "pool.state", PoolState.class)),
   /** The orchestrator's robot performance: one record per robot, persona type and A/B arm, rewritten on change. */
   ROBOT_STATS("robot-stats", "robot:<robotId>, persona:<type> or arm:<strategy>", true,
       Map.of("robot.tally", RobotTally.class)),

@@ -5,18 +5,26 @@ import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The robot pool as the orchestrator keeps it, written whole to the compacted {@code robot-pool-state}
- * topic under the key {@code pool} after every change, so a restart picks up assignments and the queue.
+ * The robot pool as the orchestrator keeps it in memory. The compacted {@code robot-pool-state} topic holds it in
+ * pieces, so no record grows with the pool and a change rewrites only what it changed: one {@link PooledRobot} per
+ * robot (key: its id), one {@link Waiting} per waiting request, one {@link FinishedRound} per remembered round, and
+ * one {@link Summary}. Pools written before that are one record of this type under the key {@code pool}, still read.
  *
  * @param finishedRounds the latest rounds whose robots went back to the pool ({@code matchId/round}, or
  *                       {@code matchId/*} for a match over), newest last and bounded: a robots request for one of
  *                       them is a replay (a rewound or re-delivered input) and seats nobody. Absent (empty) in states
  *                       written before it was kept.
+ * @param robotNumbers   per persona type, the highest number a robot id of it was ever given (robot-TYPE-N), so a
+ *                       retired robot's id, and with it its stats, never goes to a new robot. Absent (empty) in states
+ *                       written before it was kept: the robots' own numbers stand in.
  */
 public record PoolState(long version, List<Robot> robots, List<Pending> queue,
-    @AddedLater List<String> finishedRounds) implements Event {
+    @AddedLater List<String> finishedRounds, @AddedLater Map<String, Integer> robotNumbers) implements Event {
+
+  public static final PoolState EMPTY = new PoolState(0, List.of(), List.of(), List.of(), Map.of());
 
   /** The key of {@code round} of {@code matchId} in {@link #finishedRounds}; round 0 stands for the whole match. */
   public static String roundKey(String matchId, int round) {
@@ -43,6 +51,43 @@ public record PoolState(long version, List<Robot> robots, List<Pending> queue,
 
   /** A robots request waiting for enough idle robots, in arrival order. */
   public record Pending(MatchEvent.RobotsNeeded request, String causationId, Instant queuedAt) {}
+
+  /*
+   * The stored pieces. Each list entry carries its place: entries are only ever added at the end of their list (or
+   * moved there), so a newer place means later in the list, and a restore puts every list back in order.
+   */
+
+  /** One robot, stored under its id. */
+  public record PooledRobot(long place, Robot robot) implements Event {
+    @Override
+    public String matchId() {
+      return null;
+    }
+  }
+
+  /** One waiting request, stored under {@code queue/<its correlationId>}; served or dropped, it is tombstoned. */
+  public record Waiting(long place, Pending pending) implements Event {
+    @Override
+    public String matchId() {
+      return null;
+    }
+  }
+
+  /** One round of {@link #finishedRounds}, stored under {@code finished/<round>}; forgotten, it is tombstoned. */
+  public record FinishedRound(long place, String round) implements Event {
+    @Override
+    public String matchId() {
+      return null;
+    }
+  }
+
+  /** The pool's version and robot numbering, stored under {@code summary}, written last in every change. */
+  public record Summary(long version, Map<String, Integer> robotNumbers) implements Event {
+    @Override
+    public String matchId() {
+      return null;
+    }
+  }
 
   @Override
   public String matchId() {

@@ -75,6 +75,29 @@ class StateReaderTest {
     assertThat(read().byKey()).containsOnlyKeys("b");
   }
 
+  @Test
+  void aReplayHandsOnEveryRecordInOrderTombstonesIncluded() throws Exception {
+    // Given a, b, a tombstone for a, then a again
+    topicOf(4);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(record(0, "a", state(1)));
+      consumer.addRecord(record(1, "b", state(2)));
+      consumer.addRecord(record(2, "a", null));
+      consumer.addRecord(record(3, "a", state(3)));
+    });
+
+    // When replayed
+    List<StateReader.Entry<PoolState>> entries = new java.util.ArrayList<>();
+    StateReader.replay(consumer, NAME, Topic.ROBOT_POOL_STATE, PoolState.class, List.of(0), STALL, nanos::get,
+        entries::add);
+
+    // Then every record comes, in offset order
+    assertThat(entries).extracting(StateReader.Entry::key).containsExactly("a", "b", "a", "a");
+    assertThat(entries).extracting(StateReader.Entry::offset).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(entries.get(2).value()).isNull();
+    assertThat(entries.get(3).value()).isEqualTo(state(3));
+  }
+
   void topicOf(long records) {
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
     consumer.updateEndOffsets(Map.of(P0, records));
@@ -90,6 +113,6 @@ class StateReaderTest {
   }
 
   static PoolState state(long version) {
-    return new PoolState(version, List.of(), List.of(), List.of());
+    return new PoolState(version, List.of(), List.of(), List.of(), Map.of());
   }
 }

@@ -38,18 +38,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's reactions, without Kafka: each input event becomes the list of records to publish, in
- * order (events and commands first, the new pool state last). It holds the current {@link PoolState} and which
- * robots served each running match, and takes up what a reaction changed only once all its records are written:
- * a failed publish leaves it as it was, so the retried input decides again from the same memory. The caller must
- * feed it one event at a time.
+ * order (events and commands first, then the pool's records that changed: see {@link PoolRecords}). It holds the
+ * current {@link PoolState} and which robots served each running match, and takes up what a reaction changed only
+ * once all its records are written: a failed publish leaves it as it was, so the retried input decides again from
+ * the same memory. The caller must feed it one event at a time.
  */
 public final class Orchestration {
-  /** The one key of the robot-pool-state topic: the pool is stored whole. */
+  /** The key of pool-wide events ({@code robot.pool_scaled}), and of the whole pool as robot-pool-state once held. */
   public static final String POOL_KEY = "pool";
   private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
   private static final int MAX_RUNNING_MATCHES = 10_000;
 
-  /** One record to publish: {@code causationId} null starts a fresh chain. */
+  /**
+   * One record to publish: {@code causationId} null starts a fresh chain; {@code payload} null is a tombstone for
+   * {@code key} on robot-pool-state (a robot retired, a request no longer waiting).
+   */
   public record Outgoing(String key, Event payload, String correlationId, String causationId) {}
 
   /** Publishes records in order; the future completes once the broker has acknowledged every one. */
@@ -65,7 +68,9 @@ public final class Orchestration {
   private final Counter queued;
   private final Counter unavailable;
   private final Timer queueWait;
-  private PoolState state = new PoolState(0, List.of(), List.of(), List.of());
+  private PoolState state = PoolState.EMPTY;
+  /** What robot-pool-state holds, record by record; follows Kafka like the pool. */
+  private PoolRecords records = PoolRecords.none();
   /** How robots and personas perform; follows Kafka like the pool (taken up once a step's records are written). */
   private RobotStats stats = RobotStats.empty();
   /** The latest scaling decision per persona type; after a restart the cool-downs start over. */
@@ -140,33 +145,48 @@ public final class Orchestration {
 
   /**
    * Takes up the stored pool, or creates one from configuration when nothing was stored, and announces every
-   * robot that is new.
+   * robot that is new. {@code restored} is taken to be stored record by record already.
    */
   public List<Outgoing> open(Optional<PoolState> restored, Map<String, Integer> byType) {
+    return open(new PoolRecords.Restored(restored, restored.map(PoolRecords::holding).orElse(PoolRecords.none())),
+        byType);
+  }
+
+  /**
+   * Takes up the pool read back from robot-pool-state ({@link PoolRecords#restore}), or creates one from
+   * configuration when nothing was stored, announces every robot that is new, and writes what the topic lacks (all
+   * of it when the pool was stored the old way, whole in one record, which is then tombstoned).
+   */
+  List<Outgoing> open(PoolRecords.Restored restored, Map<String, Integer> byType) {
     Instant now = clock.instant();
-    boolean fresh = restored.isEmpty();
-    Change change = RobotPool.reconcile(restored.orElse(new PoolState(0, List.of(), List.of(), List.of())), byType, now);
+    boolean fresh = restored.pool().isEmpty();
+    Change change = RobotPool.reconcile(restored.pool().orElse(PoolState.EMPTY), byType, now);
     state = change.state();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
-    if (!change.changed()) {
-      return List.of();
-    }
     String chain = UUID.randomUUID().toString();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.instantiated()) {
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
     }
-    Map<String, Integer> before = RobotPool.byType(restored.orElse(change.state()));
-    RobotPool.byType(state).forEach((type, to) -> {
-      int from = fresh ? 0 : before.getOrDefault(type, 0);
-      if (from != to) {
-        out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(type, from, to,
-            fresh ? PoolScaled.Reason.INITIAL : PoolScaled.Reason.CONFIG), chain, null));
-      }
-    });
-    out.add(new Outgoing(POOL_KEY, state, chain, null));
+    if (change.changed()) {
+      Map<String, Integer> before = RobotPool.byType(restored.pool().orElse(change.state()));
+      RobotPool.byType(state).forEach((type, to) -> {
+        int from = fresh ? 0 : before.getOrDefault(type, 0);
+        if (from != to) {
+          out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(type, from, to,
+              fresh ? PoolScaled.Reason.INITIAL : PoolScaled.Reason.CONFIG), chain, null));
+        }
+      });
+    }
+    PoolRecords.Step step = restored.stored().write(state);
+    records = step.after();
+    out.addAll(outgoing(step, chain, null));
     return out;
+  }
+
+  private static List<Outgoing> outgoing(PoolRecords.Step step, String correlationId, String causationId) {
+    return step.records().stream().map(r -> new Outgoing(r.key(), r.value(), correlationId, causationId)).toList();
   }
 
   /**
@@ -312,8 +332,8 @@ public final class Orchestration {
   }
 
   /**
-   * The change's events, then {@code commands}, then the new state; memory and metrics follow in {@code effects}.
-   * Robots released go with {@code released}; assignments keep their own request's chain.
+   * The change's events, then {@code commands}, then the pool's records that changed; memory and metrics follow in
+   * {@code effects}. Robots released go with {@code released}; assignments keep their own request's chain.
    */
   private List<Outgoing> apply(String correlationId, String causationId, Change change,
       RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects) {
@@ -356,7 +376,9 @@ public final class Orchestration {
         log.info("robots request queued: {} waiting", change.state().queue().size());
       }
       effects.add(() -> state = change.state());
-      out.add(new Outgoing(POOL_KEY, change.state(), correlationId, causationId));
+      PoolRecords.Step step = records.write(change.state());
+      effects.add(() -> records = step.after());
+      out.addAll(outgoing(step, correlationId, causationId));
     }
     return out;
   }

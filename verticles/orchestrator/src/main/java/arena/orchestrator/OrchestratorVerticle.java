@@ -2,6 +2,7 @@ package arena.orchestrator;
 
 import arena.orchestrator.Orchestration.Outgoing;
 import arena.shared.config.ArenaConfig;
+import arena.shared.events.Event;
 import arena.shared.game.MatchRules;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
@@ -10,7 +11,6 @@ import arena.shared.kafka.Lanes;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
-import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Gauge;
@@ -21,15 +21,16 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * requests that must wait, releases robots, and sends robots their work.
  *
  * <p>Deploy exactly ONE instance per cluster (instances=1): the pool lives in this instance's memory and in the
- * compacted {@code robot-pool-state} topic it alone writes. Its consumer group reads every partition of
- * {@code match-events} and {@code robot-responses}; a second instance would split those and own a second pool.
+ * compacted {@code robot-pool-state} topic it alone writes (record by record: {@link PoolRecords}). Its consumer
+ * group reads every partition of {@code match-events} and {@code robot-responses}; a second instance would split
+ * those and own a second pool.
  */
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
@@ -62,6 +64,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<Object> experimentConsumer;
   private boolean evaluating;
+  private String poolStateTopic;
 
   @Override
   public Future<?> start() {
@@ -72,11 +75,12 @@ public class OrchestratorVerticle extends VerticleBase {
     Selection selection = Selection.of(cfg.bind("pool.selection", Selection.Settings.class));
     orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal(), selection), Clock.systemUTC(),
         Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+    poolStateTopic = cfg.topic(Topic.ROBOT_POOL_STATE);
     // The stats and the pool must be back (or created) before the first request is looked at.
     return restoreStats(cfg)
-        .compose(v -> vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null)))
-        .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
-            Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
+        .compose(v -> vertx.executeBlocking(() -> restore(cfg)))
+        .compose(read -> DeadLetters.parkAll(publisher, cfg, SERVICE, read.unreadable())
+            .map(v -> read.replay().restored()))
         .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
         .compose(v -> lanes.run("pool", this::scale))
         .compose(v -> {
@@ -119,6 +123,22 @@ public class OrchestratorVerticle extends VerticleBase {
         }));
   }
 
+  private record PoolRead(PoolRecords.Replay replay, List<DeadLetters.Letter> unreadable) {}
+
+  /** BLOCKING: every record of robot-pool-state, in order. */
+  private static PoolRead restore(ArenaConfig cfg) throws TimeoutException {
+    long started = System.nanoTime();
+    PoolRecords.Replay replay = new PoolRecords.Replay();
+    List<DeadLetters.Letter> unreadable = StateReader.replay(cfg, Topic.ROBOT_POOL_STATE, Event.class, null, replay);
+    log.info("robot-pool-state read back: {} records in {} ms", replay.records(),
+        (System.nanoTime() - started) / 1_000_000);
+    if (replay.cutShort() > 0) {
+      log.warn("robot-pool-state: the last change was cut short after {} of its records; the pool is taken as it"
+          + " was before it", replay.cutShort());
+    }
+    return new PoolRead(replay, unreadable);
+  }
+
   // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
   // retried against the memory as it was.
   private Future<Void> handle(Received received) {
@@ -141,13 +161,33 @@ public class OrchestratorVerticle extends VerticleBase {
         .recover(t -> Future.succeededFuture());
   }
 
+  /**
+   * Each record once the one before is acknowledged; a run of robot-pool-state records goes out at once (one
+   * partition and an idempotent producer keep their order), so a step that changes many robots waits once.
+   */
   private Future<Void> publishInOrder(List<Outgoing> out) {
     Future<Void> chain = Future.succeededFuture();
-    for (Outgoing o : out) {
-      chain = chain.compose(v -> publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())
-          .<Void>mapEmpty());
+    for (int i = 0; i < out.size(); ) {
+      int end = i + 1;
+      while (isPoolState(out.get(i)) && end < out.size() && isPoolState(out.get(end))) {
+        end++;
+      }
+      List<Outgoing> run = out.subList(i, end);
+      chain = chain.compose(v -> Future.all(run.stream().map(this::publish).toList()).<Void>mapEmpty());
+      i = end;
     }
     return chain.onFailure(t -> log.error("publishing pool changes failed: {}", t.toString()));
+  }
+
+  private Future<?> publish(Outgoing o) {
+    if (o.payload() == null) {
+      return publisher.sendRaw(KafkaProducerRecord.create(poolStateTopic, o.key(), null));
+    }
+    return publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId());
+  }
+
+  private static boolean isPoolState(Outgoing o) {
+    return o.payload() == null || Topic.registrationOf(o.payload().getClass()).topic() == Topic.ROBOT_POOL_STATE;
   }
 
   private void bindGauges(MeterRegistry registry) {

@@ -10,7 +10,6 @@ import arena.shared.state.PoolState.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,16 +97,19 @@ public final class RobotPool {
 
   /** A fresh pool: {@code byType} robots of each persona type, all idle, ids like robot-curious-student-1. */
   public static PoolState create(Map<String, Integer> byType, Instant now) {
-    return reconcile(new PoolState(0, List.of(), List.of(), List.of()), byType, now).state();
+    return reconcile(PoolState.EMPTY, byType, now).state();
   }
 
-  /** Adds the robots the configuration now has more of; never removes or renumbers existing robots. */
+  /**
+   * Adds the robots the configuration now has more of; never removes or renumbers existing robots. A new robot's
+   * number comes after every number its type ever had, so a retired robot's id (and its stats) is never reused.
+   */
   public static Change reconcile(PoolState state, Map<String, Integer> byType, Instant now) {
-    Set<String> ids = new HashSet<>();
     Map<String, Integer> have = new HashMap<>();
+    Map<String, Integer> numbers = new LinkedHashMap<>(state.robotNumbers());
     for (Robot r : state.robots()) {
-      ids.add(r.id());
       have.merge(r.type(), 1, Integer::sum);
+      numbers.merge(r.type(), number(r), Math::max); // states stored before robotNumbers was kept
     }
     List<Robot> added = new ArrayList<>();
     for (Map.Entry<String, Integer> e : byType.entrySet()) {
@@ -116,14 +118,9 @@ public final class RobotPool {
       if (wanted < 0) {
         throw new IllegalArgumentException("pool.robots." + type + " must not be negative");
       }
-      int n = 0;
       for (int missing = wanted - have.getOrDefault(type, 0); missing > 0; missing--) {
-        String id;
-        do {
-          id = "robot-" + type + "-" + (++n);
-        } while (ids.contains(id));
-        ids.add(id);
-        added.add(new Robot(id, type, Status.IDLE, null, 0, null, now, 0, List.of()));
+        int n = numbers.merge(type, 1, Integer::sum);
+        added.add(new Robot("robot-" + type + "-" + n, type, Status.IDLE, null, 0, null, now, 0, List.of()));
       }
     }
     if (added.isEmpty()) {
@@ -131,8 +128,22 @@ public final class RobotPool {
     }
     List<Robot> robots = new ArrayList<>(state.robots());
     robots.addAll(added);
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue(), state.finishedRounds());
+    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue(), state.finishedRounds(),
+        Map.copyOf(numbers));
     return new Change(next, true, List.copyOf(added), List.of(), List.of(), null);
+  }
+
+  /** The N of robot-TYPE-N; 0 for an id not shaped so. */
+  private static int number(Robot r) {
+    String prefix = "robot-" + r.type() + "-";
+    if (r.id().startsWith(prefix)) {
+      try {
+        return Integer.parseInt(r.id().substring(prefix.length()));
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+    return 0;
   }
 
   /** Robots per persona type, in the order they appear in the pool. */
@@ -172,13 +183,13 @@ public final class RobotPool {
     if (request.count() > 0 && (!state.queue().isEmpty() || count(state, Status.IDLE) < request.count())) {
       List<Pending> queue = new ArrayList<>(state.queue());
       queue.add(new Pending(request, causationId, now));
-      return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue), state.finishedRounds()), true,
+      return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue), state.finishedRounds(), state.robotNumbers()), true,
           List.of(), List.of(), List.of(), null);
     }
     Seating seating = seat(state, state.robots(), request, now);
     Assignment assignment = new Assignment(request, causationId, seating.assigned(), null, seating.strategy());
     boolean changed = !seating.assigned().isEmpty();
-    PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue(), state.finishedRounds()) : state;
+    PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue(), state.finishedRounds(), state.robotNumbers()) : state;
     return new Change(next, changed, List.of(), List.of(), List.of(assignment), null);
   }
 
@@ -205,7 +216,7 @@ public final class RobotPool {
         .map(r -> !r.id().equals(robotId) ? r : new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(),
             r.identity(), r.since(), r.completedWork() + 1, withWork(r.recentWork(), work)))
         .toList();
-    return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds()), true, List.of(), List.of(),
+    return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds(), state.robotNumbers()), true, List.of(), List.of(),
         List.of(), null);
   }
 
@@ -232,7 +243,7 @@ public final class RobotPool {
       return Change.none(state);
     }
     PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
-        latest(state.finishedRounds(), finished, FINISHED_ROUNDS));
+        latest(state.finishedRounds(), finished, FINISHED_ROUNDS), state.robotNumbers());
     return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
   }
 
@@ -244,7 +255,7 @@ public final class RobotPool {
     List<Robot> retired = state.robots().stream()
         .filter(r -> retire.contains(r.id()) && r.status() == Status.IDLE).toList();
     PoolState kept = new PoolState(state.version(), state.robots().stream().filter(r -> !retired.contains(r)).toList(),
-        state.queue(), state.finishedRounds());
+        state.queue(), state.finishedRounds(), state.robotNumbers());
     Change grown = reconcile(kept, grownTo, now);
     if (retired.isEmpty() && !grown.changed()) {
       return Change.none(state);
@@ -253,7 +264,7 @@ public final class RobotPool {
     List<Assignment> assignments = new ArrayList<>();
     List<Robot> robots = serve(state, new ArrayList<>(grown.state().robots()), queue, assignments, now);
     PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
-        state.finishedRounds());
+        state.finishedRounds(), grown.state().robotNumbers());
     return new Change(next, true, grown.instantiated(), retired, List.copyOf(assignments), null);
   }
 

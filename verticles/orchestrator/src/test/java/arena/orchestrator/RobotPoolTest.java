@@ -77,6 +77,43 @@ class RobotPoolTest {
   }
 
   @Test
+  void aRetiredRobotsIdIsNeverGivenAgain() {
+    // Given three students of which the newest and then the oldest were retired
+    PoolState state = RobotPool.create(types("curious-student", 3), T0);
+    state = pool.resize(state, Map.of(), Set.of("robot-curious-student-3"), T1).state();
+    state = pool.resize(state, Map.of(), Set.of("robot-curious-student-1"), T1).state();
+
+    // When the type grows back to three, and the pool is reconciled with the configuration
+    state = pool.resize(state, types("curious-student", 3), Set.of(), T1).state();
+    PoolState reconciled = RobotPool.reconcile(state, types("curious-student", 4), T1).state();
+
+    // Then the new robots get numbers never used before, so none inherits a retired robot's stats
+    assertThat(state.robots()).extracting(Robot::id).containsExactly(
+        "robot-curious-student-2", "robot-curious-student-4", "robot-curious-student-5");
+    assertThat(reconciled.robots()).extracting(Robot::id).endsWith("robot-curious-student-6");
+    assertThat(reconciled.robotNumbers()).containsExactly(Map.entry("curious-student", 6));
+  }
+
+  @Test
+  void aPoolStoredBeforeRobotNumbersWereKeptNumbersAfterItsRobots() throws Exception {
+    // Given a stored pool without robotNumbers, whose students are numbered 1 and 5
+    PoolState stored = RobotPool.create(types("curious-student", 5), T0);
+    stored = pool.resize(stored, Map.of(), Set.of("robot-curious-student-2", "robot-curious-student-3",
+        "robot-curious-student-4"), T1).state();
+    ObjectNode node = (ObjectNode) Json.MAPPER.readTree(Json.write(Envelope.of("pool.state", "orchestrator", "pool",
+        stored, "c1", null)));
+    ((ObjectNode) node.get("payload")).remove("robotNumbers");
+    PoolState decoded = (PoolState) EventCodec.decode(Topic.ROBOT_POOL_STATE, node.toString()).payload();
+
+    // When it grows by one student
+    Change grown = RobotPool.reconcile(decoded, types("curious-student", 3), T1);
+
+    // Then the new one comes after the highest number there is
+    assertThat(decoded.robotNumbers()).isEmpty();
+    assertThat(grown.instantiated()).extracting(Robot::id).containsExactly("robot-curious-student-6");
+  }
+
+  @Test
   void assignsIdleRobotsBehindTheRequestedIdentities() {
     // Given
     PoolState state = standardPool();

@@ -41,7 +41,7 @@ class ScalingPolicyTest {
   }
 
   private static PoolState pool(List<Robot> robots, List<Pending> queue) {
-    return new PoolState(1, robots, queue, List.of());
+    return new PoolState(1, robots, queue, List.of(), Map.of());
   }
 
   private static Pending waiting(int count) {

@@ -9,6 +9,7 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.Topic;
+import arena.shared.state.PoolState;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -75,11 +76,12 @@ class StatsRecordsTest {
     // When one robot reports an answer
     List<Outgoing> out = on(orchestration, answered(robot, "m1"));
 
-    // Then the pool's state comes first, then exactly the three tallies that changed
-    assertThat(out.get(0).payload()).isEqualTo(orchestration.state());
-    assertThat(out.subList(1, out.size())).extracting(Outgoing::key).containsExactly("robot:" + robot,
+    // Then the pool's records come first (its robot, then the summary), then exactly the three tallies that changed
+    assertThat(out.subList(0, 2)).extracting(o -> (Object) o.payload().getClass())
+        .containsExactly(PoolState.PooledRobot.class, PoolState.Summary.class);
+    assertThat(out.subList(2, out.size())).extracting(Outgoing::key).containsExactly("robot:" + robot,
         "persona:" + type, "arm:" + selection.arm("m1"));
-    assertThat(((RobotTally) out.get(1).payload()).answers()).isEqualTo(1);
+    assertThat(((RobotTally) out.get(2).payload()).answers()).isEqualTo(1);
   }
 
   @Test
@@ -92,7 +94,8 @@ class StatsRecordsTest {
         Map.of("C", assigned.robots().get(0).identity()), Map.of(), Map.of()));
 
     // Then the robots' tallies follow the pool's state, and count the round
-    int state = out.indexOf(out.stream().filter(o -> o.payload() == orchestration.state()).findFirst().orElseThrow());
+    int state = out.indexOf(out.stream().filter(o -> o.payload() instanceof PoolState.Summary).findFirst()
+        .orElseThrow());
     assertThat(out.subList(state + 1, out.size())).allSatisfy(o -> assertThat(o.payload())
         .isInstanceOf(RobotTally.class));
     assertThat(out.subList(state + 1, out.size())).extracting(Outgoing::key)

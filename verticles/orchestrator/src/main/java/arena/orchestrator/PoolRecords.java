@@ -1,0 +1,227 @@
+package arena.orchestrator;
+
+import arena.shared.events.Event;
+import arena.shared.kafka.StateReader;
+import arena.shared.state.PoolState;
+import arena.shared.state.PoolState.FinishedRound;
+import arena.shared.state.PoolState.Pending;
+import arena.shared.state.PoolState.PooledRobot;
+import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Summary;
+import arena.shared.state.PoolState.Waiting;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * How the pool lies on the compacted robot-pool-state topic: one record per robot (key: its id), per waiting request
+ * ({@code queue/<correlationId>}) and per finished round ({@code finished/<round>}), each with its place in its list,
+ * and a {@link Summary} (key {@code summary}: version and robot numbering). No record grows with the pool, and a
+ * change writes only the records it changed, tombstones what left the pool, and the summary last. Immutable: it
+ * knows what is stored and where each entry's place is, so the caller takes up {@link Step#after} only once a step's
+ * records are written.
+ */
+public final class PoolRecords {
+  public static final String SUMMARY_KEY = "summary";
+
+  /** One record to write; a null value is a tombstone. */
+  public record Record(String key, Event value) {}
+
+  /** The records of one change, in order, and what is stored once they are written. */
+  public record Step(List<Record> records, PoolRecords after) {}
+
+  /** A pool read back (empty when nothing was stored), and what the topic holds. */
+  public record Restored(Optional<PoolState> pool, PoolRecords stored) {}
+
+  /** What the records hold; version -1 while no summary is stored. */
+  private final PoolState stored;
+  /** The place of every stored list entry, by record key. */
+  private final Map<String, Long> places;
+  private final long nextPlace;
+  /** Whether the pool is still stored the old way too, whole under {@link Orchestration#POOL_KEY}. */
+  private final boolean oldRecord;
+
+  private PoolRecords(PoolState stored, Map<String, Long> places, long nextPlace, boolean oldRecord) {
+    this.stored = stored;
+    this.places = places;
+    this.nextPlace = nextPlace;
+    this.oldRecord = oldRecord;
+  }
+
+  /** Nothing stored. */
+  public static PoolRecords none() {
+    return new PoolRecords(new PoolState(-1, List.of(), List.of(), List.of(), Map.of()), Map.of(), 0, false);
+  }
+
+  /** {@code pool}, stored record by record already. */
+  public static PoolRecords holding(PoolState pool) {
+    return none().write(pool).after();
+  }
+
+  static String queueKey(Pending pending) {
+    return "queue/" + pending.request().correlationId();
+  }
+
+  static String finishedKey(String round) {
+    return "finished/" + round;
+  }
+
+  /**
+   * The pool from the latest record of every key of robot-pool-state. A pool stored the old way (one record under
+   * {@code pool}) is read as it is while no summary was written; the first write then stores it record by record.
+   */
+  public static Restored restore(Map<String, ? extends Event> byKey) {
+    List<PooledRobot> robots = new ArrayList<>();
+    List<Waiting> queue = new ArrayList<>();
+    List<FinishedRound> finished = new ArrayList<>();
+    Map<String, Long> places = new HashMap<>();
+    Summary summary = null;
+    PoolState old = null;
+    for (Map.Entry<String, ? extends Event> e : byKey.entrySet()) {
+      Event value = e.getValue();
+      if (value instanceof PooledRobot r) {
+        robots.add(r);
+        places.put(e.getKey(), r.place());
+      } else if (value instanceof Waiting w) {
+        queue.add(w);
+        places.put(e.getKey(), w.place());
+      } else if (value instanceof FinishedRound f) {
+        finished.add(f);
+        places.put(e.getKey(), f.place());
+      } else if (value instanceof Summary s) {
+        summary = s;
+      } else if (value instanceof PoolState p && Orchestration.POOL_KEY.equals(e.getKey())) {
+        old = p;
+      }
+    }
+    robots.sort(Comparator.comparingLong(PooledRobot::place));
+    queue.sort(Comparator.comparingLong(Waiting::place));
+    finished.sort(Comparator.comparingLong(FinishedRound::place));
+    PoolState stored = new PoolState(summary == null ? -1 : summary.version(),
+        robots.stream().map(PooledRobot::robot).toList(), queue.stream().map(Waiting::pending).toList(),
+        finished.stream().map(FinishedRound::round).toList(), summary == null ? Map.of() : summary.robotNumbers());
+    long next = places.values().stream().mapToLong(p -> p + 1).max().orElse(0);
+    Optional<PoolState> pool = summary != null ? Optional.of(stored) : Optional.ofNullable(old);
+    return new Restored(pool, new PoolRecords(stored, places, next, old != null));
+  }
+
+  /**
+   * Reads the pool back from every record of robot-pool-state in offset order (the topic has one partition). A
+   * change's records end with its summary, so records after the last summary are a change cut short (the orchestrator
+   * stopped between its records, or a publish failed halfway): the pool is taken as it was before that change, whose
+   * input is then handled again, and the first write puts back what those records changed.
+   */
+  public static final class Replay implements Consumer<StateReader.Entry<Event>> {
+    /** The latest value of every key as of the last complete change. */
+    private final Map<String, Event> complete = new HashMap<>();
+    /** Records after it, by key; a null value is a tombstone. */
+    private final Map<String, Event> cutShort = new HashMap<>();
+    /** The latest value of every key: what the topic holds. */
+    private final Map<String, Event> latest = new HashMap<>();
+    private long records;
+
+    @Override
+    public void accept(StateReader.Entry<Event> e) {
+      records++;
+      if (e.value() == null) {
+        latest.remove(e.key());
+      } else {
+        latest.put(e.key(), e.value());
+      }
+      cutShort.put(e.key(), e.value());
+      // A pool stored whole, the old way, is complete in its one record.
+      if (e.value() instanceof Summary || e.value() instanceof PoolState) {
+        cutShort.forEach((key, value) -> {
+          if (value == null) {
+            complete.remove(key);
+          } else {
+            complete.put(key, value);
+          }
+        });
+        cutShort.clear();
+      }
+    }
+
+    public long records() {
+      return records;
+    }
+
+    /** How many records came after the last complete change, and are taken back. */
+    public int cutShort() {
+      return cutShort.size();
+    }
+
+    public Restored restored() {
+      Restored held = restore(latest);
+      Restored before = restore(complete);
+      PoolRecords stored = held.stored();
+      return new Restored(before.pool(), new PoolRecords(stored.stored, stored.places,
+          Math.max(stored.nextPlace, before.stored().nextPlace), stored.oldRecord));
+    }
+  }
+
+  /**
+   * The records that turn what is stored into {@code pool}: robots, waiting requests and finished rounds that are new,
+   * changed or moved to the end of their list, tombstones for those gone, a tombstone for the old whole-pool record if
+   * one is left, and the summary last.
+   */
+  public Step write(PoolState pool) {
+    List<Record> out = new ArrayList<>();
+    Map<String, Long> placed = new HashMap<>(places);
+    long[] next = {nextPlace};
+    entries(pool.robots(), stored.robots(), Robot::id, PooledRobot::new, placed, next, out);
+    entries(pool.queue(), stored.queue(), PoolRecords::queueKey, Waiting::new, placed, next, out);
+    entries(pool.finishedRounds(), stored.finishedRounds(), PoolRecords::finishedKey, FinishedRound::new, placed,
+        next, out);
+    if (oldRecord) {
+      out.add(new Record(Orchestration.POOL_KEY, null));
+    }
+    // Last, and with anything written: a restore takes a change as complete once its summary is there.
+    if (!out.isEmpty() || pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())) {
+      out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers())));
+    }
+    return new Step(List.copyOf(out), new PoolRecords(pool, placed, next[0], false));
+  }
+
+  private interface Entry<T> {
+    Event at(long place, T item);
+  }
+
+  /**
+   * Writes each item of {@code now} that is new, changed, or no longer after the one before it (moved to the end),
+   * with a fresh place then; tombstones the items of {@code before} that are gone.
+   */
+  private static <T> void entries(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry,
+      Map<String, Long> placed, long[] next, List<Record> out) {
+    Map<String, T> was = new HashMap<>();
+    before.forEach(item -> was.put(key.apply(item), item));
+    Set<String> kept = new HashSet<>();
+    long last = -1;
+    for (T item : now) {
+      String k = key.apply(item);
+      kept.add(k);
+      Long place = placed.get(k);
+      if (place == null || place <= last) {
+        place = next[0]++;
+        placed.put(k, place);
+        out.add(new Record(k, entry.at(place, item)));
+      } else if (!item.equals(was.get(k))) {
+        out.add(new Record(k, entry.at(place, item)));
+      }
+      last = place;
+    }
+    for (String k : was.keySet()) {
+      if (!kept.contains(k)) {
+        placed.remove(k);
+        out.add(new Record(k, null));
+      }
+    }
+  }
+}
