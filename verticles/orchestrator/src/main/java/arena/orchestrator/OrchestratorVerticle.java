@@ -36,9 +36,13 @@ import org.slf4j.LoggerFactory;
  * Robot Orchestration: the single authority over the robot pool. It assigns robots to match rounds, queues
  * requests that must wait, releases robots, and sends robots their work.
  *
- * <p>Deploy exactly ONE instance per cluster (instances=1): the pool lives in this instance's memory and in the
- * compacted {@code robot-pool-state} topic it alone writes. Its consumer group reads every partition of
- * {@code match-events} and {@code robot-responses}; a second instance would split those and own a second pool.
+ * <p>Any number of instances may run, in one JVM or many: exactly one is active, the holder of the {@link Lease};
+ * the others stand by and take over when it dies or leaves. The active one owns the pool (in its memory and in the
+ * compacted {@code robot-pool-state} topic), reads every partition of {@code match-events} and
+ * {@code robot-responses}, and publishes each step (events, commands, pool state) in one Kafka transaction under a
+ * fixed transactional.id. Taking over starts with {@code initTransactions}, which fences the previous holder: a
+ * stale one (paused, partitioned) fails its next send or commit, its open transaction is aborted, and it stands by.
+ * Only then is the pool read back, so it holds everything the previous holder committed.
  */
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
@@ -46,60 +50,166 @@ public class OrchestratorVerticle extends VerticleBase {
   /** Local event-bus address answering the current {@link RobotStats} as JSON, for the admin listener. */
   public static final String STATS_ADDRESS = "arena.robots.stats";
 
-  private final Lanes lanes = new Lanes();
   private final List<Meter> gauges = new ArrayList<>();
-  private EventPublisher publisher;
-  private EventConsumer consumer;
-  private Orchestration orchestration;
+  private ArenaConfig cfg;
+  private Map<String, Integer> byType;
   private ScalingPolicy scaling;
-  private long scalingTimer = -1;
+  /** Non-transactional, for dead letters only: parking a record decides nothing about the pool. */
+  private EventPublisher deadLetters;
+  private Lease lease;
   private MessageConsumer<Object> statsConsumer;
-  private boolean evaluating;
+  /** Takeovers and stand-downs, one at a time and in order. */
+  private final Lanes leadership = new Lanes();
+  /** The active term, null while standing by. */
+  private Term term;
+  private long retryTimer = -1;
+  private int failedTakeovers;
+  private boolean stopping;
+
+  /** What exists only while this instance is active; a new term starts from the pool as Kafka has it. */
+  private static final class Term {
+    final Lanes lanes = new Lanes();
+    final EventPublisher publisher;
+    final Orchestration orchestration;
+    EventConsumer consumer;
+    long scalingTimer = -1;
+    boolean evaluating;
+    boolean over;
+
+    Term(EventPublisher publisher, Orchestration orchestration) {
+      this.publisher = publisher;
+      this.orchestration = orchestration;
+    }
+  }
 
   @Override
   public Future<?> start() {
-    ArenaConfig cfg = ArenaConfig.of(config());
-    Map<String, Integer> byType = robotsByType(cfg);
+    cfg = ArenaConfig.of(config());
+    byType = robotsByType(cfg);
     scaling = new ScalingPolicy(cfg.bind("pool.scaling", ScalingPolicy.Settings.class), byType.keySet());
-    publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal()), Clock.systemUTC(),
-        Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
-    // The pool must be back (or created) before the first request is looked at.
-    return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
-        .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
-            Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
-        .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
-        .compose(v -> lanes.run("pool", this::scale))
-        .compose(v -> {
-          bindGauges(Metrics.globalRegistry);
-          // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
-          statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS,
-              msg -> msg.reply(json(orchestration.stats())));
-          // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
-          // last one still waits in the lane (a slow broker) is skipped rather than piled up.
-          scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
-            if (!evaluating) {
-              evaluating = true;
-              lanes.run("pool", this::scale).onComplete(done -> evaluating = false);
-            }
+    deadLetters = EventPublisher.create(vertx, cfg, SERVICE);
+    // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
+    statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS, msg -> {
+      if (term == null) {
+        msg.fail(503, "this robot orchestrator stands by");
+      } else {
+        msg.reply(json(term.orchestration.stats()));
+      }
+    });
+    lease = new Lease(vertx, cfg, cfg.string("kafka.topicPrefix") + SERVICE + "-lease", new Lease.Holder() {
+      @Override
+      public void gained() {
+        takeOver();
+      }
+
+      @Override
+      public void lost() {
+        if (!stopping) {
+          log.warn("robot orchestration: the lease went to another instance, standing by");
+          standDown();
+        }
+      }
+    });
+    // Started once this instance knows its part: active with the pool open (a takeover that failed is retried), or
+    // standing by.
+    return lease.start().compose(active -> leadership.run("term", () -> Future.succeededFuture()))
+        .onSuccess(v -> log.info("robot orchestration {}", term != null ? "active" : "standing by"));
+  }
+
+  /** The lease is ours: fence the previous holder, read the pool back, then take inputs. */
+  private void takeOver() {
+    vertx.cancelTimer(retryTimer);
+    leadership.run("term", () -> {
+      if (term != null || stopping || !lease.held()) {
+        return Future.succeededFuture();
+      }
+      long began = System.nanoTime();
+      EventPublisher publisher = EventPublisher.transactional(vertx, cfg, SERVICE,
+          cfg.string("kafka.topicPrefix") + SERVICE);
+      Orchestration orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal()),
+          Clock.systemUTC(), Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+      Term t = new Term(publisher, orchestration);
+      // The pool must be back (or created) before the first request is looked at.
+      return publisher.initTransactions()
+          .compose(v -> vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class,
+              null)))
+          .compose(latest -> DeadLetters.parkAll(deadLetters, cfg, SERVICE, latest.unreadable()).map(v ->
+              Optional.ofNullable(latest.byKey().get(Orchestration.POOL_KEY)).map(StateReader.Stored::state)))
+          .compose(restored -> publishInOrder(t, orchestration.open(restored, byType)))
+          .compose(v -> {
+            term = t;
+            return t.lanes.run("pool", () -> scale(t));
+          })
+          .compose(v -> {
+            bindGauges(Metrics.globalRegistry, orchestration);
+            // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
+            // last one still waits in the lane (a slow broker) is skipped rather than piled up.
+            t.scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
+              if (!t.evaluating) {
+                t.evaluating = true;
+                t.lanes.run("pool", () -> scale(t)).onComplete(done -> t.evaluating = false);
+              }
+            });
+            t.consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
+                deadLetters, received -> handle(t, received));
+            return t.consumer.start();
+          })
+          .onSuccess(v -> {
+            failedTakeovers = 0;
+            log.info("robot orchestration took over in {} ms: {} robots", (System.nanoTime() - began) / 1_000_000,
+                orchestration.state().robots().size());
+          })
+          .recover(e -> {
+            log.error("robot orchestration could not take over: {}", e.toString());
+            term = null;
+            return end(t).onComplete(v -> retryTakeOver(EventPublisher.fenced(e)));
           });
-          consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
-              publisher, this::handle);
-          return consumer.start();
-        })
-        .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
+    });
+  }
+
+  /**
+   * Tries again while the lease is ours. After a fence it waits a whole lease session first: a stale holder learns
+   * by then that it lost the lease, and must not fence the instance that took over.
+   */
+  private void retryTakeOver(boolean fenced) {
+    if (stopping) {
+      return;
+    }
+    EventConsumer.Settings.Retry retry = cfg.bind("kafka.consumer", EventConsumer.Settings.class).retry();
+    long delay = fenced ? Lease.sessionMs(cfg)
+        : Math.min(retry.maxMs(), retry.firstMs() << Math.min(failedTakeovers++, 20));
+    vertx.cancelTimer(retryTimer);
+    retryTimer = vertx.setTimer(delay, id -> takeOver());
+  }
+
+  /** Lease lost, or the producer fenced: nothing more goes out from this term; back to standing by. */
+  private Future<Void> standDown() {
+    return leadership.run("term", () -> {
+      Term t = term;
+      term = null;
+      return t == null ? Future.succeededFuture() : end(t);
+    });
+  }
+
+  private Future<Void> end(Term t) {
+    t.over = true;
+    vertx.cancelTimer(t.scalingTimer);
+    gauges.forEach(Metrics.globalRegistry::remove);
+    gauges.clear();
+    Future<Void> stopped = t.consumer == null ? Future.succeededFuture() : t.consumer.stop();
+    return stopped.eventually(t.publisher::close);
   }
 
   // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
   // retried against the memory as it was.
-  private Future<Void> handle(Received received) {
+  private Future<Void> handle(Term t, Received received) {
     if (received.tombstone()) {
       return Future.succeededFuture();
     }
-    return lanes.run("pool", () -> {
-      long version = orchestration.state().version();
-      return orchestration.handle(received.envelope(), this::publishInOrder)
-          .compose(v -> orchestration.state().version() == version ? Future.succeededFuture() : scale());
+    return t.lanes.run("pool", () -> {
+      long version = t.orchestration.state().version();
+      return t.orchestration.handle(received.envelope(), out -> publishInOrder(t, out))
+          .compose(v -> t.orchestration.state().version() == version ? Future.succeededFuture() : scale(t));
     });
   }
 
@@ -107,21 +217,33 @@ public class OrchestratorVerticle extends VerticleBase {
    * The pool after a change (or as time passed) against the scaling rules. A failure here leaves the input handled:
    * the next change or the timer decides again.
    */
-  private Future<Void> scale() {
-    return orchestration.scale(scaling, this::publishInOrder)
-        .recover(t -> Future.succeededFuture());
+  private Future<Void> scale(Term t) {
+    return t.orchestration.scale(scaling, out -> publishInOrder(t, out))
+        .recover(e -> Future.succeededFuture());
   }
 
-  private Future<Void> publishInOrder(List<Outgoing> out) {
-    Future<Void> chain = Future.succeededFuture();
-    for (Outgoing o : out) {
-      chain = chain.compose(v -> publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())
-          .<Void>mapEmpty());
+  /** One step's records in one transaction; a fenced term stands down and never publishes again. */
+  private Future<Void> publishInOrder(Term t, List<Outgoing> out) {
+    if (t.over) {
+      return Future.failedFuture("robot orchestration stands by");
     }
-    return chain.onFailure(t -> log.error("publishing pool changes failed: {}", t.toString()));
+    return t.publisher.inTransaction(() -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Outgoing o : out) {
+        chain = chain.compose(v -> t.publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())
+            .<Void>mapEmpty());
+      }
+      return chain;
+    }).onFailure(e -> {
+      log.error("publishing pool changes failed: {}", e.toString());
+      if (EventPublisher.fenced(e) && !t.over) {
+        log.warn("robot orchestration: another instance took the pool over, standing by");
+        standDown().onComplete(v -> retryTakeOver(true));
+      }
+    });
   }
 
-  private void bindGauges(MeterRegistry registry) {
+  private void bindGauges(MeterRegistry registry, Orchestration orchestration) {
     gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.IDLE))
         .tag("status", "idle").description("robots in the pool").register(registry));
     gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.BUSY))
@@ -163,11 +285,12 @@ public class OrchestratorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(scalingTimer);
+    stopping = true;
+    vertx.cancelTimer(retryTimer);
     Future<Void> unregistered = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
-    gauges.forEach(Metrics.globalRegistry::remove);
-    gauges.clear();
-    Future<Void> stopped = unregistered.compose(v -> consumer == null ? Future.succeededFuture() : consumer.stop());
-    return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+    // Stand down before leaving the group, so the next holder never meets a term of this one still running.
+    return unregistered.eventually(this::standDown)
+        .eventually(() -> lease == null ? Future.succeededFuture() : lease.stop())
+        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
   }
 }
