@@ -1,6 +1,7 @@
 package arena.launcher.faults;
 
 import arena.launcher.TopicSetup;
+import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotCommand;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,7 @@ public final class FaultSuite implements Callable<Integer> {
 
   @Option(names = "--scenario", split = ",", paramLabel = "NAME",
       description = "Scenarios to run, in this order (default all): baseline, match-kill, robot-kill, gateway-kill, "
-          + "orchestrator-kill, broker-kill, cluster-stop, redelivery, round-boundary.")
+          + "orchestrator-kill, orchestrator-failover, broker-kill, cluster-stop, redelivery, round-boundary.")
   List<String> scenarios;
 
   @Option(names = "--matches", description = "Matches per scenario (default ${DEFAULT-VALUE}).", defaultValue = "4")
@@ -68,7 +70,7 @@ public final class FaultSuite implements Callable<Integer> {
 
   @Option(names = "--jvms", split = ",", paramLabel = "ROLE[+ROLE]",
       description = "The game's JVMs, one entry each (default ${DEFAULT-VALUE}).",
-      defaultValue = "match,match,robot,robot,orchestrator,gateway,gateway")
+      defaultValue = "match,match,robot,robot,orchestrator,orchestrator,gateway,gateway")
   List<String> layout;
 
   @Option(names = "--brokers", description = "Kafka nodes (default ${DEFAULT-VALUE}).", defaultValue = "3")
@@ -253,13 +255,21 @@ public final class FaultSuite implements Callable<Integer> {
           injected(f, "kill -9 " + gateway.child().name + " in round " + midRound + " (kept down)");
         });
         case ORCHESTRATOR_KILL -> midRound(watch, ids, midRound, trigger).ifPresent(s -> {
-          RoleJvms.Jvm orchestrator = roles.with("orchestrator").get(0);
+          RoleJvms.Jvm orchestrator = activeOrchestrator().orElseGet(() -> roles.with("orchestrator").get(0));
           orchestrator.child().kill();
           faulted.add(orchestrator.child());
           Pause.of(Duration.ofSeconds(5));
           orchestrator.child().start();
           injected(f, "kill -9 " + orchestrator.child().name + " in round " + midRound + ", started again 5 s later");
         });
+        case ORCHESTRATOR_FAILOVER -> {
+          if (roles.with("orchestrator").size() < 2) {
+            f.notes.add("orchestrator-failover needs two orchestrator JVMs in --jvms");
+          } else {
+            watch.await(s -> s.payload() instanceof MatchEvent.RobotsNeeded needed && needed.round() == midRound
+                && ids.contains(needed.matchId()), trigger).ifPresent(s -> failover(f, faulted, s, watch));
+          }
+        }
         case BROKER_KILL -> {
           if (midRound(watch, ids, midRound, trigger).isPresent()) {
             Children.Child broker = brokers.busiestLeader(List.of(topics.name(Topic.MATCH_COMMANDS),
@@ -296,6 +306,7 @@ public final class FaultSuite implements Callable<Integer> {
     f.transients = gateways.drainTransients();
     allMatches.addAll(humansByMatch.keySet());
     audit.measure(f, humansByMatch, ledger, before, window);
+    audit.assignments(f);
     f.deadLettered.addAll(topics.deadLettersSince(deadLetters, Duration.ofSeconds(60)));
     f.took = Duration.between(t0, Instant.now());
     return f;
@@ -384,6 +395,65 @@ public final class FaultSuite implements Callable<Integer> {
     injected(f, "kill -9 " + victim.child().name + (owner.isPresent() ? " (owner of " + partition + ")"
         : " (the owner of " + partition + " could not be told: the first " + role + " JVM)") + " " + when
         + " in match " + seen.payload().matchId() + " (kept down)");
+  }
+
+  /** The orchestrator JVM holding the lease: its lease consumer owns partition 0 of robot-pool-state. */
+  private Optional<RoleJvms.Jvm> activeOrchestrator() {
+    try (Admin admin = brokers.admin()) {
+      return roles.owner(admin, OrchestratorVerticle.leaseGroup(arena),
+          new TopicPartition(topics.name(Topic.ROBOT_POOL_STATE), 0));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * kill -9 the active orchestrator while a round waits for its robots, and measure how long until a standby says
+   * it took over (its pool read back, its inputs subscribed): late if over pool.failoverSeconds.
+   */
+  private void failover(Figures f, Set<Children.Child> faulted, Seen seen, Watch watch) {
+    Optional<RoleJvms.Jvm> active = activeOrchestrator();
+    if (active.isEmpty()) {
+      f.notes.add("the active orchestrator could not be told from the lease group: nothing killed");
+      return;
+    }
+    List<RoleJvms.Jvm> standbys = roles.with("orchestrator").stream().filter(j -> j != active.get()).toList();
+    Map<RoleJvms.Jvm, Integer> before = new HashMap<>();
+    standbys.forEach(j -> before.put(j, takeovers(j)));
+    active.get().child().kill();
+    Instant killed = Instant.now();
+    faulted.add(active.get().child());
+    int budget = arena.integer("pool.failoverSeconds");
+    // Robot work given out after the kill can only come from the new active orchestrator.
+    CompletableFuture<Optional<Seen>> served = CompletableFuture.supplyAsync(() -> watch.await(
+        s -> s.payload() instanceof RobotCommand && s.at().isAfter(killed), Duration.ofSeconds(budget * 4L)));
+    injected(f, "kill -9 " + active.get().child().name + " (the active orchestrator) right after "
+        + seen.type() + " of match " + seen.payload().matchId() + " (kept down)");
+    Instant end = killed.plusSeconds(budget * 4L);
+    while (Instant.now().isBefore(end)) {
+      for (RoleJvms.Jvm j : standbys) {
+        if (takeovers(j) > before.get(j)) {
+          Duration took = Duration.between(killed, Instant.now());
+          f.failoverLate = took.toSeconds() >= budget;
+          Optional<Seen> first = served.join();
+          f.failover = j.child().name + " took over " + seconds(took) + " s after the kill (pool.failoverSeconds "
+              + budget + "); first robot command from it " + first.map(c -> seconds(Duration.between(killed, c.at()))
+              + " s after the kill").orElse("not seen within " + budget * 4 + " s");
+          return;
+        }
+      }
+      Pause.of(Duration.ofMillis(100));
+    }
+    f.failover = "no standby took over within " + budget * 4 + " s";
+    f.failoverLate = true;
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+  }
+
+  private static int takeovers(RoleJvms.Jvm jvm) {
+    return jvm.child().logText().split("robot orchestration took over", -1).length - 1;
   }
 
   /** Stops every broker, waits out the outage, starts them again; returns when robot work may be excused. */

@@ -96,7 +96,7 @@ public class OrchestratorVerticle extends VerticleBase {
         msg.reply(json(term.orchestration.stats()));
       }
     });
-    lease = new Lease(vertx, cfg, cfg.string("kafka.topicPrefix") + SERVICE + "-lease", new Lease.Holder() {
+    lease = new Lease(vertx, cfg, leaseGroup(cfg), new Lease.Holder() {
       @Override
       public void gained() {
         takeOver();
@@ -114,6 +114,14 @@ public class OrchestratorVerticle extends VerticleBase {
     // standing by.
     return lease.start().compose(active -> leadership.run("term", () -> Future.succeededFuture()))
         .onSuccess(v -> log.info("robot orchestration {}", term != null ? "active" : "standing by"));
+  }
+
+  /**
+   * The consumer group whose owner of partition 0 of robot-pool-state is the active orchestrator; one per topic
+   * prefix, so games sharing a cluster never share an active orchestrator.
+   */
+  public static String leaseGroup(ArenaConfig cfg) {
+    return cfg.string("kafka.topicPrefix") + SERVICE + "-lease";
   }
 
   /** The lease is ours: fence the previous holder, read the pool back, then take inputs. */
