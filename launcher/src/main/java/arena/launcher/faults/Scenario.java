@@ -11,6 +11,8 @@ enum Scenario {
   ORCHESTRATOR_KILL("kill -9 the active orchestrator mid-round, and start it again 5 s later"),
   ORCHESTRATOR_FAILOVER("kill -9 the active orchestrator (of two or more) right after a round.robots_needed; a "
       + "standby takes over within pool.failoverSeconds (kept down)"),
+  ORCHESTRATOR_PAUSE("SIGSTOP the active orchestrator (of two or more) right after a round.robots_needed; once a "
+      + "standby took over, SIGCONT: the stale one is fenced or sees its lease gone, and stands by"),
   BROKER_KILL("kill -9 the broker leading the most partitions, mid-round; it stays down until the matches end"),
   CLUSTER_STOP("stop all brokers mid-round, start them again after the outage; nothing else is restarted"),
   REDELIVERY("stop the JVMs of the --redeliver groups (match-service) mid-round, rewind the groups to the earliest "
