@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +112,9 @@ public class OrchestratorVerticle extends VerticleBase {
       }
     });
     // Started once this instance knows its part: active with the pool open (a takeover that failed is retried), or
-    // standing by.
-    return lease.start().compose(active -> leadership.run("term", () -> Future.succeededFuture()))
+    // standing by. A group slow to answer leaves it standing by; the lease may still come later.
+    return lease.start().timeout(Lease.sessionMs(cfg) * 2, TimeUnit.MILLISECONDS).otherwiseEmpty()
+        .compose(held -> leadership.run("term", () -> Future.succeededFuture()))
         .onSuccess(v -> log.info("robot orchestration {}", term != null ? "active" : "standing by"));
   }
 
