@@ -55,7 +55,8 @@ public final class FaultSuite implements Callable<Integer> {
 
   @Option(names = "--scenario", split = ",", paramLabel = "NAME",
       description = "Scenarios to run, in this order (default all): baseline, match-kill, robot-kill, gateway-kill, "
-          + "orchestrator-kill, orchestrator-failover, orchestrator-pause, broker-kill, cluster-stop, redelivery, round-boundary.")
+          + "orchestrator-kill, orchestrator-failover, orchestrator-pause, broker-kill, cluster-stop, redelivery, "
+          + "round-boundary.")
   List<String> scenarios;
 
   @Option(names = "--matches", description = "Matches per scenario (default ${DEFAULT-VALUE}).", defaultValue = "4")

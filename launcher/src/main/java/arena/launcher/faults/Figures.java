@@ -81,8 +81,9 @@ final class Figures {
         .append(" excused (due while every broker was down, or no answer to vote for), ").append(robotLost.size()).append(" lost").append(list(robotLost))
         .append('\n');
     b.append("   events republished: ").append(republished).append(" (same step, same outcome, published again)\n");
-    b.append("   robots assigned:    ").append(assignmentsChecked).append(" assignments read back (every scenario so far), ")
-        .append(doubleAssigned.size()).append(" robots in two rounds at once").append(list(doubleAssigned)).append('\n');
+    b.append("   robots assigned:    ").append(assignmentsChecked)
+        .append(" assignments read back (every scenario so far), ").append(doubleAssigned.size())
+        .append(" robots in two rounds at once").append(list(doubleAssigned)).append('\n');
     if (failover != null) {
       b.append("   failover:           ").append(failover).append(failoverLate ? " (LATE)" : "").append('\n');
     }
