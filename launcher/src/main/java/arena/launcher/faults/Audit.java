@@ -3,6 +3,7 @@ package arena.launcher.faults;
 import arena.shared.Json;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
+import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.game.Text;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,6 +132,54 @@ final class Audit {
       }
     }
     robots(f, states, robotWork, robotAnswers, window);
+  }
+
+  /**
+   * Every round.robots_assigned and robot.released the orchestrators ever committed (read_committed: a fenced
+   * orchestrator's aborted writes are not there), checked for a robot seated in two rounds at once.
+   */
+  void assignments(Figures f) {
+    List<Seen> events = new ArrayList<>();
+    topics.readAll(Duration.ofSeconds(120), seen -> {
+      if (seen.payload() instanceof OrchestrationEvent.RobotsAssigned
+          || seen.payload() instanceof OrchestrationEvent.RobotReleased) {
+        events.add(seen);
+      }
+    }, Topic.ROBOT_ORCHESTRATION_EVENTS);
+    f.assignmentsChecked = (int) events.stream().filter(s -> s.payload() instanceof OrchestrationEvent.RobotsAssigned)
+        .count();
+    f.doubleAssigned.addAll(doubleAssignments(events));
+  }
+
+  /**
+   * Robots assigned to a round while still seated in another one. Assignments (key matchId) and releases (key
+   * robotId) sit on different partitions, so they are put in the order the orchestrator wrote them by their
+   * timestamps; one step writes its releases before its assignments, so in a tie the release comes first. The same
+   * round assigned again (asked for again after a crash) is no double.
+   */
+  static List<String> doubleAssignments(List<Seen> events) {
+    List<Seen> ordered = new ArrayList<>(events);
+    ordered.sort(Comparator.comparing(Seen::at)
+        .thenComparing(s -> s.payload() instanceof OrchestrationEvent.RobotReleased ? 0 : 1));
+    Map<String, String> seat = new HashMap<>();
+    List<String> doubles = new ArrayList<>();
+    for (Seen s : ordered) {
+      if (s.payload() instanceof OrchestrationEvent.RobotReleased r) {
+        String held = seat.get(r.robotId());
+        if (held != null && held.startsWith(r.matchId() + " round ")) {
+          seat.remove(r.robotId());
+        }
+      } else if (s.payload() instanceof OrchestrationEvent.RobotsAssigned a) {
+        String round = a.matchId() + " round " + a.round();
+        for (OrchestrationEvent.AssignedRobot robot : a.robots()) {
+          String held = seat.put(robot.id(), round);
+          if (held != null && !held.equals(round)) {
+            doubles.add(robot.id() + " in " + round + " at " + s.at() + " while still in " + held);
+          }
+        }
+      }
+    }
+    return doubles;
   }
 
   /** Every score is the sum of the points of the scored rounds: a round counted twice (or lost) breaks it. */

@@ -68,6 +68,27 @@ final class Children implements AutoCloseable {
       }
     }
 
+    /** Sends a signal by name (STOP pauses the whole JVM, CONT resumes it); returns whether it was delivered. */
+    boolean signal(String name) {
+      Process p;
+      synchronized (this) {
+        p = process;
+      }
+      if (p == null || !p.isAlive()) {
+        return false;
+      }
+      try {
+        boolean sent = new ProcessBuilder("kill", "-" + name, String.valueOf(p.pid())).start().waitFor() == 0;
+        note(sent ? "sent SIG" + name : "could not send SIG" + name);
+        return sent;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
     /** SIGTERM, and kill -9 when it has not exited within {@code seconds}; returns whether it stopped by itself. */
     boolean stop(int seconds) {
       Process p;

@@ -1,6 +1,7 @@
 package arena.launcher.faults;
 
 import arena.launcher.TopicSetup;
+import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotCommand;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,8 @@ public final class FaultSuite implements Callable<Integer> {
 
   @Option(names = "--scenario", split = ",", paramLabel = "NAME",
       description = "Scenarios to run, in this order (default all): baseline, match-kill, robot-kill, gateway-kill, "
-          + "orchestrator-kill, broker-kill, cluster-stop, redelivery, round-boundary.")
+          + "orchestrator-kill, orchestrator-failover, orchestrator-pause, broker-kill, cluster-stop, redelivery, "
+          + "round-boundary.")
   List<String> scenarios;
 
   @Option(names = "--matches", description = "Matches per scenario (default ${DEFAULT-VALUE}).", defaultValue = "4")
@@ -68,7 +71,7 @@ public final class FaultSuite implements Callable<Integer> {
 
   @Option(names = "--jvms", split = ",", paramLabel = "ROLE[+ROLE]",
       description = "The game's JVMs, one entry each (default ${DEFAULT-VALUE}).",
-      defaultValue = "match,match,robot,robot,orchestrator,gateway,gateway")
+      defaultValue = "match,match,robot,robot,orchestrator,orchestrator,gateway,gateway")
   List<String> layout;
 
   @Option(names = "--brokers", description = "Kafka nodes (default ${DEFAULT-VALUE}).", defaultValue = "3")
@@ -253,13 +256,22 @@ public final class FaultSuite implements Callable<Integer> {
           injected(f, "kill -9 " + gateway.child().name + " in round " + midRound + " (kept down)");
         });
         case ORCHESTRATOR_KILL -> midRound(watch, ids, midRound, trigger).ifPresent(s -> {
-          RoleJvms.Jvm orchestrator = roles.with("orchestrator").get(0);
+          RoleJvms.Jvm orchestrator = activeOrchestrator().orElseGet(() -> roles.with("orchestrator").get(0));
           orchestrator.child().kill();
           faulted.add(orchestrator.child());
           Pause.of(Duration.ofSeconds(5));
           orchestrator.child().start();
           injected(f, "kill -9 " + orchestrator.child().name + " in round " + midRound + ", started again 5 s later");
         });
+        case ORCHESTRATOR_FAILOVER, ORCHESTRATOR_PAUSE -> {
+          if (roles.with("orchestrator").size() < 2) {
+            f.notes.add(scenario.cliName() + " needs two orchestrator JVMs in --jvms");
+          } else {
+            watch.await(s -> s.payload() instanceof MatchEvent.RobotsNeeded needed && needed.round() == midRound
+                && ids.contains(needed.matchId()), trigger).ifPresent(s -> failover(f, faulted, s, watch,
+                scenario == Scenario.ORCHESTRATOR_PAUSE));
+          }
+        }
         case BROKER_KILL -> {
           if (midRound(watch, ids, midRound, trigger).isPresent()) {
             Children.Child broker = brokers.busiestLeader(List.of(topics.name(Topic.MATCH_COMMANDS),
@@ -296,6 +308,7 @@ public final class FaultSuite implements Callable<Integer> {
     f.transients = gateways.drainTransients();
     allMatches.addAll(humansByMatch.keySet());
     audit.measure(f, humansByMatch, ledger, before, window);
+    audit.assignments(f);
     f.deadLettered.addAll(topics.deadLettersSince(deadLetters, Duration.ofSeconds(60)));
     f.took = Duration.between(t0, Instant.now());
     return f;
@@ -384,6 +397,94 @@ public final class FaultSuite implements Callable<Integer> {
     injected(f, "kill -9 " + victim.child().name + (owner.isPresent() ? " (owner of " + partition + ")"
         : " (the owner of " + partition + " could not be told: the first " + role + " JVM)") + " " + when
         + " in match " + seen.payload().matchId() + " (kept down)");
+  }
+
+  /** The orchestrator JVM holding the lease: its lease consumer owns partition 0 of robot-pool-state. */
+  private Optional<RoleJvms.Jvm> activeOrchestrator() {
+    try (Admin admin = brokers.admin()) {
+      return roles.owner(admin, OrchestratorVerticle.leaseGroup(arena),
+          new TopicPartition(topics.name(Topic.ROBOT_POOL_STATE), 0));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * kill -9 (or SIGSTOP, when {@code pause}) the active orchestrator while a round waits for its robots, and measure
+   * how long until a standby says it took over (its pool read back, its inputs subscribed): late if over
+   * pool.failoverSeconds. A paused one is then resumed and must stand by by itself (fenced, or its lease gone); the
+   * audit then shows whether it ever seated a robot twice.
+   */
+  private void failover(Figures f, Set<Children.Child> faulted, Seen seen, Watch watch, boolean pause) {
+    Optional<RoleJvms.Jvm> active = activeOrchestrator();
+    if (active.isEmpty()) {
+      f.notes.add("the active orchestrator could not be told from the lease group: nothing done");
+      return;
+    }
+    Children.Child victim = active.get().child();
+    List<RoleJvms.Jvm> standbys = roles.with("orchestrator").stream().filter(j -> j != active.get()).toList();
+    Map<RoleJvms.Jvm, Integer> before = new HashMap<>();
+    standbys.forEach(j -> before.put(j, count(j.child(), TOOK_OVER)));
+    int stoodBy = count(victim, STOOD_BY);
+    if (pause) {
+      if (!victim.signal("STOP")) {
+        f.notes.add("SIGSTOP could not be sent to " + victim.name);
+        return;
+      }
+    } else {
+      victim.kill();
+      faulted.add(victim);
+    }
+    Instant gone = Instant.now();
+    int budget = arena.integer("pool.failoverSeconds");
+    // Robot work given out after the kill can only come from the new active orchestrator.
+    CompletableFuture<Optional<Seen>> served = CompletableFuture.supplyAsync(() -> watch.await(
+        s -> s.payload() instanceof RobotCommand && s.at().isAfter(gone), Duration.ofSeconds(budget * 4L)));
+    injected(f, (pause ? "SIGSTOP " : "kill -9 ") + victim.name + " (the active orchestrator) right after "
+        + seen.type() + " of match " + seen.payload().matchId() + (pause ? ", SIGCONT once a standby took over"
+        : " (kept down)"));
+    Optional<RoleJvms.Jvm> successor = Optional.empty();
+    Instant end = gone.plusSeconds(budget * 4L);
+    while (successor.isEmpty() && Instant.now().isBefore(end)) {
+      successor = standbys.stream().filter(j -> count(j.child(), TOOK_OVER) > before.get(j)).findFirst();
+      Pause.of(Duration.ofMillis(100));
+    }
+    Duration took = Duration.between(gone, Instant.now());
+    if (successor.isEmpty()) {
+      f.failover = "no standby took over within " + budget * 4 + " s";
+      f.failoverLate = true;
+    } else {
+      f.failoverLate = took.toSeconds() >= budget;
+      Optional<Seen> first = served.join();
+      f.failover = successor.get().child().name + " took over " + seconds(took) + " s after the "
+          + (pause ? "SIGSTOP" : "kill") + " (pool.failoverSeconds " + budget + "); first robot command from it "
+          + first.map(c -> seconds(Duration.between(gone, c.at())) + " s after it").orElse("not seen within "
+          + budget * 4 + " s");
+    }
+    if (pause) {
+      victim.signal("CONT");
+      Instant resumed = Instant.now();
+      while (count(victim, STOOD_BY) == stoodBy && Instant.now().isBefore(resumed.plusSeconds(budget * 2L))) {
+        Pause.of(Duration.ofMillis(100));
+      }
+      boolean stood = count(victim, STOOD_BY) > stoodBy;
+      f.failover += stood ? "; " + victim.name + ", resumed, stood by " + seconds(Duration.between(resumed,
+          Instant.now())) + " s later (" + (count(victim, FENCED) > 0 ? "fenced" : "lease gone") + ")"
+          : "; " + victim.name + " did NOT stand by within " + budget * 2 + " s of SIGCONT";
+      f.failoverLate |= !stood;
+    }
+  }
+
+  private static final String TOOK_OVER = "robot orchestration took over";
+  private static final String STOOD_BY = ", standing by";
+  private static final String FENCED = "another instance took the pool over";
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+  }
+
+  private static int count(Children.Child child, String line) {
+    return child.logText().split(java.util.regex.Pattern.quote(line), -1).length - 1;
   }
 
   /** Stops every broker, waits out the outage, starts them again; returns when robot work may be excused. */

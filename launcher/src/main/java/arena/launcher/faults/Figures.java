@@ -35,6 +35,12 @@ final class Figures {
   Map<String, Integer> transients = Map.of();
   /** Roles that did not come back by themselves after the fault, or JVMs that exited without being killed. */
   final List<String> unrecovered = new ArrayList<>();
+  /** round.robots_assigned read back from Kafka, and robots seated in two rounds at once among them. */
+  int assignmentsChecked;
+  final List<String> doubleAssigned = new ArrayList<>();
+  /** How long the orchestrator failover took, when the scenario measured it; late if over pool.failoverSeconds. */
+  String failover;
+  boolean failoverLate;
   final List<String> notes = new ArrayList<>();
   Duration took = Duration.ZERO;
 
@@ -45,6 +51,7 @@ final class Figures {
   boolean ok() {
     return faultInjected && notStarted == 0 && stuck.isEmpty() && lost.isEmpty() && duplicates.isEmpty()
         && robotLost.isEmpty() && unrecovered.isEmpty() && deadLettered.isEmpty() && expired == 0 && !cancelReasons.containsKey("")
+        && doubleAssigned.isEmpty() && !failoverLate
         && completed + cancelled == started;
   }
 
@@ -74,6 +81,12 @@ final class Figures {
         .append(" excused (due while every broker was down, or no answer to vote for), ").append(robotLost.size()).append(" lost").append(list(robotLost))
         .append('\n');
     b.append("   events republished: ").append(republished).append(" (same step, same outcome, published again)\n");
+    b.append("   robots assigned:    ").append(assignmentsChecked)
+        .append(" assignments read back (every scenario so far), ").append(doubleAssigned.size())
+        .append(" robots in two rounds at once").append(list(doubleAssigned)).append('\n');
+    if (failover != null) {
+      b.append("   failover:           ").append(failover).append(failoverLate ? " (LATE)" : "").append('\n');
+    }
     if (!unrecovered.isEmpty()) {
       b.append("   not recovered:      ").append(unrecovered).append('\n');
     }

@@ -6,6 +6,7 @@ import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.MatchSettings;
+import arena.shared.events.OrchestrationEvent;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
 import java.time.Instant;
@@ -96,6 +97,50 @@ class AuditTest {
   private static MatchState state(Map<String, Integer> scores, MatchState.Round... rounds) {
     return new MatchState("m", new MatchSettings(4, 1, rounds.length, 20, 20, 0), MatchState.Status.COMPLETED, 9, T0,
         T0, List.of(), List.of(), List.of(rounds), scores, List.of(), MatchState.Usage.NONE);
+  }
+
+  @Test
+  void aRobotAssignedToASecondRoundBeforeItsReleaseIsADoubleAssignment() {
+    // Given robot r1 seated in m1 round 1, then in m2 round 1 before m1 let it go
+    List<Seen> events = List.of(
+        at(0, assigned("m1", 1, "r1")),
+        at(1, assigned("m2", 1, "r1", "r2")),
+        at(2, new OrchestrationEvent.RobotReleased("r1", "m1", 1, OrchestrationEvent.RobotReleased.Reason.ROUND_OVER)));
+
+    // When the assignments are checked
+    List<String> doubles = Audit.doubleAssignments(events);
+
+    // Then r1 is reported, in both rounds
+    assertThat(doubles).singleElement().asString().contains("r1", "m1 round 1", "m2 round 1");
+  }
+
+  @Test
+  void aRobotReleasedThenSeatedAgainOrTheSameRoundAssignedAgainIsFine() {
+    // Given r1 in m1 round 1, the same assignment again (a lost one asked for again), its release in the same
+    // millisecond as its next seat (one step: release, then assign), and m1 round 2
+    List<Seen> events = List.of(
+        at(0, assigned("m1", 1, "r1")),
+        at(1, assigned("m1", 1, "r1")),
+        at(2, assigned("m2", 1, "r1")),
+        at(2, new OrchestrationEvent.RobotReleased("r1", "m1", 1, OrchestrationEvent.RobotReleased.Reason.ROUND_OVER)),
+        at(3, new OrchestrationEvent.RobotReleased("r1", "m2", 1, OrchestrationEvent.RobotReleased.Reason.MATCH_OVER)),
+        at(4, assigned("m1", 2, "r1")));
+
+    // When the assignments are checked
+    List<String> doubles = Audit.doubleAssignments(events);
+
+    // Then nothing is reported
+    assertThat(doubles).isEmpty();
+  }
+
+  private static OrchestrationEvent.RobotsAssigned assigned(String matchId, int round, String... robots) {
+    return new OrchestrationEvent.RobotsAssigned(matchId, round, java.util.Arrays.stream(robots)
+        .map(id -> new OrchestrationEvent.AssignedRobot(id, "B", "poet")).toList(), "c");
+  }
+
+  private static Seen at(long ms, Event payload) {
+    return new Seen(Topic.ROBOT_ORCHESTRATION_EVENTS, 0, 0, T0.plusMillis(ms), Envelope.of(
+        Topic.registrationOf(payload.getClass()).eventType(), "test", "k", payload, null, null));
   }
 
   private static MatchState.Round round(int n, Map<String, Integer> points) {

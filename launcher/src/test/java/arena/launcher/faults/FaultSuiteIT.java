@@ -46,6 +46,35 @@ class FaultSuiteIT {
         "stuck:              0");
   }
 
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void aStandbyOrchestratorTakesOverFromAKilledOrPausedActiveOneWithoutSeatingARobotTwice() {
+    // Given the packaged jar and two orchestrator JVMs
+    Path jar = Path.of(System.getProperty("arena.jar", "target/turing-arena.jar"));
+    assertThat(jar).exists();
+
+    // When the suite pauses the active orchestrator (SIGSTOP, then SIGCONT once a standby took over), then kills the
+    // active one with kill -9, each time right after a round asked for its robots
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(new Tee(original, printed), true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new CommandLine(new FaultSuite()).execute("--jar", jar.toString(),
+          "--scenario", "orchestrator-pause,orchestrator-failover", "--matches", "3", "--rounds", "2",
+          "--jvms", "match,orchestrator,orchestrator,robot+gateway", "--out", "target/faults/it-orchestrator");
+    } finally {
+      System.setOut(original);
+    }
+
+    // Then every match completed, a standby took over within pool.failoverSeconds each time, the paused one stood by
+    // by itself, and no robot was ever in two rounds at once
+    String report = printed.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(report).isZero();
+    assertThat(report).contains("== orchestrator-pause: PASS", "== orchestrator-failover: PASS", "resumed, stood by",
+        " 0 robots in two rounds at once").doesNotContain("(LATE)");
+  }
+
   /** Prints as it goes (the build log shows progress) and keeps a copy to check. */
   private static final class Tee extends OutputStream {
     private final OutputStream a;

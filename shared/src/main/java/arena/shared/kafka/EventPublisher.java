@@ -8,6 +8,11 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.kafka.client.producer.RecordMetadata;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 
 /**
  * Publishes events on the topic their type is registered with. Each role (source) of a JVM has its own Kafka
@@ -34,6 +39,48 @@ public final class EventPublisher {
     return new EventPublisher(producer, config, source);
   }
 
+  /**
+   * A publisher of its own (never shared) whose records go out in transactions under {@code transactionalId}. The
+   * instance that last called {@link #initTransactions()} with that id owns it: the broker fences every earlier
+   * producer with the same id, so their sends and commits fail with {@link ProducerFencedException} from then on.
+   * Readers with isolation.level=read_committed never see what a fenced producer wrote.
+   */
+  public static EventPublisher transactional(Vertx vertx, ArenaConfig config, String source,
+      String transactionalId) {
+    Map<String, String> props = KafkaClients.producer(config, "arena-" + source + "-tx");
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, props);
+    producer.exceptionHandler(t -> { }); // each failure reaches the future of its own call
+    return new EventPublisher(producer, config, source);
+  }
+
+  /** Takes the transactional id over (fencing its earlier owner) and ends what that owner left open. */
+  public Future<Void> initTransactions() {
+    return producer.initTransactions();
+  }
+
+  /**
+   * Runs {@code work} (its publishes) in one transaction: all of its records become visible to read_committed
+   * readers, or none. A failed step is aborted, so the caller can try it again; once fenced, every call fails.
+   */
+  public <T> Future<T> inTransaction(Supplier<Future<T>> work) {
+    return producer.beginTransaction()
+        .compose(v -> work.get())
+        .compose(result -> producer.commitTransaction().map(result))
+        .recover(t -> fenced(t) ? Future.failedFuture(t)
+            : producer.abortTransaction().transform(aborted -> Future.<T>failedFuture(t)));
+  }
+
+  /** Whether {@code t} says another producer took this one's transactional id over: nothing it sends counts. */
+  public static boolean fenced(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public <E extends Event> Envelope<E> envelope(String key, E payload, String correlationId, String causationId) {
     return Envelope.of(Topic.registrationOf(payload.getClass()).eventType(), source, key, payload,
         correlationId, causationId);
@@ -52,6 +99,11 @@ public final class EventPublisher {
   public <E extends Event> Future<Envelope<E>> publish(Envelope<E> envelope) {
     Topic topic = Topic.registrationOf(envelope.payload().getClass()).topic();
     return producer.send(EventCodec.encode(config.topic(topic), envelope)).map(meta -> envelope);
+  }
+
+  /** Deletes {@code key} from the compacted {@code topic}: a record without a value. */
+  public Future<RecordMetadata> tombstone(Topic topic, String key) {
+    return producer.send(KafkaProducerRecord.create(config.topic(topic), key, null));
   }
 
   /** Sends a raw record as it is: for the dead-letter topic, which keeps the original bytes. */

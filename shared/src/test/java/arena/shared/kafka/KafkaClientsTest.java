@@ -49,6 +49,23 @@ class KafkaClientsTest {
   }
 
   @Test
+  void everyReaderSkipsWhatAFencedOrchestratorLeftUncommittedAndTheOperatorCannotChangeThat() {
+    // Given the defaults, and properties that try to read uncommitted records
+    JsonObject json = ArenaConfig.load(null, Map.of());
+    json.getJsonObject("kafka").put("bootstrapServers", "kafka-1:9092");
+    JsonObject dirty = json.copy();
+    dirty.getJsonObject("kafka").put("properties", new JsonObject().put("isolation.level", "read_uncommitted"));
+
+    // Then group and standalone consumers read committed records only (the orchestrator writes in transactions)
+    assertThat(KafkaClients.consumer(ArenaConfig.of(json), "g", "c")).containsEntry("isolation.level",
+        "read_committed");
+    assertThat(KafkaClients.standalone(ArenaConfig.of(json), "s")).containsEntry("isolation.level", "read_committed");
+    // And the operator's properties may not turn that off
+    assertThatThrownBy(() -> KafkaClients.standalone(ArenaConfig.of(dirty), "s"))
+        .hasMessageContaining("isolation.level");
+  }
+
+  @Test
   void theConfigFilesKafkaSectionAddsPropertiesToo() {
     // Given properties in the JSON configuration rather than a properties file
     JsonObject json = ArenaConfig.load(null, Map.of());

@@ -21,7 +21,6 @@ import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,7 +191,7 @@ public class MatchVerticle extends VerticleBase {
    * broker has it, from memory: a failed write leaves the match held, and its deadline is retried.
    */
   private Future<Void> tombstone(String matchId) {
-    return publisher.sendRaw(KafkaProducerRecord.create(config.topic(Topic.MATCH_STATE), matchId, null))
+    return publisher.tombstone(Topic.MATCH_STATE, matchId)
         .map(written -> {
           matches.remove(matchId);
           partitionOf.remove(matchId);

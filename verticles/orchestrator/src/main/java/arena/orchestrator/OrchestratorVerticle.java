@@ -21,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +38,13 @@ import org.slf4j.LoggerFactory;
  * Robot Orchestration: the single authority over the robot pool. It assigns robots to match rounds, queues
  * requests that must wait, releases robots, and sends robots their work.
  *
- * <p>Deploy exactly ONE instance per cluster (instances=1): the pool lives in this instance's memory and in the
- * compacted {@code robot-pool-state} topic it alone writes (record by record: {@link PoolRecords}). Its consumer
- * group reads every partition of {@code match-events} and {@code robot-responses}; a second instance would split
- * those and own a second pool.
+ * <p>Any number of instances may run, in one JVM or many: exactly one is active, the holder of the {@link Lease};
+ * the others stand by and take over when it dies or leaves. The active one owns the pool (in its memory and in the
+ * compacted {@code robot-pool-state} topic, record by record: {@link PoolRecords}), reads every partition of {@code match-events} and
+ * {@code robot-responses}, and publishes each step (events, commands, pool state) in one Kafka transaction under a
+ * fixed transactional.id. Taking over starts with {@code initTransactions}, which fences the previous holder: a
+ * stale one (paused, partitioned) fails its next send or commit, its open transaction is aborted, and it stands by.
+ * Only then is the pool read back, so it holds everything the previous holder committed.
  */
 public class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
@@ -54,68 +57,154 @@ public class OrchestratorVerticle extends VerticleBase {
    */
   public static final String EXPERIMENT_ADDRESS = "arena.robots.experiment";
 
-  private final Lanes lanes = new Lanes();
   private final List<Meter> gauges = new ArrayList<>();
-  private EventPublisher publisher;
-  private EventConsumer consumer;
-  private Orchestration orchestration;
+  private ArenaConfig cfg;
+  private Map<String, Integer> byType;
   private ScalingPolicy scaling;
-  private long scalingTimer = -1;
+  private Selection.Settings selection;
+  /** Non-transactional, for dead letters only: parking a record decides nothing about the pool. */
+  private EventPublisher deadLetters;
+  private Lease lease;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<Object> experimentConsumer;
-  private boolean evaluating;
-  private String poolStateTopic;
+  /** Takeovers and stand-downs, one at a time and in order. */
+  private final Lanes leadership = new Lanes();
+  /** The active term, null while standing by. */
+  private Term term;
+  private long retryTimer = -1;
+  private int failedTakeovers;
+  private boolean stopping;
+
+  /** What exists only while this instance is active; a new term starts from the pool as Kafka has it. */
+  private static final class Term {
+    final Lanes lanes = new Lanes();
+    final EventPublisher publisher;
+    final Orchestration orchestration;
+    EventConsumer consumer;
+    long scalingTimer = -1;
+    boolean evaluating;
+    boolean over;
+
+    Term(EventPublisher publisher, Orchestration orchestration) {
+      this.publisher = publisher;
+      this.orchestration = orchestration;
+    }
+  }
 
   @Override
   public Future<?> start() {
-    ArenaConfig cfg = ArenaConfig.of(config());
-    Map<String, Integer> byType = robotsByType(cfg);
+    cfg = ArenaConfig.of(config());
+    byType = robotsByType(cfg);
     scaling = new ScalingPolicy(cfg.bind("pool.scaling", ScalingPolicy.Settings.class), byType.keySet());
-    publisher = EventPublisher.create(vertx, cfg, SERVICE);
-    Selection selection = Selection.of(cfg.bind("pool.selection", Selection.Settings.class));
-    orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal(), selection), Clock.systemUTC(),
-        Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
-    poolStateTopic = cfg.topic(Topic.ROBOT_POOL_STATE);
-    // The stats and the pool must be back (or created) before the first request is looked at.
-    return restoreStats(cfg)
-        .compose(v -> vertx.executeBlocking(() -> restore(cfg)))
-        .compose(read -> DeadLetters.parkAll(publisher, cfg, SERVICE, read.unreadable())
-            .map(v -> read.replay().restored()))
-        .compose(restored -> publishInOrder(orchestration.open(restored, byType)))
-        .compose(v -> lanes.run("pool", this::scale))
-        .compose(v -> {
-          bindGauges(Metrics.globalRegistry);
-          // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
-          statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS,
-              msg -> msg.reply(json(orchestration.stats())));
-          experimentConsumer = vertx.eventBus().localConsumer(EXPERIMENT_ADDRESS, msg -> {
-            try {
-              double confidence = msg.body() instanceof Number n ? n.doubleValue()
-                  : orchestration.selection().confidence();
-              msg.reply(ExperimentReport.of(orchestration.selection(), orchestration.stats(), confidence));
-            } catch (IllegalArgumentException e) {
-              msg.fail(400, e.getMessage());
-            }
+    selection = cfg.bind("pool.selection", Selection.Settings.class);
+    Selection.of(selection); // a bad strategy or experiment stops the start, not a takeover
+    deadLetters = EventPublisher.create(vertx, cfg, SERVICE);
+    // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
+    statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS, msg -> {
+      if (term == null) {
+        msg.fail(503, "this robot orchestrator stands by");
+      } else {
+        msg.reply(json(term.orchestration.stats()));
+      }
+    });
+    experimentConsumer = vertx.eventBus().localConsumer(EXPERIMENT_ADDRESS, msg -> {
+      if (term == null) {
+        msg.fail(503, "this robot orchestrator stands by");
+        return;
+      }
+      Orchestration orchestration = term.orchestration;
+      try {
+        double confidence = msg.body() instanceof Number n ? n.doubleValue() : orchestration.selection().confidence();
+        msg.reply(ExperimentReport.of(orchestration.selection(), orchestration.stats(), confidence));
+      } catch (IllegalArgumentException e) {
+        msg.fail(400, e.getMessage());
+      }
+    });
+    lease = new Lease(vertx, cfg, leaseGroup(cfg), new Lease.Holder() {
+      @Override
+      public void gained() {
+        takeOver();
+      }
+
+      @Override
+      public void lost() {
+        if (!stopping) {
+          log.warn("robot orchestration: the lease went to another instance, standing by");
+          standDown();
+        }
+      }
+    });
+    // Started once this instance knows its part: active with the pool open (a takeover that failed is retried), or
+    // standing by. A group slow to answer leaves it standing by; the lease may still come later.
+    return lease.start().timeout(Lease.sessionMs(cfg) * 2, TimeUnit.MILLISECONDS).otherwiseEmpty()
+        .compose(held -> leadership.run("term", () -> Future.succeededFuture()))
+        .onSuccess(v -> log.info("robot orchestration {}", term != null ? "active" : "standing by"));
+  }
+
+  /**
+   * The consumer group whose owner of partition 0 of robot-pool-state is the active orchestrator; one per topic
+   * prefix, so games sharing a cluster never share an active orchestrator.
+   */
+  public static String leaseGroup(ArenaConfig cfg) {
+    return cfg.string("kafka.topicPrefix") + SERVICE + "-lease";
+  }
+
+  /** The lease is ours: fence the previous holder, read the stats and the pool back, then take inputs. */
+  private void takeOver() {
+    vertx.cancelTimer(retryTimer);
+    leadership.run("term", () -> {
+      if (term != null || stopping || !lease.held()) {
+        return Future.succeededFuture();
+      }
+      long began = System.nanoTime();
+      EventPublisher publisher = EventPublisher.transactional(vertx, cfg, SERVICE,
+          cfg.string("kafka.topicPrefix") + SERVICE);
+      Orchestration orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal(),
+          Selection.of(selection)), Clock.systemUTC(), Metrics.globalRegistry,
+          Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+      Term t = new Term(publisher, orchestration);
+      // The stats and the pool must be back (or created) before the first request is looked at.
+      return publisher.initTransactions()
+          .compose(v -> restoreStats(orchestration))
+          .compose(v -> vertx.executeBlocking(() -> restore(cfg)))
+          .compose(read -> DeadLetters.parkAll(deadLetters, cfg, SERVICE, read.unreadable())
+              .map(v -> read.replay().restored()))
+          .compose(restored -> publishInOrder(t, orchestration.open(restored, byType)))
+          .compose(v -> {
+            term = t;
+            return t.lanes.run("pool", () -> scale(t));
+          })
+          .compose(v -> {
+            bindGauges(Metrics.globalRegistry, orchestration);
+            // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
+            // last one still waits in the lane (a slow broker) is skipped rather than piled up.
+            t.scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
+              if (!t.evaluating) {
+                t.evaluating = true;
+                t.lanes.run("pool", () -> scale(t)).onComplete(done -> t.evaluating = false);
+              }
+            });
+            t.consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
+                deadLetters, received -> handle(t, received));
+            return t.consumer.start();
+          })
+          .onSuccess(v -> {
+            failedTakeovers = 0;
+            log.info("robot orchestration took over in {} ms: {} robots", (System.nanoTime() - began) / 1_000_000,
+                orchestration.state().robots().size());
+          })
+          .recover(e -> {
+            log.error("robot orchestration could not take over: {}", e.toString());
+            term = null;
+            return end(t).onComplete(v -> retryTakeOver(EventPublisher.fenced(e)));
           });
-          // Time alone retires idle robots, and a scale that failed to publish is tried again; a tick while the
-          // last one still waits in the lane (a slow broker) is skipped rather than piled up.
-          scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
-            if (!evaluating) {
-              evaluating = true;
-              lanes.run("pool", this::scale).onComplete(done -> evaluating = false);
-            }
-          });
-          consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
-              publisher, this::handle);
-          return consumer.start();
-        })
-        .onSuccess(v -> log.info("robot orchestration ready: {} robots", orchestration.state().robots().size()));
+    });
   }
 
   /** The robot stats as {@code robot-stats} holds them; unreadable records are parked, not fatal. */
-  private Future<Void> restoreStats(ArenaConfig cfg) {
+  private Future<Void> restoreStats(Orchestration orchestration) {
     return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_STATS, RobotTally.class, null))
-        .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v -> {
+        .compose(latest -> DeadLetters.parkAll(deadLetters, cfg, SERVICE, latest.unreadable()).map(v -> {
           Map<String, RobotTally> stored = new LinkedHashMap<>();
           latest.byKey().forEach((key, value) -> stored.put(key, value.state()));
           orchestration.restoreStats(stored);
@@ -139,16 +228,49 @@ public class OrchestratorVerticle extends VerticleBase {
     return new PoolRead(replay, unreadable);
   }
 
+  /**
+   * Tries again while the lease is ours. After a fence it waits a whole lease session first: a stale holder learns
+   * by then that it lost the lease, and must not fence the instance that took over.
+   */
+  private void retryTakeOver(boolean fenced) {
+    if (stopping) {
+      return;
+    }
+    EventConsumer.Settings.Retry retry = cfg.bind("kafka.consumer", EventConsumer.Settings.class).retry();
+    long delay = fenced ? Lease.sessionMs(cfg)
+        : Math.min(retry.maxMs(), retry.firstMs() << Math.min(failedTakeovers++, 20));
+    vertx.cancelTimer(retryTimer);
+    retryTimer = vertx.setTimer(delay, id -> takeOver());
+  }
+
+  /** Lease lost, or the producer fenced: nothing more goes out from this term; back to standing by. */
+  private Future<Void> standDown() {
+    return leadership.run("term", () -> {
+      Term t = term;
+      term = null;
+      return t == null ? Future.succeededFuture() : end(t);
+    });
+  }
+
+  private Future<Void> end(Term t) {
+    t.over = true;
+    vertx.cancelTimer(t.scalingTimer);
+    gauges.forEach(Metrics.globalRegistry::remove);
+    gauges.clear();
+    Future<Void> stopped = t.consumer == null ? Future.succeededFuture() : t.consumer.stop();
+    return stopped.eventually(t.publisher::close);
+  }
+
   // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
   // retried against the memory as it was.
-  private Future<Void> handle(Received received) {
+  private Future<Void> handle(Term t, Received received) {
     if (received.tombstone()) {
       return Future.succeededFuture();
     }
-    return lanes.run("pool", () -> {
-      long version = orchestration.state().version();
-      return orchestration.handle(received.envelope(), this::publishInOrder)
-          .compose(v -> orchestration.state().version() == version ? Future.succeededFuture() : scale());
+    return t.lanes.run("pool", () -> {
+      long version = t.orchestration.state().version();
+      return t.orchestration.handle(received.envelope(), out -> publishInOrder(t, out))
+          .compose(v -> t.orchestration.state().version() == version ? Future.succeededFuture() : scale(t));
     });
   }
 
@@ -156,41 +278,33 @@ public class OrchestratorVerticle extends VerticleBase {
    * The pool after a change (or as time passed) against the scaling rules. A failure here leaves the input handled:
    * the next change or the timer decides again.
    */
-  private Future<Void> scale() {
-    return orchestration.scale(scaling, this::publishInOrder)
-        .recover(t -> Future.succeededFuture());
+  private Future<Void> scale(Term t) {
+    return t.orchestration.scale(scaling, out -> publishInOrder(t, out))
+        .recover(e -> Future.succeededFuture());
   }
 
   /**
-   * Each record once the one before is acknowledged; a run of robot-pool-state records goes out at once (one
-   * partition and an idempotent producer keep their order), so a step that changes many robots waits once.
+   * One step's records in one transaction, sent at once (the producer keeps their order per partition) and visible
+   * together on commit; a fenced term stands down and never publishes again. A record without a payload is a
+   * robot-pool-state tombstone.
    */
-  private Future<Void> publishInOrder(List<Outgoing> out) {
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < out.size(); ) {
-      int end = i + 1;
-      while (isPoolState(out.get(i)) && end < out.size() && isPoolState(out.get(end))) {
-        end++;
+  private Future<Void> publishInOrder(Term t, List<Outgoing> out) {
+    if (t.over) {
+      return Future.failedFuture("robot orchestration stands by");
+    }
+    return t.publisher.inTransaction(() -> Future.all(out.stream().map(o -> o.payload() == null
+            ? t.publisher.tombstone(Topic.ROBOT_POOL_STATE, o.key())
+            : t.publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())).toList())
+        .<Void>mapEmpty()).onFailure(e -> {
+      log.error("publishing pool changes failed: {}", e.toString());
+      if (EventPublisher.fenced(e) && !t.over) {
+        log.warn("robot orchestration: another instance took the pool over, standing by");
+        standDown().onComplete(v -> retryTakeOver(true));
       }
-      List<Outgoing> run = out.subList(i, end);
-      chain = chain.compose(v -> Future.all(run.stream().map(this::publish).toList()).<Void>mapEmpty());
-      i = end;
-    }
-    return chain.onFailure(t -> log.error("publishing pool changes failed: {}", t.toString()));
+    });
   }
 
-  private Future<?> publish(Outgoing o) {
-    if (o.payload() == null) {
-      return publisher.sendRaw(KafkaProducerRecord.create(poolStateTopic, o.key(), null));
-    }
-    return publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId());
-  }
-
-  private static boolean isPoolState(Outgoing o) {
-    return o.payload() == null || Topic.registrationOf(o.payload().getClass()).topic() == Topic.ROBOT_POOL_STATE;
-  }
-
-  private void bindGauges(MeterRegistry registry) {
+  private void bindGauges(MeterRegistry registry, Orchestration orchestration) {
     gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.IDLE))
         .tag("status", "idle").description("robots in the pool").register(registry));
     gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.BUSY))
@@ -232,13 +346,14 @@ public class OrchestratorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(scalingTimer);
+    stopping = true;
+    vertx.cancelTimer(retryTimer);
     Future<Void> unregistered = Future.all(
         statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister(),
         experimentConsumer == null ? Future.succeededFuture() : experimentConsumer.unregister()).mapEmpty();
-    gauges.forEach(Metrics.globalRegistry::remove);
-    gauges.clear();
-    Future<Void> stopped = unregistered.compose(v -> consumer == null ? Future.succeededFuture() : consumer.stop());
-    return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+    // Stand down before leaving the group, so the next holder never meets a term of this one still running.
+    return unregistered.eventually(this::standDown)
+        .eventually(() -> lease == null ? Future.succeededFuture() : lease.stop())
+        .eventually(() -> deadLetters == null ? Future.succeededFuture() : deadLetters.close());
   }
 }
