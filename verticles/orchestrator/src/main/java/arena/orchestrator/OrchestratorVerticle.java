@@ -53,6 +53,8 @@ public class OrchestratorVerticle extends VerticleBase {
   private Orchestration orchestration;
   private ScalingPolicy scaling;
   private long scalingTimer = -1;
+  private long healthTimer = -1;
+  private boolean healing;
   private MessageConsumer<Object> statsConsumer;
   private boolean evaluating;
 
@@ -64,6 +66,8 @@ public class OrchestratorVerticle extends VerticleBase {
     publisher = EventPublisher.create(vertx, cfg, SERVICE);
     orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal()), Clock.systemUTC(),
         Metrics.globalRegistry, Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+    HealthPolicy health = new HealthPolicy(cfg.bind("pool.health", HealthPolicy.Settings.class));
+    orchestration.health(health);
     // The pool must be back (or created) before the first request is looked at.
     return vertx.executeBlocking(() -> StateReader.read(cfg, Topic.ROBOT_POOL_STATE, PoolState.class, null))
         .compose(latest -> DeadLetters.parkAll(publisher, cfg, SERVICE, latest.unreadable()).map(v ->
@@ -81,6 +85,14 @@ public class OrchestratorVerticle extends VerticleBase {
             if (!evaluating) {
               evaluating = true;
               lanes.run("pool", this::scale).onComplete(done -> evaluating = false);
+            }
+          });
+          // Health is judged on every interval, in the pool's lane; like scaling, a tick is skipped while one waits.
+          healthTimer = vertx.setPeriodic(health.settings().intervalSeconds() * 1000, id -> {
+            if (!healing) {
+              healing = true;
+              lanes.run("pool", () -> orchestration.heal(this::publishInOrder).recover(t -> Future.succeededFuture()))
+                  .onComplete(done -> healing = false);
             }
           });
           consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
@@ -164,6 +176,7 @@ public class OrchestratorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(scalingTimer);
+    vertx.cancelTimer(healthTimer);
     Future<Void> unregistered = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
     gauges.forEach(Metrics.globalRegistry::remove);
     gauges.clear();

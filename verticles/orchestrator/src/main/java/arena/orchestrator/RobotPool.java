@@ -32,6 +32,8 @@ public final class RobotPool {
   private static final int FINISHED_ROUNDS = 2048;
   private final long seed;
   private final int capacity;
+  /** Unhealthy robots: seated only when no other idle robot is left. */
+  private Set<String> avoided = Set.of();
 
   /**
    * Chance among equal robots comes from {@code seed}, the request and the pool's version alone, so a request
@@ -44,6 +46,11 @@ public final class RobotPool {
   public RobotPool(long seed, int capacity) {
     this.seed = seed;
     this.capacity = capacity;
+  }
+
+  /** From now on, seats {@code robotIds} (the unhealthy ones) only when no other idle robot is left. */
+  public void avoid(Set<String> robotIds) {
+    this.avoided = Set.copyOf(robotIds);
   }
 
   /** What one step did to the pool, in the order its events must be published. */
@@ -279,7 +286,14 @@ public final class RobotPool {
     }
     Map<String, Integer> typeTurns = new HashMap<>();
     List<Robot> chosen = new ArrayList<>();
-    for (List<Robot> tier : List.of(fresh, recent)) {
+    // Unhealthy robots come after every healthy one, fresh or recent.
+    List<List<Robot>> tiers = new ArrayList<>();
+    for (boolean unhealthy : new boolean[] {false, true}) {
+      for (List<Robot> tier : List.of(fresh, recent)) {
+        tiers.add(new ArrayList<>(tier.stream().filter(r -> avoided.contains(r.id()) == unhealthy).toList()));
+      }
+    }
+    for (List<Robot> tier : tiers) {
       while (chosen.size() < request.count() && !tier.isEmpty()) {
         int fewest = tier.stream().mapToInt(r -> typeTurns.getOrDefault(r.type(), 0)).min().orElseThrow();
         List<Robot> equals = tier.stream().filter(r -> typeTurns.getOrDefault(r.type(), 0) == fewest).toList();
