@@ -25,8 +25,9 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
  * or when at that worker the provider of its persona has its circuit breaker open, failed more than
  * {@code maxErrorRate} of at least {@code minCalls} recent calls, or took longer than {@code maxLatencyMs} at the
  * 90th percentile over them. Nobody is judged silent within {@code silentIntervals} intervals of the start (a
- * restarted orchestrator waits for the workers' next reports), nor before any worker ever reported (health checks
- * off, or no worker yet: there is nobody to compare with and nowhere to move a robot to).
+ * restarted orchestrator waits for the workers' next reports) or of the first report after every worker was silent
+ * at once (an outage of the orchestrator or the brokers, not of every worker), nor before any worker ever reported
+ * (health checks off, or no worker yet: there is nobody to compare with and nowhere to move a robot to).
  */
 public final class HealthPolicy {
 
@@ -98,6 +99,11 @@ public final class HealthPolicy {
     if (before != null && before.at().isAfter(at)) {
       return health;
     }
+    // Every worker silent at once is the orchestrator's own outage (or the brokers') far more often than the death
+    // of all its workers: the first report after it restarts the grace, as a restart would.
+    Instant newest = health.workers().values().stream().map(Seen::at).max(Comparator.naturalOrder()).orElse(null);
+    Instant since = (newest == null || newest.plus(silent).isBefore(at)) && at.isAfter(health.since()) ? at
+        : health.since();
     Map<String, Seen> workers = new HashMap<>();
     Instant forget = at.minus(silent.multipliedBy(FORGET_AFTER_WINDOWS));
     health.workers().forEach((id, seen) -> {
@@ -106,7 +112,7 @@ public final class HealthPolicy {
       }
     });
     workers.put(check.workerId(), new Seen(at, check));
-    return new Health(health.since(), Map.copyOf(workers), true);
+    return new Health(since, Map.copyOf(workers), true);
   }
 
   /** The unhealthy ones among {@code robots}, by id in order. */

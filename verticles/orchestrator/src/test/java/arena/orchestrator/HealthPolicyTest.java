@@ -72,10 +72,12 @@ class HealthPolicyTest {
     List<Integer> others = all().stream().filter(p -> p != partition).toList();
     Health health = policy.start(T0);
     health = policy.report(health, check("w1", List.of(partition), fine()), T0.plusSeconds(1));
-    health = policy.report(health, check("w2", others, fine()), T0.plusSeconds(20));
+    health = policy.report(health, check("w2", others, fine()), T0.plusSeconds(1));
+    health = policy.report(health, check("w2", others, fine()), T0.plusSeconds(5));
+    health = policy.report(health, check("w2", others, fine()), T0.plusSeconds(9));
 
     // When / Then
-    assertThat(judge(health, T0.plusSeconds(21)).get(robot.id()).reason()).isEqualTo(Reason.SILENT);
+    assertThat(judge(health, T0.plusSeconds(10)).get(robot.id()).reason()).isEqualTo(Reason.SILENT);
   }
 
   @Test
@@ -165,6 +167,22 @@ class HealthPolicyTest {
     // And one fresh report within them clears it
     assertThat(judge(policy.report(health, check("w1", all(), fine()), T0.plusSeconds(2)), T0.plusSeconds(7)))
         .isEmpty();
+  }
+
+  @Test
+  void afterEveryWorkerWasSilentAtOnceTheFirstReportBackRestartsTheGrace() {
+    // Given two workers that reported at T0+1, then nothing reached the orchestrator for a minute (a broker outage)
+    List<Integer> others = all().stream().filter(p -> p != partition).toList();
+    Health health = policy.start(T0);
+    health = policy.report(health, check("w1", List.of(partition), fine()), T0.plusSeconds(1));
+    health = policy.report(health, check("w2", others, fine()), T0.plusSeconds(1));
+
+    // When w2's report comes back first
+    health = policy.report(health, check("w2", others, fine()), T0.plusSeconds(61));
+
+    // Then w1 gets the silent intervals to come back too before its robots are judged
+    assertThat(judge(health, T0.plusSeconds(62))).isEmpty();
+    assertThat(judge(health, T0.plusSeconds(68)).get(robot.id()).reason()).isEqualTo(Reason.SILENT);
   }
 
   @Test

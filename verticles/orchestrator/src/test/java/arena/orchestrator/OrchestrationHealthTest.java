@@ -175,7 +175,10 @@ class OrchestrationHealthTest {
 
     // When the worker hosting it goes silent while another hosts every other partition
     report("w1", List.of(silentPartition), "closed");
-    clock.advance(Duration.ofSeconds(7));
+    report("w2", partitionsExcept(silentPartition), "closed");
+    clock.advance(Duration.ofSeconds(4));
+    report("w2", partitionsExcept(silentPartition), "closed");
+    clock.advance(Duration.ofSeconds(3));
     report("w2", partitionsExcept(silentPartition), "closed");
     List<Outgoing> out = heal();
 
@@ -224,10 +227,14 @@ class OrchestrationHealthTest {
     // When every worker goes silent but one that hosts nobody seated, after the answer deadline
     Set<Integer> seatedPartitions = Set.copyOf(RobotPool.seatedIn(orchestration.state(), "m1", 1).stream()
         .map(r -> partitionOf(r.id())).toList());
+    List<Integer> others = IntStream.range(0, PARTITIONS).filter(p -> !seatedPartitions.contains(p)).boxed()
+        .toList();
     report("w1", List.copyOf(seatedPartitions), "closed");
-    clock.advance(Duration.ofSeconds(7));
-    report("w2", IntStream.range(0, PARTITIONS).filter(p -> !seatedPartitions.contains(p)).boxed().toList(),
-        "closed");
+    report("w2", others, "closed");
+    clock.advance(Duration.ofSeconds(4));
+    report("w2", others, "closed");
+    clock.advance(Duration.ofSeconds(3));
+    report("w2", others, "closed");
     List<Outgoing> out = heal();
 
     // Then both are replaced in their seats, but no work is sent again
@@ -241,7 +248,10 @@ class OrchestrationHealthTest {
     // Given a silent worker and one that reports
     int silentPartition = partitionOf("robot-curious-student-1");
     report("w1", List.of(silentPartition), "closed");
-    clock.advance(Duration.ofSeconds(7));
+    report("w2", partitionsExcept(silentPartition), "closed");
+    clock.advance(Duration.ofSeconds(4));
+    report("w2", partitionsExcept(silentPartition), "closed");
+    clock.advance(Duration.ofSeconds(3));
     report("w2", partitionsExcept(silentPartition), "closed");
     PoolState before = orchestration.state();
 
