@@ -201,8 +201,8 @@ public final class Orchestration {
       robots.set(at, fresh);
       added.add(fresh);
       released.add(old);
-      log.info("robot {} replaces robot {} ({}){}", id, old.id(), v.reason().text(),
-          seated ? " in match " + old.matchId() + " round " + old.round() + " as " + old.identity() : "");
+      effects.add(() -> log.info("robot {} replaces robot {} ({}){}", id, old.id(), v.reason().text(),
+          seated ? " in match " + old.matchId() + " round " + old.round() + " as " + old.identity() : ""));
       if (seated) {
         String name = seatName(old);
         effects.add(() -> {
