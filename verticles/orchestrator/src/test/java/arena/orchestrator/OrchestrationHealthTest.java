@@ -265,6 +265,26 @@ class OrchestrationHealthTest {
   }
 
   @Test
+  void aRestartedOrchestratorGivesTheWorkersTheSilentIntervalsBeforeJudgingThem() {
+    // Given an orchestrator that just restarted: its consumer first re-reads reports written a minute ago
+    String old = UUID.randomUUID().toString();
+    HealthCheck before = new HealthCheck("w1", PARTITIONS, IntStream.range(0, PARTITIONS).boxed().toList(),
+        List.of(), Map.of(), Map.of());
+    on(new Envelope<>(old, "robot.health_check", clock.instant().minusSeconds(60), "robot-worker", old, null, "w1",
+        null, Envelope.SCHEMA_VERSION, before));
+
+    // When the worker's next report comes within the silent intervals
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(heal()).isEmpty();
+    report("w1", IntStream.range(0, PARTITIONS).boxed().toList(), "closed");
+    clock.advance(Duration.ofSeconds(4));
+
+    // Then nobody was ever judged unhealthy
+    assertThat(heal()).isEmpty();
+    assertThat(counted("arena.pool.robots.unhealthy")).isZero();
+  }
+
+  @Test
   void withoutHealthChecksNobodyIsReplaced() {
     // Given no worker ever reported
     clock.advance(Duration.ofHours(1));
