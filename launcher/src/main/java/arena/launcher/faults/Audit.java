@@ -62,7 +62,8 @@ final class Audit {
     Map<String, Instant> robotAnswers = new HashMap<>();
     topics.readAll(Duration.ofSeconds(120), seen -> {
       Event p = seen.payload();
-      if (p == null || !ids.contains(p.matchId())) {
+      // Health checks name no match.
+      if (p == null || p.matchId() == null || !ids.contains(p.matchId())) {
         return;
       }
       if (p instanceof MatchEvent) {

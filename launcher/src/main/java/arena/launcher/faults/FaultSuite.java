@@ -4,6 +4,7 @@ import arena.launcher.TopicSetup;
 import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.MatchEvent;
+import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotCommand;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
@@ -219,6 +220,8 @@ public final class FaultSuite implements Callable<Integer> {
     Queue<Human.Action> ledger = new ConcurrentLinkedQueue<>();
     Map<String, MatchState> before = Map.of();
     Instant[] window = null;
+    RobotCommand.GenerateResponse[] killedWork = new RobotCommand.GenerateResponse[1];
+    Instant[] killedAt = new Instant[1];
     Set<Children.Child> faulted = ConcurrentHashMap.newKeySet();
     try (Watch watch = new Watch(topics)) {
       int response = arena.integer("match.defaults.responseSeconds");
@@ -246,8 +249,12 @@ public final class FaultSuite implements Callable<Integer> {
         case ROBOT_KILL -> {
           Optional<Seen> seen = watch.await(s -> s.payload() instanceof RobotCommand.GenerateResponse c
               && ids.contains(c.matchId()) && c.round() == midRound, trigger);
-          seen.ifPresent(s -> killOwner(f, faulted, ROBOT_GROUP, Topic.ROBOT_COMMANDS, s,
-              "as it was given robot " + ((RobotCommand.GenerateResponse) s.payload()).robotId() + "'s answer"));
+          seen.ifPresent(s -> {
+            killedAt[0] = Instant.now();
+            killedWork[0] = (RobotCommand.GenerateResponse) s.payload();
+            killOwner(f, faulted, ROBOT_GROUP, Topic.ROBOT_COMMANDS, s,
+                "as it was given robot " + killedWork[0].robotId() + "'s answer");
+          });
         }
         case GATEWAY_KILL -> midRound(watch, ids, midRound, trigger).ifPresent(s -> {
           RoleJvms.Jvm gateway = roles.with("gateway").get(0);
@@ -309,6 +316,9 @@ public final class FaultSuite implements Callable<Integer> {
     allMatches.addAll(humansByMatch.keySet());
     audit.measure(f, humansByMatch, ledger, before, window);
     audit.assignments(f);
+    if (killedWork[0] != null) {
+      healed(f, killedWork[0], killedAt[0]);
+    }
     f.deadLettered.addAll(topics.deadLettersSince(deadLetters, Duration.ofSeconds(60)));
     f.took = Duration.between(t0, Instant.now());
     return f;
@@ -485,6 +495,29 @@ public final class FaultSuite implements Callable<Integer> {
 
   private static int count(Children.Child child, String line) {
     return child.logText().split(java.util.regex.Pattern.quote(line), -1).length - 1;
+  }
+
+  /**
+   * After robot-kill: the killed worker's robots were replaced (robot.released, reason replace), the one just given
+   * an answer in its seat, and no robot answer or vote of any round came after its deadline.
+   */
+  private void healed(Figures f, RobotCommand.GenerateResponse work, Instant killedAt) {
+    List<OrchestrationEvent.RobotReleased> replaced = new ArrayList<>();
+    topics.readAll(Duration.ofSeconds(60), seen -> {
+      if (seen.payload() instanceof OrchestrationEvent.RobotReleased r
+          && r.reason() == OrchestrationEvent.RobotReleased.Reason.REPLACE && !seen.at().isBefore(killedAt)) {
+        replaced.add(r);
+      }
+    }, Topic.ROBOT_ORCHESTRATION_EVENTS);
+    f.replaced = replaced.size();
+    if (replaced.stream().noneMatch(r -> r.robotId().equals(work.robotId()) && work.matchId().equals(r.matchId())
+        && r.round() == work.round())) {
+      f.unhealed.add("robot " + work.robotId() + " was not replaced in its seat (match " + work.matchId()
+          + " round " + work.round() + ")");
+    }
+    if (f.robotLate > 0) {
+      f.unhealed.add(f.robotLate + " robot answers or votes came after their deadline");
+    }
   }
 
   /** Stops every broker, waits out the outage, starts them again; returns when robot work may be excused. */

@@ -30,6 +30,9 @@ final class Figures {
   int robotLate;
   int robotExcused;
   final List<String> robotLost = new ArrayList<>();
+  /** robot-kill: robots replaced after the kill (-1: not measured), and what healing missed. */
+  int replaced = -1;
+  final List<String> unhealed = new ArrayList<>();
   /** The suite sends nothing unreadable: every record parked on dead-letters is a valid one taken out of play. */
   final List<String> deadLettered = new ArrayList<>();
   Map<String, Integer> transients = Map.of();
@@ -50,8 +53,8 @@ final class Figures {
 
   boolean ok() {
     return faultInjected && notStarted == 0 && stuck.isEmpty() && lost.isEmpty() && duplicates.isEmpty()
-        && robotLost.isEmpty() && unrecovered.isEmpty() && deadLettered.isEmpty() && expired == 0 && !cancelReasons.containsKey("")
-        && doubleAssigned.isEmpty() && !failoverLate
+        && robotLost.isEmpty() && unhealed.isEmpty() && unrecovered.isEmpty() && deadLettered.isEmpty() && expired == 0
+        && !cancelReasons.containsKey("") && doubleAssigned.isEmpty() && !failoverLate
         && completed + cancelled == started;
   }
 
@@ -80,6 +83,9 @@ final class Figures {
         .append(" in state, ").append(robotLate).append(" late, ").append(robotExcused)
         .append(" excused (due while every broker was down, or no answer to vote for), ").append(robotLost.size()).append(" lost").append(list(robotLost))
         .append('\n');
+    if (replaced >= 0) {
+      b.append("   robots replaced:    ").append(replaced).append(list(unhealed)).append('\n');
+    }
     b.append("   events republished: ").append(republished).append(" (same step, same outcome, published again)\n");
     b.append("   robots assigned:    ").append(assignmentsChecked)
         .append(" assignments read back (every scenario so far), ").append(doubleAssigned.size())

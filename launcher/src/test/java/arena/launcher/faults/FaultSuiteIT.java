@@ -15,7 +15,8 @@ import picocli.CommandLine;
 /**
  * The fault suite's short version, part of {@code mvn -B verify} (failsafe, after the jar is packaged): 3 brokers,
  * 2 Match Service JVMs and one JVM with the other roles, all processes started from the packaged jar; a Match
- * Service JVM is killed mid-round, then at a round boundary. The full suite is the {@code faults} command.
+ * Service JVM is killed mid-round, then at a round boundary; and with two robot-worker JVMs, one is killed
+ * mid-answer. The full suite is the {@code faults} command.
  */
 class FaultSuiteIT {
 
@@ -73,6 +74,33 @@ class FaultSuiteIT {
     assertThat(code).as(report).isZero();
     assertThat(report).contains("== orchestrator-pause: PASS", "== orchestrator-failover: PASS", "resumed, stood by",
         " 0 robots in two rounds at once").doesNotContain("(LATE)");
+  }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aKilledRobotWorkersRobotsAreReplacedAndItsRoundsCompleteOnTime() {
+    // Given the packaged jar, two robot-worker JVMs (health checks every second, faults.json)
+    Path jar = Path.of(System.getProperty("arena.jar", "target/turing-arena.jar"));
+    assertThat(jar).exists();
+
+    // When the suite kills the robot-worker JVM that was just given a robot's answer in round 2
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(new Tee(original, printed), true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new CommandLine(new FaultSuite()).execute("--jar", jar.toString(),
+          "--scenario", "robot-kill", "--matches", "3", "--rounds", "2",
+          "--jvms", "match,robot,robot,orchestrator+gateway", "--out", "target/faults/it-robot");
+    } finally {
+      System.setOut(original);
+    }
+
+    // Then its robots were replaced (that robot in its seat), every match completed, no robot work was late or lost
+    String report = printed.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(report).isZero();
+    assertThat(report).contains("== robot-kill: PASS", "0 late", "0 lost", "stuck:              0")
+        .doesNotContain("robots replaced:    0");
   }
 
   /** Prints as it goes (the build log shows progress) and keeps a copy to check. */

@@ -46,7 +46,9 @@ public sealed interface OrchestrationEvent extends Event {
     public enum Reason {
       @JsonProperty("round_over") ROUND_OVER,
       @JsonProperty("match_over") MATCH_OVER,
-      @JsonProperty("scale_down") SCALE_DOWN
+      @JsonProperty("scale_down") SCALE_DOWN,
+      /** Unhealthy, it left the pool for a healthy robot of its type (in its seat, if it had one). */
+      @JsonProperty("replace") REPLACE
     }
   }
 
@@ -59,7 +61,9 @@ public sealed interface OrchestrationEvent extends Event {
       /** A restored pool grown to a larger pool.robots. */
       @JsonProperty("config") CONFIG,
       @JsonProperty("scale_up") SCALE_UP,
-      @JsonProperty("scale_down") SCALE_DOWN
+      @JsonProperty("scale_down") SCALE_DOWN,
+      /** Unhealthy robots swapped for healthy ones of the same type: {@code from} equals {@code to}. */
+      @JsonProperty("replace") REPLACE
     }
 
     @Override

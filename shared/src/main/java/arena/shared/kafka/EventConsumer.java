@@ -358,6 +358,11 @@ public final class EventConsumer {
     return Counter.builder(metric).tag("consumer", name).tag("topic", topic).register(Metrics.globalRegistry);
   }
 
+  /** How many partitions {@code topic} has, as the broker says. */
+  public Future<Integer> partitionCount(Topic topic) {
+    return consumer.partitionsFor(config.topic(topic)).map(List::size);
+  }
+
   /** Stops polling, waits (up to {@code stopTimeoutMs}) for the records in hand, commits the watermarks, closes. */
   public Future<Void> stop() {
     running = false;

@@ -50,7 +50,10 @@ public enum Topic {
   ROBOT_RESPONSES("robot-responses", "matchId", false, Map.of(
       "response.submitted", RobotResponse.ResponseSubmitted.class,
       "vote.submitted", RobotResponse.VoteSubmitted.class,
-      "robot.response_complete", RobotResponse.ResponseComplete.class)),
+      "robot.response_complete", RobotResponse.ResponseComplete.class,
+      // Here rather than on a topic of their own: the robot workers are this topic's writers, and the orchestrator
+      // already reads every partition of it (the Match Service skips records without a match).
+      "robot.health_check", RobotResponse.HealthCheck.class)),
   MATCH_STATE("match-state", "matchId", true, Map.of("match.state", MatchState.class)),
   /** The pool in pieces ({@link PoolState}); {@code pool.state} is the whole pool as written before, read only. */
   ROBOT_POOL_STATE("robot-pool-state", "robotId, queue/<correlationId>, finished/<matchId>/<round> or summary", true,

@@ -14,6 +14,7 @@ import arena.shared.events.RobotResponse;
 import arena.shared.kafka.PoisonRecordException;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,11 +25,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +52,8 @@ public final class Orchestration {
   public static final String POOL_KEY = "pool";
   private static final Logger log = LoggerFactory.getLogger(Orchestration.class);
   private static final int MAX_RUNNING_MATCHES = 10_000;
+  /** How many robot numbers past the highest given a replacement looks through for one a healthy worker hosts. */
+  private static final int MAX_REPLACEMENT_TRIES = 1000;
 
   /**
    * One record to publish: {@code causationId} null starts a fresh chain; {@code payload} null is a tombstone for
@@ -68,6 +74,7 @@ public final class Orchestration {
   private final Counter queued;
   private final Counter unavailable;
   private final Timer queueWait;
+  private final MeterRegistry registry;
   private PoolState state = PoolState.EMPTY;
   /** What robot-pool-state holds, record by record; follows Kafka like the pool. */
   private PoolRecords records = PoolRecords.none();
@@ -116,6 +123,163 @@ public final class Orchestration {
         .description("robots requests larger than the pool").register(registry);
     this.queueWait = Timer.builder("arena.pool.queue.wait").description("how long queued robots requests waited")
         .register(registry);
+    this.registry = registry;
+  }
+
+  // --- health: what the robot workers report, who is unhealthy, who replaces them --------------------------------
+
+  private HealthPolicy healthPolicy;
+  private HealthPolicy.Health health;
+  private Map<String, HealthPolicy.Verdict> unhealthy = Map.of();
+  /** The work each seated robot was last given in its round, until done or released: a replacement is given it. */
+  private final Map<String, RobotCommand.Work> inHand = new HashMap<>();
+  /**
+   * A replacement sits in its round under the id of the robot whose seat it took: the Match Service knows the
+   * letter's robot by that id, so it takes exactly one answer and one vote for the letter, whoever sends it first.
+   */
+  private final Map<String, String> seatNames = new HashMap<>();
+
+  /** Watches the robots' health with {@code policy} from now on; the silent-worker grace starts now. */
+  public Orchestration health(HealthPolicy policy) {
+    this.healthPolicy = policy;
+    this.health = policy.start(clock.instant());
+    return this;
+  }
+
+  /**
+   * Judges every robot by the latest health checks: unhealthy ones are seated only when no healthy robot is idle,
+   * and each one a healthy worker can stand in for is replaced by a new robot of its type hosted there
+   * ({@code robot.released} and {@code robot.instantiated}, reason replace, and {@code robot.pool_scaled} per type),
+   * in its seat when it has one, where the replacement is given the work in hand again. Memory follows once every
+   * record is written. The caller must not run it concurrently with {@link #handle}.
+   */
+  public Future<Void> heal(Publisher publisher) {
+    if (healthPolicy == null) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    Map<String, HealthPolicy.Verdict> verdicts = healthPolicy.judge(health, state.robots(), now);
+    List<Runnable> effects = new ArrayList<>();
+    for (HealthPolicy.Verdict v : verdicts.values()) {
+      if (!unhealthy.containsKey(v.robotId())) {
+        effects.add(() -> {
+          log.warn("robot {} is unhealthy: {}{}", v.robotId(), v.reason().text(),
+              v.worker() == null ? "" : " at worker " + v.worker());
+          Counter.builder("arena.pool.robots.unhealthy").tag("reason", v.reason().name().toLowerCase(Locale.ROOT))
+              .description("robots found unhealthy").register(registry).increment();
+        });
+      }
+    }
+    unhealthy.keySet().stream().filter(id -> !verdicts.containsKey(id) && has(id))
+        .forEach(id -> effects.add(() -> log.info("robot {} is healthy again", id)));
+    effects.add(() -> unhealthy = verdicts);
+    List<Outgoing> out = replace(verdicts.values(), now, effects);
+    return publisher.publish(out).map(written -> {
+      effects.forEach(Runnable::run);
+      return null;
+    });
+  }
+
+  /** The records that swap each robot of {@code verdicts} a healthy worker can stand in for; none when none can. */
+  private List<Outgoing> replace(Collection<HealthPolicy.Verdict> verdicts, Instant now, List<Runnable> effects) {
+    Map<String, Integer> numbers = RobotPool.highestNumbers(state);
+    List<Robot> robots = new ArrayList<>(state.robots());
+    List<Robot> added = new ArrayList<>();
+    List<Robot> released = new ArrayList<>();
+    List<Outgoing> commands = new ArrayList<>();
+    String chain = UUID.randomUUID().toString();
+    for (HealthPolicy.Verdict v : verdicts) {
+      int at = indexOf(robots, v.robotId());
+      Robot old = at < 0 ? null : robots.get(at);
+      Integer number = old == null ? null : replacementNumber(old.type(), numbers.getOrDefault(old.type(), 0), now);
+      if (number == null) {
+        continue; // no healthy worker could host it: it stays, seated only when nothing healthy is idle
+      }
+      numbers.put(old.type(), number);
+      String id = RobotPool.robotId(old.type(), number);
+      boolean seated = old.status() == Status.BUSY;
+      Robot fresh = seated
+          ? new Robot(id, old.type(), Status.BUSY, old.matchId(), old.round(), old.identity(), now, 0, List.of())
+          : new Robot(id, old.type(), Status.IDLE, null, 0, null, now, 0, List.of());
+      robots.set(at, fresh);
+      added.add(fresh);
+      released.add(old);
+      effects.add(() -> log.info("robot {} replaces robot {} ({}){}", id, old.id(), v.reason().text(),
+          seated ? " in match " + old.matchId() + " round " + old.round() + " as " + old.identity() : ""));
+      if (seated) {
+        String name = seatName(old);
+        effects.add(() -> {
+          seatNames.put(id, name);
+          served.computeIfAbsent(old.matchId(), m -> new LinkedHashSet<>()).add(id);
+        });
+        RobotCommand.Work work = inHand.get(old.id());
+        if (work != null && work.deadline().isAfter(now) && work.round() == old.round()
+            && old.matchId().equals(work.matchId())) {
+          // The same command, so a worker that gets both (or the Match Service, by the seat's id) counts it once.
+          commands.add(new Outgoing(id, work, chain, null));
+          effects.add(() -> {
+            inHand.put(id, work);
+            reissued().increment();
+          });
+        }
+      }
+      effects.add(() -> replaced().increment());
+    }
+    if (added.isEmpty()) {
+      return List.of();
+    }
+    Change change = new Change(new PoolState(state.version() + 1, List.copyOf(robots), state.queue(),
+        state.finishedRounds(), Map.copyOf(numbers)), true, List.copyOf(added), List.copyOf(released), List.of(), null);
+    List<Outgoing> out = new ArrayList<>();
+    for (Robot r : added) {
+      out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
+    }
+    Map<String, Integer> byType = RobotPool.byType(state);
+    added.stream().map(Robot::type).distinct().forEach(type -> out.add(new Outgoing(POOL_KEY,
+        new OrchestrationEvent.PoolScaled(type, byType.get(type), byType.get(type), PoolScaled.Reason.REPLACE), chain,
+        null)));
+    out.addAll(apply(chain, null, change, RobotReleased.Reason.REPLACE, commands, effects));
+    return out;
+  }
+
+  /**
+   * The first robot number past {@code highest} (ids are never given twice) whose commands would go to a healthy
+   * worker; null if none of the next few would.
+   */
+  private Integer replacementNumber(String type, int highest, Instant now) {
+    for (int n = highest + 1; n <= highest + MAX_REPLACEMENT_TRIES; n++) {
+      if (healthPolicy.canHost(health, RobotPool.robotId(type, n), type, now)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  private static int indexOf(List<Robot> robots, String id) {
+    for (int i = 0; i < robots.size(); i++) {
+      if (robots.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean has(String robotId) {
+    return state.robots().stream().anyMatch(r -> r.id().equals(robotId));
+  }
+
+  /** The id the Match Service knows {@code robot}'s seat by: its own, or that of the robot it replaced there. */
+  private String seatName(Robot robot) {
+    return seatNames.getOrDefault(robot.id(), robot.id());
+  }
+
+  private Counter replaced() {
+    return Counter.builder("arena.pool.robots.replaced").description("unhealthy robots replaced").register(registry);
+  }
+
+  private Counter reissued() {
+    return Counter.builder("arena.pool.commands.reissued")
+        .description("work in hand given again to the robot that replaced an unhealthy one").register(registry);
   }
 
   public PoolState state() {
@@ -138,9 +302,10 @@ public final class Orchestration {
     return pool.selection();
   }
 
-  /** The pool's rules, choosing with the stats as they are now. */
+  /** The pool's rules, choosing with the stats and the robots' health as they are now. */
   private RobotPool pool() {
-    return pool.withStats(stats);
+    Map<String, HealthPolicy.Verdict> judged = unhealthy;
+    return pool.withStats(stats).withHealthy(r -> !judged.containsKey(r.id()));
   }
 
   /**
@@ -270,15 +435,15 @@ public final class Orchestration {
       return seated.isEmpty() ? apply(cause, pool().request(state, needed, cause.eventId(), now), effects)
           : assignAgain(cause, needed, seated);
     } else if (event instanceof MatchEvent.RoundStarted started) {
-      return dispatch(cause, started.matchId(), started.round(), "response", r -> new RobotCommand.GenerateResponse(
-          commandId("response", r.id(), started.matchId(), started.round()), r.id(), r.type(), started.matchId(),
-          started.round(), r.identity(), started.prompt(), started.deadline(),
-          earlier(started.matchId(), r.id(), started.round())));
+      return dispatch(cause, started.matchId(), started.round(), "response", effects, (r, name) ->
+          new RobotCommand.GenerateResponse(commandId("response", name, started.matchId(), started.round()), name,
+              r.type(), started.matchId(), started.round(), r.identity(), started.prompt(), started.deadline(),
+              earlier(started.matchId(), name, started.round())));
     } else if (event instanceof MatchEvent.VotingStarted voting) {
       effects.add(() -> rememberAnswers(voting));
-      return dispatch(cause, voting.matchId(), voting.round(), "vote", r -> new RobotCommand.GenerateVote(
-          commandId("vote", r.id(), voting.matchId(), voting.round()), r.id(), r.type(), voting.matchId(),
-          voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
+      return dispatch(cause, voting.matchId(), voting.round(), "vote", effects, (r, name) ->
+          new RobotCommand.GenerateVote(commandId("vote", name, voting.matchId(), voting.round()), name, r.type(),
+              voting.matchId(), voting.round(), r.identity(), voting.prompt(), voting.responses(), voting.deadline()));
     } else if (event instanceof MatchEvent.RoundCompleted completed) {
       return apply(cause, pool().release(state, completed.matchId(), completed.round(), now), effects);
     } else if (event instanceof MatchEvent.Completed completed) {
@@ -289,7 +454,15 @@ public final class Orchestration {
       effects.add(() -> answered.remove(cancelled.matchId()));
       return apply(cause.correlationId(), cause.eventId(), pool().releaseMatch(state, cancelled.matchId(), now),
           RobotReleased.Reason.MATCH_OVER, forget(cause, cancelled.matchId(), effects), effects);
+    } else if (event instanceof RobotResponse.HealthCheck check) {
+      if (healthPolicy != null) {
+        Instant at = cause.occurredAt().isAfter(now) ? now : cause.occurredAt();
+        HealthPolicy.Health next = healthPolicy.report(health, check, at);
+        effects.add(() -> health = next);
+      }
+      return List.of();
     } else if (event instanceof RobotResponse.ResponseComplete done) {
+      effects.add(() -> inHand.values().removeIf(w -> w.commandId().equals(done.commandId())));
       return apply(cause, RobotPool.workCompleted(state, done.robotId(), done.commandId() + "/" + done.kind()),
           effects);
     }
@@ -317,7 +490,7 @@ public final class Orchestration {
   private List<Outgoing> assignAgain(Envelope<? extends Event> cause, MatchEvent.RobotsNeeded needed,
       List<Robot> seated) {
     List<OrchestrationEvent.AssignedRobot> robots = seated.stream()
-        .map(r -> new OrchestrationEvent.AssignedRobot(r.id(), r.identity(), r.type()))
+        .map(r -> new OrchestrationEvent.AssignedRobot(seatName(r), r.identity(), r.type()))
         .sorted(Comparator.comparing(OrchestrationEvent.AssignedRobot::identity)).toList();
     log.info("match {} round {}: robots {} assigned again", needed.matchId(), needed.round(),
         robots.stream().map(OrchestrationEvent.AssignedRobot::id).toList());
@@ -340,6 +513,10 @@ public final class Orchestration {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
+      effects.add(() -> {
+        inHand.remove(r.id());
+        seatNames.remove(r.id());
+      });
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotReleased(r.id(), r.matchId(), r.round(), released),
           correlationId, causationId));
     }
@@ -414,15 +591,18 @@ public final class Orchestration {
         .filter(e -> e.round() < round).toList();
   }
 
+  /** The command for {@code robot}, in its seat's {@code name}. */
   private interface CommandFor {
-    RobotCommand to(Robot robot);
+    RobotCommand.Work to(Robot robot, String name);
   }
 
   private List<Outgoing> dispatch(Envelope<? extends Event> cause, String matchId, int round, String kind,
-      CommandFor command) {
+      List<Runnable> effects, CommandFor command) {
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : RobotPool.seatedIn(state, matchId, round)) {
-      out.add(new Outgoing(r.id(), command.to(r), cause.correlationId(), cause.eventId()));
+      RobotCommand.Work work = command.to(r, seatName(r));
+      effects.add(() -> inHand.put(r.id(), work));
+      out.add(new Outgoing(r.id(), work, cause.correlationId(), cause.eventId()));
     }
     log.debug("match {} round {}: {} {} commands", matchId, round, out.size(), kind);
     return out;

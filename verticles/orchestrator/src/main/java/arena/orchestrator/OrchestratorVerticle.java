@@ -62,6 +62,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private Map<String, Integer> byType;
   private ScalingPolicy scaling;
   private Selection.Settings selection;
+  private HealthPolicy.Settings health;
   /** Non-transactional, for dead letters only: parking a record decides nothing about the pool. */
   private EventPublisher deadLetters;
   private Lease lease;
@@ -82,7 +83,9 @@ public class OrchestratorVerticle extends VerticleBase {
     final Orchestration orchestration;
     EventConsumer consumer;
     long scalingTimer = -1;
+    long healthTimer = -1;
     boolean evaluating;
+    boolean healing;
     boolean over;
 
     Term(EventPublisher publisher, Orchestration orchestration) {
@@ -98,6 +101,7 @@ public class OrchestratorVerticle extends VerticleBase {
     scaling = new ScalingPolicy(cfg.bind("pool.scaling", ScalingPolicy.Settings.class), byType.keySet());
     selection = cfg.bind("pool.selection", Selection.Settings.class);
     Selection.of(selection); // a bad strategy or experiment stops the start, not a takeover
+    health = cfg.bind("pool.health", HealthPolicy.Settings.class);
     deadLetters = EventPublisher.create(vertx, cfg, SERVICE);
     // Operators only (the admin port): the stats tell robots apart, so they never reach the players' side.
     statsConsumer = vertx.eventBus().localConsumer(STATS_ADDRESS, msg -> {
@@ -162,6 +166,8 @@ public class OrchestratorVerticle extends VerticleBase {
       Orchestration orchestration = new Orchestration(new RobotPool(0, scaling.settings().maxTotal(),
           Selection.of(selection)), Clock.systemUTC(), Metrics.globalRegistry,
           Duration.ofSeconds(MatchRules.of(cfg).robotWaitMaxSeconds()));
+      // A new term judges no worker silent before it has had time to hear from every one.
+      orchestration.health(new HealthPolicy(health));
       Term t = new Term(publisher, orchestration);
       // The stats and the pool must be back (or created) before the first request is looked at.
       return publisher.initTransactions()
@@ -182,6 +188,14 @@ public class OrchestratorVerticle extends VerticleBase {
               if (!t.evaluating) {
                 t.evaluating = true;
                 t.lanes.run("pool", () -> scale(t)).onComplete(done -> t.evaluating = false);
+              }
+            });
+            // Health is judged on every interval, in the pool's lane; like scaling, a tick is skipped while one waits.
+            t.healthTimer = vertx.setPeriodic(health.intervalSeconds() * 1000, id -> {
+              if (!t.healing) {
+                t.healing = true;
+                t.lanes.run("pool", () -> t.orchestration.heal(out -> publishInOrder(t, out))
+                    .recover(e -> Future.succeededFuture())).onComplete(done -> t.healing = false);
               }
             });
             t.consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
@@ -255,6 +269,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private Future<Void> end(Term t) {
     t.over = true;
     vertx.cancelTimer(t.scalingTimer);
+    vertx.cancelTimer(t.healthTimer);
     gauges.forEach(Metrics.globalRegistry::remove);
     gauges.clear();
     Future<Void> stopped = t.consumer == null ? Future.succeededFuture() : t.consumer.stop();

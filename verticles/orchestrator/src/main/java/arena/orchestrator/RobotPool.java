@@ -33,6 +33,7 @@ public final class RobotPool {
   private final int capacity;
   private final Selection selection;
   private final RobotStats stats;
+  /** Unhealthy robots are seated only when no healthy idle robot is left. */
   private final Predicate<Robot> healthy;
 
   /**
@@ -106,11 +107,8 @@ public final class RobotPool {
    */
   public static Change reconcile(PoolState state, Map<String, Integer> byType, Instant now) {
     Map<String, Integer> have = new HashMap<>();
-    Map<String, Integer> numbers = new LinkedHashMap<>(state.robotNumbers());
-    for (Robot r : state.robots()) {
-      have.merge(r.type(), 1, Integer::sum);
-      numbers.merge(r.type(), number(r), Math::max); // states stored before robotNumbers was kept
-    }
+    state.robots().forEach(r -> have.merge(r.type(), 1, Integer::sum));
+    Map<String, Integer> numbers = highestNumbers(state);
     List<Robot> added = new ArrayList<>();
     for (Map.Entry<String, Integer> e : byType.entrySet()) {
       String type = e.getKey();
@@ -120,7 +118,7 @@ public final class RobotPool {
       }
       for (int missing = wanted - have.getOrDefault(type, 0); missing > 0; missing--) {
         int n = numbers.merge(type, 1, Integer::sum);
-        added.add(new Robot("robot-" + type + "-" + n, type, Status.IDLE, null, 0, null, now, 0, List.of()));
+        added.add(new Robot(robotId(type, n), type, Status.IDLE, null, 0, null, now, 0, List.of()));
       }
     }
     if (added.isEmpty()) {
@@ -131,6 +129,18 @@ public final class RobotPool {
     PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue(), state.finishedRounds(),
         Map.copyOf(numbers));
     return new Change(next, true, List.copyOf(added), List.of(), List.of(), null);
+  }
+
+  /** Per persona type, the highest robot number ever given (also read from the ids, for states stored before). */
+  public static Map<String, Integer> highestNumbers(PoolState state) {
+    Map<String, Integer> numbers = new LinkedHashMap<>(state.robotNumbers());
+    state.robots().forEach(r -> numbers.merge(r.type(), number(r), Math::max));
+    return numbers;
+  }
+
+  /** robot-TYPE-N. */
+  public static String robotId(String type, int number) {
+    return "robot-" + type + "-" + number;
   }
 
   /** The N of robot-TYPE-N; 0 for an id not shaped so. */
@@ -323,7 +333,14 @@ public final class RobotPool {
     SelectionStrategy.Context context = new SelectionStrategy.Context(request, stats, healthy);
     Map<String, Integer> typeTurns = new HashMap<>();
     List<Robot> chosen = new ArrayList<>();
-    for (List<Robot> tier : List.of(fresh, recent)) {
+    // Unhealthy robots come after every healthy one, fresh or recent.
+    List<List<Robot>> tiers = new ArrayList<>();
+    for (boolean unhealthy : new boolean[] {false, true}) {
+      for (List<Robot> tier : List.of(fresh, recent)) {
+        tiers.add(new ArrayList<>(tier.stream().filter(r -> healthy.test(r) != unhealthy).toList()));
+      }
+    }
+    for (List<Robot> tier : tiers) {
       while (chosen.size() < request.count() && !tier.isEmpty()) {
         int fewest = tier.stream().mapToInt(r -> typeTurns.getOrDefault(r.type(), 0)).min().orElseThrow();
         List<Robot> equals = tier.stream().filter(r -> typeTurns.getOrDefault(r.type(), 0) == fewest).toList();

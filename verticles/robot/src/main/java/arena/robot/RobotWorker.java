@@ -60,6 +60,7 @@ public final class RobotWorker {
   };
   private final Set<Promise<Void>> inHand = new HashSet<>();
   private boolean stopped;
+  private WorkerHealth.Member health;
 
   public RobotWorker(Vertx vertx, Personas personas, Providers providers, ScriptedProvider standIn,
       RobotTiming timing, RobotMemory memory, RandomGenerator random, Outbox outbox, LongSupplier clock) {
@@ -74,6 +75,11 @@ public final class RobotWorker {
     this.clock = clock;
   }
 
+  /** From now on tells {@code member} which robots it works for and how its providers' calls go. */
+  void reportTo(WorkerHealth.Member member) {
+    this.health = member;
+  }
+
   /** Completes once the command's answer or vote is submitted, or once it is deliberately dropped. */
   public Future<Void> handle(Received received) {
     if (received.payload() instanceof RobotCommand.ForgetMatch forget) {
@@ -85,6 +91,9 @@ public final class RobotWorker {
     if (command.commandId() == null || command.robotId() == null || command.matchId() == null
         || command.identity() == null || command.deadline() == null) {
       return Future.failedFuture(new PoisonRecordException("robot command without ids or deadline"));
+    }
+    if (health != null) {
+      health.saw(command.robotId(), clock.getAsLong());
     }
     Future<Void> before = seen.get(command.commandId());
     if (before != null) {
@@ -248,8 +257,10 @@ public final class RobotWorker {
   private Future<Reply> withinBudget(RobotProvider provider, String kind, Supplier<Future<Reply>> work,
       Supplier<Future<Reply>> scripted, long replyBy, Consumer<Reply.Usage> charge) {
     Promise<Reply> result = Promise.promise();
+    long asked = clock.getAsLong();
     long timer = vertx.setTimer(Math.max(1, replyBy - clock.getAsLong()), id -> {
       if (!result.future().isComplete()) {
+        called(provider, asked, true);
         log.warn("provider {} too slow for the deadline, the scripted provider stands in", provider.name());
         RobotMetrics.fallback(provider.name(), kind, "deadline");
         standInFor(scripted, result);
@@ -267,8 +278,11 @@ public final class RobotWorker {
         charge.accept(ar.result().usage());
       }
       if (ar.succeeded() && ar.result() != null && ar.result().text() != null && !ar.result().text().isBlank()) {
-        result.tryComplete(ar.result());
+        if (result.tryComplete(ar.result())) {
+          called(provider, asked, false);
+        }
       } else if (!result.future().isComplete()) {
+        called(provider, asked, true);
         log.warn("provider {} failed, the scripted provider stands in: {}", provider.name(),
             ar.failed() ? ar.cause().toString() : "empty reply");
         RobotMetrics.fallback(provider.name(), kind, "error");
@@ -276,6 +290,14 @@ public final class RobotWorker {
       }
     });
     return result.future();
+  }
+
+  /** One call of {@code provider} asked at {@code asked} for the health checks: failed when the stand-in answered. */
+  private void called(RobotProvider provider, long asked, boolean failed) {
+    if (health != null) {
+      long now = clock.getAsLong();
+      health.called(provider.name(), now - asked, failed, now);
+    }
   }
 
   private static void standInFor(Supplier<Future<Reply>> scripted, Promise<Reply> result) {

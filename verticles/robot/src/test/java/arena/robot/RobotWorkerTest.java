@@ -533,4 +533,28 @@ class RobotWorkerTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void the_health_check_counts_each_provider_call_whether_it_failed_and_the_robot(VertxTestContext ctx) {
+    // Given a worker that reports its health, and a provider that fails once, then answers
+    WorkerHealth.Member health = new WorkerHealth.Member(vertx, new WorkerHealth.Settings(1, 60));
+    health.partitionCount(1);
+    health.assigned(List.of(0));
+    worker.reportTo(health);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    provider.onAnswer = r -> calls.getAndIncrement() == 0 ? Future.failedFuture(new IllegalStateException("boom"))
+        : Future.succeededFuture(Reply.of("an answer"));
+
+    // When two answers are worked
+    handle(received(answerCommand(1, 10_000))).compose(v -> handle(received(answerCommand(2, 10_000))))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          // Then the next check counts two calls of the provider, one failed, for that robot
+          RobotResponse.HealthCheck check = health.tick(System.currentTimeMillis(),
+              Map.of("curious-student", "fake"), Map.of());
+          assertThat(check.providers().get("fake").calls()).isEqualTo(2);
+          assertThat(check.providers().get("fake").errors()).isEqualTo(1);
+          assertThat(check.robots()).containsExactly("robot-curious-student-1");
+          ctx.completeNow();
+        })));
+  }
 }
