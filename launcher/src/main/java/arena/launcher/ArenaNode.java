@@ -146,8 +146,10 @@ public final class ArenaNode {
       throw new IllegalArgumentException("instances of " + role.configName() + " must be at least 1");
     }
     if (role == Role.ORCHESTRATOR && n != 1) {
-      // The pool has one authority: a second instance would hand out the same robots twice.
-      log.warn("the orchestrator runs as a single instance; ignoring instances={}", n);
+      // One is active and the others stand by (OrchestratorVerticle); standbys guard against a JVM's death only
+      // when they run in other JVMs.
+      log.warn("the orchestrator runs as a single instance per JVM (run standbys in other JVMs); ignoring instances={}",
+          n);
       return 1;
     }
     return n;

@@ -45,9 +45,18 @@ public record PoolState(long version, List<Robot> robots, List<Pending> queue,
    * @param recentWork the {@code commandId/kind} of the robot's latest finished work counted in {@code completedWork},
    *                   newest last and only a few, so a report delivered again is counted once. Absent (empty) in
    *                   states written before it was kept.
+   * @param seat       while it stands in for an unhealthy robot it replaced in a round, that robot's id: the Match
+   *                   Service knows the letter by it, so the replacement's work goes out under it. Null otherwise.
    */
   public record Robot(String id, String type, Status status, String matchId, int round, String identity,
-      Instant since, long completedWork, @AddedLater List<String> recentWork) {}
+      Instant since, long completedWork, @AddedLater List<String> recentWork, @AddedLater String seat) {
+
+    /** A robot in its own seat. */
+    public Robot(String id, String type, Status status, String matchId, int round, String identity, Instant since,
+        long completedWork, List<String> recentWork) {
+      this(id, type, status, matchId, round, identity, since, completedWork, recentWork, null);
+    }
+  }
 
   /** A robots request waiting for enough idle robots, in arrival order. */
   public record Pending(MatchEvent.RobotsNeeded request, String causationId, Instant queuedAt) {}

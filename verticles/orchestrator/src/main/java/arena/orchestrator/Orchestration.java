@@ -133,11 +133,6 @@ public final class Orchestration {
   private Map<String, HealthPolicy.Verdict> unhealthy = Map.of();
   /** The work each seated robot was last given in its round, until done or released: a replacement is given it. */
   private final Map<String, RobotCommand.Work> inHand = new HashMap<>();
-  /**
-   * A replacement sits in its round under the id of the robot whose seat it took: the Match Service knows the
-   * letter's robot by that id, so it takes exactly one answer and one vote for the letter, whoever sends it first.
-   */
-  private final Map<String, String> seatNames = new HashMap<>();
 
   /** Watches the robots' health with {@code policy} from now on; the silent-worker grace starts now. */
   public Orchestration health(HealthPolicy policy) {
@@ -199,7 +194,8 @@ public final class Orchestration {
       String id = RobotPool.robotId(old.type(), number);
       boolean seated = old.status() == Status.BUSY;
       Robot fresh = seated
-          ? new Robot(id, old.type(), Status.BUSY, old.matchId(), old.round(), old.identity(), now, 0, List.of())
+          ? new Robot(id, old.type(), Status.BUSY, old.matchId(), old.round(), old.identity(), now, 0, List.of(),
+              seatName(old))
           : new Robot(id, old.type(), Status.IDLE, null, 0, null, now, 0, List.of());
       robots.set(at, fresh);
       added.add(fresh);
@@ -207,11 +203,7 @@ public final class Orchestration {
       effects.add(() -> log.info("robot {} replaces robot {} ({}){}", id, old.id(), v.reason().text(),
           seated ? " in match " + old.matchId() + " round " + old.round() + " as " + old.identity() : ""));
       if (seated) {
-        String name = seatName(old);
-        effects.add(() -> {
-          seatNames.put(id, name);
-          served.computeIfAbsent(old.matchId(), m -> new LinkedHashSet<>()).add(id);
-        });
+        effects.add(() -> served.computeIfAbsent(old.matchId(), m -> new LinkedHashSet<>()).add(id));
         RobotCommand.Work work = inHand.get(old.id());
         if (work != null && work.deadline().isAfter(now) && work.round() == old.round()
             && old.matchId().equals(work.matchId())) {
@@ -270,7 +262,7 @@ public final class Orchestration {
 
   /** The id the Match Service knows {@code robot}'s seat by: its own, or that of the robot it replaced there. */
   private String seatName(Robot robot) {
-    return seatNames.getOrDefault(robot.id(), robot.id());
+    return robot.seat() != null ? robot.seat() : robot.id();
   }
 
   private Counter replaced() {
@@ -513,10 +505,7 @@ public final class Orchestration {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
-      effects.add(() -> {
-        inHand.remove(r.id());
-        seatNames.remove(r.id());
-      });
+      effects.add(() -> inHand.remove(r.id()));
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotReleased(r.id(), r.matchId(), r.round(), released),
           correlationId, causationId));
     }

@@ -224,7 +224,7 @@ public final class RobotPool {
     }
     List<Robot> robots = state.robots().stream()
         .map(r -> !r.id().equals(robotId) ? r : new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(),
-            r.identity(), r.since(), r.completedWork() + 1, withWork(r.recentWork(), work)))
+            r.identity(), r.since(), r.completedWork() + 1, withWork(r.recentWork(), work), r.seat()))
         .toList();
     return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds(), state.robotNumbers()), true, List.of(), List.of(),
         List.of(), null);

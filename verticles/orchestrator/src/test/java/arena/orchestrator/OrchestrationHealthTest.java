@@ -215,6 +215,41 @@ class OrchestrationHealthTest {
   }
 
   @Test
+  void aReplacementKeepsVotingInItsSeatsNameAfterAFailover() {
+    // Given a seated robot whose worker went silent was replaced in its seat
+    on(fromMatch(need("m1", 1, 3), "c1"));
+    Instant deadline = clock.instant().plusSeconds(60);
+    on(fromMatch(new MatchEvent.RoundStarted("m1", 1, List.of("A", "B", "C", "D"), "Your ideal Sunday?", deadline),
+        "c1"));
+    Robot seated = RobotPool.seatedIn(orchestration.state(), "m1", 1).get(0);
+    int silentPartition = partitionOf(seated.id());
+    report("w1", List.of(silentPartition), "closed");
+    report("w2", partitionsExcept(silentPartition), "closed");
+    clock.advance(Duration.ofSeconds(4));
+    report("w2", partitionsExcept(silentPartition), "closed");
+    clock.advance(Duration.ofSeconds(3));
+    report("w2", partitionsExcept(silentPartition), "closed");
+    assertThat(heal()).isNotEmpty();
+    Robot replacement = RobotPool.seatedIn(orchestration.state(), "m1", 1).stream()
+        .filter(r -> r.identity().equals(seated.identity())).findFirst().orElseThrow();
+
+    // When another orchestrator takes over from the pool as stored, and voting starts
+    Orchestration successor = new Orchestration(new RobotPool(3, 0), clock, registry, Duration.ofDays(1000))
+        .health(POLICY);
+    successor.open(Optional.of(orchestration.state()), CONFIG);
+    List<Outgoing> votes = new ArrayList<>();
+    successor.handle(fromMatch(new MatchEvent.VotingStarted("m1", 1, "Your ideal Sunday?",
+        Map.of("A", "sleep", "B", "hike", "C", "books", "D", "tea"), deadline.plusSeconds(30)), "c1"), records -> {
+          votes.addAll(records);
+          return Future.succeededFuture();
+        });
+
+    // Then the replacement still votes in the seat's name, the one the Match Service knows the letter by
+    Outgoing vote = votes.stream().filter(o -> o.key().equals(replacement.id())).findFirst().orElseThrow();
+    assertThat(((RobotCommand.GenerateVote) vote.payload()).robotId()).isEqualTo(seated.id());
+  }
+
+  @Test
   void workWhoseDeadlinePassedOrThatWasAnsweredIsNotSentAgain() {
     // Given two seated robots given their answers, one of which already reported its work done
     on(fromMatch(need("m1", 1, 2), "c1"));
