@@ -10,6 +10,7 @@ import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.game.MatchRules;
 import arena.shared.kafka.Received;
+import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -117,6 +117,9 @@ final class ReplayCommand implements Callable<Integer> {
       out.println("match " + matchId);
       trail.stream().filter(r -> r.envelope() != null).forEach(r -> {
         String line = describe(r.payload(), names);
+        if (line != null && r.topic() == Topic.MATCH_EVENTS && r.envelope().causationId() == null) {
+          line = "deadline: " + line; // a step of the service's timer, not of an input
+        }
         if (line != null) {
           out.printf(Locale.ROOT, "%9s  %-27s %s%n", offset(start, r.envelope().occurredAt()), r.topic().baseName(),
               line);
@@ -125,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
       if (trail.get(trail.size() - 1).envelope() == null) {
         out.println("           match-state                 forgotten (tombstoned after match.retainMinutes)");
       }
-      printVerdict(verdict, out);
+      printVerdict(verdict, names, out);
     }
     return verdict.reproduced() ? 0 : NOT_REPRODUCED;
   }
@@ -159,7 +162,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%9s  %-27s %s%n", offset(start, r.envelope().occurredAt()), r.topic().baseName(),
             describe(r.payload(), names));
       }
-      printVerdict(verdict, out);
+      printVerdict(verdict, names, out);
     }
     if (json) {
       out.println(new JsonObject().put("robotId", robotId).put("matches", docs).encodePrettily());
@@ -185,16 +188,17 @@ final class ReplayCommand implements Callable<Integer> {
     return false;
   }
 
+  /** As GET /api/matches/{id}/events shows it (token hashes redacted); the states are checked, not listed. */
   private static JsonArray timeline(List<Received> records) {
-    return EventLogEntries.of(records.stream().filter(r -> r.envelope() != null).findFirst()
-        .map(r -> r.envelope().matchId()).orElse(null), records.stream().filter(r -> r.envelope() != null).toList());
+    List<Received> shown = records.stream()
+        .filter(r -> r.envelope() != null && r.topic() != Topic.MATCH_STATE).toList();
+    return EventLogEntries.of(shown.isEmpty() ? null : shown.get(0).envelope().matchId(), shown);
   }
 
-  private static void printVerdict(Rerun.Verdict v, PrintWriter out) {
+  private static void printVerdict(Rerun.Verdict v, Names names, PrintWriter out) {
     MatchState s = v.finalState();
     if (s != null) {
-      out.println("final scores: " + (s.scores().isEmpty() ? "none" : s.scores().entrySet().stream()
-          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+      out.println("final scores: " + (s.scores().isEmpty() ? "none" : names(s.scores(), names)));
       out.printf(Locale.ROOT, "LLM cost: %.6f USD over %d calls (%d fallbacks), %d input + %d output tokens%n",
           s.usage().total().costUsd(), s.usage().total().calls(), s.usage().total().fallbacks(),
           s.usage().total().inputTokens(), s.usage().total().outputTokens());

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * waits for, with the clock at the time the step's state was written, and the seed the match drew when created.
  * Then every new state, every domain event on match-events (in order, the final scores among them) and every
  * command's reply must equal the recorded one, except for the instants in them: the service read its clock a few
- * milliseconds before it wrote, and that reading is not recorded. Inputs with no trace (a robot's answer after
+ * milliseconds before it wrote, and that reading is not recorded. After a difference the re-run goes on from the
+ * recorded state, so each difference listed is one of its own. Inputs with no trace (a robot's answer after
  * its phase closed, a repeated assignment) were ignored; they are listed, not re-run.
  */
 final class Rerun {
@@ -123,15 +124,17 @@ final class Rerun {
               + "changes it to " + describe(step.state()));
           state = step.state();
         }
-      } else if (!step.changed()) {
-        differences.add("step " + n + " (" + what + "): recorded a new state (v" + t.recordedState().version()
-            + "), but the re-run changes nothing");
       } else {
-        String diff = firstDifference("", normalized(t.recordedState()), normalized(step.state()));
+        String diff = !step.changed()
+            ? "recorded a new state, but the re-run changes nothing" + (step.reply() == null ? ""
+                : " and replies " + Topic.registrationOf(step.reply().getClass()).eventType() + " "
+                    + normalized(step.reply()).encode())
+            : firstDifference("", normalized(t.recordedState()), normalized(step.state()));
         if (diff != null) {
           differences.add("step " + n + " (" + what + "), state v" + t.recordedState().version() + ": " + diff);
         }
-        state = step.state();
+        // After a difference, go on from the recorded state: each later difference is one of its own.
+        state = diff == null ? step.state() : t.recordedState();
       }
       if (differences.size() >= MAX_DIFFERENCES) {
         break;

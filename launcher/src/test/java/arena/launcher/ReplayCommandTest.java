@@ -28,6 +28,7 @@ import picocli.CommandLine;
 class ReplayCommandTest {
   private static final List<String> ANSWERS = List.of("Pancakes, round one, no question.",
       "Waffles in round two, obviously.");
+  private static final String LAST_ANSWER = "No idea, round three.";
   private static TestArena arena;
   private static String matchId;
   private static Path config;
@@ -36,13 +37,21 @@ class ReplayCommandTest {
 
   @BeforeAll
   static void playOneMatch() throws IOException {
-    // Given a finished match: one human, Ann, against three robots, over two rounds
+    // Given a finished match: one human, Ann, against three robots, over three rounds
     arena = TestArena.start();
-    matchId = arena.api.createMatch(new JsonObject().put("seats", 4).put("humans", 1).put("rounds", 2));
+    matchId = arena.api.createMatch(new JsonObject().put("seats", 4).put("humans", 1).put("rounds", 3)
+        .put("voteSeconds", 3));
     Play ann = new Play(arena.api, matchId, "Ann");
     for (int round = 1; round <= ANSWERS.size(); round++) {
-      ann.playRound(round, ANSWERS.get(round - 1));
+      String vote = ann.playRound(round, ANSWERS.get(round - 1));
+      // And her first vote sent again, once the round is over: refused, nothing changes
+      if (round == 1) {
+        assertThat(arena.api.vote(matchId, ann.token, round, vote).status()).isIn(202, 409);
+      }
     }
+    // And in the last round she answers but never votes: the voting deadline ends it
+    ann.await(v -> v.getInteger("round", 0) == 3 && "RESPONDING".equals(v.getString("phase")));
+    assertThat(arena.api.respond(matchId, ann.token, 3, LAST_ANSWER).status()).isEqualTo(202);
     ann.awaitCompleted();
     config = Files.createTempFile("replay-test", ".json");
     Files.writeString(config, arena.config.encode());
@@ -83,7 +92,9 @@ class ReplayCommandTest {
     // And the timeline shows every phase, Ann's answers and votes, the robots, the scores and the cost
     assertThat(run.out()).contains("match created", "Ann joined", "match started", "round 1 starting",
         "round 2 starting", "robots needed", "robots assigned", "voting started", "round 1 completed",
-        "round 2 completed", "match completed", "LLM cost", "released");
+        "round 2 completed", "round 3 completed", "match completed", "LLM cost", "released");
+    assertThat(run.out()).contains("deadline: round 3 completed");
+    assertThat(run.out()).contains("Ann answered \"" + LAST_ANSWER + "\"");
     ANSWERS.forEach(a -> assertThat(run.out()).contains("Ann answered \"" + a + "\""));
     assertThat(run.out()).contains("Ann voted");
     assertThat(run.out()).containsPattern("robot \\S+ as [A-Z] answered \"");
