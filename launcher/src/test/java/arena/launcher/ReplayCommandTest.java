@@ -156,6 +156,29 @@ class ReplayCommandTest {
   }
 
   @Test
+  @Order(5)
+  void aMatchAndARobotAtOnceIsRefused() {
+    Run run = replay(matchId, "--robot", "robot-1", "--config", config.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("either a MATCH_ID or --robot");
+  }
+
+  @Test
+  @Order(5)
+  void anUnreachableClusterIsNamedAndExitsWithThree() {
+    // Given a Kafka address nobody listens on
+    String nobody = "127.0.0.1:" + FreePorts.next();
+
+    // When a match is replayed from it
+    Run run = replay(matchId, "--config", config.toString(), "--kafka", nobody, "--timeout", "2");
+
+    // Then it says it could not read Kafka there, with exit code 3
+    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.err()).contains("could not read the trail from Kafka at " + nobody);
+  }
+
+  @Test
   @Order(6)
   void anotherRulesetConfigurationDoesNotReproduceIt() throws IOException {
     // Given a configuration whose answers may hold only 5 characters
