@@ -1,6 +1,7 @@
 package arena.launcher;
 
 import arena.gateway.EventLogEntries;
+import ch.qos.logback.classic.Level;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.Event;
 import arena.shared.events.MatchCommand;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,6 +92,9 @@ final class ReplayCommand implements Callable<Integer> {
     ArenaConfig arena = ArenaConfig.of(json);
     MatchTrail trails = new MatchTrail(arena, Duration.ofSeconds(timeoutSeconds));
     Rerun rerun = new Rerun(MatchRules.of(arena));
+    // The report is the output: the re-run would only say again what the match's own log said, and the Kafka
+    // client's warnings about an unreachable broker end up in the message of exit code 3.
+    Map<String, Level> was = quiet(Map.of("arena.match", Level.OFF, "org.apache.kafka", Level.ERROR));
     try {
       int exit = robotId == null ? match(trails, rerun, out, err) : robot(trails, rerun, out, err);
       out.flush();
@@ -97,7 +102,21 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       err.println("could not read the trail from Kafka at " + arena.bootstrapServers() + ": " + e.getMessage());
       return UNREADABLE;
+    } finally {
+      quiet(was);
     }
+  }
+
+  /** Sets the given loggers' levels; returns the levels they had. */
+  private static Map<String, Level> quiet(Map<String, Level> levels) {
+    Map<String, Level> was = new HashMap<>();
+    levels.forEach((name, level) -> {
+      if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+        was.put(name, logger.getLevel());
+        logger.setLevel(level);
+      }
+    });
+    return was;
   }
 
   private int match(MatchTrail trails, Rerun rerun, PrintWriter out, PrintWriter err) {
