@@ -222,10 +222,14 @@ final class ReplayCommand implements Callable<Integer> {
           s.usage().total().costUsd(), s.usage().total().calls(), s.usage().total().fallbacks(),
           s.usage().total().inputTokens(), s.usage().total().outputTokens());
     }
-    if (v.reproduced()) {
+    if (v.reproduced() && v.everyState()) {
       out.printf(Locale.ROOT, "reproduced: %d steps re-run; %d match events and every state up to v%d equal the "
           + "recording (instants aside); %d ignored inputs not re-run%n", v.steps(), v.events(),
           s == null ? 0 : s.version(), v.ignored());
+    } else if (v.reproduced()) {
+      out.printf(Locale.ROOT, "reproduced: %d steps re-run in the order the inputs were written (match-state keeps "
+          + "only the latest states now); %d match events and the last state v%d equal the recording (instants "
+          + "aside); %d inputs changed nothing%n", v.steps(), v.events(), s == null ? 0 : s.version(), v.ignored());
     } else {
       out.println("NOT reproduced:");
       v.differences().forEach(d -> out.println("  - " + d));

@@ -38,7 +38,11 @@ import java.util.regex.Pattern;
  * command's reply must equal the recorded one, except for the instants in them: the service read its clock a few
  * milliseconds before it wrote, and that reading is not recorded. After a difference the re-run goes on from the
  * recorded state, so each difference listed is one of its own. Inputs with no trace (a robot's answer after
- * its phase closed, a repeated assignment) were ignored; they are listed, not re-run.
+ * its phase closed, a repeated assignment) were ignored; they are counted, not re-run.
+ *
+ * <p>match-state is compacted: an hour or so after a match its older states are gone. Then the order above is lost,
+ * and the inputs are re-run in the order they were written (see {@link #byWriteTime}); only the last state is left
+ * to compare, besides the events and replies.
  */
 final class Rerun {
   private static final Pattern INSTANT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?Z");
@@ -48,17 +52,20 @@ final class Rerun {
    * @param steps       steps re-run
    * @param events      domain events compared
    * @param finalState  the re-run match's last state, or null if none
-   * @param ignored     inputs that left no trace, so were not re-run
+   * @param ignored     inputs that left no trace, so were not re-run (in write order: that changed nothing)
+   * @param everyState  the whole match-state history was there, so every state was compared; otherwise the
+   *                    inputs were re-run in the order they were written and only the last state compared
    * @param differences what the re-run did otherwise than the recording; empty when reproduced
    */
-  record Verdict(int steps, int events, MatchState finalState, int ignored, List<String> differences) {
+  record Verdict(int steps, int events, MatchState finalState, int ignored, boolean everyState,
+      List<String> differences) {
     boolean reproduced() {
       return differences.isEmpty();
     }
 
     JsonObject toJson() {
       return new JsonObject().put("reproduced", reproduced()).put("steps", steps).put("events", events)
-          .put("ignoredInputs", ignored)
+          .put("ignoredInputs", ignored).put("order", everyState ? "match-state" : "written")
           .put("finalVersion", finalState == null ? null : finalState.version())
           .put("differences", new JsonArray(differences));
     }
@@ -78,7 +85,7 @@ final class Rerun {
     List<Received> states = byOffset(trail, Topic.MATCH_STATE).stream().filter(r -> r.envelope() != null).toList();
     if (states.isEmpty()) {
       differences.add("no match-state of match " + matchId + " was recorded: nothing to re-run");
-      return new Verdict(0, 0, null, 0, differences);
+      return new Verdict(0, 0, null, 0, false, differences);
     }
     Map<String, Received> inputs = new HashMap<>();
     trail.stream().filter(r -> r.envelope() != null && MatchMachine.uses(r.payload()))
@@ -91,6 +98,9 @@ final class Rerun {
         .forEach(r -> recordedReplies.computeIfAbsent(r.envelope().causationId(), k -> new ArrayList<>())
             .add((MatchEvent) r.payload()));
 
+    if (!wholeHistory(states)) {
+      return byWriteTime(inputs, states, recordedDomain, recordedReplies, trail);
+    }
     List<Trigger> triggers = triggers(states, events, inputs, differences);
     long seed = ((MatchState) states.get(0).payload()).seed();
     MatchMachine machine = new MatchMachine(new ClassicRuleset(), PromptDeck.fromClasspath(), () -> seed, rules);
@@ -141,16 +151,102 @@ final class Rerun {
       }
     }
     compareEvents(recordedDomain, replayedDomain, differences);
-    recordedReplies.forEach((cause, recorded) -> {
-      List<MatchEvent> replayed = replayedReplies.getOrDefault(cause, List.of());
-      if (!normalizedAll(recorded).equals(normalizedAll(replayed))) {
-        differences.add("replies to command " + cause + ": recorded " + recorded + ", replayed " + replayed);
-      }
-    });
+    compareReplies(recordedReplies, replayedReplies, differences);
     int ignored = (int) inputs.values().stream().filter(r -> triggers.stream()
         .noneMatch(t -> t.input() != null && t.input().envelope().eventId().equals(r.envelope().eventId()))).count();
-    return new Verdict(triggers.size(), recordedDomain.size(), state,
-        ignored, differences.size() > MAX_DIFFERENCES ? differences.subList(0, MAX_DIFFERENCES) : differences);
+    return new Verdict(triggers.size(), recordedDomain.size(), state, ignored, true, capped(differences));
+  }
+
+  /** Every state from the first (v1) on, no version skipped: compaction has not removed any of them yet. */
+  private static boolean wholeHistory(List<Received> states) {
+    long expected = 1;
+    for (Received r : states) {
+      long version = ((MatchState) r.payload()).version();
+      // A robot's usage report is stored under the version before it.
+      if (version != expected && version != expected - 1) {
+        return false;
+      }
+      expected = version + 1;
+    }
+    return true;
+  }
+
+  /**
+   * The re-run when match-state no longer holds every state of the match (compaction keeps only the last, once
+   * its segment has rolled): the inputs in the order they were written, each at the time it was written, and the
+   * timers fired at their deadlines in between. An input written within milliseconds of a deadline may then be
+   * judged otherwise than the service did, which is reported as a difference like any other. Compared: the domain
+   * events, the replies, and the last recorded state.
+   */
+  private Verdict byWriteTime(Map<String, Received> inputs, List<Received> states, List<Received> recordedDomain,
+      Map<String, List<MatchEvent>> recordedReplies, List<Received> trail) {
+    MatchState last = (MatchState) states.get(states.size() - 1).payload();
+    long seed = last.seed();
+    MatchMachine machine = new MatchMachine(new ClassicRuleset(), PromptDeck.fromClasspath(), () -> seed, rules);
+    Instant end = trail.stream().filter(r -> r.envelope() != null).map(r -> r.envelope().occurredAt())
+        .max(Comparator.naturalOrder()).orElseThrow();
+    List<MatchEvent> replayedDomain = new ArrayList<>();
+    Map<String, List<MatchEvent>> replayedReplies = new HashMap<>();
+    MatchState state = null;
+    int steps = 0;
+    int ignored = 0;
+    for (Received in : inputs.values().stream().sorted(MatchTrail.ORDER).toList()) {
+      Instant at = in.envelope().occurredAt();
+      for (Step t = timer(machine, state, at); t != null; t = timer(machine, state, at)) {
+        t.events().forEach(o -> replayedDomain.add(o.event()));
+        state = t.state();
+        steps++;
+      }
+      Step step = machine.apply(state, in.payload(), at, at);
+      steps++;
+      step.events().forEach(o -> replayedDomain.add(o.event()));
+      if (step.reply() != null) {
+        replayedReplies.computeIfAbsent(in.envelope().eventId(), k -> new ArrayList<>()).add(step.reply());
+      }
+      if (step.changed()) {
+        state = step.state();
+      } else if (step.reply() == null) {
+        ignored++;
+      }
+    }
+    for (Step t = timer(machine, state, end); t != null; t = timer(machine, state, end)) {
+      t.events().forEach(o -> replayedDomain.add(o.event()));
+      state = t.state();
+      steps++;
+    }
+    List<String> differences = new ArrayList<>();
+    String diff = state == null ? "the re-run never created the match"
+        : firstDifference("", normalized(last), normalized(state));
+    if (diff != null) {
+      differences.add("last state v" + last.version() + ": " + diff);
+    }
+    compareEvents(recordedDomain, replayedDomain, differences);
+    compareReplies(recordedReplies, replayedReplies, differences);
+    return new Verdict(steps, recordedDomain.size(), state, ignored, false, capped(differences));
+  }
+
+  /** The step of the deadline {@code state} waits for if it is due by {@code until}; null if none. */
+  private static Step timer(MatchMachine machine, MatchState state, Instant until) {
+    Deadline d = state == null ? null : machine.deadline(state).orElse(null);
+    if (d == null || d.forget() || d.at().isAfter(until)) {
+      return null;
+    }
+    Step step = machine.onDeadline(state, d, d.at());
+    return step.changed() ? step : null;
+  }
+
+  private static void compareReplies(Map<String, List<MatchEvent>> recorded, Map<String, List<MatchEvent>> replayed,
+      List<String> differences) {
+    recorded.forEach((cause, was) -> {
+      List<MatchEvent> now = replayed.getOrDefault(cause, List.of());
+      if (!normalizedAll(was).equals(normalizedAll(now))) {
+        differences.add("replies to command " + cause + ": recorded " + was + ", replayed " + now);
+      }
+    });
+  }
+
+  private static List<String> capped(List<String> differences) {
+    return differences.size() > MAX_DIFFERENCES ? differences.subList(0, MAX_DIFFERENCES) : differences;
   }
 
   /**

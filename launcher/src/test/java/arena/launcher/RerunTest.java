@@ -127,20 +127,56 @@ class RerunTest {
   }
 
   @Test
+  void aMatchWhoseEarlierStatesWereCompactedAwayIsReRunInTheOrderItsInputsWereWritten() {
+    // Given a trail whose match-state keeps only the last state, as after compaction
+    Recorder rec = played();
+    Received last = rec.trail.stream().filter(r -> r.topic() == Topic.MATCH_STATE).reduce((a, b) -> b).orElseThrow();
+    List<Received> trail = rec.trail.stream().filter(r -> r.topic() != Topic.MATCH_STATE || r == last).toList();
+
+    // When the ruleset is re-run over it
+    Rerun.Verdict verdict = new Rerun(RULES).of(MATCH, trail);
+
+    // Then the inputs in the order they were written, with the timers between them, reproduce it
+    assertThat(verdict.differences()).isEmpty();
+    assertThat(verdict.everyState()).isFalse();
+    assertThat(verdict.finalState().version()).isEqualTo(rec.state.version());
+    // And the late robot answer and the retried vote changed nothing
+    assertThat(verdict.ignored()).isEqualTo(1);
+  }
+
+  @Test
+  void aCompactedMatchWithAnAlteredResultIsNotReproduced() {
+    // Given a compacted trail whose last state gives Ann 7 points
+    Recorder rec = played();
+    Received last = rec.trail.stream().filter(r -> r.topic() == Topic.MATCH_STATE).reduce((a, b) -> b).orElseThrow();
+    List<Received> trail = new ArrayList<>(rec.trail.stream()
+        .filter(r -> r.topic() != Topic.MATCH_STATE || r == last).toList());
+    trail.set(trail.indexOf(last), withScore(last, "p-ann", 7));
+
+    Rerun.Verdict verdict = new Rerun(RULES).of(MATCH, trail);
+
+    assertThat(verdict.differences()).anySatisfy(d -> assertThat(d).contains("scores.p-ann: recorded 7, replayed"));
+  }
+
+  private static Received withScore(Received last, String participant, int points) {
+    MatchState s = (MatchState) last.payload();
+    Map<String, Integer> scores = new HashMap<>(s.scores());
+    scores.put(participant, points);
+    MatchState forged = new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(),
+        s.completedAt(), s.players(), s.robots(), s.rounds(), scores, s.promptsUsed(), s.usage(), s.seed());
+    Envelope<Event> e = last.envelope();
+    return new Received(last.topic(), last.partition(), last.offset(), last.key(),
+        new Envelope<>(e.eventId(), e.eventType(), e.occurredAt(), e.source(), e.correlationId(), e.causationId(),
+            e.key(), e.matchId(), e.schemaVersion(), forged));
+  }
+
+  @Test
   void anAlteredStateIsNamedByItsField() {
     // Given a trail whose last state gives Ann 7 points
     Recorder rec = played();
     List<Received> trail = new ArrayList<>(rec.trail);
     Received last = trail.stream().filter(r -> r.topic() == Topic.MATCH_STATE).reduce((a, b) -> b).orElseThrow();
-    MatchState s = (MatchState) last.payload();
-    Map<String, Integer> scores = new HashMap<>(s.scores());
-    scores.put("p-ann", 7);
-    MatchState forged = new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(),
-        s.completedAt(), s.players(), s.robots(), s.rounds(), scores, s.promptsUsed(), s.usage(), s.seed());
-    Envelope<Event> e = last.envelope();
-    trail.set(trail.indexOf(last), new Received(last.topic(), last.partition(), last.offset(), last.key(),
-        new Envelope<>(e.eventId(), e.eventType(), e.occurredAt(), e.source(), e.correlationId(), e.causationId(),
-            e.key(), e.matchId(), e.schemaVersion(), forged)));
+    trail.set(trail.indexOf(last), withScore(last, "p-ann", 7));
 
     // When it is re-run
     Rerun.Verdict verdict = new Rerun(RULES).of(MATCH, trail);
