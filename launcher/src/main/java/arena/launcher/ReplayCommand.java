@@ -121,7 +121,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   private int match(MatchTrail trails, Rerun rerun, PrintWriter out, PrintWriter err) {
     List<Received> trail = trails.of(matchId);
-    if (trail.isEmpty()) {
+    if (trail.stream().allMatch(r -> r.envelope() == null)) {
       err.println("no record of match " + matchId + " on the match topics: check the id, --kafka and the "
           + "topic prefix in --config");
       return UNKNOWN;
