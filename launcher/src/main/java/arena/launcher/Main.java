@@ -21,7 +21,8 @@ import sun.misc.Signal;
  * {@code java -jar turing-arena.jar}: with no arguments, an embedded Kafka broker and all four roles in one JVM.
  */
 @Command(name = "turing-arena", mixinStandardHelpOptions = true, version = "Turing Arena 0.1.0",
-    subcommands = {KafkaNodeCommand.class, arena.launcher.faults.FaultSuite.class, ExperimentCommand.class},
+    subcommands = {KafkaNodeCommand.class, arena.launcher.faults.FaultSuite.class, ExperimentCommand.class,
+        ReplayCommand.class},
     description = "Runs Turing Arena: Match Service, Robot Orchestration, robot workers and the gateway over Kafka.")
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
