@@ -12,6 +12,7 @@ import arena.shared.events.OrchestrationEvent.RobotReleased;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.PoisonRecordException;
+import arena.shared.ops.ArenaMetrics;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
 import arena.shared.state.PoolState.Status;
@@ -73,7 +74,7 @@ public final class Orchestration {
   private final Counter assignedFromQueue;
   private final Counter queued;
   private final Counter unavailable;
-  private final Timer queueWait;
+  private final Timer assignmentLatency;
   private final MeterRegistry registry;
   private PoolState state = PoolState.EMPTY;
   /** What robot-pool-state holds, record by record; follows Kafka like the pool. */
@@ -121,7 +122,8 @@ public final class Orchestration {
         .register(registry);
     this.unavailable = Counter.builder("arena.pool.requests.unavailable")
         .description("robots requests larger than the pool").register(registry);
-    this.queueWait = Timer.builder("arena.pool.queue.wait").description("how long queued robots requests waited")
+    this.assignmentLatency = ArenaMetrics.duration("arena.assignment.latency",
+        "robots requests, from the request (a queued one: from joining the queue) to round.robots_assigned")
         .register(registry);
     this.registry = registry;
   }
@@ -424,8 +426,14 @@ public final class Orchestration {
         return List.of();
       }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
-      return seated.isEmpty() ? apply(cause, pool().request(state, needed, cause.eventId(), now), effects)
-          : assignAgain(cause, needed, seated);
+      if (!seated.isEmpty()) {
+        return assignAgain(cause, needed, seated);
+      }
+      Change change = pool().request(state, needed, cause.eventId(), now);
+      Instant requested = cause.occurredAt().isAfter(now) ? now : cause.occurredAt();
+      change.assignments().stream().filter(a -> a.queuedAt() == null)
+          .forEach(a -> effects.add(() -> assignmentLatency.record(Duration.between(requested, now))));
+      return apply(cause, change, effects);
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", effects, (r, name) ->
           new RobotCommand.GenerateResponse(commandId("response", name, started.matchId(), started.round()), name,
@@ -520,7 +528,7 @@ public final class Orchestration {
         effects.add(assignedAtOnce::increment);
       } else {
         effects.add(assignedFromQueue::increment);
-        effects.add(() -> queueWait.record(Duration.between(a.queuedAt(), now)));
+        effects.add(() -> assignmentLatency.record(Duration.between(a.queuedAt(), now)));
       }
       log.info("match {} round {}: robots {} assigned{}", request.matchId(), request.round(),
           a.robots().stream().map(OrchestrationEvent.AssignedRobot::id).toList(),
