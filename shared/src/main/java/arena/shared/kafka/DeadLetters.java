@@ -70,6 +70,7 @@ public final class DeadLetters {
   /** Records {@code consumer} parked from {@code topic}: {@code arena_records_dead_lettered_total}. */
   static Counter counter(String consumer, String topic) {
     return Counter.builder("arena.records.dead_lettered")
-        .description("unreadable records parked on the dead-letter topic").tag("consumer", consumer).tag("topic", topic).register(Metrics.globalRegistry);
+        .description("unreadable records parked on the dead-letter topic").tag("consumer", consumer)
+        .tag("topic", topic).register(Metrics.globalRegistry);
   }
 }
