@@ -69,7 +69,7 @@ class AdminListenerTest {
       assertHas(samples, "arena_pool_robots", Map.of("type", "curious-student", "status", "idle"));
       assertHas(samples, "arena_pool_robots", Map.of("type", "creative-artist", "status", "busy"));
       assertHas(samples, "arena_pool_utilization", Map.of());
-      assertHas(samples, "arena_assignment_latency_seconds_count", Map.of());
+      assertHas(samples, "arena_assignment_latency_seconds_count", Map.of("served", "at_once"));
       assertHas(samples, "arena_assignment_latency_seconds_bucket", Map.of());
       assertHas(samples, "arena_pool_scaled_total", Map.of("reason", "initial"));
       assertHas(samples, "arena_robot_response_seconds_count", Map.of("provider", "scripted"));
