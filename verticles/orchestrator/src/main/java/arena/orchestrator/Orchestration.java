@@ -12,6 +12,7 @@ import arena.shared.events.OrchestrationEvent.RobotReleased;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.PoisonRecordException;
+import arena.shared.ops.ArenaMetrics;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
 import arena.shared.state.PoolState.Status;
@@ -69,11 +70,11 @@ public final class Orchestration {
   private final RobotPool pool;
   private final Clock clock;
   private final Duration robotWaitMax;
-  private final Counter assignedAtOnce;
-  private final Counter assignedFromQueue;
+  /** Every robots request served, timed from the request to its assignment, by how it was served. */
+  private final Timer servedAtOnce;
+  private final Timer servedFromQueue;
   private final Counter queued;
   private final Counter unavailable;
-  private final Timer queueWait;
   private final MeterRegistry registry;
   private PoolState state = PoolState.EMPTY;
   /** What robot-pool-state holds, record by record; follows Kafka like the pool. */
@@ -113,17 +114,19 @@ public final class Orchestration {
     this.pool = pool;
     this.clock = clock;
     this.robotWaitMax = robotWaitMax;
-    this.assignedAtOnce = Counter.builder("arena.pool.assignments").tag("served", "at_once")
-        .description("robots requests served").register(registry);
-    this.assignedFromQueue = Counter.builder("arena.pool.assignments").tag("served", "from_queue")
-        .description("robots requests served").register(registry);
+    this.servedAtOnce = assignmentLatency(registry, "at_once");
+    this.servedFromQueue = assignmentLatency(registry, "from_queue");
     this.queued = Counter.builder("arena.pool.requests.queued").description("robots requests that had to wait")
         .register(registry);
     this.unavailable = Counter.builder("arena.pool.requests.unavailable")
         .description("robots requests larger than the pool").register(registry);
-    this.queueWait = Timer.builder("arena.pool.queue.wait").description("how long queued robots requests waited")
-        .register(registry);
     this.registry = registry;
+  }
+
+  private static Timer assignmentLatency(MeterRegistry registry, String served) {
+    return ArenaMetrics.duration("arena.assignment.latency",
+        "robots requests, from the request (a queued one: from joining the queue) to round.robots_assigned")
+        .tag("served", served).register(registry);
   }
 
   // --- health: what the robot workers report, who is unhealthy, who replaces them --------------------------------
@@ -424,8 +427,14 @@ public final class Orchestration {
         return List.of();
       }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
-      return seated.isEmpty() ? apply(cause, pool().request(state, needed, cause.eventId(), now), effects)
-          : assignAgain(cause, needed, seated);
+      if (!seated.isEmpty()) {
+        return assignAgain(cause, needed, seated);
+      }
+      Change change = pool().request(state, needed, cause.eventId(), now);
+      Instant requested = cause.occurredAt().isAfter(now) ? now : cause.occurredAt();
+      change.assignments().stream().filter(a -> a.queuedAt() == null)
+          .forEach(a -> effects.add(() -> servedAtOnce.record(Duration.between(requested, now))));
+      return apply(cause, change, effects);
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", effects, (r, name) ->
           new RobotCommand.GenerateResponse(commandId("response", name, started.matchId(), started.round()), name,
@@ -516,11 +525,9 @@ public final class Orchestration {
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsAssigned(request.matchId(),
           request.round(), a.robots(), request.correlationId(), a.strategy()), request.correlationId(),
           a.causationId()));
-      if (a.queuedAt() == null) {
-        effects.add(assignedAtOnce::increment);
-      } else {
-        effects.add(assignedFromQueue::increment);
-        effects.add(() -> queueWait.record(Duration.between(a.queuedAt(), now)));
+      if (a.queuedAt() != null) {
+        // One served at once is timed where its request is taken, from the request's time.
+        effects.add(() -> servedFromQueue.record(Duration.between(a.queuedAt(), now)));
       }
       log.info("match {} round {}: robots {} assigned{}", request.matchId(), request.round(),
           a.robots().stream().map(OrchestrationEvent.AssignedRobot::id).toList(),
