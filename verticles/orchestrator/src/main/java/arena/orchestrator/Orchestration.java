@@ -15,6 +15,7 @@ import arena.shared.kafka.PoisonRecordException;
 import arena.shared.ops.ArenaMetrics;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Scaled;
 import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Counter;
@@ -81,8 +82,8 @@ public final class Orchestration {
   private PoolRecords records = PoolRecords.none();
   /** How robots and personas perform; follows Kafka like the pool (taken up once a step's records are written). */
   private RobotStats stats = RobotStats.empty();
-  /** The latest scaling decision per persona type; after a restart the cool-downs start over. */
-  private final Map<String, ScalingPolicy.Last> lastScaled = new HashMap<>();
+  /** The latest scaling decision per persona type, stored in the pool's summary; follows Kafka like the pool. */
+  private Map<String, Scaled> lastScaled = Map.of();
   /**
    * The robots that sat in each running match, so they can be told to forget it when it completes. Kept out of
    * the pool state on purpose: after a restart robots forget idle matches on their own. Bounded in case a match
@@ -308,7 +309,8 @@ public final class Orchestration {
    * robot that is new. {@code restored} is taken to be stored record by record already.
    */
   public List<Outgoing> open(Optional<PoolState> restored, Map<String, Integer> byType) {
-    return open(new PoolRecords.Restored(restored, restored.map(PoolRecords::holding).orElse(PoolRecords.none())),
+    return open(new PoolRecords.Restored(restored, restored.map(PoolRecords::holding).orElse(PoolRecords.none()),
+        Map.of()),
         byType);
   }
 
@@ -322,6 +324,7 @@ public final class Orchestration {
     boolean fresh = restored.pool().isEmpty();
     Change change = RobotPool.reconcile(restored.pool().orElse(PoolState.EMPTY), byType, now);
     state = change.state();
+    lastScaled = restored.scaled();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
     String chain = UUID.randomUUID().toString();
@@ -339,7 +342,7 @@ public final class Orchestration {
         }
       });
     }
-    PoolRecords.Step step = restored.stored().write(state);
+    PoolRecords.Step step = restored.stored().write(state, lastScaled);
     records = step.after();
     out.addAll(outgoing(step, chain, null));
     return out;
@@ -376,14 +379,17 @@ public final class Orchestration {
     for (Robot r : change.instantiated()) {
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
     }
+    Map<String, Scaled> scaled = new HashMap<>(lastScaled);
     for (Decision d : decisions) {
       log.info("robot pool {}: {} robots {} -> {}", d.reason(), d.type(), d.from(), d.to());
       out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(d.type(), d.from(), d.to(), d.reason()),
           chain, null));
-      effects.add(() -> lastScaled.put(d.type(),
-          lastScaled.getOrDefault(d.type(), new ScalingPolicy.Last(null, null)).after(d, now)));
+      scaled.put(d.type(), ScalingPolicy.after(scaled.get(d.type()), d, now));
     }
-    out.addAll(apply(chain, null, change, RobotReleased.Reason.SCALE_DOWN, List.of(), effects));
+    // The cool-downs go into the pool's summary, so a restarted or new active orchestrator keeps them.
+    Map<String, Scaled> after = Map.copyOf(scaled);
+    effects.add(() -> lastScaled = after);
+    out.addAll(apply(chain, null, change, RobotReleased.Reason.SCALE_DOWN, List.of(), effects, after));
     return publisher.publish(out).map(written -> {
       effects.forEach(Runnable::run);
       return null;
@@ -511,6 +517,12 @@ public final class Orchestration {
    */
   private List<Outgoing> apply(String correlationId, String causationId, Change change,
       RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects) {
+    return apply(correlationId, causationId, change, released, commands, effects, lastScaled);
+  }
+
+  /** As above, with {@code scaled} the latest scaling per persona type to store with the pool. */
+  private List<Outgoing> apply(String correlationId, String causationId, Change change,
+      RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects, Map<String, Scaled> scaled) {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
@@ -549,7 +561,7 @@ public final class Orchestration {
         log.info("robots request queued: {} waiting", change.state().queue().size());
       }
       effects.add(() -> state = change.state());
-      PoolRecords.Step step = records.write(change.state());
+      PoolRecords.Step step = records.write(change.state(), scaled);
       effects.add(() -> records = step.after());
       out.addAll(outgoing(step, correlationId, causationId));
     }
