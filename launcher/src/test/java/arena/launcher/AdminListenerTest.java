@@ -79,6 +79,9 @@ class AdminListenerTest {
       assertHas(samples, "arena_kafka_consumer_lag", Map.of("group", "match-service", "topic", "match-commands"));
       assertThat(samples).anyMatch(s -> s.name().equals("arena_kafka_consumer_lag")
           && s.labels().containsKey("partition"));
+      // And each reader's group label is a stable name (a role, or a gateway's instance number), never a random one
+      assertThat(samples).filteredOn(s -> s.name().equals("arena_kafka_consumer_lag"))
+          .allSatisfy(s -> assertThat(s.labels().get("group")).matches("[a-z-]+[a-z](-\\d{1,3})?"));
       assertHas(samples, "arena_records_dead_lettered_total", Map.of("consumer", "match-service"));
       // And the counts are right: one match completed, its one round's phases each timed once, Ann's two actions
       assertThat(grew(before, samples, "arena_matches_completed_total", Map.of("outcome", "completed")))

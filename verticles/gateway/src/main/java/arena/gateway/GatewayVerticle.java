@@ -21,7 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +50,8 @@ public final class GatewayVerticle extends VerticleBase {
   private KafkaEventLog eventLog;
   private ClientLimits limits;
   private CatchUp catchUp;
+  /** Numbers this JVM's gateway instances, so their names (and metric labels) stay the same from start to start. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
   private String name;
   private volatile boolean stopped;
 
@@ -65,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
       caughtUp.tryComplete();
     });
     commands = new KafkaCommands(vertx, publisher::publish, projection, timeoutMs);
-    name = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
+    name = "gateway-" + INSTANCES.incrementAndGet();
     // The player port's /health and the admin's /ready are DOWN until every instance has caught up and its bridge
     // takes commands.
     ArenaHealth.readiness(vertx).register(HEALTH + name, promise -> promise.complete(readiness()));
