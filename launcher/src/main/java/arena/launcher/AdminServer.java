@@ -13,12 +13,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
  * The operator's door, in every JVM whatever its roles: Prometheus metrics, the detailed health checks and, where
  * the orchestrator runs, the robots' performance ({@code /api/robots/stats}) and the A/B report
- * ({@code /api/robots/experiment}). They
+ * ({@code /api/robots/experiment}), and the operator dashboard ({@code /ops}, data at {@code /api/ops}). They
  * tell robots from humans (per-persona counters, LLM fallbacks), so they stay off the players' port, on
  * {@code admin.host} (127.0.0.1 unless opened) and {@code admin.port}.
  */
@@ -43,6 +44,17 @@ final class AdminServer {
         .end(ArenaMetrics.prometheus().scrape()));
     router.get("/api/robots/stats").handler(ctx -> robotStats(vertx, ctx));
     router.get("/api/robots/experiment").handler(ctx -> experiment(vertx, ctx));
+    // The operator dashboard: its page and script come from the gateway's web build (opsroot/, beside the players'
+    // webroot/ but never served by the gateway), its data from what this JVM knows.
+    router.get("/api/ops").handler(ctx -> OpsReport.of(vertx, ArenaMetrics.prometheus()).onComplete(report -> {
+      if (report.succeeded()) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(report.result().encode());
+      } else {
+        error(ctx, 500, "ops report failed: " + report.cause().getMessage());
+      }
+    }));
+    router.get("/ops").handler(ctx -> ctx.redirect("/ops/"));
+    router.get("/ops/*").handler(StaticHandler.create("opsroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
     return router;

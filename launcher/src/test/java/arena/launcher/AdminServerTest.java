@@ -3,9 +3,15 @@ package arena.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import arena.orchestrator.OrchestratorVerticle;
+import arena.shared.ops.ArenaHealth;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,5 +107,78 @@ class AdminServerTest {
     GameApi.Response r = admin.send("GET", "/api/robots/experiment", null, null);
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.json().getString("error")).isEqualTo("no robot orchestrator runs in this process");
+  }
+
+  @Test
+  void inAJvmWithoutRolesTheOpsReportSaysWhatIsAbsent() {
+    // Given no orchestrator and no robots in this JVM
+    // When an operator's dashboard asks for its data
+    GameApi.Response r = admin.send("GET", "/api/ops", null, null);
+
+    // Then it is JSON that names each missing part and why, instead of failing
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("content-type")).startsWith("application/json");
+    JsonObject report = r.json();
+    assertThat(report.getValue("pool")).isNull();
+    assertThat(report.getValue("providers")).isNull();
+    JsonObject absent = report.getJsonObject("absent");
+    assertThat(absent.getString("pool")).isEqualTo("no robot orchestrator runs in this process");
+    assertThat(absent.getString("providers")).isEqualTo("no robots run in this process");
+    assertThat(absent.getString("roundDuration")).startsWith("no meter arena.round.duration");
+  }
+
+  @Test
+  void aStandingByOrchestratorLeavesThePoolAbsentWithItsReason() {
+    // Given an orchestrator here that stands by, as a standby does
+    vertx.eventBus().localConsumer(OrchestratorVerticle.POOL_ADDRESS,
+        msg -> msg.fail(503, "this robot orchestrator stands by"));
+
+    // When the dashboard asks, then the pool is absent and the page can say why
+    JsonObject report = admin.send("GET", "/api/ops", null, null).json();
+    assertThat(report.getValue("pool")).isNull();
+    assertThat(report.getJsonObject("absent").getString("pool")).isEqualTo("this robot orchestrator stands by");
+  }
+
+  @Test
+  void theOpsReportCarriesThePoolTheMetersAndTheProviders() {
+    // Given an active orchestrator, a round timed, a scaling counted and a robot provider's health check
+    JsonObject pool = new JsonObject().put("byType", new JsonObject().put("polite",
+        new JsonObject().put("idle", 2).put("busy", 1)));
+    vertx.eventBus().localConsumer(OrchestratorVerticle.POOL_ADDRESS, msg -> msg.reply(pool));
+    Timer.builder("arena.round.duration").tag("phase", "answering").register(Metrics.globalRegistry)
+        .record(Duration.ofSeconds(2));
+    Counter.builder("arena.pool.scaled").tag("reason", "queue").register(Metrics.globalRegistry).increment();
+    JsonObject providers = new JsonObject().put("openai", new JsonObject().put("breaker", "open").put("paused", true));
+    ArenaHealth.of(vertx).register("llm", p -> p.complete(Status.OK(new JsonObject().put("providers", providers))));
+
+    // When the dashboard asks
+    JsonObject report = admin.send("GET", "/api/ops", null, null).json();
+
+    // Then each is there, under the dashboard's own names
+    assertThat(report.getJsonObject("pool")).isEqualTo(pool);
+    JsonObject round = report.getJsonObject("meters").getJsonObject("roundDuration");
+    assertThat(round.getLong("count")).isGreaterThanOrEqualTo(1);
+    assertThat(round.getDouble("total")).isGreaterThanOrEqualTo(2.0);
+    JsonObject scaled = report.getJsonObject("meters").getJsonObject("scaled");
+    assertThat(scaled.getJsonObject("by").getDouble("queue")).isGreaterThanOrEqualTo(1.0);
+    assertThat(report.getJsonObject("providers")).isEqualTo(providers);
+    assertThat(report.getJsonObject("health").getString("llm")).isEqualTo("UP");
+    assertThat(report.getJsonObject("absent").fieldNames()).doesNotContain("pool", "providers", "roundDuration");
+  }
+
+  @Test
+  void theDashboardPageIsServedFromTheJar() {
+    // Given the web build's opsroot on the class path
+    // When an operator opens /ops
+    GameApi.Response redirect = admin.send("GET", "/ops", null, null);
+    GameApi.Response page = admin.send("GET", "/ops/", null, null);
+
+    // Then the page comes with its bundled script and styles, no CDN
+    assertThat(redirect.status()).isEqualTo(302);
+    assertThat(redirect.header("location")).isEqualTo("/ops/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("content-type")).startsWith("text/html");
+    assertThat(page.body()).contains("/ops/ops.js").doesNotContain("https://");
+    assertThat(admin.send("GET", "/ops/ops.js", null, null).status()).isEqualTo(200);
   }
 }

@@ -1,0 +1,157 @@
+package arena.launcher;
+
+import arena.orchestrator.OrchestratorVerticle;
+import arena.shared.ops.ArenaHealth;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the operator dashboard ({@code /ops}) shows, assembled from what this JVM knows: the orchestrator's pool
+ * (when it runs here and is the active one), the meters, the health checks (providers' breakers and pauses). A part
+ * this JVM lacks is null in the report and named with the reason under {@code absent}, so the page can say so.
+ */
+final class OpsReport {
+  /**
+   * The dashboard's meters and the Micrometer names they may have, the first present wins: the metrics are being
+   * renamed to the seed's Prometheus names, so both the new and the old names are read. The only place that knows them.
+   */
+  static final Map<String, List<String>> METERS = Map.of(
+      "matchesActive", List.of("arena.matches.active"),
+      "roundDuration", List.of("arena.round.duration"),
+      "assignmentLatency", List.of("arena.assignment.latency", "arena.pool.queue.wait"),
+      "robotResponse", List.of("arena.robot.response", "arena.robot.provider.latency"),
+      "scaled", List.of("arena.pool.scaled"),
+      "costUsd", List.of("arena.llm.cost.usd", "arena.robot.cost.usd"),
+      "deadLetters", List.of("arena.dead.letters", "arena.records.dead_lettered"));
+
+  private OpsReport() {}
+
+  static Future<JsonObject> of(Vertx vertx, MeterRegistry registry) {
+    JsonObject report = new JsonObject().put("at", System.currentTimeMillis());
+    JsonObject absent = new JsonObject();
+    JsonObject meters = new JsonObject();
+    new TreeMap<>(METERS).forEach((key, names) -> {
+      Object value = read(registry, names);
+      meters.put(key, value);
+      if (value == null) {
+        absent.put(key, "no meter " + String.join(" or ", names) + " in this process");
+      }
+    });
+    report.put("meters", meters);
+    Future<Void> pool = vertx.eventBus().<JsonObject>request(OrchestratorVerticle.POOL_ADDRESS, null)
+        .map(reply -> {
+          report.put("pool", reply.body());
+          return (Void) null;
+        })
+        .recover(t -> {
+          report.putNull("pool");
+          absent.put("pool", t instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS
+              ? "no robot orchestrator runs in this process" : t.getMessage());
+          return Future.succeededFuture();
+        });
+    Future<Void> health = ArenaHealth.of(vertx).checkStatus().map(result -> {
+      JsonObject checks = new JsonObject();
+      JsonArray all = result.toJson().getJsonArray("checks", new JsonArray());
+      all.stream().map(JsonObject.class::cast).forEach(c -> checks.put(c.getString("id"), c.getString("status")));
+      JsonObject llm = all.stream().map(JsonObject.class::cast).filter(c -> "llm".equals(c.getString("id")))
+          .findFirst().map(c -> c.getJsonObject("data", new JsonObject()).getJsonObject("providers")).orElse(null);
+      report.put("health", checks).put("providers", llm);
+      if (llm == null) {
+        absent.put("providers", "no robots run in this process");
+      }
+      return (Void) null;
+    }).recover(t -> {
+      report.putNull("health").putNull("providers");
+      absent.put("providers", "health checks failed: " + t.getMessage());
+      return Future.succeededFuture();
+    });
+    return Future.join(pool, health).transform(v -> Future.succeededFuture(report.put("absent", absent)));
+  }
+
+  /**
+   * A meter's value summed over its tags: timers and summaries as count, total (seconds for timers) and max; counters
+   * and gauges as one number, or per {@code reason}/{@code topic}/{@code provider} tag when they have one.
+   */
+  private static Object read(MeterRegistry registry, List<String> names) {
+    for (String name : names) {
+      Collection<Meter> found = registry.find(name).meters();
+      if (!found.isEmpty()) {
+        return value(found);
+      }
+    }
+    return null;
+  }
+
+  private static Object value(Collection<Meter> meters) {
+    Meter first = meters.iterator().next();
+    if (first instanceof Timer || first instanceof DistributionSummary) {
+      long count = 0;
+      double total = 0;
+      double max = 0;
+      for (Meter m : meters) {
+        if (m instanceof Timer t) {
+          count += t.count();
+          total += t.totalTime(TimeUnit.SECONDS);
+          max = Math.max(max, t.max(TimeUnit.SECONDS));
+        } else if (m instanceof DistributionSummary s) {
+          count += s.count();
+          total += s.totalAmount();
+          max = Math.max(max, s.max());
+        }
+      }
+      return new JsonObject().put("count", count).put("total", total).put("max", max);
+    }
+    JsonObject byTag = new JsonObject();
+    double sum = 0;
+    for (Meter m : meters) {
+      double v = number(m);
+      sum += v;
+      String tag = firstTag(m, "reason", "topic", "provider");
+      if (tag != null) {
+        byTag.put(tag, byTag.getDouble(tag, 0.0) + v);
+      }
+    }
+    return byTag.isEmpty() ? (Object) sum : new JsonObject().put("total", sum).put("by", byTag);
+  }
+
+  private static double number(Meter m) {
+    if (m instanceof Counter c) {
+      return c.count();
+    } else if (m instanceof FunctionCounter c) {
+      return c.count();
+    } else if (m instanceof Gauge g) {
+      return Double.isNaN(g.value()) ? 0 : g.value();
+    }
+    double v = 0;
+    for (var measurement : m.measure()) {
+      v += measurement.getValue();
+    }
+    return v;
+  }
+
+  private static String firstTag(Meter m, String... keys) {
+    for (String key : keys) {
+      String value = m.getId().getTag(key);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+}
