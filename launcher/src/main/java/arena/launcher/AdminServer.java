@@ -53,7 +53,14 @@ final class AdminServer {
         error(ctx, 500, "ops report failed: " + report.cause().getMessage());
       }
     }));
-    router.get("/ops").handler(ctx -> ctx.redirect("/ops/"));
+    // Vert.x matches /ops/ here too; only the bare /ops is sent on, so relative asset paths resolve.
+    router.get("/ops").handler(ctx -> {
+      if (ctx.request().path().equals("/ops")) {
+        ctx.redirect("/ops/");
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/ops/*").handler(StaticHandler.create("opsroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
