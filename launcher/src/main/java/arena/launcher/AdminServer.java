@@ -17,7 +17,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
- * The operator's door, in every JVM whatever its roles: Prometheus metrics, the detailed health checks and, where
+ * The operator's door, in every JVM whatever its roles: Prometheus metrics, the detailed liveness ({@code /health})
+ * and readiness ({@code /ready}) checks and, where
  * the orchestrator runs, the robots' performance ({@code /api/robots/stats}) and the A/B report
  * ({@code /api/robots/experiment}), and the operator dashboard ({@code /ops}, data at {@code /api/ops}). They
  * tell robots from humans (per-persona counters, LLM fallbacks), so they stay off the players' port, on
@@ -40,6 +41,7 @@ final class AdminServer {
   static Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.of(vertx)));
+    router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.readiness(vertx)));
     router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS)
         .end(ArenaMetrics.prometheus().scrape()));
     router.get("/api/robots/stats").handler(ctx -> robotStats(vertx, ctx));

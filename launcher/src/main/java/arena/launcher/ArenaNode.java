@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -162,30 +163,41 @@ public final class ArenaNode {
     registerRolesCheck(roles);
   }
 
+  /** Kafka and the roles count for both liveness and readiness. */
   private void registerKafkaCheck() {
-    ArenaHealth.of(vertx).register("kafka", 3000, promise -> admin.describeCluster()
+    for (HealthChecks checks : List.of(ArenaHealth.of(vertx), ArenaHealth.readiness(vertx))) {
+      checks.register("kafka", 3000, this::kafkaStatus);
+    }
+  }
+
+  private void kafkaStatus(Promise<Status> promise) {
+    admin.describeCluster()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(cluster -> promise.complete(Status.OK(new JsonObject()
             .put("nodes", cluster.getNodes().size()).put("clusterId", cluster.getClusterId()))))
-        .onFailure(t -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(t.getMessage()))))));
+        .onFailure(t -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(t.getMessage())))));
   }
 
   private void registerRolesCheck(List<Role> roles) {
-    ArenaHealth.of(vertx).register("roles", promise -> {
-      JsonObject detail = new JsonObject();
-      boolean all = true;
-      for (Role role : roles) {
-        String id = deployments.get(role);
-        boolean up = id != null && vertx.deploymentIDs().contains(id);
-        detail.put(role.configName(), up ? "UP" : "DOWN");
-        all &= up;
-      }
-      if (Drain.of(vertx).draining()) {
-        detail.put("stopping", true);
-        all = false;
-      }
-      promise.complete(all ? Status.OK(detail) : Status.KO(detail));
-    });
+    for (HealthChecks checks : List.of(ArenaHealth.of(vertx), ArenaHealth.readiness(vertx))) {
+      checks.register("roles", promise -> rolesStatus(roles, promise));
+    }
+  }
+
+  private void rolesStatus(List<Role> roles, Promise<Status> promise) {
+    JsonObject detail = new JsonObject();
+    boolean all = true;
+    for (Role role : roles) {
+      String id = deployments.get(role);
+      boolean up = id != null && vertx.deploymentIDs().contains(id);
+      detail.put(role.configName(), up ? "UP" : "DOWN");
+      all &= up;
+    }
+    if (Drain.of(vertx).draining()) {
+      detail.put("stopping", true);
+      all = false;
+    }
+    promise.complete(all ? Status.OK(detail) : Status.KO(detail));
   }
 
   public Vertx vertx() {

@@ -12,11 +12,15 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The admin listener's robot stats, without a broker: what it says with and without an orchestrator here. */
+/**
+ * The admin listener without a broker: liveness and readiness apart, and the robot stats with and without an
+ * orchestrator here.
+ */
 class AdminServerTest {
   private Vertx vertx;
   private GameApi admin;
@@ -180,5 +184,30 @@ class AdminServerTest {
     assertThat(page.header("content-type")).startsWith("text/html");
     assertThat(page.body()).contains("/ops/ops.js").doesNotContain("https://");
     assertThat(admin.send("GET", "/ops/ops.js", null, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void readyIs503WhileAStateIsRebuilt_200After_andLivenessIgnoresIt() {
+    // Given a role rebuilding its state, alive all the while
+    AtomicBoolean rebuilt = new AtomicBoolean();
+    ArenaHealth.readiness(vertx).register("rebuild", p -> p.complete(rebuilt.get() ? Status.OK()
+        : Status.KO(new JsonObject().put("rebuilding", true))));
+    ArenaHealth.of(vertx).register("alive", p -> p.complete(Status.OK()));
+
+    // When an operator (or a balancer) asks meanwhile, then /ready says not yet, with the check that holds it back
+    GameApi.Response notYet = admin.send("GET", "/ready", null, null);
+    assertThat(notYet.status()).isEqualTo(503);
+    assertThat(notYet.json().getString("status")).isEqualTo("DOWN");
+    assertThat(notYet.body()).contains("\"rebuild\"", "\"rebuilding\":true");
+    // And /health, the liveness, is not held back by the rebuild
+    GameApi.Response alive = admin.send("GET", "/health", null, null);
+    assertThat(alive.status()).isEqualTo(200);
+    assertThat(alive.body()).doesNotContain("rebuild");
+
+    // When the rebuild is done, then /ready says so
+    rebuilt.set(true);
+    GameApi.Response ready = admin.send("GET", "/ready", null, null);
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getString("status")).isEqualTo("UP");
   }
 }

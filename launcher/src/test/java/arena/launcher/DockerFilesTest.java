@@ -40,7 +40,7 @@ class DockerFilesTest {
       "arena_round_duration_seconds", "arena_pool_robots", "arena_pool_utilization",
       "arena_assignment_latency_seconds", "arena_pool_scaled_total", "arena_robot_response_seconds",
       "arena_robot_errors_total", "arena_llm_cost_usd_total", "arena_action_visible_seconds",
-      "kafka_consumer_fetch_manager_records_lag", "arena_records_dead_lettered_total");
+      "arena_kafka_consumer_lag", "arena_records_dead_lettered_total");
   /** What a Prometheus histogram or timer adds to its name. */
   private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum", "_max");
 

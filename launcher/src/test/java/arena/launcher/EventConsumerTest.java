@@ -11,6 +11,7 @@ import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.KafkaClients;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.Topic;
+import arena.shared.ops.ArenaHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -292,6 +293,52 @@ class EventConsumerTest {
   }
 
   // --- helpers
+
+  @Test
+  void it_is_not_ready_until_its_partitions_are_assigned_and_rebuilt_and_shows_each_partitions_lag() throws Exception {
+    // Given three records waiting, and a consumer whose rebuild on assignment is held back
+    setUp(c -> {});
+    produce(0, 3);
+    Promise<Void> rebuilt = Promise.promise();
+    AtomicInteger assignments = new AtomicInteger();
+    List<Long> done = new CopyOnWriteArrayList<>();
+    onContext(() -> {
+      consumer = EventConsumer.group(vertx, cfg, group, Set.of(TOPIC), deadLetters(cfg), r -> {
+        done.add(r.offset());
+        return Future.succeededFuture();
+      }).onAssigned(parts -> {
+        assignments.incrementAndGet();
+        return rebuilt.future();
+      });
+      return consumer.start();
+    });
+
+    // Then it is not ready while it waits for its partitions, nor while it rebuilds from them
+    assertThat(ready()).isFalse();
+    await(() -> assignments.get() > 0, "partitions assigned");
+    assertThat(ready()).isFalse();
+    assertThat(done).isEmpty();
+
+    // When the rebuild is done, then it is ready and reads on
+    context.runOnContext(v -> rebuilt.complete());
+    await(this::ready, "ready once rebuilt");
+    await(() -> done.size() == 3, "the records handled");
+    // And each of its partitions shows its lag, down to nothing once read
+    assertThat(counted.find("arena.kafka.consumer.lag").tag("group", group).gauges())
+        .extracting(g -> g.getId().getTag("partition")).containsExactlyInAnyOrder("0", "1", "2");
+    await(() -> counted.find("arena.kafka.consumer.lag").tag("group", group).tag("partition", "0").gauge()
+        .value() == 0, "partition 0 read to its end");
+  }
+
+  /** The readiness checks of this Vert.x, as the admin's /ready answers them. */
+  private boolean ready() {
+    try {
+      return ArenaHealth.readiness(vertx).checkStatus().toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS).getUp();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private EventPublisher deadLetters(ArenaConfig config) {
     return EventPublisher.create(vertx, config, "consumer-test");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class GatewayCatchUpTest {
   private static final int FINISHED_MATCHES = 20_000;
 
-  private record Seen(int health, int view, String retryAfter, String error) {}
+  private record Seen(int health, int ready, int view, String retryAfter, String error) {}
 
   @Test
   void aRestartedGatewayIsDownAndAnswers503UntilItHasCaughtUp_neverAWrong404() throws Exception {
@@ -44,13 +44,14 @@ class GatewayCatchUpTest {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
       while (Instant.now().isBefore(deadline)) {
         int health = status(() -> arena.api.send("GET", "/health", null, null));
+        int ready = status(() -> arena.admin.send("GET", "/ready", null, null));
         GameApi.Response view = null;
         try {
           view = arena.api.view(matchId, ann.token);
         } catch (IllegalStateException notListening) {
           // the port is not open yet
         }
-        seen.add(view == null ? new Seen(health, 0, null, null) : new Seen(health, view.status(),
+        seen.add(view == null ? new Seen(health, ready, 0, null, null) : new Seen(health, ready, view.status(),
             view.header("retry-after"), view.status() == 200 ? null : view.json().getString("error")));
         if (view != null && view.status() == 200) {
           break;
@@ -60,7 +61,7 @@ class GatewayCatchUpTest {
       started.get();
 
       // Then she never heard that her match does not exist: until the gateway had caught up she was asked to try
-      // again shortly, and /health said DOWN all that time
+      // again shortly, and /health (and the admin's /ready) said DOWN all that time
       assertThat(seen).last().extracting(Seen::view).isEqualTo(200);
       assertThat(seen).noneMatch(s -> s.view() == 404);
       assertThat(seen).filteredOn(s -> s.view() == 503).allSatisfy(s -> {
@@ -68,10 +69,14 @@ class GatewayCatchUpTest {
         assertThat(s.error()).contains("catching up");
       });
       assertThat(seen).filteredOn(s -> s.view() != 200).allSatisfy(s -> assertThat(s.health()).isNotEqualTo(200));
+      assertThat(seen).filteredOn(s -> s.view() != 200).allSatisfy(s -> assertThat(s.ready()).isNotEqualTo(200));
+      assertThat(seen).as("the admin listener said not ready while the gateway caught up")
+          .anyMatch(s -> s.ready() == 503);
       assertThat(seen).as("the port answered before the gateway had caught up").anyMatch(s -> s.view() == 503);
       // And once ready, it answers as before
       assertThat(arena.api.send("GET", "/health", null, null).status()).isEqualTo(200);
       assertThat(arena.admin.send("GET", "/health", null, null).status()).isEqualTo(200);
+      assertThat(arena.admin.send("GET", "/ready", null, null).status()).isEqualTo(200);
     }
   }
 

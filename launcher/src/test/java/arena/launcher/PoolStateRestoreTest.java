@@ -135,7 +135,9 @@ class PoolStateRestoreTest {
   }
 
   private static double gauge(SimpleMeterRegistry registry, String status) {
-    return registry.find("arena.pool.robots").tag("status", status).gauge().value();
+    // One gauge per persona type and status.
+    return registry.find("arena.pool.robots").tag("status", status).gauges().stream()
+        .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
   }
 
   private static PoolState pool(Map<String, Integer> byType) {

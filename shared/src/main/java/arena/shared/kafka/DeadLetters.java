@@ -52,8 +52,7 @@ public final class DeadLetters {
       sent = Future.failedFuture(e);
     }
     return sent
-        .onSuccess(v -> Counter.builder("arena.records.dead_lettered").tag("consumer", consumer)
-            .tag("topic", letter.topic()).register(Metrics.globalRegistry).increment())
+        .onSuccess(v -> counter(consumer, letter.topic()).increment())
         .onFailure(t -> log.error("{}: could not park record {}-{}@{}: {}", consumer, letter.topic(),
             letter.partition(), letter.offset(), t.toString()));
   }
@@ -66,5 +65,12 @@ public final class DeadLetters {
       chain = chain.compose(v -> park(publisher, config, consumer, letter));
     }
     return chain;
+  }
+
+  /** Records {@code consumer} parked from {@code topic}: {@code arena_records_dead_lettered_total}. */
+  static Counter counter(String consumer, String topic) {
+    return Counter.builder("arena.records.dead_lettered")
+        .description("unreadable records parked on the dead-letter topic").tag("consumer", consumer)
+        .tag("topic", topic).register(Metrics.globalRegistry);
   }
 }

@@ -1,11 +1,15 @@
 package arena.shared.kafka;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.ops.ArenaHealth;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -66,6 +70,9 @@ public final class EventConsumer {
     long retryTimer = -1;
     int failures;
 
+    /** This partition's lag in {@code arena_kafka_consumer_lag}, while it is ours. */
+    Gauge lag;
+
     Track(TopicPartition partition) {
       this.partition = partition;
     }
@@ -84,6 +91,10 @@ public final class EventConsumer {
   private final Map<String, Topic> topicsByName;
   private final Map<Topic, Start> assignedTopics;
   private final KafkaConsumer<String, String> consumer;
+  /** The same consumer unwrapped: its metrics (the per-partition lag) may be read from any thread. */
+  private final CommittingConsumer kafkaConsumer;
+  /** The readiness check's name: one per consumer, as a JVM may run several instances of a role. */
+  private final String readinessCheck;
   private final Function<Received, Future<Void>> handler;
   private final EventPublisher deadLetters;
   private final Map<TopicPartition, Track> tracks = new LinkedHashMap<>();
@@ -93,6 +104,8 @@ public final class EventConsumer {
   private Function<Set<TopicPartition>, Future<Void>> onAssigned = p -> Future.succeededFuture();
   private Function<Set<TopicPartition>, Future<Void>> onRevoked = p -> Future.succeededFuture();
   private Future<Void> ready = Future.succeededFuture();
+  /** Whether the group gave this consumer its partitions (possibly none) at least once. */
+  private volatile boolean assigned;
   private volatile boolean running;
   private Future<Void> loop = Future.succeededFuture();
   private int inFlight;
@@ -110,7 +123,9 @@ public final class EventConsumer {
     this.name = name;
     this.topicsByName = topics.keySet().stream().collect(Collectors.toMap(config::topic, t -> t));
     this.assignedTopics = group ? null : topics;
-    this.consumer = KafkaConsumer.create(vertx, new CommittingConsumer(new HashMap<>(clientConfig)));
+    this.kafkaConsumer = new CommittingConsumer(new HashMap<>(clientConfig));
+    this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
+    this.readinessCheck = "consumer:" + clientConfig.get("client.id");
     this.handler = handler;
     this.deadLetters = deadLetters;
   }
@@ -143,6 +158,9 @@ public final class EventConsumer {
 
   public Future<Void> start() {
     running = true;
+    // Counted from zero, so an operator's rate() and alerts see the series before the first letter.
+    topicsByName.keySet().forEach(topic -> DeadLetters.counter(name, topic));
+    ArenaHealth.readiness(vertx).register(readinessCheck, promise -> promise.complete(readiness()));
     consumer.exceptionHandler(t -> log.warn("{}: consumer error: {}", name, t.toString()));
     Future<Void> subscribed;
     if (assignedTopics == null) {
@@ -151,6 +169,7 @@ public final class EventConsumer {
         if (throttled) {
           consumer.pause(parts);
         }
+        assigned = true;
         ready = ready.compose(v -> onAssigned.apply(parts));
       });
       consumer.partitionsRevokedHandler(parts -> {
@@ -181,18 +200,42 @@ public final class EventConsumer {
               .filter(tp -> tp.getTopic().equals(config.topic(e.getKey()))).collect(Collectors.toSet());
           seeks.add(e.getValue() == Start.EARLIEST ? consumer.seekToBeginning(ofTopic) : consumer.seekToEnd(ofTopic));
         }
-        return Future.all(seeks).compose(x -> onAssigned.apply(parts));
+        assigned = true;
+        ready = Future.all(seeks).compose(x -> onAssigned.apply(parts));
+        return ready;
       });
     });
   }
 
+  /** Ready once it has its partitions and the state they hold is rebuilt; not while a rebuild runs. */
+  private Status readiness() {
+    if (assigned && ready.succeeded()) {
+      return Status.OK();
+    }
+    return Status.KO(new JsonObject().put("consumer", name)
+        .put("state", assigned ? "rebuilding state from its partitions" : "waiting for partitions"));
+  }
+
   private void track(TopicPartition partition) {
-    tracks.put(partition, new Track(partition));
+    Track track = new Track(partition);
+    Topic topic = topicsByName.get(partition.getTopic());
+    track.lag = Gauge.builder("arena.kafka.consumer.lag", kafkaConsumer, c -> c.lag(partition))
+        .description("records of the partition not read yet by the consumer group (or reader) that owns it here")
+        .tag("group", name).tag("topic", topic == null ? partition.getTopic() : topic.baseName())
+        .tag("partition", String.valueOf(partition.getPartition())).register(Metrics.globalRegistry);
+    removeLag(tracks.put(partition, track));
+  }
+
+  private static void removeLag(Track track) {
+    if (track != null && track.lag != null) {
+      Metrics.globalRegistry.remove(track.lag);
+    }
   }
 
   /** Records of a revoked partition still in hand finish unseen: the new owner reads from the last commit. */
   private void untrack(TopicPartition partition) {
     Track track = tracks.remove(partition);
+    removeLag(track);
     if (track != null && track.retryTimer != -1) {
       vertx.cancelTimer(track.retryTimer);
     }
@@ -366,6 +409,8 @@ public final class EventConsumer {
   /** Stops polling, waits (up to {@code stopTimeoutMs}) for the records in hand, commits the watermarks, closes. */
   public Future<Void> stop() {
     running = false;
+    ArenaHealth.readiness(vertx).unregister(readinessCheck);
+    tracks.values().forEach(EventConsumer::removeLag);
     vertx.cancelTimer(commitTimer);
     tracks.values().forEach(t -> vertx.cancelTimer(t.retryTimer));
     drained = Promise.promise();
@@ -412,6 +457,18 @@ public final class EventConsumer {
   private final class CommittingConsumer extends org.apache.kafka.clients.consumer.KafkaConsumer<String, String> {
     CommittingConsumer(Map<String, Object> props) {
       super(props, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** The partition's lag as the consumer last fetched it (its own metric; NaN before the first fetch). */
+    double lag(TopicPartition partition) {
+      // Kafka's metric tags spell a topic's dots as underscores.
+      String topic = partition.getTopic().replace('.', '_');
+      String number = String.valueOf(partition.getPartition());
+      return metrics().entrySet().stream()
+          .filter(e -> e.getKey().name().equals("records-lag")
+              && topic.equals(e.getKey().tags().get("topic")) && number.equals(e.getKey().tags().get("partition")))
+          .map(e -> e.getValue().metricValue()).filter(Number.class::isInstance)
+          .mapToDouble(v -> ((Number) v).doubleValue()).findFirst().orElse(Double.NaN);
     }
 
     @Override

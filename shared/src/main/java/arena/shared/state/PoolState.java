@@ -90,8 +90,15 @@ public record PoolState(long version, List<Robot> robots, List<Pending> queue,
     }
   }
 
-  /** The pool's version and robot numbering, stored under {@code summary}, written last in every change. */
-  public record Summary(long version, Map<String, Integer> robotNumbers) implements Event {
+  /** When a persona type last grew and last shrank (null: not yet), so a cool-down outlives a restart or failover. */
+  public record Scaled(Instant grew, Instant shrank) {}
+
+  /**
+   * The pool's version, robot numbering and each type's latest scaling ({@code scaled}, absent in summaries written
+   * before it was kept), stored under {@code summary}, written last in every change.
+   */
+  public record Summary(long version, Map<String, Integer> robotNumbers, @AddedLater Map<String, Scaled> scaled)
+      implements Event {
     @Override
     public String matchId() {
       return null;

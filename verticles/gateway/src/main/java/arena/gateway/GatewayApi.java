@@ -162,9 +162,12 @@ public final class GatewayApi {
     ctx.next();
   }
 
-  /** The player port's health: up or down, nothing more (the checks' details are on the admin port). */
+  /**
+   * The player port's health, for balancers: the readiness, up or down and nothing more (the checks' details are on
+   * the admin port).
+   */
   private void health(RoutingContext ctx) {
-    ArenaHealth.of(vertx).checkStatus().onComplete(ar -> {
+    ArenaHealth.readiness(vertx).checkStatus().onComplete(ar -> {
       boolean up = !Drain.of(vertx).draining() && ar.succeeded() && Boolean.TRUE.equals(ar.result().getUp());
       ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());

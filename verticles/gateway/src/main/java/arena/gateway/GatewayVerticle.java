@@ -66,10 +66,9 @@ public final class GatewayVerticle extends VerticleBase {
     });
     commands = new KafkaCommands(vertx, publisher::publish, projection, timeoutMs);
     name = "gateway-" + UUID.randomUUID().toString().substring(0, 8);
-    // The player port's /health and the admin's are DOWN until every instance has caught up.
-    ArenaHealth.of(vertx).register(HEALTH + name, promise -> promise.complete(projection.ready() ? Status.OK()
-        : Status.KO(new JsonObject().put("catchingUp", "reading match-state").put("partitionsBehind",
-            catchUp.behind()))));
+    // The player port's /health and the admin's /ready are DOWN until every instance has caught up and its bridge
+    // takes commands.
+    ArenaHealth.readiness(vertx).register(HEALTH + name, promise -> promise.complete(readiness()));
     consumer = EventConsumer.everyPartition(vertx, cfg, name,
         Map.of(Topic.MATCH_STATE, Start.EARLIEST, Topic.MATCH_EVENTS, Start.LATEST), publisher, this::onRecord);
     Clock clock = Clock.systemUTC();
@@ -95,6 +94,19 @@ public final class GatewayVerticle extends VerticleBase {
           return caughtUp.future();
         })
         .onSuccess(v -> log.info("{} caught up: {} matches", name, projection.size()));
+  }
+
+  /** Ready once caught up with match-state and listening for the bridge's commands. */
+  private Status readiness() {
+    boolean bridge = bridgeCommands != null && bridgeCommands.isRegistered();
+    if (projection.ready() && bridge) {
+      return Status.OK();
+    }
+    JsonObject detail = new JsonObject().put("bridge", bridge ? "UP" : "DOWN");
+    if (!projection.ready()) {
+      detail.put("catchingUp", "reading match-state").put("partitionsBehind", catchUp.behind());
+    }
+    return Status.KO(detail);
   }
 
   /** Where match-state ends now; tried again until the broker tells. */
@@ -144,7 +156,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     if (name != null) {
-      ArenaHealth.of(vertx).unregister(HEALTH + name);
+      ArenaHealth.readiness(vertx).unregister(HEALTH + name);
     }
     if (pusher != null) {
       pusher.release();

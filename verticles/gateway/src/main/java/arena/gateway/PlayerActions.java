@@ -111,9 +111,11 @@ public final class PlayerActions {
     Player player = player(match, token);
     Requests.Answer answer = requests.answer(body);
     checkRound(match, player, RESPONSE, answer.round(), answer.text());
+    ActionVisibility.accepted(match.matchId(), player.playerId(), RESPONSE, answer.round());
     return commands.send(match.matchId(),
             new MatchCommand.SubmitResponse(match.matchId(), player.tokenHash(), answer.round(), answer.text()))
-        .map(reply -> outcome(reply, accepted()));
+        .map(reply -> outcome(reply, accepted()))
+        .onFailure(e -> ActionVisibility.refused(match.matchId(), player.playerId(), RESPONSE, answer.round()));
   }
 
   /** {"accepted":true} once the vote is in the Match Service's state. */
@@ -131,9 +133,11 @@ public final class PlayerActions {
         throw ApiError.badRequest("you cannot vote for yourself");
       }
     });
+    ActionVisibility.accepted(match.matchId(), player.playerId(), VOTE, vote.round());
     return commands.send(match.matchId(),
             new MatchCommand.SubmitVote(match.matchId(), player.tokenHash(), vote.round(), vote.identity()))
-        .map(reply -> outcome(reply, accepted()));
+        .map(reply -> outcome(reply, accepted()))
+        .onFailure(e -> ActionVisibility.refused(match.matchId(), player.playerId(), VOTE, vote.round()));
   }
 
   /**

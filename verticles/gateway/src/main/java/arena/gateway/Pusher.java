@@ -44,6 +44,7 @@ public final class Pusher {
       bus.publish(BridgeRules.player(state.matchId(), p.playerId()),
           PlayerView.of(state, Optional.of(p.playerId()), now), LOCAL);
     }
+    ActionVisibility.pushed(state);
   }
 
   /** Whether this instance pushes: it holds the flag, or takes it because nobody does. */

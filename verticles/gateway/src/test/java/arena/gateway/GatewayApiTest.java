@@ -486,7 +486,7 @@ class GatewayApiTest {
 
   @Test
   void theHomePageFaviconAndHealthAreServed_metricsAreNot() {
-    ArenaHealth.of(vertx).register("test", p -> p.complete(Status.OK(new JsonObject().put("secret", "detail"))));
+    ArenaHealth.readiness(vertx).register("test", p -> p.complete(Status.OK(new JsonObject().put("secret", "detail"))));
 
     Res home = get("/", null);
     assertThat(home.status()).isEqualTo(200);
@@ -503,7 +503,7 @@ class GatewayApiTest {
     assertThat(metrics.error()).isNotBlank();
 
     // And when a check fails, the player port says DOWN and no more
-    ArenaHealth.of(vertx).register("failing", p -> p.complete(Status.KO(new JsonObject().put("why", "gone"))));
+    ArenaHealth.readiness(vertx).register("failing", p -> p.complete(Status.KO(new JsonObject().put("why", "gone"))));
     Res down = get("/health", null);
     assertThat(down.status()).isEqualTo(503);
     assertThat(down.json()).isEqualTo(new JsonObject().put("status", "DOWN"));

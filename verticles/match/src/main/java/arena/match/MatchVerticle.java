@@ -13,6 +13,7 @@ import arena.shared.kafka.Received;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
+import arena.shared.ops.ArenaMetrics;
 import arena.shared.state.MatchState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -45,10 +47,16 @@ public class MatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
   public static final String SERVICE = "match-service";
   private static final long RETRY_MS = 1000;
+  /** The instances of this JVM: {@code arena_matches_active} counts the matches of them all. */
+  private static final Set<MatchVerticle> RUNNING = ConcurrentHashMap.newKeySet();
+
+  /** Where a match's current phase began; null when it began before this instance held the match. */
+  private record PhaseStart(int round, MatchState.Phase phase, Instant since) {}
 
   private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
   private final Map<String, Integer> partitionOf = new HashMap<>();
   private final Map<String, Long> timers = new HashMap<>();
+  private final Map<String, PhaseStart> phases = new HashMap<>();
   private final Set<Integer> owned = new HashSet<>();
   private final Lanes lanes = new Lanes();
   private boolean stopping;
@@ -57,7 +65,6 @@ public class MatchVerticle extends VerticleBase {
   private MatchMachine machine;
   private EventPublisher publisher;
   private EventConsumer consumer;
-  private Gauge active;
   private Counter created;
   private Counter completed;
   private Counter expired;
@@ -74,20 +81,16 @@ public class MatchVerticle extends VerticleBase {
     PromptDeck deck = PromptDeck.fromClasspath();
     machine = new MatchMachine(new ClassicRuleset(), deck, new SecureRandom(), MatchRules.of(config));
     log.info("match service starting with {} prompts", deck.size());
-    active = Gauge.builder("arena.matches.active", matches,
-            m -> m.values().stream().filter(s -> s.status() == MatchState.Status.WAITING
-                || s.status() == MatchState.Status.RUNNING).count())
-        .description("matches waiting or running in this instance")
-        .tag("instance", UUID.randomUUID().toString().substring(0, 8))
+    Gauge.builder("arena.matches.active", RUNNING, all -> all.stream().mapToLong(MatchVerticle::active).sum())
+        .description("matches waiting for players or running, held by this JVM's Match Service")
         .register(Metrics.globalRegistry);
+    RUNNING.add(this);
     created = Counter.builder("arena.matches.created").register(Metrics.globalRegistry);
-    completed = Counter.builder("arena.matches.completed").register(Metrics.globalRegistry);
-    expired = Counter.builder("arena.matches.expired")
-        .description("matches that waited for their humans longer than match.lobbyTimeoutSeconds")
-        .register(Metrics.globalRegistry);
-    cancelled = Counter.builder("arena.matches.cancelled")
-        .description("matches whose robots did not come within match.robotWaitMaxSeconds")
-        .register(Metrics.globalRegistry);
+    // completed: played to the end; expired: humans did not come within match.lobbyTimeoutSeconds; cancelled:
+    // robots did not come within match.robotWaitMaxSeconds.
+    completed = ended("completed");
+    expired = ended("expired");
+    cancelled = ended("cancelled");
     roundsCompleted = Counter.builder("arena.rounds.completed").register(Metrics.globalRegistry);
     forgotten = Counter.builder("arena.matches.forgotten")
         .description("matches over for match.retainMinutes, dropped from memory and tombstoned in match-state")
@@ -107,6 +110,37 @@ public class MatchVerticle extends VerticleBase {
     return consumer.start();
   }
 
+  private static Counter ended(String outcome) {
+    return Counter.builder("arena.matches.completed").tag("outcome", outcome)
+        .description("matches over, by outcome: completed, expired or cancelled").register(Metrics.globalRegistry);
+  }
+
+  private long active() {
+    return matches.values().stream().filter(s -> !s.status().over()).count();
+  }
+
+  /** Times the phase the match just left ({@code arena_round_duration_seconds{phase}}) and notes the one it entered. */
+  private void timePhase(MatchState state) {
+    MatchState.Round round = state.status().over() ? null : state.currentRound().orElse(null);
+    PhaseStart was = phases.get(state.matchId());
+    if (was != null && round != null && was.round() == round.number() && was.phase() == round.phase()) {
+      return;
+    }
+    Instant now = Instant.now();
+    if (was != null && was.since() != null && was.phase() != null) {
+      ArenaMetrics.duration("arena.round.duration", "how long rounds stay in each phase")
+          .tag("phase", was.phase().name().toLowerCase(Locale.ROOT)).register(Metrics.globalRegistry)
+          .record(Duration.between(was.since(), now));
+    }
+    if (state.status().over()) {
+      phases.remove(state.matchId());
+    } else {
+      // A match first seen here (new, or restored after a rebalance) is in a phase that began at an unknown time.
+      phases.put(state.matchId(), new PhaseStart(round == null ? 0 : round.number(),
+          round == null ? null : round.phase(), was == null ? null : now));
+    }
+  }
+
   private static DistributionSummary matchTokens(String direction) {
     return DistributionSummary.builder("arena.match.llm.tokens").baseUnit("tokens").tag("direction", direction)
         .description("LLM tokens of a match's robots, as the match completed")
@@ -118,9 +152,7 @@ public class MatchVerticle extends VerticleBase {
     stopping = true;
     timers.values().forEach(vertx::cancelTimer);
     timers.clear();
-    if (active != null) {
-      Metrics.globalRegistry.remove(active);
-    }
+    RUNNING.remove(this);
     Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
     return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }
@@ -175,6 +207,7 @@ public class MatchVerticle extends VerticleBase {
       chain = chain
           .compose(v -> publisher.publish(matchId, step.state(), correlationId, causationId).mapEmpty())
           .map(v -> {
+            timePhase(step.state());
             remember(step.state(), partition);
             count(step.events());
             return null;
@@ -195,6 +228,7 @@ public class MatchVerticle extends VerticleBase {
         .map(written -> {
           matches.remove(matchId);
           partitionOf.remove(matchId);
+          phases.remove(matchId);
           Long timer = timers.remove(matchId);
           if (timer != null) {
             vertx.cancelTimer(timer);
@@ -295,6 +329,7 @@ public class MatchVerticle extends VerticleBase {
       }
       matches.remove(matchId);
       partitionOf.remove(matchId);
+      phases.remove(matchId);
     }
     log.info("revoked partitions {}: dropped {} matches", numbers, gone.size());
     return Future.succeededFuture();

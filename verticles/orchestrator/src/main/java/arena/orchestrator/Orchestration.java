@@ -12,8 +12,10 @@ import arena.shared.events.OrchestrationEvent.RobotReleased;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.PoisonRecordException;
+import arena.shared.ops.ArenaMetrics;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Scaled;
 import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Counter;
@@ -69,19 +71,19 @@ public final class Orchestration {
   private final RobotPool pool;
   private final Clock clock;
   private final Duration robotWaitMax;
-  private final Counter assignedAtOnce;
-  private final Counter assignedFromQueue;
+  /** Every robots request served, timed from the request to its assignment, by how it was served. */
+  private final Timer servedAtOnce;
+  private final Timer servedFromQueue;
   private final Counter queued;
   private final Counter unavailable;
-  private final Timer queueWait;
   private final MeterRegistry registry;
   private PoolState state = PoolState.EMPTY;
   /** What robot-pool-state holds, record by record; follows Kafka like the pool. */
   private PoolRecords records = PoolRecords.none();
   /** How robots and personas perform; follows Kafka like the pool (taken up once a step's records are written). */
   private RobotStats stats = RobotStats.empty();
-  /** The latest scaling decision per persona type; after a restart the cool-downs start over. */
-  private final Map<String, ScalingPolicy.Last> lastScaled = new HashMap<>();
+  /** The latest scaling decision per persona type, stored in the pool's summary; follows Kafka like the pool. */
+  private Map<String, Scaled> lastScaled = Map.of();
   /**
    * The robots that sat in each running match, so they can be told to forget it when it completes. Kept out of
    * the pool state on purpose: after a restart robots forget idle matches on their own. Bounded in case a match
@@ -113,17 +115,19 @@ public final class Orchestration {
     this.pool = pool;
     this.clock = clock;
     this.robotWaitMax = robotWaitMax;
-    this.assignedAtOnce = Counter.builder("arena.pool.assignments").tag("served", "at_once")
-        .description("robots requests served").register(registry);
-    this.assignedFromQueue = Counter.builder("arena.pool.assignments").tag("served", "from_queue")
-        .description("robots requests served").register(registry);
+    this.servedAtOnce = assignmentLatency(registry, "at_once");
+    this.servedFromQueue = assignmentLatency(registry, "from_queue");
     this.queued = Counter.builder("arena.pool.requests.queued").description("robots requests that had to wait")
         .register(registry);
     this.unavailable = Counter.builder("arena.pool.requests.unavailable")
         .description("robots requests larger than the pool").register(registry);
-    this.queueWait = Timer.builder("arena.pool.queue.wait").description("how long queued robots requests waited")
-        .register(registry);
     this.registry = registry;
+  }
+
+  private static Timer assignmentLatency(MeterRegistry registry, String served) {
+    return ArenaMetrics.duration("arena.assignment.latency",
+        "robots requests, from the request (a queued one: from joining the queue) to round.robots_assigned")
+        .tag("served", served).register(registry);
   }
 
   // --- health: what the robot workers report, who is unhealthy, who replaces them --------------------------------
@@ -305,7 +309,8 @@ public final class Orchestration {
    * robot that is new. {@code restored} is taken to be stored record by record already.
    */
   public List<Outgoing> open(Optional<PoolState> restored, Map<String, Integer> byType) {
-    return open(new PoolRecords.Restored(restored, restored.map(PoolRecords::holding).orElse(PoolRecords.none())),
+    return open(new PoolRecords.Restored(restored, restored.map(PoolRecords::holding).orElse(PoolRecords.none()),
+        Map.of()),
         byType);
   }
 
@@ -319,6 +324,7 @@ public final class Orchestration {
     boolean fresh = restored.pool().isEmpty();
     Change change = RobotPool.reconcile(restored.pool().orElse(PoolState.EMPTY), byType, now);
     state = change.state();
+    lastScaled = restored.scaled();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
     String chain = UUID.randomUUID().toString();
@@ -336,7 +342,7 @@ public final class Orchestration {
         }
       });
     }
-    PoolRecords.Step step = restored.stored().write(state);
+    PoolRecords.Step step = restored.stored().write(state, lastScaled);
     records = step.after();
     out.addAll(outgoing(step, chain, null));
     return out;
@@ -373,14 +379,17 @@ public final class Orchestration {
     for (Robot r : change.instantiated()) {
       out.add(new Outgoing(r.id(), new OrchestrationEvent.RobotInstantiated(r.id(), r.type()), chain, null));
     }
+    Map<String, Scaled> scaled = new HashMap<>(lastScaled);
     for (Decision d : decisions) {
       log.info("robot pool {}: {} robots {} -> {}", d.reason(), d.type(), d.from(), d.to());
       out.add(new Outgoing(POOL_KEY, new OrchestrationEvent.PoolScaled(d.type(), d.from(), d.to(), d.reason()),
           chain, null));
-      effects.add(() -> lastScaled.put(d.type(),
-          lastScaled.getOrDefault(d.type(), new ScalingPolicy.Last(null, null)).after(d, now)));
+      scaled.put(d.type(), ScalingPolicy.after(scaled.get(d.type()), d, now));
     }
-    out.addAll(apply(chain, null, change, RobotReleased.Reason.SCALE_DOWN, List.of(), effects));
+    // The cool-downs go into the pool's summary, so a restarted or new active orchestrator keeps them.
+    Map<String, Scaled> after = Map.copyOf(scaled);
+    effects.add(() -> lastScaled = after);
+    out.addAll(apply(chain, null, change, RobotReleased.Reason.SCALE_DOWN, List.of(), effects, after));
     return publisher.publish(out).map(written -> {
       effects.forEach(Runnable::run);
       return null;
@@ -424,8 +433,14 @@ public final class Orchestration {
         return List.of();
       }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
-      return seated.isEmpty() ? apply(cause, pool().request(state, needed, cause.eventId(), now), effects)
-          : assignAgain(cause, needed, seated);
+      if (!seated.isEmpty()) {
+        return assignAgain(cause, needed, seated);
+      }
+      Change change = pool().request(state, needed, cause.eventId(), now);
+      Instant requested = cause.occurredAt().isAfter(now) ? now : cause.occurredAt();
+      change.assignments().stream().filter(a -> a.queuedAt() == null)
+          .forEach(a -> effects.add(() -> servedAtOnce.record(Duration.between(requested, now))));
+      return apply(cause, change, effects);
     } else if (event instanceof MatchEvent.RoundStarted started) {
       return dispatch(cause, started.matchId(), started.round(), "response", effects, (r, name) ->
           new RobotCommand.GenerateResponse(commandId("response", name, started.matchId(), started.round()), name,
@@ -502,6 +517,12 @@ public final class Orchestration {
    */
   private List<Outgoing> apply(String correlationId, String causationId, Change change,
       RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects) {
+    return apply(correlationId, causationId, change, released, commands, effects, lastScaled);
+  }
+
+  /** As above, with {@code scaled} the latest scaling per persona type to store with the pool. */
+  private List<Outgoing> apply(String correlationId, String causationId, Change change,
+      RobotReleased.Reason released, List<Outgoing> commands, List<Runnable> effects, Map<String, Scaled> scaled) {
     Instant now = clock.instant();
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : change.released()) {
@@ -516,11 +537,9 @@ public final class Orchestration {
       out.add(new Outgoing(request.matchId(), new OrchestrationEvent.RobotsAssigned(request.matchId(),
           request.round(), a.robots(), request.correlationId(), a.strategy()), request.correlationId(),
           a.causationId()));
-      if (a.queuedAt() == null) {
-        effects.add(assignedAtOnce::increment);
-      } else {
-        effects.add(assignedFromQueue::increment);
-        effects.add(() -> queueWait.record(Duration.between(a.queuedAt(), now)));
+      if (a.queuedAt() != null) {
+        // One served at once is timed where its request is taken, from the request's time.
+        effects.add(() -> servedFromQueue.record(Duration.between(a.queuedAt(), now)));
       }
       log.info("match {} round {}: robots {} assigned{}", request.matchId(), request.round(),
           a.robots().stream().map(OrchestrationEvent.AssignedRobot::id).toList(),
@@ -542,7 +561,7 @@ public final class Orchestration {
         log.info("robots request queued: {} waiting", change.state().queue().size());
       }
       effects.add(() -> state = change.state());
-      PoolRecords.Step step = records.write(change.state());
+      PoolRecords.Step step = records.write(change.state(), scaled);
       effects.add(() -> records = step.after());
       out.addAll(outgoing(step, correlationId, causationId));
     }

@@ -3,6 +3,7 @@ package arena.orchestrator;
 import arena.orchestrator.Orchestration.Outgoing;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.Event;
+import arena.shared.events.OrchestrationEvent.PoolScaled;
 import arena.shared.game.MatchRules;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
@@ -14,6 +15,7 @@ import arena.shared.kafka.Topic;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -323,7 +325,7 @@ public class OrchestratorVerticle extends VerticleBase {
     return t.publisher.inTransaction(() -> Future.all(out.stream().map(o -> o.payload() == null
             ? t.publisher.tombstone(Topic.ROBOT_POOL_STATE, o.key())
             : t.publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())).toList())
-        .<Void>mapEmpty()).onFailure(e -> {
+        .<Void>mapEmpty()).onSuccess(v -> countScaling(out)).onFailure(e -> {
       log.error("publishing pool changes failed: {}", e.toString());
       if (EventPublisher.fenced(e) && !t.over) {
         log.warn("robot orchestration: another instance took the pool over, standing by");
@@ -332,11 +334,31 @@ public class OrchestratorVerticle extends VerticleBase {
     });
   }
 
+  /** Each committed {@code robot.pool_scaled}, by reason: {@code arena_pool_scaled_total{reason}}. */
+  private static void countScaling(List<Outgoing> out) {
+    out.stream().map(Outgoing::payload).filter(PoolScaled.class::isInstance).map(PoolScaled.class::cast)
+        .forEach(scaled -> Counter.builder("arena.pool.scaled").tag("reason", scaled.reason().name()
+                .toLowerCase(Locale.ROOT)).description("pool changes of one persona type, by reason")
+            .register(Metrics.globalRegistry).increment());
+  }
+
+  /**
+   * The pool's gauges, on the active instance only (a standby's pool would be stale): robots per persona type and
+   * status, the share of robots busy, and the queue.
+   */
   private void bindGauges(MeterRegistry registry, Orchestration orchestration) {
-    gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.IDLE))
-        .tag("status", "idle").description("robots in the pool").register(registry));
-    gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> RobotPool.count(o.state(), Status.BUSY))
-        .tag("status", "busy").description("robots in the pool").register(registry));
+    for (String type : byType.keySet()) {
+      for (Status status : Status.values()) {
+        gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> o.state().robots().stream()
+                .filter(r -> r.type().equals(type) && r.status() == status).count())
+            .tag("type", type).tag("status", status.name().toLowerCase(Locale.ROOT))
+            .description("robots in the pool, by persona type and status").register(registry));
+      }
+    }
+    gauges.add(Gauge.builder("arena.pool.utilization", orchestration, o -> {
+      int total = o.state().robots().size();
+      return total == 0 ? 0 : (double) RobotPool.count(o.state(), Status.BUSY) / total;
+    }).description("share of the pool's robots seated in a round (0 to 1)").register(registry));
     gauges.add(Gauge.builder("arena.pool.queue.length", orchestration, o -> o.state().queue().size())
         .description("robots requests waiting for robots").register(registry));
   }

@@ -7,6 +7,7 @@ import arena.shared.state.PoolState.FinishedRound;
 import arena.shared.state.PoolState.Pending;
 import arena.shared.state.PoolState.PooledRobot;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Scaled;
 import arena.shared.state.PoolState.Summary;
 import arena.shared.state.PoolState.Waiting;
 import java.util.ArrayList;
@@ -37,8 +38,11 @@ public final class PoolRecords {
   /** The records of one change, in order, and what is stored once they are written. */
   public record Step(List<Record> records, PoolRecords after) {}
 
-  /** A pool read back (empty when nothing was stored), and what the topic holds. */
-  public record Restored(Optional<PoolState> pool, PoolRecords stored) {}
+  /**
+   * A pool read back (empty when nothing was stored), what the topic holds, and each persona type's latest scaling as
+   * of that pool.
+   */
+  public record Restored(Optional<PoolState> pool, PoolRecords stored, Map<String, Scaled> scaled) {}
 
   /** What the records hold; version -1 while no summary is stored. */
   private final PoolState stored;
@@ -47,17 +51,22 @@ public final class PoolRecords {
   private final long nextPlace;
   /** Whether the pool is still stored the old way too, whole under {@link Orchestration#POOL_KEY}. */
   private final boolean oldRecord;
+  /** The stored summary's latest scaling per persona type. */
+  private final Map<String, Scaled> scaled;
 
-  private PoolRecords(PoolState stored, Map<String, Long> places, long nextPlace, boolean oldRecord) {
+  private PoolRecords(PoolState stored, Map<String, Long> places, long nextPlace, boolean oldRecord,
+      Map<String, Scaled> scaled) {
     this.stored = stored;
     this.places = places;
     this.nextPlace = nextPlace;
     this.oldRecord = oldRecord;
+    this.scaled = scaled;
   }
 
   /** Nothing stored. */
   public static PoolRecords none() {
-    return new PoolRecords(new PoolState(-1, List.of(), List.of(), List.of(), Map.of()), Map.of(), 0, false);
+    return new PoolRecords(new PoolState(-1, List.of(), List.of(), List.of(), Map.of()), Map.of(), 0, false,
+        Map.of());
   }
 
   /** {@code pool}, stored record by record already. */
@@ -109,7 +118,8 @@ public final class PoolRecords {
         finished.stream().map(FinishedRound::round).toList(), summary == null ? Map.of() : summary.robotNumbers());
     long next = places.values().stream().mapToLong(p -> p + 1).max().orElse(0);
     Optional<PoolState> pool = summary != null ? Optional.of(stored) : Optional.ofNullable(old);
-    return new Restored(pool, new PoolRecords(stored, places, next, old != null));
+    Map<String, Scaled> scaled = summary == null || summary.scaled() == null ? Map.of() : summary.scaled();
+    return new Restored(pool, new PoolRecords(stored, places, next, old != null, scaled), scaled);
   }
 
   /**
@@ -163,16 +173,21 @@ public final class PoolRecords {
       Restored before = restore(complete);
       PoolRecords stored = held.stored();
       return new Restored(before.pool(), new PoolRecords(stored.stored, stored.places,
-          Math.max(stored.nextPlace, before.stored().nextPlace), stored.oldRecord));
+          Math.max(stored.nextPlace, before.stored().nextPlace), stored.oldRecord, stored.scaled), before.scaled());
     }
   }
 
   /**
    * The records that turn what is stored into {@code pool}: robots, waiting requests and finished rounds that are new,
    * changed or moved to the end of their list, tombstones for those gone, a tombstone for the old whole-pool record if
-   * one is left, and the summary last.
+   * one is left, and the summary last, with the scaling as stored.
    */
   public Step write(PoolState pool) {
+    return write(pool, scaled);
+  }
+
+  /** As {@link #write(PoolState)}, with {@code scaled} the latest scaling per persona type from now on. */
+  public Step write(PoolState pool, Map<String, Scaled> scaled) {
     List<Record> out = new ArrayList<>();
     Map<String, Long> placed = new HashMap<>(places);
     long[] next = {nextPlace};
@@ -184,10 +199,11 @@ public final class PoolRecords {
       out.add(new Record(Orchestration.POOL_KEY, null));
     }
     // Last, and with anything written: a restore takes a change as complete once its summary is there.
-    if (!out.isEmpty() || pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())) {
-      out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers())));
+    if (!out.isEmpty() || pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())
+        || !scaled.equals(this.scaled)) {
+      out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers(), Map.copyOf(scaled))));
     }
-    return new Step(List.copyOf(out), new PoolRecords(pool, placed, next[0], false));
+    return new Step(List.copyOf(out), new PoolRecords(pool, placed, next[0], false, Map.copyOf(scaled)));
   }
 
   private interface Entry<T> {

@@ -4,6 +4,7 @@ import arena.shared.events.OrchestrationEvent.PoolScaled;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Pending;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Scaled;
 import arena.shared.state.PoolState.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,12 +44,10 @@ public final class ScalingPolicy {
     }
   }
 
-  /** When a type last grew and last shrank (null: not yet), to keep opposite decisions a cool-down apart. */
-  public record Last(Instant grew, Instant shrank) {
-    /** This, with {@code decision} taken at {@code now}. */
-    public Last after(Decision decision, Instant now) {
-      return decision.grows() ? new Last(now, shrank) : new Last(grew, now);
-    }
+  /** {@code last} (a type's latest decisions, null when none), with {@code decision} taken at {@code now}. */
+  public static Scaled after(Scaled last, Decision decision, Instant now) {
+    Scaled was = last == null ? new Scaled(null, null) : last;
+    return decision.grows() ? new Scaled(now, was.shrank()) : new Scaled(was.grew(), now);
   }
 
   /**
@@ -74,7 +73,8 @@ public final class ScalingPolicy {
     return settings;
   }
 
-  public List<Decision> decide(PoolState state, Map<String, Last> last, Instant now) {
+  /** @param last when each type last grew and shrank, to keep opposite decisions a cool-down apart */
+  public List<Decision> decide(PoolState state, Map<String, Scaled> last, Instant now) {
     if (state.robots().size() > settings.maxTotal()) {
       return overMaxTotal(state);
     }
@@ -207,7 +207,7 @@ public final class ScalingPolicy {
   }
 
   /** Whether the type grew (or, for {@code grew} false, shrank) less than the cool-down before {@code now}. */
-  private boolean within(Last last, boolean grew, Instant now) {
+  private boolean within(Scaled last, boolean grew, Instant now) {
     Instant at = last == null ? null : grew ? last.grew() : last.shrank();
     return at != null && now.isBefore(at.plus(Duration.ofSeconds(settings.cooldownSeconds())));
   }

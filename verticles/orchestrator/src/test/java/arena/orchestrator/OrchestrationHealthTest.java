@@ -154,7 +154,7 @@ class OrchestrationHealthTest {
       assertThat(p.to()).isEqualTo(p.from());
     }).isNotEmpty();
     assertThat(out.get(out.size() - 1).payload()).isEqualTo(new PoolState.Summary(version + 1,
-        orchestration.state().robotNumbers()));
+        orchestration.state().robotNumbers(), Map.of()));
     assertThat(orchestration.state().version()).isEqualTo(version + 1);
     assertThat(orchestration.state().robots()).hasSize(6).noneMatch(r -> hostedByW1.contains(r.id()));
     assertThat(counted("arena.pool.robots.replaced")).isEqualTo(hostedByW1.size());

@@ -169,11 +169,11 @@ class OrchestrationTest {
     assertThat(out.subList(1, 5)).allMatch(PoolRecordsTest::onPoolState).extracting(Outgoing::key)
         .containsAll(payload.robots().stream().map(OrchestrationEvent.AssignedRobot::id).toList()).endsWith("summary");
     assertThat(orchestration.state().version()).isEqualTo(version + 1);
-    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
+    assertThat(registry.timer("arena.assignment.latency", "served", "at_once").count()).isEqualTo(1);
 
     // And a re-delivery publishes the same assignment again, and no new state (the Match Service skips it if seated)
     assertThat(on(request)).extracting(Outgoing::payload).containsExactly(payload);
-    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
+    assertThat(registry.timer("arena.assignment.latency", "served", "at_once").count()).isEqualTo(1);
   }
 
   @Test
@@ -397,7 +397,12 @@ class OrchestrationTest {
     assertThat(((OrchestrationEvent.RobotsAssigned) assigned.payload()).robots()).hasSize(3);
     assertThat(out.get(out.size() - 1).key()).isEqualTo("summary");
     assertThat(orchestration.state().queue()).isEmpty();
-    assertThat(registry.timer("arena.pool.queue.wait").totalTime(TimeUnit.SECONDS)).isEqualTo(4.0);
+    // And both requests were timed to their assignment: m1's at once, m2's after its 4 s in the queue
+    assertThat(registry.timer("arena.assignment.latency", "served", "at_once").count()).isEqualTo(1);
+    assertThat(registry.timer("arena.assignment.latency", "served", "at_once").totalTime(TimeUnit.SECONDS)).isZero();
+    assertThat(registry.timer("arena.assignment.latency", "served", "from_queue").count()).isEqualTo(1);
+    assertThat(registry.timer("arena.assignment.latency", "served", "from_queue").totalTime(TimeUnit.SECONDS))
+        .isEqualTo(4.0);
     assertThat(registry.counter("arena.pool.requests.queued").count()).isEqualTo(1);
   }
 
@@ -536,12 +541,12 @@ class OrchestrationTest {
     // Then the handling fails, so the consumer retries the record, and memory and metrics are as they were
     assertThat(failed.failed()).isTrue();
     assertThat(orchestration.state()).isSameAs(before);
-    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isZero();
+    assertThat(registry.timer("arena.assignment.latency", "served", "at_once").count()).isZero();
 
     // When it is retried and written, then it decides exactly what the failed attempt tried, robots included
     assertThat(on(request)).isEqualTo(tried);
     assertThat(RobotPool.count(orchestration.state(), PoolState.Status.BUSY)).isEqualTo(2);
-    assertThat(registry.counter("arena.pool.assignments", "served", "at_once").count()).isEqualTo(1);
+    assertThat(registry.timer("arena.assignment.latency", "served", "at_once").count()).isEqualTo(1);
   }
 
   @Test

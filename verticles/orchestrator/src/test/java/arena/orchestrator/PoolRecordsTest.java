@@ -7,6 +7,7 @@ import arena.orchestrator.OrchestrationTest.MutableClock;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
+import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotResponse;
 import arena.shared.kafka.EventCodec;
 import arena.shared.kafka.StateReader;
@@ -257,6 +258,30 @@ class PoolRecordsTest {
       return Future.succeededFuture();
     }).succeeded()).isTrue();
     return written.stream().filter(PoolRecordsTest::onPoolState).toList();
+  }
+
+  @Test
+  void theScalingCoolDownsOutliveARestart() {
+    // Given a pool of 1 + 1 that grew when a round took both robots, with a 60 s cool-down and a 1 s idle time
+    Map<String, Integer> byType = RobotPoolTest.types("curious-student", 1, "skeptical-scientist", 1);
+    ScalingPolicy policy = new ScalingPolicy(new ScalingPolicy.Settings(1, 8, 0.8, 1, 60, 1), byType.keySet());
+    Orchestration before = new Orchestration(new RobotPool(5, 8), clock, new SimpleMeterRegistry(), WAIT_MAX);
+    Compacted topic = new Compacted();
+    topic.write(before.open(Optional.empty(), byType));
+    topic.write(handle(before, fromMatch(OrchestrationTest.need("m1", 1, 2))));
+    List<Outgoing> grew = scale(before, policy);
+    assertThat(grew).extracting(Outgoing::payload).hasAtLeastOneElementOfType(OrchestrationEvent.RobotInstantiated.class);
+    topic.write(grew.stream().filter(PoolRecordsTest::onPoolState).toList());
+    topic.write(handle(before, fromMatch(new MatchEvent.RoundCompleted("m1", 1, Map.of(), Map.of(), Map.of()))));
+
+    // When the orchestrator starts again from the topic 5 s later, every robot idle longer than the idle time
+    clock.advance(Duration.ofSeconds(5));
+    Orchestration after = new Orchestration(new RobotPool(5, 8), clock, new SimpleMeterRegistry(), WAIT_MAX);
+    after.open(PoolRecords.restore(topic.latest), byType);
+
+    // Then it retires nothing within the cool-down of the growth, as the one before would not
+    assertThat(scale(before, policy)).isEmpty();
+    assertThat(scale(after, policy)).isEmpty();
   }
 
   static List<Outgoing> scale(Orchestration orchestration, ScalingPolicy policy) {

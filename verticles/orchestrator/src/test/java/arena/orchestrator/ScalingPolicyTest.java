@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import arena.orchestrator.ScalingPolicy.Decision;
-import arena.orchestrator.ScalingPolicy.Last;
 import arena.orchestrator.ScalingPolicy.Settings;
 import arena.shared.events.MatchEvent.RobotsNeeded;
 import arena.shared.events.OrchestrationEvent.PoolScaled.Reason;
 import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Pending;
 import arena.shared.state.PoolState.Robot;
+import arena.shared.state.PoolState.Scaled;
 import arena.shared.state.PoolState.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +64,7 @@ class ScalingPolicyTest {
     }
 
     // When it is decided, even within a cool-down and before any robot was idle scaleDownIdleSeconds
-    Map<String, Last> last = Map.of("a", new Last(NOW, null), "b", new Last(NOW, null));
+    Map<String, Scaled> last = Map.of("a", new Scaled(NOW, null), "b", new Scaled(NOW, null));
     List<Decision> decisions = policy.decide(pool(robots, List.of()), last, NOW);
 
     // Then three idle robots leave, each from the type with the most robots (then the most idle ones), longest idle
@@ -149,7 +149,7 @@ class ScalingPolicyTest {
     // Given type a grew 10 s ago and has robots idle for long
     PoolState state = pool(List.of(idle("a1", "a", NOW.minusSeconds(600)), idle("a2", "a", NOW.minusSeconds(600)),
         idle("b1", "b", NOW)), List.of());
-    Map<String, Last> last = Map.of("a", new Last(NOW.minusSeconds(10), null));
+    Map<String, Scaled> last = Map.of("a", new Scaled(NOW.minusSeconds(10), null));
 
     // When / Then: nothing now, the retirement once the cool-down is over
     assertThat(policy.decide(state, last, NOW)).isEmpty();
@@ -197,7 +197,7 @@ class ScalingPolicyTest {
   private void run(ScalingPolicy p, List<String> types, SplittableRandom random, String what) {
     Settings s = p.settings();
     Map<String, Robot> robots = new LinkedHashMap<>();
-    Map<String, Last> last = new HashMap<>();
+    Map<String, Scaled> last = new HashMap<>();
     Map<String, Instant> lastDown = new HashMap<>();
     Map<String, Instant> lastUp = new HashMap<>();
     List<Pending> queue = new ArrayList<>();
@@ -246,7 +246,7 @@ class ScalingPolicyTest {
           d.retire().forEach(id -> assertThat(robots.remove(id).status()).isEqualTo(Status.IDLE));
           lastDown.put(d.type(), now);
         }
-        last.put(d.type(), last.getOrDefault(d.type(), new Last(null, null)).after(d, now));
+        last.put(d.type(), ScalingPolicy.after(last.get(d.type()), d, now));
       }
       assertThat(robots.size()).as(what + " over maxTotal").isLessThanOrEqualTo(s.maxTotal());
       if (robots.size() < s.maxTotal()) {

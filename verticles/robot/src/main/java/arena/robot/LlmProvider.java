@@ -142,7 +142,7 @@ public final class LlmProvider implements RobotProvider {
 
   private Future<Reply> standIn(String kind, String reason, String detail, Reply.Usage usage,
       Supplier<Future<Reply>> standIn) {
-    RobotMetrics.fallback(name(), kind, reason);
+    RobotMetrics.fallback(name(), reason);
     log.warn("{} {} failed ({}), the scripted provider stands in", name(), kind, redact(detail));
     return standIn.get().map(r -> new Reply(r.text(), usage, true));
   }

@@ -1,9 +1,11 @@
 package arena.robot;
 
+import arena.shared.ops.ArenaMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The robot workers' meters, on Micrometer's global registry. Every label has a bounded set of values (providers,
@@ -13,9 +15,38 @@ import java.time.Duration;
 final class RobotMetrics {
   private RobotMetrics() {}
 
-  static void providerLatency(String provider, String kind, long ms) {
-    Timer.builder("arena.robot.provider.latency").tag("provider", provider).tag("kind", kind)
-        .register(Metrics.globalRegistry).record(Duration.ofMillis(ms));
+  /** What the worker itself finds wrong with a provider's work, whatever the provider. */
+  private static final List<String> WORKER_REASONS = List.of("deadline", "error", "invalid", "steered");
+
+  /**
+   * The series of a provider this JVM's robots play with, at zero from the start, so an operator's rate() and
+   * alerts see them before the first answer or error.
+   */
+  static void inUse(String provider) {
+    response(provider);
+    WORKER_REASONS.forEach(reason -> error(provider, reason));
+    cost(provider);
+  }
+
+  /** How long the provider took to come up with an answer or a vote: {@code arena_robot_response_seconds}. */
+  static void providerLatency(String provider, long ms) {
+    response(provider).record(Duration.ofMillis(ms));
+  }
+
+  private static Timer response(String provider) {
+    return ArenaMetrics.duration("arena.robot.response", "how long a provider took to answer or vote for a robot")
+        .tag("provider", provider).register(Metrics.globalRegistry);
+  }
+
+  private static Counter error(String provider, String reason) {
+    return Counter.builder("arena.robot.errors").tag("provider", provider).tag("reason", reason)
+        .description("provider calls whose work the scripted provider had to redo, by reason")
+        .register(Metrics.globalRegistry);
+  }
+
+  private static Counter cost(String provider) {
+    return Counter.builder("arena.llm.cost.usd").tag("provider", provider)
+        .description("estimated LLM cost in US dollars (prices in conf/prices.json)").register(Metrics.globalRegistry);
   }
 
   /** One submitted answer ("response") or vote. */
@@ -25,10 +56,9 @@ final class RobotMetrics {
         .register(Metrics.globalRegistry).increment();
   }
 
-  /** The scripted provider stood in for {@code provider}. */
-  static void fallback(String provider, String kind, String reason) {
-    Counter.builder("arena.robot.fallbacks").tag("provider", provider).tag("kind", kind).tag("reason", reason)
-        .register(Metrics.globalRegistry).increment();
+  /** The scripted provider stood in for {@code provider}: an error of {@code provider}. */
+  static void fallback(String provider, String reason) {
+    error(provider, reason).increment();
   }
 
   static void skipped(String reason) {
@@ -69,7 +99,6 @@ final class RobotMetrics {
         .tag("direction", "input").register(Metrics.globalRegistry).increment(usage.inputTokens());
     Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona)
         .tag("direction", "output").register(Metrics.globalRegistry).increment(usage.outputTokens());
-    Counter.builder("arena.robot.cost.usd").tag("provider", provider).tag("persona", persona)
-        .register(Metrics.globalRegistry).increment(usage.costUsd());
+    cost(provider).increment(usage.costUsd());
   }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ public class RobotVerticle extends VerticleBase {
     worker.reportTo(health);
     Map<String, String> providerOf = new TreeMap<>();
     personas.all().forEach(p -> providerOf.put(p.type(), providers.forPersona(p).name()));
+    new TreeSet<>(providerOf.values()).forEach(RobotMetrics::inUse);
     consumer = EventConsumer.group(vertx, cfg, GROUP, Set.of(Topic.ROBOT_COMMANDS), publisher, worker::handle)
         .onAssigned(parts -> {
           health.assigned(parts.stream().map(TopicPartition::getPartition).toList());

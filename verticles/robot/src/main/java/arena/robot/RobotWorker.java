@@ -181,7 +181,7 @@ public final class RobotWorker {
         usage -> charge(persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
-          RobotMetrics.providerLatency(provider.name(), "response", latency);
+          RobotMetrics.providerLatency(provider.name(), latency);
           String text = ScriptedProvider.fit(reply.text(), null);
           long delay = timing.answerDelayMs(persona, text, window, random);
           later(RobotTiming.remainingWait(start, delay, clock.getAsLong()), done, () -> {
@@ -220,18 +220,18 @@ public final class RobotWorker {
         usage -> charge(persona, provider, usage))
         .onSuccess(reply -> {
           long latency = clock.getAsLong() - start;
-          RobotMetrics.providerLatency(provider.name(), "vote", latency);
+          RobotMetrics.providerLatency(provider.name(), latency);
           String letter = reply.text() == null ? null : reply.text().strip();
           boolean fallback = reply.fallback();
           if (!allowed.contains(letter)) {
             log.warn("provider {} voted for a letter it may not; using the scripted vote", provider.name());
-            RobotMetrics.fallback(provider.name(), "vote", "invalid");
+            RobotMetrics.fallback(provider.name(), "invalid");
             letter = standIn.pickVote(request);
             fallback = true;
           } else if (steered.contains(letter) && !steered.containsAll(allowed)) {
             // A vote an answer asked for is a player's, not the robot's: its own heuristic decides instead.
             log.info("provider {} voted as an answer told it to; using the scripted vote", provider.name());
-            RobotMetrics.fallback(provider.name(), "vote", "steered");
+            RobotMetrics.fallback(provider.name(), "steered");
             letter = standIn.pickVote(request);
             fallback = true;
           }
@@ -262,7 +262,7 @@ public final class RobotWorker {
       if (!result.future().isComplete()) {
         called(provider, asked, true);
         log.warn("provider {} too slow for the deadline, the scripted provider stands in", provider.name());
-        RobotMetrics.fallback(provider.name(), kind, "deadline");
+        RobotMetrics.fallback(provider.name(), "deadline");
         standInFor(scripted, result);
       }
     });
@@ -285,7 +285,7 @@ public final class RobotWorker {
         called(provider, asked, true);
         log.warn("provider {} failed, the scripted provider stands in: {}", provider.name(),
             ar.failed() ? ar.cause().toString() : "empty reply");
-        RobotMetrics.fallback(provider.name(), kind, "error");
+        RobotMetrics.fallback(provider.name(), "error");
         standInFor(scripted, result);
       }
     });

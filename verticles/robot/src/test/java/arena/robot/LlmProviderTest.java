@@ -306,7 +306,7 @@ class LlmProviderTest {
         assertThat(second.fallback()).isTrue();
         assertThat(second.text()).hasSizeBetween(1, Reply.MAX_CHARS);
         assertThat(fake.stats().byBehaviour()).isEqualTo(Map.of("OK", 1L));
-        assertThat(counted("arena.robot.fallbacks", "provider", "openai", "reason", "rate_limited")).isEqualTo(1);
+        assertThat(counted("arena.robot.errors", "provider", "openai", "reason", "rate_limited")).isEqualTo(1);
         ctx.completeNow();
       })));
     }).onFailure(ctx::failNow);

@@ -189,8 +189,9 @@ class RobotWorkerTest {
     handle(received(command)).compose(v -> published(2)).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       // Then the robot meters carry only bounded labels (providers, personas, kinds, reasons), never a robot id
       List<Meter> meters = Metrics.globalRegistry.getMeters().stream()
-          .filter(m -> m.getId().getName().startsWith("arena.robot")).toList();
-      assertThat(meters).extracting(m -> m.getId().getName()).contains("arena.robot.tokens", "arena.robot.cost.usd");
+          .filter(m -> m.getId().getName().startsWith("arena.robot") || m.getId().getName().startsWith("arena.llm"))
+          .toList();
+      assertThat(meters).extracting(m -> m.getId().getName()).contains("arena.robot.tokens", "arena.llm.cost.usd");
       for (Meter meter : meters) {
         assertThat(meter.getId().getTags()).as(meter.getId().toString()).allSatisfy(tag -> {
           assertThat(tag.getKey()).isIn("provider", "persona", "kind", "reason", "fallback", "direction", "state");
