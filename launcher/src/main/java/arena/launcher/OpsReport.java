@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +27,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class OpsReport {
   /**
-   * The dashboard's meters and the Micrometer names they may have, the first present wins: the metrics are being
-   * renamed to the seed's Prometheus names, so both the new and the old names are read. The only place that knows them.
+   * The dashboard's meters by its own names, each the Micrometer name of one seed metric (the README's table: the
+   * Prometheus name is this one with dots as underscores, plus {@code _total} or {@code _seconds}).
    */
-  static final Map<String, List<String>> METERS = Map.of(
-      "matchesActive", List.of("arena.matches.active"),
-      "roundDuration", List.of("arena.round.duration"),
-      "assignmentLatency", List.of("arena.assignment.latency", "arena.pool.queue.wait"),
-      "robotResponse", List.of("arena.robot.response", "arena.robot.provider.latency"),
-      "scaled", List.of("arena.pool.scaled"),
-      "costUsd", List.of("arena.llm.cost.usd", "arena.robot.cost.usd"),
-      "deadLetters", List.of("arena.dead.letters", "arena.records.dead_lettered"));
+  static final Map<String, String> METERS = Map.of(
+      "matchesActive", "arena.matches.active",
+      "matchesCompleted", "arena.matches.completed",
+      "roundDuration", "arena.round.duration",
+      "assignmentLatency", "arena.assignment.latency",
+      "robotResponse", "arena.robot.response",
+      "scaled", "arena.pool.scaled",
+      "costUsd", "arena.llm.cost.usd",
+      "deadLetters", "arena.records.dead_lettered");
 
   private OpsReport() {}
 
@@ -46,11 +46,11 @@ final class OpsReport {
     JsonObject report = new JsonObject().put("at", System.currentTimeMillis());
     JsonObject absent = new JsonObject();
     JsonObject meters = new JsonObject();
-    new TreeMap<>(METERS).forEach((key, names) -> {
-      Object value = read(registry, names);
-      meters.put(key, value);
-      if (value == null) {
-        absent.put(key, "no meter " + String.join(" or ", names) + " in this process");
+    new TreeMap<>(METERS).forEach((key, name) -> {
+      Collection<Meter> found = registry.find(name).meters();
+      meters.put(key, found.isEmpty() ? null : value(found));
+      if (found.isEmpty()) {
+        absent.put(key, "no meter " + name + " in this process");
       }
     });
     report.put("meters", meters);
@@ -86,18 +86,9 @@ final class OpsReport {
 
   /**
    * A meter's value summed over its tags: timers and summaries as count, total (seconds for timers) and max; counters
-   * and gauges as one number, or per {@code reason}/{@code topic}/{@code provider} tag when they have one.
+   * and gauges as one number, or per {@code reason}/{@code outcome}/{@code topic}/{@code provider} tag when they have
+   * one.
    */
-  private static Object read(MeterRegistry registry, List<String> names) {
-    for (String name : names) {
-      Collection<Meter> found = registry.find(name).meters();
-      if (!found.isEmpty()) {
-        return value(found);
-      }
-    }
-    return null;
-  }
-
   private static Object value(Collection<Meter> meters) {
     Meter first = meters.iterator().next();
     if (first instanceof Timer || first instanceof DistributionSummary) {
@@ -122,7 +113,7 @@ final class OpsReport {
     for (Meter m : meters) {
       double v = number(m);
       sum += v;
-      String tag = firstTag(m, "reason", "topic", "provider");
+      String tag = firstTag(m, "reason", "outcome", "topic", "provider");
       if (tag != null) {
         byTag.put(tag, byTag.getDouble(tag, 0.0) + v);
       }
