@@ -2,6 +2,7 @@ package arena.launcher;
 
 import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.DeadLetters;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
 import io.vertx.core.Future;
@@ -35,10 +36,14 @@ final class AdminServer {
 
   static Future<HttpServer> start(Vertx vertx, ArenaConfig config) {
     Settings settings = config.bind("admin", Settings.class);
-    return vertx.createHttpServer().requestHandler(router(vertx)).listen(settings.port(), settings.host());
+    boolean kafka = ArenaNode.usesKafka(config.strings("roles").stream().map(ArenaNode.Role::parse).toList());
+    RecentDeadLetters deadLetters = kafka ? new RecentDeadLetters(vertx,
+        () -> DeadLetters.recent(config, RecentDeadLetters.COUNT, RecentDeadLetters.TIMEOUT)) : null;
+    return vertx.createHttpServer().requestHandler(router(vertx, deadLetters)).listen(settings.port(), settings.host());
   }
 
-  static Router router(Vertx vertx) {
+  /** {@code deadLetters} null: this JVM has no Kafka, the dashboard says so. */
+  static Router router(Vertx vertx, RecentDeadLetters deadLetters) {
     Router router = Router.router(vertx);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.of(vertx)));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.readiness(vertx)));
@@ -48,7 +53,7 @@ final class AdminServer {
     router.get("/api/robots/experiment").handler(ctx -> experiment(vertx, ctx));
     // The operator dashboard: its page and script come from the gateway's web build (opsroot/, beside the players'
     // webroot/ but never served by the gateway), its data from what this JVM knows.
-    router.get("/api/ops").handler(ctx -> OpsReport.of(vertx, ArenaMetrics.prometheus()).onComplete(report -> {
+    router.get("/api/ops").handler(ctx -> OpsReport.of(vertx, ArenaMetrics.prometheus(), deadLetters).onComplete(report -> {
       if (report.succeeded()) {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(report.result().encode());
       } else {

@@ -1,5 +1,6 @@
 package arena.launcher;
 
+import arena.match.MatchVerticle;
 import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.ops.ArenaHealth;
 import io.micrometer.core.instrument.Counter;
@@ -22,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the operator dashboard ({@code /ops}) shows, assembled from what this JVM knows: the orchestrator's pool
- * (when it runs here and is the active one), the meters, the health checks (providers' breakers and pauses). A part
- * this JVM lacks is null in the report and named with the reason under {@code absent}, so the page can say so.
+ * (when it runs here and is the active one), the Match Service's active matches (when it runs here), the meters, the
+ * health checks (providers' breakers and pauses) and the cluster's latest dead letters. A part this JVM lacks is null
+ * in the report and named with the reason under {@code absent}, so the page can say so.
  */
 final class OpsReport {
   /**
@@ -42,7 +44,8 @@ final class OpsReport {
 
   private OpsReport() {}
 
-  static Future<JsonObject> of(Vertx vertx, MeterRegistry registry) {
+  /** {@code deadLetters} null: this JVM has no Kafka. */
+  static Future<JsonObject> of(Vertx vertx, MeterRegistry registry, RecentDeadLetters deadLetters) {
     JsonObject report = new JsonObject().put("at", System.currentTimeMillis());
     JsonObject absent = new JsonObject();
     JsonObject meters = new JsonObject();
@@ -54,17 +57,17 @@ final class OpsReport {
       }
     });
     report.put("meters", meters);
-    Future<Void> pool = vertx.eventBus().<JsonObject>request(OrchestratorVerticle.POOL_ADDRESS, null)
-        .map(reply -> {
-          report.put("pool", reply.body());
-          return (Void) null;
-        })
-        .recover(t -> {
-          report.putNull("pool");
-          absent.put("pool", t instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS
-              ? "no robot orchestrator runs in this process" : t.getMessage());
-          return Future.succeededFuture();
-        });
+    Future<Void> pool = local(vertx, OrchestratorVerticle.POOL_ADDRESS, "pool", report, absent,
+        "no robot orchestrator runs in this process");
+    Future<Void> matches = local(vertx, MatchVerticle.SUMMARY_ADDRESS, "matches", report, absent,
+        "no Match Service runs in this process");
+    JsonObject letters = deadLetters == null ? null : deadLetters.latest();
+    if (letters == null || letters.containsKey("error")) {
+      absent.put("deadLetters", deadLetters == null ? "no Kafka in this process"
+          : letters == null ? "reading the dead-letter topic" : "the dead-letter topic could not be read: "
+          + letters.getString("error"));
+    }
+    report.put("deadLetters", letters == null || letters.containsKey("error") ? null : letters);
     Future<Void> health = ArenaHealth.of(vertx).checkStatus().map(result -> {
       JsonObject checks = new JsonObject();
       JsonArray all = result.toJson().getJsonArray("checks", new JsonArray());
@@ -81,7 +84,23 @@ final class OpsReport {
       absent.put("providers", "health checks failed: " + t.getMessage());
       return Future.succeededFuture();
     });
-    return Future.join(pool, health).transform(v -> Future.succeededFuture(report.put("absent", absent)));
+    return Future.join(pool, matches, health).transform(v -> Future.succeededFuture(report.put("absent", absent)));
+  }
+
+  /** Puts the answer of a local role's {@code address} under {@code key}, or why there is none under absent. */
+  private static Future<Void> local(Vertx vertx, String address, String key, JsonObject report, JsonObject absent,
+      String noHandlers) {
+    return vertx.eventBus().<JsonObject>request(address, null)
+        .map(reply -> {
+          report.put(key, reply.body());
+          return (Void) null;
+        })
+        .recover(t -> {
+          report.putNull(key);
+          absent.put(key, t instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS
+              ? noHandlers : t.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /**
