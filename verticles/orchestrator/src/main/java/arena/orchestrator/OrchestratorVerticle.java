@@ -63,6 +63,8 @@ public class OrchestratorVerticle extends VerticleBase {
   public static final String EXPERIMENT_ADDRESS = "arena.robots.experiment";
   /** Local event-bus address answering the pool as JSON (robots by type and state, seated matches, queue), for /ops. */
   public static final String POOL_ADDRESS = "arena.robots.pool";
+  /** The pool's answer lists this many waiting requests at most, the oldest first; {@code queued} counts them all. */
+  static final int QUEUE_LISTED = 50;
 
   private final List<Meter> gauges = new ArrayList<>();
   private ArenaConfig cfg;
@@ -372,7 +374,10 @@ public class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("robots", robots).put("personas", personas);
   }
 
-  /** The pool for operators: per type how many robots are idle and busy, the matches robots sit in, the queue. */
+  /**
+   * The pool for operators: per type how many robots are idle and busy, the matches robots sit in (as many as busy
+   * robots), the queue.
+   */
   static JsonObject json(PoolState pool) {
     JsonObject byType = new JsonObject();
     JsonObject matches = new JsonObject();
@@ -386,10 +391,10 @@ public class OrchestratorVerticle extends VerticleBase {
       }
     }
     JsonArray queue = new JsonArray();
-    pool.queue().forEach(p -> queue.add(new JsonObject().put("matchId", p.request().matchId())
+    pool.queue().stream().limit(QUEUE_LISTED).forEach(p -> queue.add(new JsonObject().put("matchId", p.request().matchId())
         .put("round", p.request().round()).put("count", p.request().count()).put("queuedAt", p.queuedAt().toString())));
     return new JsonObject().put("version", pool.version()).put("byType", byType).put("matches", matches)
-        .put("queue", queue);
+        .put("queued", pool.queue().size()).put("queue", queue);
   }
 
   private static JsonObject json(RobotTally t) {
