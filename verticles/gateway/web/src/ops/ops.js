@@ -6,15 +6,15 @@ import './ops.css';
 
 const POLL_MS = 2000;
 const WINDOW_S = 15 * 60;
-const WIDTH = 400;
+const WIDTH = 300;
 
 // One chart per series: its title, unit, and how a point is taken from two successive reports.
 const CHARTS = [
   { id: 'matches', title: 'Active matches', unit: '', point: (now) => num(now.meters.matchesActive) },
-  { id: 'round', title: 'Round duration (s, mean)', unit: 's', point: (now, before) => mean(now, before, 'roundDuration') },
-  { id: 'assignment', title: 'Assignment latency (s, mean)', unit: 's',
+  { id: 'round', title: 'Round duration (s)', unit: 's', point: (now, before) => mean(now, before, 'roundDuration') },
+  { id: 'assignment', title: 'Assignment latency (s)', unit: 's',
     point: (now, before) => mean(now, before, 'assignmentLatency') },
-  { id: 'response', title: 'Robot response time (s, mean)', unit: 's',
+  { id: 'response', title: 'Robot response time (s)', unit: 's',
     point: (now, before) => mean(now, before, 'robotResponse') },
 ];
 
@@ -62,7 +62,8 @@ function makeCharts() {
     plots[c.id] = new uPlot({
       title: c.title,
       width: WIDTH,
-      height: 160,
+      height: 150,
+      legend: { show: false },
       scales: { x: { time: true } },
       series: [{}, { label: c.title, stroke: '#2f6fdf', width: 2, spanGaps: true,
         value: (u, v) => (v == null ? '–' : `${+v.toFixed(3)}${c.unit}`) }],
@@ -79,31 +80,53 @@ function record(report) {
     series.t.shift();
     for (const c of CHARTS) series[c.id].shift();
   }
-  for (const c of CHARTS) plots[c.id].setData([series.t, series[c.id]]);
+  for (const c of CHARTS) {
+    plots[c.id].setData([series.t, series[c.id]]);
+    // How many points the chart shows, for the browser tests.
+    document.getElementById(`chart-${c.id}`).dataset.points = String(series[c.id].filter((v) => v != null).length);
+  }
   previous = report;
 }
 
+const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '–');
+
 function render(report) {
+  const matches = report.matches;
+  fill('matches', matches ? matches.matches.map((m) => [m.matchId, m.phase, `${m.round}/${m.rounds}`,
+    `${m.humans}/${m.humansWanted}`, m.seats, time(m.createdAt)]) : [], matches ? 'none' : 'absent in this process');
+  document.getElementById('phases').textContent = matches
+    ? `${matches.active} in all${Object.entries(matches.byPhase).map(([phase, n]) => ` · ${phase} ${n}`).join('')}` : '';
   const pool = report.pool;
   fill('pool', pool ? Object.entries(pool.byType).map(([type, n]) => [type, n.idle, n.busy]) : [],
     pool ? 'no robots' : 'absent in this process');
-  fill('matches', pool ? Object.entries(pool.matches).map(([id, m]) => [id, m.round, m.robots]) : [],
+  fill('seated', pool ? Object.entries(pool.matches).map(([id, m]) => [id, m.round, m.robots]) : [],
     pool ? 'none' : 'absent in this process');
-  fill('queue', pool ? pool.queue.map((q) => [q.matchId, q.round, q.count, q.queuedAt]) : [],
+  fill('queue', pool ? pool.queue.map((q) => [q.matchId, q.round, q.count, time(q.queuedAt)]) : [],
     pool ? 'empty' : 'absent in this process');
+  document.getElementById('queued').textContent = pool ? `${pool.queued} waiting` : '';
   const providers = report.providers;
   fill('providers', providers ? Object.entries(providers).map(([name, p]) => [name,
     el('td', p.breaker, p.breaker === 'closed' ? null : 'bad'), el('td', p.paused ? 'yes' : 'no', p.paused ? 'bad' : null)]) : [],
   providers ? 'none' : 'absent in this process');
   const m = report.meters;
-  const by = (v) => (v && typeof v === 'object' && v.by ? ` (${Object.entries(v.by).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '');
-  const total = (v, digits = 0) => (v == null ? 'absent' : `${num(v).toFixed(digits)}${by(v)}`);
+  // Per label value, those that are not zero.
+  const by = (v, digits) => {
+    const parts = v && typeof v === 'object' && v.by ? Object.entries(v.by).filter(([, n]) => n) : [];
+    return parts.length ? ` (${parts.map(([k, n]) => `${k}: ${+n.toFixed(digits)}`).join(', ')})` : '';
+  };
+  const total = (v, digits = 0) => (v == null ? 'absent' : `${+num(v).toFixed(digits)}${by(v, digits)}`);
   fill('totals', [
     ['active matches', total(m.matchesActive)],
+    ['matches over', total(m.matchesCompleted)],
     ['scaling events', total(m.scaled)],
     ['cost so far (USD)', total(m.costUsd, 4)],
-    ['dead letters', total(m.deadLetters)],
+    ['dead letters (this process)', total(m.deadLetters)],
   ]);
+  const dead = report.deadLetters;
+  fill('dead-letters', dead ? dead.letters.map((d) => [time(d.time), d.consumer ?? '–',
+    `${d.topic ?? '?'}-${d.partition ?? '?'}@${d.offset ?? '?'}`, d.key ?? '–', el('td', d.reason ?? '–', 'reason')]) : [],
+  dead ? 'none' : report.absent.deadLetters ?? 'absent');
+  document.getElementById('dead-read').textContent = dead ? `whole cluster, read ${time(new Date(dead.at).toISOString())}` : '';
   fill('health', Object.entries(report.health ?? {}).map(([id, status]) => [id, el('td', status, status === 'UP' ? null : 'bad')]),
     'no checks');
   const absent = Object.entries(report.absent);
