@@ -6,9 +6,9 @@ import arena.match.MatchVerticle;
 import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.ops.ArenaHealth;
+import arena.shared.ops.ArenaMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -163,8 +163,10 @@ class AdminServerTest {
     JsonObject pool = new JsonObject().put("byType", new JsonObject().put("polite",
         new JsonObject().put("idle", 2).put("busy", 1)));
     vertx.eventBus().localConsumer(OrchestratorVerticle.POOL_ADDRESS, msg -> msg.reply(pool));
-    Timer.builder("arena.round.duration").tag("phase", "answering").register(Metrics.globalRegistry)
-        .record(Duration.ofSeconds(2));
+    // Built as the Match Service builds it: a histogram under the same name as a plain timer breaks the Prometheus
+    // scrape of every later test in this JVM.
+    ArenaMetrics.duration("arena.round.duration", "how long rounds stay in each phase").tag("phase", "responding")
+        .register(Metrics.globalRegistry).record(Duration.ofSeconds(2));
     Counter.builder("arena.pool.scaled").tag("reason", "queue").register(Metrics.globalRegistry).increment();
     Counter.builder("arena.records.dead_lettered").tag("consumer", "match-service").tag("topic", "match-commands")
         .register(Metrics.globalRegistry).increment();
