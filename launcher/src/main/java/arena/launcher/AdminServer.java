@@ -53,13 +53,14 @@ final class AdminServer {
     router.get("/api/robots/experiment").handler(ctx -> experiment(vertx, ctx));
     // The operator dashboard: its page and script come from the gateway's web build (opsroot/, beside the players'
     // webroot/ but never served by the gateway), its data from what this JVM knows.
-    router.get("/api/ops").handler(ctx -> OpsReport.of(vertx, ArenaMetrics.prometheus(), deadLetters).onComplete(report -> {
-      if (report.succeeded()) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(report.result().encode());
-      } else {
-        error(ctx, 500, "ops report failed: " + report.cause().getMessage());
-      }
-    }));
+    router.get("/api/ops").handler(ctx -> OpsReport.of(vertx, ArenaMetrics.prometheus(), deadLetters)
+        .onComplete(report -> {
+          if (report.succeeded()) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(report.result().encode());
+          } else {
+            error(ctx, 500, "ops report failed: " + report.cause().getMessage());
+          }
+        }));
     // Vert.x matches /ops/ here too; only the bare /ops is sent on, so relative asset paths resolve.
     router.get("/ops").handler(ctx -> {
       if (ctx.request().path().equals("/ops")) {

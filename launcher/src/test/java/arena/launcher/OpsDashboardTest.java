@@ -56,7 +56,7 @@ class OpsDashboardTest {
         .findFirst().orElse(null);
   }
 
-  /** The first report {@code done} accepts, asked for every 200 ms for at most 60 s (dead letters refresh each 10 s). */
+  /** The first report {@code done} accepts, asked every 200 ms for at most 60 s (dead letters are read every 10 s). */
   private static JsonObject poll(GameApi admin, Predicate<JsonObject> done) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     JsonObject report = admin.send("GET", "/api/ops", null, null).json();

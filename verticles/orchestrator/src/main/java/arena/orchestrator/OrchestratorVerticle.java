@@ -386,12 +386,14 @@ public class OrchestratorVerticle extends VerticleBase {
       String status = r.status().name().toLowerCase(Locale.ROOT);
       byType.put(r.type(), counts.put(status, counts.getInteger(status) + 1));
       if (r.status() == Status.BUSY) {
-        JsonObject seated = matches.getJsonObject(r.matchId(), new JsonObject().put("round", r.round()).put("robots", 0));
+        JsonObject seated = matches.getJsonObject(r.matchId(),
+            new JsonObject().put("round", r.round()).put("robots", 0));
         matches.put(r.matchId(), seated.put("robots", seated.getInteger("robots") + 1));
       }
     }
     JsonArray queue = new JsonArray();
-    pool.queue().stream().limit(QUEUE_LISTED).forEach(p -> queue.add(new JsonObject().put("matchId", p.request().matchId())
+    pool.queue().stream().limit(QUEUE_LISTED).forEach(p -> queue.add(new JsonObject()
+        .put("matchId", p.request().matchId())
         .put("round", p.request().round()).put("count", p.request().count()).put("queuedAt", p.queuedAt().toString())));
     return new JsonObject().put("version", pool.version()).put("byType", byType).put("matches", matches)
         .put("queued", pool.queue().size()).put("queue", queue);
