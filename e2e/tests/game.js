@@ -77,6 +77,8 @@ export async function startGame(env = {}, logName = 'game.log') {
   }
   return {
     base,
+    /** The admin listener (health, metrics, the operator dashboard), never the players' port. */
+    admin: `http://127.0.0.1:${admin}`,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

@@ -1,6 +1,7 @@
 // Bundles the browser client into one static site: app.js + app.css (esbuild), index.html, api.html + api.css, favicon,
 // and the sockjs-client library for SockJS's iframe page.
-// Usage: node build.mjs [--out=DIR]   (default: dist/)
+// Also the operator dashboard (src/ops/, with uPlot) into its own folder, which only the admin listener serves.
+// Usage: node build.mjs [--out=DIR] [--ops-out=DIR]   (defaults: dist/, dist-ops/)
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const outArg = process.argv.find((a) => a.startsWith('--out='));
 const out = resolve(outArg ? outArg.slice('--out='.length) : join(here, 'dist'));
+const opsArg = process.argv.find((a) => a.startsWith('--ops-out='));
+const opsOut = resolve(opsArg ? opsArg.slice('--ops-out='.length) : join(here, 'dist-ops'));
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -41,3 +44,20 @@ const index = readFileSync(join(here, 'src', 'index.html'), 'utf8')
   .replace('/app.css"', `/app.css?v=${version('app.css')}"`);
 writeFileSync(join(out, 'index.html'), index);
 console.log(`web client built into ${out}`);
+
+rmSync(opsOut, { recursive: true, force: true });
+mkdirSync(opsOut, { recursive: true });
+await esbuild.build({
+  entryPoints: [join(here, 'src', 'ops', 'ops.js')],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2020'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'linked',
+  outdir: opsOut,
+  logLevel: 'warning',
+});
+copyFileSync(join(here, 'src', 'ops', 'index.html'), join(opsOut, 'index.html'));
+console.log(`operator dashboard built into ${opsOut}`);

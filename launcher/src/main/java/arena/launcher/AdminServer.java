@@ -2,6 +2,7 @@ package arena.launcher;
 
 import arena.orchestrator.OrchestratorVerticle;
 import arena.shared.config.ArenaConfig;
+import arena.shared.kafka.DeadLetters;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
 import io.vertx.core.Future;
@@ -13,13 +14,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
  * The operator's door, in every JVM whatever its roles: Prometheus metrics, the detailed liveness ({@code /health})
  * and readiness ({@code /ready}) checks and, where
  * the orchestrator runs, the robots' performance ({@code /api/robots/stats}) and the A/B report
- * ({@code /api/robots/experiment}). They
+ * ({@code /api/robots/experiment}), and the operator dashboard ({@code /ops}, data at {@code /api/ops}). They
  * tell robots from humans (per-persona counters, LLM fallbacks), so they stay off the players' port, on
  * {@code admin.host} (127.0.0.1 unless opened) and {@code admin.port}.
  */
@@ -34,10 +36,14 @@ final class AdminServer {
 
   static Future<HttpServer> start(Vertx vertx, ArenaConfig config) {
     Settings settings = config.bind("admin", Settings.class);
-    return vertx.createHttpServer().requestHandler(router(vertx)).listen(settings.port(), settings.host());
+    boolean kafka = ArenaNode.usesKafka(config.strings("roles").stream().map(ArenaNode.Role::parse).toList());
+    RecentDeadLetters deadLetters = kafka ? new RecentDeadLetters(vertx,
+        () -> DeadLetters.recent(config, RecentDeadLetters.COUNT, RecentDeadLetters.TIMEOUT)) : null;
+    return vertx.createHttpServer().requestHandler(router(vertx, deadLetters)).listen(settings.port(), settings.host());
   }
 
-  static Router router(Vertx vertx) {
+  /** {@code deadLetters} null: this JVM has no Kafka, the dashboard says so. */
+  static Router router(Vertx vertx, RecentDeadLetters deadLetters) {
     Router router = Router.router(vertx);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.of(vertx)));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ArenaHealth.readiness(vertx)));
@@ -45,6 +51,25 @@ final class AdminServer {
         .end(ArenaMetrics.prometheus().scrape()));
     router.get("/api/robots/stats").handler(ctx -> robotStats(vertx, ctx));
     router.get("/api/robots/experiment").handler(ctx -> experiment(vertx, ctx));
+    // The operator dashboard: its page and script come from the gateway's web build (opsroot/, beside the players'
+    // webroot/ but never served by the gateway), its data from what this JVM knows.
+    router.get("/api/ops").handler(ctx -> OpsReport.of(vertx, ArenaMetrics.prometheus(), deadLetters)
+        .onComplete(report -> {
+          if (report.succeeded()) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(report.result().encode());
+          } else {
+            error(ctx, 500, "ops report failed: " + report.cause().getMessage());
+          }
+        }));
+    // Vert.x matches /ops/ here too; only the bare /ops is sent on, so relative asset paths resolve.
+    router.get("/ops").handler(ctx -> {
+      if (ctx.request().path().equals("/ops")) {
+        ctx.redirect("/ops/");
+      } else {
+        ctx.next();
+      }
+    });
+    router.get("/ops/*").handler(StaticHandler.create("opsroot"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found: " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
     return router;

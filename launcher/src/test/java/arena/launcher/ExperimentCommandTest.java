@@ -34,7 +34,7 @@ class ExperimentCommandTest {
   @BeforeEach
   void listen() {
     vertx = Vertx.vertx();
-    HttpServer server = vertx.createHttpServer().requestHandler(AdminServer.router(vertx)).listen(0, "127.0.0.1")
+    HttpServer server = vertx.createHttpServer().requestHandler(AdminServer.router(vertx, null)).listen(0, "127.0.0.1")
         .await();
     url = "http://127.0.0.1:" + server.actualPort();
   }

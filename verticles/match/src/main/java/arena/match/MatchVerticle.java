@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.kafka.client.common.TopicPartition;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -47,6 +48,11 @@ public class MatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
   public static final String SERVICE = "match-service";
   private static final long RETRY_MS = 1000;
+  /**
+   * Local event-bus address answering this JVM's active matches for operators ({@link MatchSummary}: counts per
+   * phase, the most recent {@value MatchSummary#LISTED} with phase, round and seats), for {@code /ops}.
+   */
+  public static final String SUMMARY_ADDRESS = "arena.matches.summary";
   /** The instances of this JVM: {@code arena_matches_active} counts the matches of them all. */
   private static final Set<MatchVerticle> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +71,7 @@ public class MatchVerticle extends VerticleBase {
   private MatchMachine machine;
   private EventPublisher publisher;
   private EventConsumer consumer;
+  private MessageConsumer<Object> summaryConsumer;
   private Counter created;
   private Counter completed;
   private Counter expired;
@@ -85,6 +92,9 @@ public class MatchVerticle extends VerticleBase {
         .description("matches waiting for players or running, held by this JVM's Match Service")
         .register(Metrics.globalRegistry);
     RUNNING.add(this);
+    // Every instance answers for all of this JVM's: their states are immutable, their maps concurrent.
+    summaryConsumer = vertx.eventBus().localConsumer(SUMMARY_ADDRESS, msg -> msg.reply(MatchSummary.of(
+        RUNNING.stream().flatMap(m -> m.matches.values().stream()).toList())));
     created = Counter.builder("arena.matches.created").register(Metrics.globalRegistry);
     // completed: played to the end; expired: humans did not come within match.lobbyTimeoutSeconds; cancelled:
     // robots did not come within match.robotWaitMaxSeconds.
@@ -153,7 +163,8 @@ public class MatchVerticle extends VerticleBase {
     timers.values().forEach(vertx::cancelTimer);
     timers.clear();
     RUNNING.remove(this);
-    Future<Void> stopped = consumer == null ? Future.succeededFuture() : consumer.stop();
+    Future<Void> stopped = Future.all(summaryConsumer == null ? Future.succeededFuture() : summaryConsumer.unregister(),
+        consumer == null ? Future.succeededFuture() : consumer.stop()).mapEmpty();
     return stopped.eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }
 

@@ -12,6 +12,7 @@ import arena.shared.kafka.Lanes;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
+import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +61,10 @@ public class OrchestratorVerticle extends VerticleBase {
    * or null for {@code pool.selection.experiment.confidence}). A level not offered fails with code 400.
    */
   public static final String EXPERIMENT_ADDRESS = "arena.robots.experiment";
+  /** Local event-bus address answering the pool as JSON (robots by type and state, seated matches, queue), for /ops. */
+  public static final String POOL_ADDRESS = "arena.robots.pool";
+  /** The pool's answer lists this many waiting requests at most, the oldest first; {@code queued} counts them all. */
+  static final int QUEUE_LISTED = 50;
 
   private final List<Meter> gauges = new ArrayList<>();
   private ArenaConfig cfg;
@@ -71,6 +77,7 @@ public class OrchestratorVerticle extends VerticleBase {
   private Lease lease;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<Object> experimentConsumer;
+  private MessageConsumer<Object> poolConsumer;
   /** Takeovers and stand-downs, one at a time and in order. */
   private final Lanes leadership = new Lanes();
   /** The active term, null while standing by. */
@@ -112,6 +119,13 @@ public class OrchestratorVerticle extends VerticleBase {
         msg.fail(503, "this robot orchestrator stands by");
       } else {
         msg.reply(json(term.orchestration.stats()));
+      }
+    });
+    poolConsumer = vertx.eventBus().localConsumer(POOL_ADDRESS, msg -> {
+      if (term == null) {
+        msg.fail(503, "this robot orchestrator stands by");
+      } else {
+        msg.reply(json(term.orchestration.state()));
       }
     });
     experimentConsumer = vertx.eventBus().localConsumer(EXPERIMENT_ADDRESS, msg -> {
@@ -360,6 +374,31 @@ public class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("robots", robots).put("personas", personas);
   }
 
+  /**
+   * The pool for operators: per type how many robots are idle and busy, the matches robots sit in (as many as busy
+   * robots), the queue.
+   */
+  static JsonObject json(PoolState pool) {
+    JsonObject byType = new JsonObject();
+    JsonObject matches = new JsonObject();
+    for (PoolState.Robot r : pool.robots()) {
+      JsonObject counts = byType.getJsonObject(r.type(), new JsonObject().put("idle", 0).put("busy", 0));
+      String status = r.status().name().toLowerCase(Locale.ROOT);
+      byType.put(r.type(), counts.put(status, counts.getInteger(status) + 1));
+      if (r.status() == Status.BUSY) {
+        JsonObject seated = matches.getJsonObject(r.matchId(),
+            new JsonObject().put("round", r.round()).put("robots", 0));
+        matches.put(r.matchId(), seated.put("robots", seated.getInteger("robots") + 1));
+      }
+    }
+    JsonArray queue = new JsonArray();
+    pool.queue().stream().limit(QUEUE_LISTED).forEach(p -> queue.add(new JsonObject()
+        .put("matchId", p.request().matchId())
+        .put("round", p.request().round()).put("count", p.request().count()).put("queuedAt", p.queuedAt().toString())));
+    return new JsonObject().put("version", pool.version()).put("byType", byType).put("matches", matches)
+        .put("queued", pool.queue().size()).put("queue", queue);
+  }
+
   private static JsonObject json(RobotTally t) {
     return new JsonObject().put("type", t.type()).put("rounds", t.rounds()).put("answers", t.answers())
         .put("votes", t.votes())
@@ -388,7 +427,8 @@ public class OrchestratorVerticle extends VerticleBase {
     vertx.cancelTimer(retryTimer);
     Future<Void> unregistered = Future.all(
         statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister(),
-        experimentConsumer == null ? Future.succeededFuture() : experimentConsumer.unregister()).mapEmpty();
+        experimentConsumer == null ? Future.succeededFuture() : experimentConsumer.unregister(),
+        poolConsumer == null ? Future.succeededFuture() : poolConsumer.unregister()).mapEmpty();
     // Stand down before leaving the group, so the next holder never meets a term of this one still running.
     return unregistered.eventually(this::standDown)
         .eventually(() -> lease == null ? Future.succeededFuture() : lease.stop())

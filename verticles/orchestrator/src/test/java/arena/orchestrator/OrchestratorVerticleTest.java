@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse;
+import arena.shared.state.PoolState;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,33 @@ class OrchestratorVerticleTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OrchestratorVerticle.robotsByType(ArenaConfig.of(text)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void thePoolForOperatorsCountsRobotsByTypeAndStatusAndListsABoundedQueue() {
+    // Given one idle and two busy robots of a type, and more requests waiting than the dashboard lists
+    Instant t0 = Instant.parse("2026-12-01T03:00:00Z");
+    List<PoolState.Robot> robots = List.of(
+        new PoolState.Robot("robot-poet-1", "poet", PoolState.Status.IDLE, null, 0, null, t0, 0, List.of()),
+        new PoolState.Robot("robot-poet-2", "poet", PoolState.Status.BUSY, "m1", 2, "B", t0, 0, List.of()),
+        new PoolState.Robot("robot-poet-3", "poet", PoolState.Status.BUSY, "m1", 2, "C", t0, 0, List.of()));
+    List<PoolState.Pending> queue = new java.util.ArrayList<>();
+    for (int i = 0; i < OrchestratorVerticle.QUEUE_LISTED + 5; i++) {
+      queue.add(new PoolState.Pending(new MatchEvent.RobotsNeeded("q" + i, 1, 2, List.of(), List.of("A", "B"),
+          "c" + i), "e" + i, t0.plusSeconds(i)));
+    }
+
+    // When shown to operators
+    JsonObject pool = OrchestratorVerticle.json(new PoolState(7, robots, queue, List.of(), Map.of()));
+
+    // Then robots are counted by type and status, per match they sit in, and the queue is listed up to its bound
+    assertThat(pool.getJsonObject("byType").getJsonObject("poet"))
+        .isEqualTo(new JsonObject().put("idle", 1).put("busy", 2));
+    assertThat(pool.getJsonObject("matches").getJsonObject("m1"))
+        .isEqualTo(new JsonObject().put("round", 2).put("robots", 2));
+    assertThat(pool.getInteger("queued")).isEqualTo(OrchestratorVerticle.QUEUE_LISTED + 5);
+    assertThat(pool.getJsonArray("queue")).hasSize(OrchestratorVerticle.QUEUE_LISTED);
+    assertThat(pool.getJsonArray("queue").getJsonObject(0).getString("matchId")).isEqualTo("q0");
   }
 
   @Test
