@@ -27,12 +27,21 @@ export function replayMatch(main, matchId, at) {
   function message(heading, ...text) {
     loading.remove();
     setText(title, heading);
-    main.append(h('section', { class: 'card', testid: 'replay-message' }, ...text.map((t) => h('p', {}, t))));
+    const card = h('section', { class: 'card', testid: 'replay-message' }, ...text.map((t) => h('p', {}, t)));
+    main.append(card);
     document.title = `${heading} · Turing Arena`;
+    return card;
   }
   const home = () => [h('a', { href: '#/' }, 'Back home'), '.'];
   const unknown = () => message('No such match',
     'There is no match with this code (or the server forgot it), so there is nothing to replay.', home());
+  const unavailable = (err) => {
+    const card = message('Replay unavailable', err.status === 503
+      ? 'The server is busy right now: try again in a moment.' : explain(err), home());
+    // The router builds the screen anew on a hash change: the same hash, asked again.
+    card.append(h('button', { type: 'button', onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')) },
+      'Try again'));
+  };
   const notOver = () => message('Not over yet',
     'This match is still being played. Its replay opens once the match is over and everyone has seen who was who.',
     [h('a', { href: `#/watch/${matchId}` }, 'Watch it live'), ' or ', h('a', { href: '#/' }, 'go back home'), '.']);
@@ -44,7 +53,7 @@ export function replayMatch(main, matchId, at) {
     } catch (err) {
       if (disposed) return;
       if (err.status === 404) unknown();
-      else message('Replay unavailable', explain(err), home());
+      else unavailable(err);
       return;
     }
     if (disposed) return;
@@ -65,12 +74,7 @@ export function replayMatch(main, matchId, at) {
       if (disposed) return;
       if (err.status === 404) unknown();
       else if (err.status === 409) notOver();
-      else {
-        message('Replay unavailable', explain(err), home());
-        // The router builds the screen anew on a hash change: the same hash, asked again.
-        main.append(h('button', { type: 'button', onclick: () => window.dispatchEvent(new HashChangeEvent('hashchange')) },
-          'Try again'));
-      }
+      else unavailable(err);
       return;
     }
     if (disposed) return;
@@ -255,10 +259,10 @@ function player(main, title, matchId, view, replay, truncated, at) {
   const button = (testid, text, label, onclick) => h('button', { type: 'button', class: 'quiet', testid,
     'aria-label': label, onclick: (e) => { if (e.currentTarget.getAttribute('aria-disabled') !== 'true') onclick(); } },
   text);
-  const prevRound = button('replay-prev-round', '⏮ Round', 'Previous round', () => go(roundStart(-1)));
-  const prev = button('replay-prev', '◀', 'Previous event', () => go(pos - 1));
-  const next = button('replay-next', '▶', 'Next event', () => go(pos + 1));
-  const nextRound = button('replay-next-round', 'Round ⏭', 'Next round', () => go(roundStart(1)));
+  const prevRound = button('replay-prev-round', '« Round', 'Previous round', () => go(roundStart(-1)));
+  const prev = button('replay-prev', '‹ Back', 'Back one event', () => go(pos - 1));
+  const next = button('replay-next', 'Next ›', 'Next event', () => go(pos + 1));
+  const nextRound = button('replay-next-round', 'Round »', 'Next round', () => go(roundStart(1)));
   const counter = h('span', { class: 'count', testid: 'replay-counter' });
   const now = h('p', { class: 'replay-now', testid: 'replay-step', role: 'status', 'aria-live': 'polite' });
 
@@ -278,7 +282,7 @@ function player(main, title, matchId, view, replay, truncated, at) {
   const scoreCard = h('section', { class: 'card', 'aria-labelledby': 'replay-scores-title' },
     h('h3', { id: 'replay-scores-title' }, 'Scores so far'), scores);
 
-  main.append(
+  main.append(...[
     h('p', { class: 'status' }, 'Match ', h('code', { class: 'code' }, matchId), ` · ${settings.seats} seats, `,
       `${settings.humans} ${settings.humans === 1 ? 'human' : 'humans'}, ${rounds} ${rounds === 1 ? 'round' : 'rounds'}`,
       ' · ', h('a', { href: `#/watch/${matchId}` }, 'The reveal')),
@@ -290,18 +294,22 @@ function player(main, title, matchId, view, replay, truncated, at) {
       h('div', { class: 'row spread' }, h('div', { class: 'row' }, prevRound, prev), counter,
         h('div', { class: 'row' }, next, nextRound)),
       h('p', { id: 'replay-keys', class: 'hint small' }, '← → one event · Shift+← → one round')),
-    now, heading, lobby, promptCard, table, scoreCard);
+    now, heading, lobby, promptCard, table, scoreCard].filter(Boolean));
 
-  /** The first step of the round before (-1) or after (+1) the current one; the ends of the match otherwise. */
+  /**
+   * Next (+1): the first step of the next round, or the end. Previous (-1): the start of this round, or of the round
+   * before when already there (as a music player's buttons do), or the beginning.
+   */
   function roundStart(direction) {
     const chapter = steps[pos].chapter;
     if (direction > 0) {
-      const i = steps.findIndex((s) => s.chapter > chapter && s.chapter !== Infinity);
+      const i = steps.findIndex((s) => s.chapter > chapter);
       return i < 0 ? last : i;
     }
-    const current = chapter === Infinity ? rounds + 1 : chapter;
-    const i = steps.findIndex((s) => s.chapter === current - 1);
-    return current <= 1 || i < 0 ? 0 : i;
+    const here = steps.findIndex((s) => s.chapter === chapter);
+    if (here < pos && chapter > 0) return here;
+    const before = steps.findLastIndex((s) => s.chapter < chapter && s.chapter > 0);
+    return before < 0 ? 0 : steps.findIndex((s) => s.chapter === steps[before].chapter);
   }
 
   function go(to) {
