@@ -108,7 +108,8 @@ export function replayOf(view, events) {
   // Participant ids (scores are keyed by them): the completed event lists them in the reveal's order.
   const completed = find('match.completed')[0]?.payload;
   const revealed = completed?.reveal ?? [];
-  if (revealed.length === people.length && revealed.every((r, i) => !!r.human === people[i].human)) {
+  const same = (r, i) => !!r.human === people[i].human && (!r.human || r.name === people[i].name);
+  if (revealed.length === people.length && revealed.every(same)) {
     revealed.forEach((r, i) => { people[i].id = r.participantId; });
   } else {
     // Humans join in the reveal's order; robots are known by the letter they were given each round.
@@ -132,7 +133,7 @@ export function replayOf(view, events) {
     // Two humans' identical answers (or votes) cannot be told apart: which one came first is not recorded.
     return { letter: fitting[0], shared: letters.filter(fits).length > 1 };
   };
-  const lettersOf = (round, human) => people.filter((p) => p.human === human && p.letters[round - 1])
+  const humanLetters = (round) => people.filter((p) => p.human && p.letters[round - 1])
     .map((p) => p.letters[round - 1]).sort();
 
   const start = Date.parse(events[0]?.occurredAt ?? '') || 0;
@@ -183,7 +184,7 @@ export function replayOf(view, events) {
         const human = e.eventType === 'response.submit';
         if (human && !accepted.has(e.correlationId)) break;
         const final = voting.get(p.round)?.responses ?? {};
-        const { letter, shared } = claim(p.round, 'answer', human ? lettersOf(p.round, true) : [p.identity],
+        const { letter, shared } = claim(p.round, 'answer', human ? humanLetters(p.round) : [p.identity],
           (l) => final[l] !== undefined && tidy(final[l]) === tidy(p.text));
         if (!letter || p.round !== now.round) break;
         const after = ms(e) - now.respondingAt;
@@ -205,7 +206,7 @@ export function replayOf(view, events) {
         if (human && !accepted.has(e.correlationId)) break;
         const target = human ? p.identity : p.vote;
         const final = scored.get(p.round)?.votes ?? {};
-        const { letter, shared } = claim(p.round, 'vote', human ? lettersOf(p.round, true) : [p.identity],
+        const { letter, shared } = claim(p.round, 'vote', human ? humanLetters(p.round) : [p.identity],
           (l) => final[l] === target);
         if (!letter || p.round !== now.round) break;
         const after = ms(e) - now.votingAt;
@@ -338,7 +339,8 @@ function player(main, title, matchId, view, replay, truncated, at) {
     show(table, inRound && s.participants.length > 0);
     fill(rows, s.participants.map((letter) => row(s, letter)));
     const order = people.map((p, i) => ({ p, score: s.scores[i], points: s.points?.[i] ?? null }))
-      .sort((a, b) => b.score - a.score || a.p.name.localeCompare(b.p.name));
+      // As the reveal orders its final scores (the server compares names by code unit).
+      .sort((a, b) => b.score - a.score || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : 0));
     fill(scores, order.map(({ p, score, points }) => h('li', { testid: 'replay-score-row', class: p.human ? 'human' : 'robot' },
       h('bdi', { class: 'final-name', testid: 'replay-score-name' }, p.name), ' ',
       h('span', { class: 'tag' }, p.human ? 'human' : 'robot'), ' ',
