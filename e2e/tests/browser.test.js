@@ -119,6 +119,8 @@ test('two players in two browsers and two robots play a private match to the rev
       await page.getByTestId('final-scores').waitFor({ state: 'visible' });
       await assertNamesIsolated(page, ['Ann', BIDI_NAME]);
       await page.getByTestId('play-again').waitFor({ state: 'visible' });
+      const matchId = new URL(link, game.base).hash.split('/').pop();
+      assert.equal(await page.getByTestId('replay-link').getAttribute('href'), `#/replay/${matchId}`);
     }
     await shot(ann, 'private-reveal');
     assert.deepEqual(ann.problems, []);
