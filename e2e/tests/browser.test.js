@@ -119,6 +119,8 @@ test('two players in two browsers and two robots play a private match to the rev
       await page.getByTestId('final-scores').waitFor({ state: 'visible' });
       await assertNamesIsolated(page, ['Ann', BIDI_NAME]);
       await page.getByTestId('play-again').waitFor({ state: 'visible' });
+      const matchId = new URL(link, game.base).hash.split('/').pop();
+      assert.equal(await page.getByTestId('replay-link').getAttribute('href'), `#/replay/${matchId}`);
     }
     await shot(ann, 'private-reveal');
     assert.deepEqual(ann.problems, []);
@@ -381,6 +383,275 @@ test('a match that expired in its lobby shows as over, with a way home', async (
     await page.goto(`${game.base}/#/m/${id}`);
     await page.getByText('This match expired before enough players joined').waitFor({ state: 'visible', ...LONG });
     assert.equal(await page.getByTestId('share-link').isVisible(), false);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Two humans (through the API) play every round of match {@code id}: each answers, then votes for another letter. */
+async function playByApi(id, players, rounds) {
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, p] of players.entries()) {
+      await awaitApiView(id, p.token, (v) => v.round === round && v.phase === 'RESPONDING');
+      const text = `${p.name} in round ${round}: ${i === 0 ? 'the smell of rain' : 'cold pizza at dawn'}`;
+      assert.equal((await api('POST', `/api/matches/${id}/response`, { round, text }, p.token)).status, 202);
+    }
+    for (const [i, p] of players.entries()) {
+      const v = await awaitApiView(id, p.token, (w) => w.round === round && w.phase === 'VOTING');
+      const others = v.participants.filter((l) => l !== v.you);
+      const identity = i === 0 ? others[0] : others.at(-1);
+      assert.equal((await api('POST', `/api/matches/${id}/vote`, { round, identity }, p.token)).status, 202);
+    }
+  }
+  return awaitApiView(id, null, (v) => v.status === 'COMPLETED');
+}
+
+/** Moves the replay with the arrow keys (focus off the slider) until its round heading matches {@code pattern}. */
+async function stepUntil(page, pattern) {
+  for (let i = 0; i < 60; i++) {
+    if (pattern.test(await textOf(page, 'replay-round'))) return;
+    await page.keyboard.press('ArrowRight');
+  }
+  assert.fail(`the replay never reached ${pattern}: it shows ${await textOf(page, 'replay-round')}`);
+}
+
+async function counterOf(page) {
+  const m = (await textOf(page, 'replay-counter')).match(/^Event (\d+) of (\d+)$/);
+  assert.ok(m, await textOf(page, 'replay-counter'));
+  return { at: Number(m[1]), of: Number(m[2]) };
+}
+
+test('a finished match is replayed round by round: prompts, who answered what and when, votes, scores', async () => {
+  const context = await browser.newContext();
+  try {
+    // Given a match of two humans (through the API) and two robots
+    const { json: created } = await api('POST', '/api/matches', { seats: 4, humans: 2, rounds: 2 });
+    const id = created.matchId;
+    const players = [];
+    for (const name of ['Uma', 'Vic']) {
+      players.push({ name, ...(await api('POST', `/api/matches/${id}/players`, { name })).json });
+    }
+    const page = await watchedPage(context);
+    const asked = [];
+    page.on('request', (r) => asked.push(r.url()));
+
+    // When its replay is opened while it is played
+    await awaitApiView(id, players[0].token, (v) => v.status === 'RUNNING');
+    await page.goto(`${game.base}/#/replay/${id}`);
+
+    // Then the page says it is not over, and has not asked for its events
+    const message = page.getByTestId('replay-message');
+    await message.waitFor({ state: 'visible', ...LONG });
+    assert.match(await message.textContent(), /still being played/);
+    assert.match(await page.locator('h1').textContent(), /Not over yet/);
+    assert.deepEqual(asked.filter((u) => u.includes('/events')), []);
+
+    // When the match is played to its end and the reveal's link is followed
+    const finished = await playByApi(id, players, 2);
+    const { json: trail } = await api('GET', `/api/matches/${id}/events`);
+    await page.goto(`${game.base}/#/watch/${id}`);
+    await page.getByTestId('reveal').waitFor({ state: 'visible', ...LONG });
+    await page.getByTestId('replay-link').click();
+
+    // Then the replay opens at the match's first step
+    const slider = page.getByTestId('replay-slider');
+    await slider.waitFor({ state: 'visible', ...LONG });
+    assert.match(await textOf(page, 'replay-step'), /Match created: 4 seats, 2 humans, 2 rounds/);
+    assert.equal(await slider.inputValue(), '0');
+    assert.match(page.url(), new RegExp(`#/replay/${id}\\?at=1$`));
+    await shot(page, 'replay-start');
+
+    // And every round, once scored, shows the prompt, who had each letter, their answers, votes and the scores
+    for (let round = 1; round <= 2; round++) {
+      const result = finished.results[round - 1];
+      const scored = trail.find((e) => e.eventType === 'round.completed' && e.payload.round === round).payload;
+      await page.getByTestId('replay-next-round').click();
+      assert.match(await textOf(page, 'replay-round'), new RegExp(`^Round ${round} of 2`));
+      await stepUntil(page, new RegExp(`^Round ${round} of 2 · Scored$`));
+      assert.equal(await textOf(page, 'replay-prompt'), result.prompt);
+      for (const [letter, text] of Object.entries(result.responses)) {
+        const who = finished.reveal.find((p) => p.letters[round - 1] === letter);
+        assert.equal(await textOf(page, `replay-answer-${letter}`), text);
+        assert.equal(await textOf(page, `replay-who-${letter}`), who.name);
+        assert.match(await page.getByTestId(`replay-row-${letter}`).textContent(), who.human ? /Human/ : /Robot/);
+        assert.match(await page.getByTestId(`replay-row-${letter}`).textContent(), /\d+\.\d s into answering/);
+        assert.equal(await textOf(page, `replay-vote-${letter}`), `→ ${scored.votes[letter]}`);
+        assert.equal(await textOf(page, `replay-received-${letter}`), String(result.votesReceived[letter]));
+      }
+      const scores = await page.getByTestId('replay-score-row').evaluateAll((rows) => rows.map((r) => ({
+        name: r.querySelector('[data-testid="replay-score-name"]').textContent,
+        score: Number(r.querySelector('[data-testid="replay-score-value"]').textContent),
+      })));
+      for (const p of players) {
+        assert.deepEqual(scores.filter((s) => s.name === p.name), [{ name: p.name, score: scored.scores[p.playerId] }],
+          `round ${round}: ${JSON.stringify(scores)}`);
+      }
+      await shot(page, `replay-round${round}-scored`);
+    }
+
+    // And the position is in the link: a reload opens the same step
+    const here = await counterOf(page);
+    const step = await textOf(page, 'replay-step');
+    assert.match(page.url(), new RegExp(`\\?at=${here.at}$`));
+    await page.reload();
+    await slider.waitFor({ state: 'visible', ...LONG });
+    assert.deepEqual(await counterOf(page), here);
+    assert.equal(await textOf(page, 'replay-step'), step);
+
+    // And the buttons and the slider's own keys move it: one event, the ends, the rounds
+    await page.getByTestId('replay-prev').click();
+    assert.equal((await counterOf(page)).at, here.at - 1);
+    await page.getByTestId('replay-next').click();
+    assert.equal((await counterOf(page)).at, here.at);
+    await slider.focus();
+    await page.keyboard.press('End');
+    assert.deepEqual(await counterOf(page), { at: here.of, of: here.of });
+    assert.match(await textOf(page, 'replay-step'), /The match is over/);
+    assert.match(await textOf(page, 'replay-round'), /Match over/);
+    const final = await page.getByTestId('replay-score-row').evaluateAll((rows) => rows.map((r) => ({
+      name: r.querySelector('[data-testid="replay-score-name"]').textContent,
+      score: Number(r.querySelector('[data-testid="replay-score-value"]').textContent),
+    })));
+    assert.deepEqual(final, finished.finalScores.map((p) => ({ name: p.name, score: p.score })));
+    await page.keyboard.press('ArrowLeft');
+    assert.equal((await counterOf(page)).at, here.of - 1);
+    await page.keyboard.press('Shift+ArrowLeft');
+    assert.match(await textOf(page, 'replay-round'), /^Round 2 of 2 · Taking seats$/);
+    await page.keyboard.press('Home');
+    assert.equal((await counterOf(page)).at, 1);
+    assert.match(page.url(), /\?at=1$/);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('replaying an unknown match, or one whose events the server will not give yet, says so', async () => {
+  const context = await browser.newContext();
+  try {
+    // Given a code no match has
+    const unknown = 'no-such-match-e2e';
+    const missing = `${game.base}/api/matches/${unknown}`;
+    const page = await watchedPage(context, { expected: [{ url: missing, status: 404 }] });
+
+    // When its replay is opened
+    await page.goto(`${game.base}/#/replay/${unknown}`);
+
+    // Then the page says there is no such match, with a way home
+    const message = page.getByTestId('replay-message');
+    await message.waitFor({ state: 'visible', ...LONG });
+    assert.match(await page.locator('h1').textContent(), /No such match/);
+    assert.equal(await message.getByRole('link', { name: /back home/i }).count(), 1);
+    await shot(page, 'replay-unknown');
+    assert.deepEqual(page.problems, []);
+
+    // Given a finished match whose events the server answers with 409 (a gateway that has not seen the end yet)
+    const id = 'replay-conflict-e2e';
+    const events = `${game.base}/api/matches/${id}/events`;
+    const completed = {
+      matchId: id, version: 9, status: 'COMPLETED', quickPlay: false,
+      settings: { seats: 3, humans: 1, rounds: 1, responseSeconds: 60, voteSeconds: 30 },
+      humansJoined: 1, round: 1, rounds: 1, phase: 'SCORED', participants: ['A', 'B', 'C'], results: [],
+      reveal: [], finalScores: [],
+    };
+    await context.route(`**/api/matches/${id}`, (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify(completed),
+    }));
+    await context.route(`**/api/matches/${id}/events`, (route) => route.fulfill({
+      status: 409, contentType: 'application/json', body: JSON.stringify({ error: 'the match is not over yet' }),
+    }));
+    const conflict = await watchedPage(context, { expected: [{ url: events, status: 409 }] });
+
+    // When its replay is opened
+    await conflict.goto(`${game.base}/#/replay/${id}`);
+
+    // Then the page says the match is not over yet, and offers to watch it
+    await conflict.getByTestId('replay-message').waitFor({ state: 'visible', ...LONG });
+    assert.match(await conflict.locator('h1').textContent(), /Not over yet/);
+    assert.equal(await conflict.getByRole('link', { name: /watch it live/i }).count(), 1);
+    assert.deepEqual(conflict.problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a replay says when the server cut the trail short, retries a busy server, and skips a match that never ended', async () => {
+  const context = await browser.newContext(PHONE);
+  try {
+    // Given a finished match (answered by the page's own HTTP routes) whose trail the server cut after its first round
+    // started, and which the server is at first too busy to read
+    const id = 'replay-cut-e2e';
+    const at = (s) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
+    const event = (eventType, s, payload, correlationId = `${id}/c${s}`) => ({
+      topic: 'match-events', partition: 0, offset: s, eventId: `e${s}`, eventType, occurredAt: at(s), correlationId,
+      causationId: null, key: id, source: 'match-service', payload: { matchId: id, ...payload },
+    });
+    const view = {
+      matchId: id, version: 20, status: 'COMPLETED', quickPlay: false,
+      settings: { seats: 2, humans: 1, rounds: 1, responseSeconds: 60, voteSeconds: 30 },
+      humansJoined: 1, round: 1, rounds: 1, phase: 'SCORED', participants: ['A', 'B'], results: [],
+      reveal: [{ name: 'Ann', human: true, letters: ['B'], score: 2 },
+        { name: 'chill-gamer', human: false, persona: 'chill-gamer', letters: ['A'], score: 0 }],
+      finalScores: [{ name: 'Ann', score: 2, human: true }, { name: 'chill-gamer', score: 0, human: false }],
+    };
+    const trail = [
+      event('match.created', 0, { settings: view.settings, createdAt: at(0) }),
+      event('player.joined', 1, { playerId: 'p-ann', humansJoined: 1, humansNeeded: 1 }),
+      event('match.started', 2, { rounds: 1 }),
+      event('round.robots_assigned', 3, { round: 1, robots: [{ id: 'robot-chill-gamer-1', identity: 'A', type: 'chill-gamer' }] }),
+      event('round.started', 4, { round: 1, participants: ['A', 'B'], prompt: 'Tea or coffee?', deadline: at(64) }),
+    ];
+    const events = `${game.base}/api/matches/${id}/events`;
+    let busy = true;
+    await context.route(`**/api/matches/${id}`, (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify(view),
+    }));
+    await context.route(`**/api/matches/${id}/events`, (route) => route.fulfill(busy
+      ? { status: 503, contentType: 'application/json', headers: { 'retry-after': '1' },
+        body: JSON.stringify({ error: 'too many event reads at once: try again in a moment' }) }
+      : { status: 200, contentType: 'application/json', headers: { 'events-truncated': 'true' },
+        body: JSON.stringify(trail) }));
+    const page = await watchedPage(context, { expected: [{ url: events, status: 503 }] });
+
+    // When its replay is opened
+    await page.goto(`${game.base}/#/replay/${id}`);
+
+    // Then the page says why there is no replay yet, and offers to try again
+    await page.getByTestId('replay-message').waitFor({ state: 'visible', ...LONG });
+    assert.match(await page.locator('h1').textContent(), /Replay unavailable/);
+    assert.match(await page.getByTestId('replay-message').textContent(), /The server is busy/);
+
+    // When the server has room again and the reader tries again
+    busy = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+
+    // Then the replay shows what the trail holds, says it was cut, and fits a phone
+    await page.getByTestId('replay-truncated').waitFor({ state: 'visible', ...LONG });
+    await page.getByTestId('replay-slider').focus();
+    await page.keyboard.press('End');
+    assert.deepEqual(await counterOf(page), { at: 5, of: 5 });
+    assert.match(await textOf(page, 'replay-step'), /Round 1: the prompt is out/);
+    assert.equal(await textOf(page, 'replay-prompt'), 'Tea or coffee?');
+    assert.equal(await textOf(page, 'replay-who-B'), 'Ann');
+    assert.match(await page.getByTestId('replay-row-A').textContent(), /chill-gamer\s*Robot.*not yet/);
+    await shot(page, 'replay-cut-phone');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the replay scrolls sideways on a phone: ${width}px wide`);
+    assert.deepEqual(page.problems, []);
+
+    // And a match that expired in its lobby has nothing to replay, and its events are not asked for
+    const expiredId = 'replay-expired-e2e';
+    await context.route(`**/api/matches/${expiredId}`, (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify({ ...view, matchId: expiredId, status: 'EXPIRED',
+        round: 0, phase: null, participants: [], reveal: undefined, finalScores: undefined }),
+    }));
+    const asked = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await page.goto(`${game.base}/#/replay/${expiredId}`);
+    await page.getByTestId('replay-message').waitFor({ state: 'visible', ...LONG });
+    assert.match(await page.locator('h1').textContent(), /Nothing to replay/);
+    assert.deepEqual(asked.filter((u) => u.includes('/events')), []);
     assert.deepEqual(page.problems, []);
   } finally {
     await context.close();

@@ -94,17 +94,29 @@ export async function launchBrowser() {
   });
 }
 
-/** A page that records console errors and failed requests, so a test can assert there were none. */
-export async function watchedPage(context) {
+/**
+ * A page that records console errors and failed requests, so a test can assert there were none. {@code expected}
+ * lists the error answers a test asks for ({url, status}): those, and the console line Chromium writes for each,
+ * are not problems.
+ */
+export async function watchedPage(context, { expected = [] } = {}) {
   const page = await context.newPage();
   page.problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  const asked = (url, status) => expected.some((x) => x.url === url && x.status === status);
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const failed = m.text().match(/^Failed to load resource: the server responded with a status of (\d{3})\b/);
+    if (failed && asked(m.location()?.url, Number(failed[1]))) return;
+    page.problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     // A page closing or reloading aborts its open long-polls; that is not a failure of the page.
     if (!String(r.failure()?.errorText).includes('ERR_ABORTED')) page.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
   });
-  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !asked(r.url(), r.status())) page.problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   return page;
 }
 

@@ -22,7 +22,7 @@ function learnClock(dateHeader) {
   clockOffsetMs = Math.abs(offset) > 2000 ? offset : 0;
 }
 
-async function call(method, path, body, token) {
+async function request(method, path, body, token) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
@@ -43,7 +43,11 @@ async function call(method, path, body, token) {
     const message = json && typeof json.error === 'string' ? json.error : `request failed (${response.status})`;
     throw new ApiError(response.status, message);
   }
-  return json;
+  return { json, headers: response.headers };
+}
+
+async function call(method, path, body, token) {
+  return (await request(method, path, body, token)).json;
 }
 
 const match = (id) => `/api/matches/${encodeURIComponent(id)}`;
@@ -55,4 +59,9 @@ export const api = {
   quickPlay: (name) => call('POST', '/api/quickplay', { name }),
   respond: (matchId, token, round, text) => call('POST', `${match(matchId)}/response`, { round, text }, token),
   vote: (matchId, token, round, identity) => call('POST', `${match(matchId)}/vote`, { round, identity }, token),
+  /** A finished match's whole trail; truncated when the gateway kept only its earliest events. */
+  events: async (matchId) => {
+    const { json, headers } = await request('GET', `${match(matchId)}/events`);
+    return { events: Array.isArray(json) ? json : [], truncated: headers.get('events-truncated') === 'true' };
+  },
 };

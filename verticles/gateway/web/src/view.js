@@ -115,7 +115,10 @@ export function gameView(main, { matchId, playing, onAnswer, onVote, onDraft, on
   const reveal = h('section', { class: 'card reveal', testid: 'reveal', hidden: true },
     revealTitle,
     revealList,
-    h('h2', {}, 'Final scores'), finalScores, playAgain);
+    h('h2', {}, 'Final scores'), finalScores,
+    h('p', {}, h('a', { href: `#/replay/${matchId}`, testid: 'replay-link' }, 'Replay this match'),
+      ': step through it round by round.'),
+    playAgain);
 
   // A lobby nobody filled in time, or a round whose robots never came: over, with nothing left to wait for.
   const expiredText = h('p', { tabindex: -1 }, EXPIRED_TEXT);
