@@ -19,12 +19,7 @@ after(async () => {
 const PHONE = { viewport: { width: 390, height: 844 } };
 const LONG = { timeout: 60_000 };
 
-async function api(method, path, body, token) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const r = await fetch(game.base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  return { status: r.status, json: await r.json().catch(() => null) };
-}
+const api = (...args) => game.api(...args);
 
 async function textOf(page, testId) {
   return (await page.getByTestId(testId).textContent())?.trim();
@@ -286,15 +281,7 @@ async function awaitProgress(page, pattern) {
   return progressOf(page);
 }
 
-async function awaitApiView(id, token, until) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const { json } = await api('GET', `/api/matches/${id}`, null, token);
-    if (json && until(json)) return json;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`match ${id}: the view never got there`);
-}
+const awaitApiView = (...args) => game.awaitView(...args);
 
 test('during a phase the page counts answers and votes and never shows which letter acted', async () => {
   const context = await browser.newContext();

@@ -75,10 +75,28 @@ export async function startGame(env = {}, logName = 'game.log') {
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }
+  /** One call of the players' HTTP API: its status and JSON body (null when it has none). */
+  const api = async (method, path, body, token) => {
+    const headers = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  };
   return {
     base,
     /** The admin listener (health, metrics, the operator dashboard), never the players' port. */
     admin: `http://127.0.0.1:${admin}`,
+    api,
+    /** Polls a player's view of a match until {@code until} accepts it (bounded: 60 s). */
+    async awaitView(matchId, token, until) {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const { json } = await api('GET', `/api/matches/${matchId}`, null, token);
+        if (json && until(json)) return json;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`match ${matchId}: the view never got there`);
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

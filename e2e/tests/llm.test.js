@@ -25,23 +25,9 @@ after(async () => {
   await game?.stop();
 });
 
-async function api(method, path, body, token) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const r = await fetch(game.base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  return { status: r.status, json: await r.json().catch(() => null) };
-}
+const api = (...args) => game.api(...args);
 
-/** Polls the player's view until {@code until} accepts it (bounded). */
-async function awaitView(matchId, token, until) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const { json } = await api('GET', `/api/matches/${matchId}`, null, token);
-    if (json && until(json)) return json;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`match ${matchId}: the view never got there`);
-}
+const awaitView = (...args) => game.awaitView(...args);
 
 test('robots in the jar answer and vote through the openai provider against the fake LLM', async () => {
   // Given a match with one human and two robots
