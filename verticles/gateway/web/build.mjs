@@ -14,23 +14,27 @@ const out = resolve(outArg ? outArg.slice('--out='.length) : join(here, 'dist'))
 const opsArg = process.argv.find((a) => a.startsWith('--ops-out='));
 const opsOut = resolve(opsArg ? opsArg.slice('--ops-out='.length) : join(here, 'dist-ops'));
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+/** Empties {@code outdir} and bundles {@code entry} (and the CSS it imports) into it, minified, for browsers. */
+async function bundle(entry, outdir, options = {}) {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2020'],
+    minify: true,
+    sourcemap: false,
+    legalComments: 'linked',
+    outdir,
+    logLevel: 'warning',
+    ...options,
+  });
+}
 
-await esbuild.build({
-  entryPoints: [join(here, 'src', 'app.js')],
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: ['es2020'],
-  minify: true,
-  sourcemap: false,
-  legalComments: 'linked',
-  outdir: out,
-  // sockjs-client still reads Node's `global`.
-  define: { global: 'globalThis' },
-  logLevel: 'warning',
-});
+// sockjs-client still reads Node's `global`.
+await bundle(join(here, 'src', 'app.js'), out, { define: { global: 'globalThis' } });
 
 for (const file of ['api.html', 'api.css', 'favicon.svg']) {
   copyFileSync(join(here, 'src', file), join(out, file));
@@ -45,19 +49,6 @@ const index = readFileSync(join(here, 'src', 'index.html'), 'utf8')
 writeFileSync(join(out, 'index.html'), index);
 console.log(`web client built into ${out}`);
 
-rmSync(opsOut, { recursive: true, force: true });
-mkdirSync(opsOut, { recursive: true });
-await esbuild.build({
-  entryPoints: [join(here, 'src', 'ops', 'ops.js')],
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: ['es2020'],
-  minify: true,
-  sourcemap: false,
-  legalComments: 'linked',
-  outdir: opsOut,
-  logLevel: 'warning',
-});
+await bundle(join(here, 'src', 'ops', 'ops.js'), opsOut);
 copyFileSync(join(here, 'src', 'ops', 'index.html'), join(opsOut, 'index.html'));
 console.log(`operator dashboard built into ${opsOut}`);
