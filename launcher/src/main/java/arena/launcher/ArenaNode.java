@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.kafka.admin.ClusterDescription;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -86,6 +87,8 @@ public final class ArenaNode {
   private final Map<Role, String> deployments;
   private final KafkaAdminClient admin;
   private HttpServer adminServer;
+  private Future<ClusterDescription> lastCluster;
+  private long lastClusterAt;
 
   /** {@code admin} is null when no role of this node uses Kafka. */
   private ArenaNode(Vertx vertx, Map<Role, String> deployments, KafkaAdminClient admin) {
@@ -171,11 +174,23 @@ public final class ArenaNode {
   }
 
   private void kafkaStatus(Promise<Status> promise) {
-    admin.describeCluster()
-        .timeout(2, TimeUnit.SECONDS)
+    cluster()
         .onSuccess(cluster -> promise.complete(Status.OK(new JsonObject()
             .put("nodes", cluster.getNodes().size()).put("clusterId", cluster.getClusterId()))))
         .onFailure(t -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(t.getMessage())))));
+  }
+
+  /**
+   * One look at the cluster serves both /health and /ready (and a burst of probes): a call in flight or answered
+   * within the last second is shared.
+   */
+  private synchronized Future<ClusterDescription> cluster() {
+    long now = System.nanoTime();
+    if (lastCluster == null || now - lastClusterAt > TimeUnit.SECONDS.toNanos(1)) {
+      lastCluster = admin.describeCluster().timeout(2, TimeUnit.SECONDS);
+      lastClusterAt = now;
+    }
+    return lastCluster;
   }
 
   private void registerRolesCheck(List<Role> roles) {
