@@ -55,7 +55,8 @@ public final class RobotBenchmark implements Callable<Integer> {
   @Option(names = "--robots", description = "Robots answering at once (default ${DEFAULT-VALUE}).")
   int robots = 1000;
 
-  @Option(names = "--latency-ms", description = "The fake model's fixed latency (default ${DEFAULT-VALUE}).")
+  @Option(names = "--latency-ms", description = "The fake model's fixed latency; with --fake-url, the one it was started "
+      + "with (default ${DEFAULT-VALUE}).")
   long latencyMs = 1000;
 
   @Option(names = "--provider", description = "openai or anthropic (default ${DEFAULT-VALUE}).")
@@ -66,6 +67,11 @@ public final class RobotBenchmark implements Callable<Integer> {
 
   @Option(names = "--instances", description = "Robot verticle instances (default ${DEFAULT-VALUE}).")
   int instances = 1;
+
+  @Option(names = "--fake-url", paramLabel = "URL", description = "A fake LLM already running in a process of its own "
+      + "(e.g. http://127.0.0.1:11435 from `--roles fake-llm`, its latency set there), so the two do not share a "
+      + "JVM (default: one in this JVM with --latency-ms).")
+  String fakeUrl;
 
   @Option(names = "--waves", description = "Measured waves of N answers, after one warm-up wave (default ${DEFAULT-VALUE}).")
   int waves = 2;
@@ -82,7 +88,7 @@ public final class RobotBenchmark implements Callable<Integer> {
       JsonObject json = config(broker.bootstrapServers(), fakePort);
       ArenaConfig cfg = ArenaConfig.of(json);
       TopicSetup.ensureTopics(cfg);
-      String base = "http://127.0.0.1:" + fakePort;
+      String base = fakeUrl != null ? fakeUrl.replaceAll("/+$", "") : "http://127.0.0.1:" + fakePort;
       Map<String, String> env = provider.equals("anthropic")
           ? Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", base)
           : Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", base + "/v1");
@@ -97,7 +103,7 @@ public final class RobotBenchmark implements Callable<Integer> {
 
   private JsonObject config(String bootstrap, int fakePort) {
     JsonObject json = ArenaConfig.load(null, Map.of());
-    json.put("roles", new JsonArray().add("fake-llm").add("robot"));
+    json.put("roles", fakeUrl != null ? new JsonArray().add("robot") : new JsonArray().add("fake-llm").add("robot"));
     json.getJsonObject("instances").put("robot", instances);
     json.getJsonObject("kafka").put("bootstrapServers", bootstrap).put("topicPrefix", "bench.").put("partitions", 6);
     // Any free admin port: a game may be running on this machine.
@@ -152,9 +158,10 @@ public final class RobotBenchmark implements Callable<Integer> {
     HttpClient http = HttpClient.newHttpClient();
     try {
       System.out.printf("robot benchmark: %d robots, provider %s%s, fake latency %d ms, %d robot verticle instance(s); "
-              + "%d cores, max heap %d MiB; the broker and the fake LLM run in this JVM too%n",
+              + "%d cores, max heap %d MiB; the broker%s runs in this JVM too%n",
           robots, provider, stream ? " (streaming)" : "", latencyMs, instances,
-          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024),
+          fakeUrl != null ? " (the fake LLM at " + fakeUrl + " does not)" : " and the fake LLM");
       for (int wave = 0; wave <= waves; wave++) {
         boolean warmUp = wave == 0;
         providerAdded.reset();
