@@ -22,12 +22,18 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,10 +50,7 @@ class TracingTest {
   void aRoundIsOneTraceAcrossGatewayMatchServiceOrchestratorAndRobots() throws Exception {
     // Given an SDK that keeps its spans in memory, and the log lines of the arena's classes
     InMemorySpanExporter exported = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .build();
+    OpenTelemetrySdk sdk = inMemory(exported);
     Tracing.install(sdk);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     Logger arenaLogs = (Logger) LoggerFactory.getLogger("arena");
@@ -100,6 +103,103 @@ class TracingTest {
       Tracing.uninstall();
       sdk.close();
     }
+  }
+
+  @Test
+  void theCallersTraceparentComesInThroughTheHttpApiAndTheBridge() throws Exception {
+    // Given an SDK that keeps its spans in memory, and a browser's end of the bridge
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk = inMemory(exported);
+    Tracing.install(sdk);
+    Vertx client = Vertx.vertx();
+    WebSocketClient sockets = client.createWebSocketClient();
+    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    try (TestArena arena = TestArena.start()) {
+      String created = "11111111111111111111111111111111";
+      String answered = "22222222222222222222222222222222";
+      String voted = "33333333333333333333333333333333";
+
+      // When a match is created over HTTP with a traceparent
+      GameApi.Response create = arena.api.send("POST", "/api/matches", null,
+          new JsonObject().put("seats", 3).put("humans", 1).put("rounds", 1).encode(),
+          Map.of("Content-Type", "application/json", "traceparent", traceparent(created)));
+      assertThat(create.status()).isEqualTo(201);
+      String matchId = create.json().getString("matchId");
+
+      // Then the gateway's span of the command continues the caller's trace
+      awaitSpan(exported, s -> s.getName().equals("gateway match.create") && s.getTraceId().equals(created));
+
+      // When Ann answers over the bridge and votes over HTTP, each with a traceparent of her own
+      Play ann = new Play(arena.api, matchId, "Ann");
+      JsonObject view = ann.await(v -> v.getInteger("round", 0) == 1 && "RESPONDING".equals(v.getString("phase")));
+      int port = arena.config.getJsonObject("http").getInteger("port");
+      try (BridgeTap bridge = BridgeTap.connect(client, sockets, port, (nanos, frame) -> frames.add(frame))) {
+        String replyTo = bridge.send("arena.player.commands",
+            new JsonObject().put("token", ann.token).put("traceparent", traceparent(answered)),
+            new JsonObject().put("matchId", matchId).put("action", "response").put("round", 1)
+                .put("text", "Umbrellas are overrated."));
+        JsonObject reply = awaitFrame(frames, f -> replyTo.equals(f.getString("address")));
+        assertThat(reply.getJsonObject("body").getInteger("status")).isEqualTo(202);
+      }
+      view = ann.await(v -> v.getInteger("round", 0) == 1 && "VOTING".equals(v.getString("phase")));
+      String me = view.getString("you");
+      String letter = view.getJsonArray("participants").stream().map(String::valueOf).filter(l -> !l.equals(me))
+          .findFirst().orElseThrow();
+      GameApi.Response vote = arena.api.send("POST", "/api/matches/" + matchId + "/vote", ann.token,
+          new JsonObject().put("round", 1).put("identity", letter).encode(),
+          Map.of("Content-Type", "application/json", "traceparent", traceparent(voted)));
+      assertThat(vote.status()).isEqualTo(202);
+
+      // Then both actions are spans of the round's trace, each linked to the trace its caller sent
+      String round = Tracing.round(matchId, 1).getSpanContext().getTraceId();
+      awaitSpan(exported, s -> s.getName().equals("gateway response.submit") && s.getTraceId().equals(round)
+          && s.getLinks().stream().anyMatch(l -> l.getSpanContext().getTraceId().equals(answered)));
+      awaitSpan(exported, s -> s.getName().equals("gateway vote.submit") && s.getTraceId().equals(round)
+          && s.getLinks().stream().anyMatch(l -> l.getSpanContext().getTraceId().equals(voted)));
+
+      // And no view a player saw holds anything of a trace
+      for (String seen : ann.viewsBeforeReveal()) {
+        assertThat(seen).doesNotContain(round, answered, voted, "traceparent", "traceId");
+      }
+    } finally {
+      client.close();
+      Tracing.uninstall();
+      sdk.close();
+    }
+  }
+
+  private static String traceparent(String traceId) {
+    return "00-" + traceId + "-00f067aa0ba902b7-01";
+  }
+
+  private static void awaitSpan(InMemorySpanExporter exported, Predicate<SpanData> wanted) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (exported.getFinishedSpanItems().stream().noneMatch(wanted)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no such span among " + exported.getFinishedSpanItems().stream()
+            .map(s -> s.getName() + "@" + s.getTraceId() + " links " + s.getLinks()).toList());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static JsonObject awaitFrame(BlockingQueue<JsonObject> frames, Predicate<JsonObject> wanted)
+      throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      JsonObject frame = frames.poll(100, TimeUnit.MILLISECONDS);
+      if (frame != null && wanted.test(frame)) {
+        return frame;
+      }
+    }
+    throw new AssertionError("no such frame");
+  }
+
+  private static OpenTelemetrySdk inMemory(InMemorySpanExporter exported) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
   }
 
   @Test
