@@ -134,21 +134,33 @@ class TracingTest {
       JsonObject view = ann.await(v -> v.getInteger("round", 0) == 1 && "RESPONDING".equals(v.getString("phase")));
       int port = arena.config.getJsonObject("http").getInteger("port");
       try (BridgeTap bridge = BridgeTap.connect(client, sockets, port, (nanos, frame) -> frames.add(frame))) {
+        bridge.register("match." + matchId + ".updates", null);
         String replyTo = bridge.send("arena.player.commands",
             new JsonObject().put("token", ann.token).put("traceparent", traceparent(answered)),
             new JsonObject().put("matchId", matchId).put("action", "response").put("round", 1)
                 .put("text", "Umbrellas are overrated."));
         JsonObject reply = awaitFrame(frames, f -> replyTo.equals(f.getString("address")));
         assertThat(reply.getJsonObject("body").getInteger("status")).isEqualTo(202);
+        view = ann.await(v -> v.getInteger("round", 0) == 1 && "VOTING".equals(v.getString("phase")));
+        String me = view.getString("you");
+        String letter = view.getJsonArray("participants").stream().map(String::valueOf)
+            .filter(l -> !l.equals(me)).findFirst().orElseThrow();
+        GameApi.Response vote = arena.api.send("POST", "/api/matches/" + matchId + "/vote", ann.token,
+            new JsonObject().put("round", 1).put("identity", letter).encode(),
+            Map.of("Content-Type", "application/json", "traceparent", traceparent(voted)));
+        assertThat(vote.status()).isEqualTo(202);
+        assertThat(vote.headers().map().keySet()).doesNotContain("traceparent", "tracestate");
+        JsonObject pushed = awaitFrame(frames, f -> "VOTING".equals(f.getJsonObject("body", new JsonObject())
+            .getString("phase")));
+
+        // And nothing the bridge sent (the reply, the pushes) holds anything of a trace
+        List<String> sent = new java.util.ArrayList<>(List.of(reply.encode(), pushed.encode()));
+        frames.forEach(f -> sent.add(f.encode()));
+        String round = Tracing.round(matchId, 1).getSpanContext().getTraceId();
+        for (String frame : sent) {
+          assertThat(frame).doesNotContain("traceparent", "tracestate", round, answered, voted);
+        }
       }
-      view = ann.await(v -> v.getInteger("round", 0) == 1 && "VOTING".equals(v.getString("phase")));
-      String me = view.getString("you");
-      String letter = view.getJsonArray("participants").stream().map(String::valueOf).filter(l -> !l.equals(me))
-          .findFirst().orElseThrow();
-      GameApi.Response vote = arena.api.send("POST", "/api/matches/" + matchId + "/vote", ann.token,
-          new JsonObject().put("round", 1).put("identity", letter).encode(),
-          Map.of("Content-Type", "application/json", "traceparent", traceparent(voted)));
-      assertThat(vote.status()).isEqualTo(202);
 
       // Then both actions are spans of the round's trace, each linked to the trace its caller sent
       String round = Tracing.round(matchId, 1).getSpanContext().getTraceId();
