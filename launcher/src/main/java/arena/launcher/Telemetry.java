@@ -3,6 +3,8 @@ package arena.launcher;
 import arena.shared.ops.Tracing;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +44,18 @@ final class Telemetry {
         .build()
         .getOpenTelemetrySdk();
     Tracing.install(sdk);
-    // The endpoint only: OTEL_EXPORTER_OTLP_HEADERS may hold credentials.
-    log.info("tracing: spans go over OTLP to {}", endpoint);
+    // Where to only: OTEL_EXPORTER_OTLP_HEADERS and an endpoint's user info or query may hold credentials.
+    log.info("tracing: spans go over OTLP to {}", where(endpoint));
     return Optional.of(sdk);
+  }
+
+  /** The endpoint's scheme, host and port. */
+  static String where(String endpoint) {
+    try {
+      URI uri = new URI(endpoint.trim());
+      return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    } catch (URISyntaxException e) {
+      return "(an endpoint that is not a URI)";
+    }
   }
 }

@@ -243,6 +243,15 @@ class TracingTest {
     }
   }
 
+  @Test
+  void theEndpointIsLoggedWithoutCredentials() {
+    // Given endpoints carrying a user's password or a token, When logged, Then only scheme, host and port remain
+    assertThat(Telemetry.where("https://user:secret@otel.example:4318/v1?token=abc"))
+        .isEqualTo("https://otel.example:4318");
+    assertThat(Telemetry.where("http://collector:4318")).isEqualTo("http://collector:4318");
+    assertThat(Telemetry.where("not a uri")).doesNotContain("not a uri");
+  }
+
   private static void produce(ArenaConfig config, Topic topic, String key, String value, String traceparent)
       throws Exception {
     Properties p = new Properties();
