@@ -89,6 +89,15 @@ class TracingTest {
         assertThat(s.getAttributes().get(SERVICE)).isEqualTo("gateway");
       });
       assertThat(inRound).anySatisfy(s -> assertThat(s.getKind()).isEqualTo(SpanKind.PRODUCER));
+      // And what the robots and the orchestrator published reached the Match Service in the same trace
+      assertThat(inRound).anySatisfy(s -> {
+        assertThat(s.getName()).isEqualTo("robot-responses process");
+        assertThat(s.getAttributes().get(GROUP)).isEqualTo(MatchVerticle.SERVICE);
+      });
+      assertThat(inRound).anySatisfy(s -> {
+        assertThat(s.getName()).isEqualTo("robot-orchestration-events process");
+        assertThat(s.getAttributes().get(GROUP)).isEqualTo(MatchVerticle.SERVICE);
+      });
       // And the next round (none here) or the lobby are not in it: another match's trace differs
       assertThat(Tracing.round(matchId, 2).getSpanContext().getTraceId()).isNotEqualTo(round);
 
