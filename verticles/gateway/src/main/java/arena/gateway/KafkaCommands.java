@@ -99,7 +99,7 @@ public final class KafkaCommands implements Commands {
     Integer round = command instanceof MatchCommand.SubmitResponse r ? Integer.valueOf(r.round())
         : command instanceof MatchCommand.SubmitVote v ? Integer.valueOf(v.round()) : null;
     Context request = Context.current();
-    SpanBuilder span = Tracing.tracer().spanBuilder("gateway " + eventType).setSpanKind(SpanKind.SERVER)
+    SpanBuilder span = Tracing.tracer().spanBuilder("gateway " + eventType).setSpanKind(SpanKind.INTERNAL)
         .setAttribute("arena.service", SOURCE).setAttribute("arena.match_id", matchId);
     if (round == null) {
       return span.setParent(request).startSpan();
