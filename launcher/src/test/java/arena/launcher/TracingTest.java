@@ -52,7 +52,14 @@ class TracingTest {
     InMemorySpanExporter exported = InMemorySpanExporter.create();
     OpenTelemetrySdk sdk = inMemory(exported);
     Tracing.install(sdk);
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    ListAppender<ILoggingEvent> lines = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent line) {
+        line.prepareForDeferredProcessing(); // takes the MDC now, on the thread that logged
+        super.append(line);
+      }
+    };
+    lines.list = new java.util.concurrent.CopyOnWriteArrayList<>(); // written on event loops, read here
     Logger arenaLogs = (Logger) LoggerFactory.getLogger("arena");
     lines.start();
     arenaLogs.addAppender(lines);

@@ -72,7 +72,13 @@ class TracingTest {
   void logLinesCarryTheLogContextOfTheWorkUnderWayAndNothingOutsideIt() {
     // Given Logback's events read through the context MDC
     ContextMdc.install();
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    ListAppender<ILoggingEvent> lines = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent line) {
+        line.prepareForDeferredProcessing(); // takes the MDC now, on the thread that logged
+        super.append(line);
+      }
+    };
     Logger logger = (Logger) LoggerFactory.getLogger("arena.tracing-test");
     lines.start();
     logger.addAppender(lines);

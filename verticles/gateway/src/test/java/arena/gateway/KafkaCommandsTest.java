@@ -119,7 +119,13 @@ class KafkaCommandsTest {
   void theRequestsLaterLogLinesNameTheCommandsCorrelationAndMatch() {
     // Given a Match Service that never answers, and the gateway's log lines read through the context MDC
     ContextMdc.install();
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    ListAppender<ILoggingEvent> lines = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent line) {
+        line.prepareForDeferredProcessing(); // takes the MDC now, on the thread that logged
+        super.append(line);
+      }
+    };
     lines.list = new CopyOnWriteArrayList<>(); // written on the event loop, read here
     Logger logger = (Logger) LoggerFactory.getLogger(KafkaCommands.class);
     lines.start();
@@ -134,6 +140,11 @@ class KafkaCommandsTest {
       assertThatThrownBy(() -> answer.future().await()).isInstanceOf(ApiError.class);
 
       // Then the timeout's warning, written later on a timer, names the command's correlationId and the match
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (lines.list.stream().noneMatch(l -> l.getFormattedMessage().contains("no reply"))
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // the warning follows the failed answer on the event loop
+      }
       assertThat(lines.list).anySatisfy(line -> {
         assertThat(line.getFormattedMessage()).contains("no reply");
         assertThat(line.getMDCPropertyMap()).containsEntry(Tracing.CORRELATION_ID, sent.get(0).correlationId())
