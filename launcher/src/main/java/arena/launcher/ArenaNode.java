@@ -9,12 +9,16 @@ import arena.shared.config.ArenaConfig;
 import arena.shared.kafka.KafkaClients;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.ArenaMetrics;
+import arena.shared.ops.ContextMdc;
 import arena.shared.ops.Drain;
+import arena.shared.ops.Tracing;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +28,8 @@ import io.vertx.kafka.admin.ClusterDescription;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,6 +96,8 @@ public final class ArenaNode {
   private HttpServer adminServer;
   private Future<ClusterDescription> lastCluster;
   private long lastClusterAt;
+  /** The OpenTelemetry SDK this node installed, or null. */
+  private OpenTelemetrySdk sdk;
 
   /** {@code admin} is null when no role of this node uses Kafka. */
   private ArenaNode(Vertx vertx, Map<Role, String> deployments, KafkaAdminClient admin) {
@@ -111,14 +120,21 @@ public final class ArenaNode {
         roles.add(role);
       }
     }
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()))
-        .build();
+    ContextMdc.install();
+    Optional<OpenTelemetrySdk> sdk = Telemetry.fromEnvironment(env, config.strings("roles"));
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()));
+    if (Tracing.on()) {
+      // HTTP server, event bus and Kafka producer spans; the producer writes the traceparent header.
+      options.setTracingOptions(new OpenTelemetryOptions());
+      builder.withTracer(new OpenTelemetryTracingFactory(Tracing.openTelemetry()));
+    }
+    Vertx vertx = builder.with(options).build();
     KafkaAdminClient admin = usesKafka(roles)
         ? KafkaAdminClient.create(vertx, KafkaClients.admin(config, "arena-health")) : null;
     Map<Role, String> deployments = new LinkedHashMap<>();
     ArenaNode node = new ArenaNode(vertx, deployments, admin);
+    node.sdk = sdk.orElse(null);
     node.registerHealthChecks(roles);
     // First, so a taken admin port stops the start before any role runs.
     Future<Void> chain = AdminServer.start(vertx, config).map(server -> {
@@ -265,6 +281,10 @@ public final class ArenaNode {
     clean &= await("admin listener", adminServer == null ? Future.succeededFuture() : adminServer.close(), deadline);
     clean &= await("Kafka admin client", admin == null ? Future.succeededFuture() : admin.close(), deadline);
     clean &= await("Vert.x", vertx.close(), deadline);
+    if (sdk != null) {
+      // Exports the spans still buffered.
+      clean &= sdk.shutdown().join(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).isSuccess();
+    }
     log.info("stopped {}in {} ms", clean ? "" : "(not cleanly) ",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     return clean;

@@ -66,9 +66,36 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--topic-prefix", description = "Prefix of every topic name, to run several games on one cluster.")
   String topicPrefix;
 
+  /** Every subcommand takes it too; see {@link #useLogFormat}. */
+  @Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+      description = "plain (default) or json: one JSON object per line, with correlationId, matchId and traceId "
+          + "fields while a record is handled.")
+  LogFormat logFormat;
+
   public static void main(String[] args) {
     // Always exit: threads a role or the broker left behind must not keep a stopped game alive.
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The launcher's command line: the log format is set before any command runs, so all its lines are in it. */
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new Main());
+    line.setExecutionStrategy(parsed -> {
+      useLogFormat(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    return line;
+  }
+
+  /** Switches Logback to the --log-format given anywhere on the command line (the last one wins). */
+  static void useLogFormat(CommandLine.ParseResult parsed) {
+    LogFormat format = null;
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      format = p.matchedOptionValue("--log-format", format);
+    }
+    if (format != null) {
+      format.use();
+    }
   }
 
   /** Stops the node, then the embedded broker (the roles' last commits go to it), once, within the grace period. */

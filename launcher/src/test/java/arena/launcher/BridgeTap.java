@@ -58,9 +58,14 @@ final class BridgeTap implements AutoCloseable {
 
   /** Sends {@code body} with {@code token}, asking for a reply; returns the address the reply will come to. */
   String send(String address, String token, JsonObject body) {
+    return send(address, new JsonObject().put("token", token), body);
+  }
+
+  /** As {@link #send(String, String, JsonObject)}, with the frame's {@code headers} as given. */
+  String send(String address, JsonObject headers, JsonObject body) {
     String replyAddress = UUID.randomUUID().toString();
     write(new JsonObject().put("type", "send").put("address", address).put("body", body)
-        .put("replyAddress", replyAddress).put("headers", new JsonObject().put("token", token)));
+        .put("replyAddress", replyAddress).put("headers", headers));
     return replyAddress;
   }
 

@@ -1,13 +1,21 @@
 package arena.shared.kafka;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.events.Envelope;
 import arena.shared.ops.ArenaHealth;
+import arena.shared.ops.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -15,6 +23,8 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.tracing.opentelemetry.VertxContextStorageProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -351,16 +361,63 @@ public final class EventConsumer {
     });
   }
 
+  /**
+   * Handles one record on a Vert.x context of its own, which carries the record's trace and log context through
+   * every asynchronous step of its handling: log lines name its correlationId, matchId and trace id, and what the
+   * handler publishes continues the trace the record's {@code traceparent} header names.
+   */
   private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
     Topic topic = topicsByName.get(record.topic());
     counter("arena.records.consumed", record.topic()).increment();
-    Received received;
+    Received received = null;
+    PoisonRecordException poison = null;
     try {
       received = new Received(topic, record.partition(), record.offset(), record.key(),
           record.value() == null ? null : EventCodec.decode(topic, record.value()));
     } catch (PoisonRecordException e) {
-      return DeadLetters.park(deadLetters, config, name, DeadLetters.Letter.of(record, e.getMessage(), e));
+      poison = e;
     }
+    Envelope<?> envelope = received == null ? null : received.envelope();
+    Context trace = Tracing.on() ? Tracing.openTelemetry().getPropagators().getTextMapPropagator()
+        .extract(Context.root(), record.headers(), HEADERS) : Context.root();
+    Span span = null;
+    if (Tracing.on()) {
+      span = Tracing.tracer().spanBuilder(topic.baseName() + " process").setParent(trace)
+          .setSpanKind(SpanKind.CONSUMER)
+          .setAttribute("messaging.system", "kafka")
+          .setAttribute("messaging.destination.name", record.topic())
+          .setAttribute("messaging.consumer.group.name", name)
+          .setAttribute("messaging.kafka.offset", record.offset())
+          .setAttribute("arena.event_type", envelope == null ? "" : envelope.eventType())
+          .startSpan();
+      trace = trace.with(span);
+    }
+    trace = Tracing.withLog(trace,
+        envelope != null ? envelope.correlationId() : header(record, "ce_correlationid"),
+        envelope != null ? envelope.matchId() : null);
+    ContextInternal own = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
+    // Never closed: the duplicated context is this record's alone and ends with it.
+    VertxContextStorageProvider.VertxContextStorage.INSTANCE.attach(own, trace);
+    Promise<Void> done = own.promise();
+    Received decoded = received;
+    PoisonRecordException undecodable = poison;
+    own.dispatch(v -> (undecodable != null
+        ? DeadLetters.park(deadLetters, config, name, DeadLetters.Letter.of(record, undecodable.getMessage(),
+            undecodable))
+        : handle(record, decoded)).onComplete(done));
+    if (span == null) {
+      return done.future();
+    }
+    Span ended = span;
+    return done.future().onComplete(ar -> {
+      if (ar.failed()) {
+        ended.setStatus(StatusCode.ERROR, ar.cause().toString());
+      }
+      ended.end();
+    });
+  }
+
+  private Future<Void> handle(KafkaConsumerRecord<String, String> record, Received received) {
     Future<Void> result;
     try {
       result = handler.apply(received);
@@ -372,6 +429,33 @@ public final class EventConsumer {
             DeadLetters.Letter.of(record, "invalid: " + poison.getMessage(), poison)))
         .orElseGet(() -> Future.failedFuture(t)));
   }
+
+  private static String header(KafkaConsumerRecord<String, String> record, String key) {
+    return record.headers().stream().filter(h -> h.key().equals(key)).reduce((a, b) -> b)
+        .map(h -> h.value().toString()).orElse(null);
+  }
+
+  /** Reads the W3C trace headers of a record. */
+  private static final TextMapGetter<List<KafkaHeader>> HEADERS = new TextMapGetter<>() {
+    @Override
+    public Iterable<String> keys(List<KafkaHeader> headers) {
+      return headers.stream().map(KafkaHeader::key).toList();
+    }
+
+    @Override
+    public String get(List<KafkaHeader> headers, String key) {
+      if (headers == null) {
+        return null;
+      }
+      String value = null;
+      for (KafkaHeader h : headers) {
+        if (h.key().equals(key)) {
+          value = h.value().toString(); // the last one wins, as Kafka's lastHeader
+        }
+      }
+      return value;
+    }
+  };
 
   /** Commits every partition whose watermark moved; one commit at a time. */
   private Future<Void> commit() {

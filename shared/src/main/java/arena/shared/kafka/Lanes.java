@@ -2,6 +2,7 @@ package arena.shared.kafka;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -16,15 +17,27 @@ public final class Lanes {
   public <T> Future<T> run(String key, Supplier<Future<T>> work) {
     Promise<T> result = Promise.promise();
     Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
+    // Queued work runs on the context it was submitted from, not its predecessor's: its record's trace and log
+    // context stay its own.
+    ContextInternal submitter = ContextInternal.current();
     Future<Void> tail = previous.compose(ignored -> {
-      Future<T> f;
-      try {
-        f = work.get();
-      } catch (Throwable t) {
-        f = Future.failedFuture(t);
+      Promise<Void> ran = Promise.promise();
+      Runnable step = () -> {
+        Future<T> f;
+        try {
+          f = work.get();
+        } catch (Throwable t) {
+          f = Future.failedFuture(t);
+        }
+        f.onComplete(result);
+        f.<Void>mapEmpty().otherwiseEmpty().onComplete(ran); // a failure ends its own work, not the lane
+      };
+      if (submitter == null || submitter == ContextInternal.current()) {
+        step.run();
+      } else {
+        submitter.dispatch(step);
       }
-      f.onComplete(result);
-      return f.<Void>mapEmpty().otherwiseEmpty(); // a failure ends its own work, not the lane
+      return ran.future();
     });
     tails.put(key, tail);
     tail.onComplete(ar -> tails.remove(key, tail));

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,5 +39,28 @@ class LanesTest {
         ctx.completeNow();
       })));
     });
+  }
+
+  @Test
+  void queuedWorkRunsOnTheContextItWasSubmittedFromNotOnItsPredecessors(Vertx vertx, VertxTestContext ctx) {
+    // Given two records handled on contexts of their own (each carries its record's trace and log context)
+    ContextInternal base = (ContextInternal) vertx.getOrCreateContext();
+    ContextInternal first = base.duplicate();
+    ContextInternal second = base.duplicate();
+    Lanes lanes = new Lanes();
+    Promise<Void> slow = Promise.promise();
+    AtomicReference<ContextInternal> ranOn = new AtomicReference<>();
+
+    // When the second one's work waits in the lane behind the first one's, which ends on the first's context
+    first.runOnContext(v -> lanes.run("m1", slow::future));
+    second.runOnContext(v -> lanes.run("m1", () -> {
+      ranOn.set(ContextInternal.current());
+      return Future.succeededFuture();
+    }).onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+      // Then it ran on its own record's context
+      assertThat(ranOn.get()).isSameAs(second);
+      ctx.completeNow();
+    }))));
+    first.runOnContext(v -> slow.complete());
   }
 }

@@ -3,9 +3,11 @@ package arena.gateway;
 import arena.shared.ops.Drain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeCommands {
   private static final Logger log = LoggerFactory.getLogger(BridgeCommands.class);
+
+  /** The bridge hands a reply's headers to the browser: no trace data may reach a player. */
+  private static final DeliveryOptions UNTRACED = new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
   private final PlayerActions actions;
 
@@ -39,7 +44,7 @@ public final class BridgeCommands {
   Future<Void> handle(Message<Object> message) {
     return PlayerActions.attempt(() -> act(message)).andThen(ar -> {
       if (ar.succeeded()) {
-        message.reply(new JsonObject().put("status", 202).mergeIn(ar.result()));
+        message.reply(new JsonObject().put("status", 202).mergeIn(ar.result()), UNTRACED);
       } else if (ar.cause() instanceof ApiError e) {
         message.fail(e.status(), e.getMessage());
       } else {

@@ -5,6 +5,12 @@ import arena.shared.events.Event;
 import arena.shared.events.MatchCommand;
 import arena.shared.events.MatchEvent;
 import arena.shared.kafka.Topic;
+import arena.shared.ops.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,9 +61,17 @@ public final class KafkaCommands implements Commands {
         log.warn("match {} did not reach the version of {} within {} ms", matchId, correlationId, timeoutMs);
       }
     });
+    // The request's log lines name the command's correlationId and match from here on.
+    Context trace = Tracing.withLog(Context.current(), correlationId, matchId);
+    Span action = Tracing.on() ? action(matchId, eventType, command) : null;
+    if (action != null) {
+      trace = trace.with(action);
+      reply.future().onComplete(ar -> action.end());
+    }
+    Tracing.adopt(trace);
     Future<?> sent;
     try {
-      sent = publish.apply(envelope);
+      sent = Tracing.within(trace, () -> publish.apply(envelope));
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
@@ -75,6 +89,27 @@ public final class KafkaCommands implements Commands {
           return Future.succeededFuture(answer);
         })
         .onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /**
+   * The gateway's span of a player's command. An answer or a vote joins its round's trace (the one the Match
+   * Service and the robots work in), linked to the request's own span; other commands continue the request's trace.
+   */
+  private static Span action(String matchId, String eventType, MatchCommand command) {
+    Integer round = command instanceof MatchCommand.SubmitResponse r ? Integer.valueOf(r.round())
+        : command instanceof MatchCommand.SubmitVote v ? Integer.valueOf(v.round()) : null;
+    Context request = Context.current();
+    SpanBuilder span = Tracing.tracer().spanBuilder("gateway " + eventType).setSpanKind(SpanKind.INTERNAL)
+        .setAttribute("arena.service", SOURCE).setAttribute("arena.match_id", matchId);
+    if (round == null) {
+      return span.setParent(request).startSpan();
+    }
+    Context inRound = Tracing.inRound(matchId, round);
+    SpanContext requestSpan = Span.fromContext(request).getSpanContext();
+    if (requestSpan.isValid() && inRound != request) {
+      span.addLink(requestSpan);
+    }
+    return span.setParent(inRound).startSpan();
   }
 
   /** Hands a reply read from match-events to the command waiting for it; returns whether one was. */

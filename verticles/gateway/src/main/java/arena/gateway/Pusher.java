@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.tracing.TracingPolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,8 +20,10 @@ import java.util.Optional;
 public final class Pusher {
   static final String FLAG = "arena.gateway.pusher";
   private static final String HOLDER = "holder";
-  // Each JVM pushes to its own browsers; another JVM's gateway pushes to its own.
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  // Each JVM pushes to its own browsers; another JVM's gateway pushes to its own. Untraced: the bridge hands a
+  // message's headers to the browser, and a traceparent there would tell a player what caused the change.
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true)
+      .setTracingPolicy(TracingPolicy.IGNORE);
 
   private final Vertx vertx;
   private final String instance;

@@ -8,12 +8,20 @@ import arena.shared.events.Event;
 import arena.shared.events.MatchCommand;
 import arena.shared.events.MatchEvent;
 import arena.shared.state.MatchState.Phase;
+import arena.shared.ops.ContextMdc;
+import arena.shared.ops.Tracing;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class KafkaCommandsTest {
   private final Vertx vertx = Vertx.vertx();
@@ -105,6 +113,46 @@ class KafkaCommandsTest {
     assertThatThrownBy(answer::await).isInstanceOfSatisfying(ApiError.class,
         e -> assertThat(e.status()).isEqualTo(503));
     assertThat(commands.pending()).isZero();
+  }
+
+  @Test
+  void theRequestsLaterLogLinesNameTheCommandsCorrelationAndMatch() {
+    // Given a Match Service that never answers, and the gateway's log lines read through the context MDC
+    ContextMdc.install();
+    ListAppender<ILoggingEvent> lines = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent line) {
+        line.prepareForDeferredProcessing(); // takes the MDC now, on the thread that logged
+        super.append(line);
+      }
+    };
+    lines.list = new CopyOnWriteArrayList<>(); // written on the event loop, read here
+    Logger logger = (Logger) LoggerFactory.getLogger(KafkaCommands.class);
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      KafkaCommands commands = commands(50);
+
+      // When a request (on a context of its own, as Vert.x gives each) sends a command that times out
+      Promise<MatchEvent> answer = Promise.promise();
+      ((ContextInternal) vertx.getOrCreateContext()).duplicate().runOnContext(v -> commands.send(Matches.MATCH,
+          new MatchCommand.Create(Matches.MATCH, Matches.SETTINGS)).onComplete(answer));
+      assertThatThrownBy(() -> answer.future().await()).isInstanceOf(ApiError.class);
+
+      // Then the timeout's warning, written later on a timer, names the command's correlationId and the match
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (lines.list.stream().noneMatch(l -> l.getFormattedMessage().contains("no reply"))
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // the warning follows the failed answer on the event loop
+      }
+      assertThat(lines.list).anySatisfy(line -> {
+        assertThat(line.getFormattedMessage()).contains("no reply");
+        assertThat(line.getMDCPropertyMap()).containsEntry(Tracing.CORRELATION_ID, sent.get(0).correlationId())
+            .containsEntry(Tracing.MATCH_ID, Matches.MATCH);
+      });
+    } finally {
+      logger.detachAppender(lines);
+    }
   }
 
   @Test

@@ -14,11 +14,13 @@ import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
 import arena.shared.ops.ArenaMetrics;
+import arena.shared.ops.Tracing;
 import arena.shared.state.MatchState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -202,21 +204,31 @@ public class MatchVerticle extends VerticleBase {
     });
   }
 
-  /** Domain events, then the state, then (once the state is durable) the reply; or the forgetting. */
+  /**
+   * Domain events, then the state, then (once the state is durable) the reply; or the forgetting. Each record goes
+   * out in its round's trace (see {@link Tracing#round}), so a round started by a timer is one trace with the
+   * commands and robot work it leads to.
+   */
   private Future<Void> publish(String matchId, Step step, Envelope<?> cause, int partition) {
     if (step.forget()) {
       return tombstone(matchId);
     }
     String correlationId = cause != null ? cause.correlationId() : UUID.randomUUID().toString();
     String causationId = cause != null ? cause.eventId() : null;
+    MatchState state = step.changed() ? step.state() : matches.get(matchId);
+    Integer round = state == null ? null : state.currentRound().map(MatchState.Round::number).orElse(null);
     Future<Void> chain = Future.succeededFuture();
     for (Step.Outgoing out : step.events()) {
       String corr = out.correlationId() != null ? out.correlationId() : correlationId;
-      chain = chain.compose(v -> publisher.publish(matchId, out.event(), corr, causationId).mapEmpty());
+      Context trace = trace(matchId, roundOf(out.event(), round));
+      chain = chain.compose(v -> Tracing.within(trace,
+          () -> publisher.publish(matchId, out.event(), corr, causationId)).mapEmpty());
     }
+    Context trace = trace(matchId, round);
     if (step.changed()) {
       chain = chain
-          .compose(v -> publisher.publish(matchId, step.state(), correlationId, causationId).mapEmpty())
+          .compose(v -> Tracing.within(trace,
+              () -> publisher.publish(matchId, step.state(), correlationId, causationId)).mapEmpty())
           .map(v -> {
             timePhase(step.state());
             remember(step.state(), partition);
@@ -225,9 +237,30 @@ public class MatchVerticle extends VerticleBase {
           });
     }
     if (step.reply() != null) {
-      chain = chain.compose(v -> publisher.publish(matchId, step.reply(), correlationId, causationId).mapEmpty());
+      chain = chain.compose(v -> Tracing.within(trace,
+          () -> publisher.publish(matchId, step.reply(), correlationId, causationId)).mapEmpty());
     }
     return chain;
+  }
+
+  private static Context trace(String matchId, Integer round) {
+    return round == null ? Context.current() : Tracing.inRound(matchId, round);
+  }
+
+  /** The round an event is about, when it names one; else {@code otherwise}. */
+  private static Integer roundOf(MatchEvent event, Integer otherwise) {
+    if (event instanceof MatchEvent.RoundStarting e) {
+      return e.round();
+    } else if (event instanceof MatchEvent.RobotsNeeded e) {
+      return e.round();
+    } else if (event instanceof MatchEvent.RoundStarted e) {
+      return e.round();
+    } else if (event instanceof MatchEvent.VotingStarted e) {
+      return e.round();
+    } else if (event instanceof MatchEvent.RoundCompleted e) {
+      return e.round();
+    }
+    return otherwise;
   }
 
   /**
