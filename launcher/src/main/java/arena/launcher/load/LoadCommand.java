@@ -307,7 +307,8 @@ public final class LoadCommand implements Callable<Integer> {
         if (match.matchId() != null) {
           matchIds.add(match.matchId());
         }
-        if (System.nanoTime() < endOfStarts) {
+        // One that could not even be created is not replaced: that would only repeat the failure, fast.
+        if (System.nanoTime() < endOfStarts && match.matchId() != null) {
           startOne[0].run();
         }
       });
@@ -422,7 +423,7 @@ public final class LoadCommand implements Callable<Integer> {
         .put("errorMessages", new JsonArray(tally.messages()))
         .put("missed", new JsonArray(late.stream().limit(50).toList()));
     JsonObject meta = new JsonObject()
-        .put("command", "load " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
+        .put("arguments", String.join(" ", spec.root().commandLine().getParseResult().originalArgs()))
         .put("at", Instant.now().toString())
         .put("matchesAtOnce", plan.matches()).put("humansPerMatch", plan.humans()).put("seats", plan.seats())
         .put("robotsAtOnce", plan.matches() * plan.robotSeats()).put("rounds", plan.rounds())

@@ -403,16 +403,21 @@ final class LoadMatch {
   }
 
   private static boolean inResults(JsonObject view, Action a) {
+    return inResults(view, a.kind, a.round, a.value);
+  }
+
+  /** Whether the scored rounds of a player's {@code view} hold its {@code kind} ("answer", "vote") {@code value}. */
+  static boolean inResults(JsonObject view, String kind, int round, String value) {
     for (Object o : view.getJsonArray("results", new JsonArray())) {
       JsonObject r = (JsonObject) o;
-      if (r.getInteger("round", 0) != a.round) {
+      if (r.getInteger("round", 0) != round) {
         continue;
       }
-      if ("vote".equals(a.kind)) {
-        return a.value.equals(r.getString("yourVote"));
+      if ("vote".equals(kind)) {
+        return value.equals(r.getString("yourVote"));
       }
       String letter = r.getString("yourLetter");
-      return letter != null && a.value.equals(r.getJsonObject("responses", new JsonObject()).getString(letter));
+      return letter != null && value.equals(r.getJsonObject("responses", new JsonObject()).getString(letter));
     }
     return false;
   }

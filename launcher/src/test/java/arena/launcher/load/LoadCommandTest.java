@@ -2,10 +2,15 @@ package arena.launcher.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import arena.launcher.FreePorts;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Bad arguments end the command before anything starts, with exit code 2 and a message naming the option. */
@@ -53,6 +58,23 @@ class LoadCommandTest {
 
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.err()).contains("'--robots'");
+  }
+
+  @Test
+  void aRunWhoseRequestsFailExitsWith1AndSaysSoInItsReport(@TempDir Path dir) throws Exception {
+    // Given a target where no gateway listens
+    int port = FreePorts.next();
+
+    // When one match is to be played against it
+    Outcome o = run("--target", "http://127.0.0.1:" + port, "--matches", "1", "--ramp-up", "0s", "--duration", "1s",
+        "--out", dir.toString());
+
+    // Then the run fails (exit 1), and its report counts the error and names it
+    assertThat(o.code()).isEqualTo(1);
+    JsonObject totals = new JsonObject(Files.readString(dir.resolve("load-report.json"))).getJsonObject("totals");
+    assertThat(totals.getLong("errors")).isEqualTo(1);
+    assertThat(totals.getString("verdict")).startsWith("FAIL");
+    assertThat(totals.getJsonArray("errorMessages").getString(0)).startsWith("create: ");
   }
 
   @Test
