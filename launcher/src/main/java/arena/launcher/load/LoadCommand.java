@@ -385,7 +385,7 @@ public final class LoadCommand implements Callable<Integer> {
         if (ending == null) {
           tally.error(m + ": the records never told how it ended");
         } else if (!"COMPLETED".equals(ending)) {
-          tally.error(m + ": " + ending);
+          tally.error(m + " ended " + ending);
         }
       }
       records.problems().forEach(tally::error);
@@ -420,6 +420,7 @@ public final class LoadCommand implements Callable<Integer> {
         .put("peakHeapMb", sampler.peakHeapMb())
         .put("peakThreads", sampler.peakThreads())
         .put("gcMs", sampler.gcMs())
+        .put("errorKinds", new JsonObject(new LinkedHashMap<>(tally.kinds())))
         .put("errorMessages", new JsonArray(tally.messages()))
         .put("missed", new JsonArray(late.stream().limit(50).toList()));
     JsonObject meta = new JsonObject()
@@ -448,7 +449,8 @@ public final class LoadCommand implements Callable<Integer> {
     console.printf("rounds: %d, %d closed early (everyone acted) and give the overhead%n", rounds, overheadRounds);
     console.printf("heap: peak %d MB, threads: peak %d, GC: %d ms in all (%s)%n", sampler.peakHeapMb(),
         sampler.peakThreads(), sampler.gcMs(), meta.getString("jvm"));
-    tally.messages().stream().limit(20).forEach(m -> console.println("error: " + m));
+    tally.kinds().forEach((kind, n) -> console.printf("errors: %6d × %s%n", n, kind));
+    tally.messages().stream().limit(10).forEach(m -> console.println("error: " + m));
     late.stream().limit(20).forEach(m -> console.println("missed deadline: " + m));
     console.println(verdict);
     console.println("report: " + out.resolve("load-report.html").toAbsolutePath() + " and load-report.json");

@@ -362,7 +362,8 @@ final class LoadMatch {
     /** The match is over: every action the gateway accepted must be in the final state. */
     void end(JsonObject view) {
       over = true;
-      if (!"COMPLETED".equals(view.getString("status"))) {
+      // Once per match, and only when no records tell it (they say why).
+      if (!"COMPLETED".equals(view.getString("status")) && records == null && index == 0) {
         tally.error(matchId + " ended " + view.getString("status"));
       }
       // The final view over HTTP: the pushed one may be a spectator's.

@@ -2,6 +2,8 @@ package arena.launcher.load;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -21,6 +23,7 @@ final class Tally {
   private final Histogram sentVisible = new Histogram(3_600_000, 3);
   private final Histogram request = new Histogram(3_600_000, 3);
   private final List<String> messages = new ArrayList<>();
+  private final Map<String, Long> kinds = new TreeMap<>();
 
   void error(String message) {
     errors.incrementAndGet();
@@ -28,6 +31,20 @@ final class Tally {
       if (messages.size() < KEPT) {
         messages.add(message);
       }
+      kinds.merge(kind(message), 1L, Long::sum);
+    }
+  }
+
+  /** An error's kind: its message without the ids and numbers that make each one different. */
+  static String kind(String message) {
+    return message.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<match>")
+        .replaceAll("robot-[a-z-]+-\\d+", "<robot>").replaceAll("\\d+", "N");
+  }
+
+  /** How many errors of each kind. */
+  Map<String, Long> kinds() {
+    synchronized (messages) {
+      return new TreeMap<>(kinds);
     }
   }
 
