@@ -79,10 +79,10 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--vote-seconds", description = "Voting phase (default ${DEFAULT-VALUE}).")
   int voteSeconds = 20;
 
-  @Option(names = "--pool", description = "Robots in the pool (default 0: the robot seats of --matches matches).")
+  @Option(names = "--pool", description = "Robots in the pool, in this JVM (default 0: the robot seats of --matches matches).")
   int pool;
 
-  @Option(names = "--llm-median-ms", description = "The fake LLM's median latency (default ${DEFAULT-VALUE}).")
+  @Option(names = "--llm-median-ms", description = "The fake LLM's median latency, in this JVM (default ${DEFAULT-VALUE}).")
   long llmMedianMs = 1000;
 
   @Option(names = "--llm-p99-ms",
@@ -290,10 +290,10 @@ public final class LoadCommand implements Callable<Integer> {
     long startNanos = System.nanoTime();
     long endOfStarts = startNanos + plan.duration().toNanos();
     AtomicLong seeds = new AtomicLong(seed);
-    console.printf("load: %d matches at once (%d humans, %d robots each, %d rounds), pool %d, LLM %d–%d ms, "
-            + "ramp-up %ds, duration %ds, against %s%n", plan.matches(), plan.humans(), plan.robotSeats(), plan.rounds(),
-        plan.poolSize(), plan.llmMedianMs(), plan.llmP99Ms(), plan.rampUp().toSeconds(), plan.duration().toSeconds(),
-        sameJvm ? "this JVM (" + clients.base() + ")" : clients.base());
+    console.printf("load: %d matches at once (%d humans, %d robots each, %d rounds), ramp-up %ds, duration %ds, "
+            + "against %s%n", plan.matches(), plan.humans(), plan.robotSeats(), plan.rounds(),
+        plan.rampUp().toSeconds(), plan.duration().toSeconds(), sameJvm ? "this JVM (" + clients.base() + "), pool "
+            + plan.poolSize() + ", fake LLM " + plan.llmMedianMs() + "–" + plan.llmP99Ms() + " ms" : clients.base());
 
     Runnable[] startOne = new Runnable[1];
     startOne[0] = () -> {
@@ -379,7 +379,11 @@ public final class LoadCommand implements Callable<Integer> {
         }
         r.late(plan.deadlineToleranceMs()).forEach(l -> late.add(l.phase() + " " + l.lateMs() + " ms late"));
       }
-      latencies.put("round overhead", overhead);
+      // Only where our configuration has the robots answer as soon as the model does: elsewhere their own think
+      // times would count as overhead.
+      if (sameJvm) {
+        latencies.put("round overhead", overhead);
+      }
       for (String m : matchIds) {
         String ending = records.ending(m);
         if (ending == null) {
@@ -395,7 +399,7 @@ public final class LoadCommand implements Callable<Integer> {
     latencies.put("action request→202 (all requests)", tally.request());
     if (records != null) {
       latencies.put("LLM latency seen by robots", records.llm());
-      if (plan.fixedLatency()) {
+      if (sameJvm && plan.fixedLatency()) {
         latencies.put("LLM added latency (over the fake)", records.llmAdded());
       }
     }
@@ -429,7 +433,8 @@ public final class LoadCommand implements Callable<Integer> {
         .put("matchesAtOnce", plan.matches()).put("humansPerMatch", plan.humans()).put("seats", plan.seats())
         .put("robotsAtOnce", plan.matches() * plan.robotSeats()).put("rounds", plan.rounds())
         .put("responseSeconds", plan.responseSeconds()).put("voteSeconds", plan.voteSeconds())
-        .put("pool", plan.poolSize()).put("llmMedianMs", plan.llmMedianMs()).put("llmP99Ms", plan.llmP99Ms())
+        .put("pool", sameJvm ? plan.poolSize() : null)
+        .put("llmMedianMs", sameJvm ? plan.llmMedianMs() : null).put("llmP99Ms", sameJvm ? plan.llmP99Ms() : null)
         .put("rampUpSeconds", plan.rampUp().toSeconds()).put("durationSeconds", plan.duration().toSeconds())
         .put("deadlineToleranceMs", plan.deadlineToleranceMs())
         .put("game", sameJvm ? "this JVM" : String.valueOf(target))
