@@ -9,6 +9,7 @@ import arena.shared.game.HumanTiming;
 import arena.shared.game.MatchRules;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.KafkaClients;
 import arena.shared.kafka.Topic;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -119,6 +120,15 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Where the report goes (default ${DEFAULT-VALUE}).")
   Path out = Path.of("load-report");
 
+  @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Measure Kafka's own floor first (kafka-tools EndToEndLatency and ProducerPerformance against the "
+          + "run's broker, in this JVM's runs only) and report round overhead as a multiple of it (default on; "
+          + "--no-floor skips it).")
+  boolean floor;
+
+  /** Kafka's floor, once measured. */
+  private KafkaFloor kafkaFloor;
+
   @Option(names = "--seed", description = "Seed of the humans' choices (default ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -189,6 +199,12 @@ public final class LoadCommand implements Callable<Integer> {
       configure(json, plan, broker == null ? kafka : broker.bootstrapServers(), fakePort, httpPort);
       ArenaConfig cfg = ArenaConfig.of(json);
       TopicSetup.ensureTopics(cfg);
+      if (floor) {
+        System.out.println("load: measuring Kafka's floor (EndToEndLatency, ProducerPerformance) on the idle broker");
+        kafkaFloor = KafkaFloor.measure(KafkaClients.admin(cfg, "load-floor"), cfg.string("kafka.topicPrefix"));
+        System.out.printf("load: Kafka's floor: a hop p50 %d ms, p99 %d ms (mean %.2f ms); a producer %.0f records/s%n",
+            kafkaFloor.hopP50Ms(), kafkaFloor.hopP99Ms(), kafkaFloor.hopAvgMs(), kafkaFloor.recordsPerSecond());
+      }
       Map<String, String> env = Map.of("OPENAI_API_KEY", KEY, "OPENAI_BASE_URL", "http://127.0.0.1:" + fakePort + "/v1");
       ArenaNode node = ArenaNode.start(json, env).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       try {
@@ -366,6 +382,7 @@ public final class LoadCommand implements Callable<Integer> {
       double seconds, PrintStream console, boolean sameJvm) throws Exception {
     Map<String, Histogram> latencies = new LinkedHashMap<>();
     List<String> late = new ArrayList<>();
+    Histogram overheadHistogram = null;
     long overheadRounds = 0;
     long rounds = 0;
     if (records != null) {
@@ -382,7 +399,8 @@ public final class LoadCommand implements Callable<Integer> {
       // Only where our configuration has the robots answer as soon as the model does: elsewhere their own think
       // times would count as overhead.
       if (sameJvm) {
-        latencies.put("round overhead", overhead);
+          latencies.put("round overhead", overhead);
+        overheadHistogram = overhead;
       }
       for (String m : matchIds) {
         String ending = records.ending(m);
@@ -424,6 +442,8 @@ public final class LoadCommand implements Callable<Integer> {
         .put("peakHeapMb", sampler.peakHeapMb())
         .put("peakThreads", sampler.peakThreads())
         .put("gcMs", sampler.gcMs())
+        .put("kafkaFloor", kafkaFloor == null ? null : kafkaFloor.json())
+        .put("roundOverheadOverFloor", overFloor(overheadHistogram))
         .put("errorKinds", new JsonObject(new LinkedHashMap<>(tally.kinds())))
         .put("errorMessages", new JsonArray(tally.messages()))
         .put("missed", new JsonArray(late.stream().limit(50).toList()));
@@ -454,12 +474,26 @@ public final class LoadCommand implements Callable<Integer> {
     console.printf("rounds: %d, %d closed early (everyone acted) and give the overhead%n", rounds, overheadRounds);
     console.printf("heap: peak %d MB, threads: peak %d, GC: %d ms in all (%s)%n", sampler.peakHeapMb(),
         sampler.peakThreads(), sampler.gcMs(), meta.getString("jvm"));
+    if (totals.getJsonObject("roundOverheadOverFloor") != null) {
+      console.printf("round overhead over Kafka's floor (%d hops): p50 %.1f×, p99 %.1f×%n", KafkaFloor.HOPS_PER_ROUND,
+          totals.getJsonObject("roundOverheadOverFloor").getDouble("p50"),
+          totals.getJsonObject("roundOverheadOverFloor").getDouble("p99"));
+    }
     tally.kinds().forEach((kind, n) -> console.printf("errors: %6d × %s%n", n, kind));
     tally.messages().stream().limit(10).forEach(m -> console.println("error: " + m));
     late.stream().limit(20).forEach(m -> console.println("missed deadline: " + m));
     console.println(verdict);
     console.println("report: " + out.resolve("load-report.html").toAbsolutePath() + " and load-report.json");
     return tally.errors.get() == 0 && late.isEmpty() ? 0 : 1;
+  }
+
+  /** Round overhead p50 over the floor's mean hop, p99 over its p99 hop, each times the hops of a round. */
+  private JsonObject overFloor(Histogram overhead) {
+    if (kafkaFloor == null || overhead == null || overhead.getTotalCount() == 0) {
+      return null;
+    }
+    return new JsonObject().put("p50", KafkaFloor.multiple(overhead.getValueAtPercentile(50), kafkaFloor.hopAvgMs()))
+        .put("p99", KafkaFloor.multiple(overhead.getValueAtPercentile(99), kafkaFloor.hopP99Ms()));
   }
 
   /** JMX samples of this JVM and the run's counts, every second; a progress line every few seconds. */

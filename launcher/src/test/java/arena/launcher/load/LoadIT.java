@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A small load run, part of {@code mvn -B verify} (after the jar is packaged, with the fault suite's *IT run): 50
  * matches of 2 simulated humans and 4 robots (200 robots), 2 rounds, the game and the embedded broker in the jar's
- * own JVM. It fails on errors, lost actions or missed deadlines, never on speed: no figure is checked.
+ * own JVM, after measuring Kafka's floor on its broker. It fails on errors, lost actions or missed deadlines, never on
+ * speed: no figure is checked.
  */
 class LoadIT {
 
