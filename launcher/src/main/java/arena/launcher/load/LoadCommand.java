@@ -91,12 +91,12 @@ public final class LoadCommand implements Callable<Integer> {
   Long llmP99Ms;
 
   @Option(names = "--ramp-up", description = "Time over which the first matches start, e.g. 10s (default ${DEFAULT-VALUE}).",
-      converter = Durations.class)
-  Duration rampUp = Duration.ofSeconds(10);
+      defaultValue = "10s", converter = Durations.class)
+  Duration rampUp;
 
   @Option(names = "--duration", description = "How long new matches start, one for each that ends; running ones then "
-      + "finish, e.g. 60s, 2m (default ${DEFAULT-VALUE}).", converter = Durations.class)
-  Duration duration = Duration.ofSeconds(60);
+      + "finish, e.g. 60s, 2m (default ${DEFAULT-VALUE}).", defaultValue = "60s", converter = Durations.class)
+  Duration duration;
 
   @Option(names = "--deadline-tolerance-ms", description = "A phase ending more than this after its deadline missed "
       + "it (default ${DEFAULT-VALUE}).")
