@@ -45,6 +45,10 @@ class LoadIT {
     assertThat(totals.getLong("errors")).isZero();
     assertThat(totals.getLong("lostActions")).isZero();
     assertThat(totals.getLong("missedDeadlines")).isZero();
+    // And every accepted action was pushed to the other listeners of its match (the bridge works end to end)
+    assertThat(totals.getLong("actionsNotSeenByOthers")).isZero();
+    assertThat(report.getJsonObject("latenciesMs").getJsonObject("action sent→visible to others").getLong("count"))
+        .isEqualTo(totals.getLong("actionsAccepted")).isPositive();
     assertThat(totals.getLong("matchesFinished")).isEqualTo(totals.getLong("matchesStarted")).isGreaterThanOrEqualTo(50);
     assertThat(Files.readString(out.resolve("load-report.html"))).contains("uPlot");
   }
