@@ -22,7 +22,7 @@ import sun.misc.Signal;
  */
 @Command(name = "turing-arena", mixinStandardHelpOptions = true, version = "Turing Arena 0.1.0",
     subcommands = {KafkaNodeCommand.class, arena.launcher.faults.FaultSuite.class, ExperimentCommand.class,
-        ReplayCommand.class},
+        ReplayCommand.class, arena.launcher.load.LoadCommand.class},
     description = "Runs Turing Arena: Match Service, Robot Orchestration, robot workers and the gateway over Kafka.")
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);

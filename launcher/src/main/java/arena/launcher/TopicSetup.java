@@ -39,8 +39,8 @@ public final class TopicSetup {
    * {@code kafka.replicationFactor} 0 means: 3 copies with 2 in sync on a cluster of 3 or more brokers, so one broker
    * may die without losing or refusing anything; one copy on a smaller one (the embedded broker).
    */
-  record Durability(short replicationFactor, int minInsyncReplicas) {
-    static Durability of(int configured, int brokers) {
+  public record Durability(short replicationFactor, int minInsyncReplicas) {
+    public static Durability of(int configured, int brokers) {
       int replicas = configured > 0 ? configured : brokers >= 3 ? 3 : Math.max(1, brokers);
       if (replicas > brokers) {
         throw new IllegalStateException("kafka.replicationFactor " + replicas + " needs at least " + replicas

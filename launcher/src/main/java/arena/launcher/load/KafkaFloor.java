@@ -1,7 +1,9 @@
-package arena.launcher;
+package arena.launcher.load;
 
+import arena.launcher.TopicSetup;
 import arena.shared.config.ArenaConfig;
 import arena.shared.kafka.KafkaClients;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +46,29 @@ public final class KafkaFloor {
   public record Throughput(long records, int recordBytes, double recordsPerSecond, double avgMs, double p50Ms,
       double p99Ms, double p999Ms, double maxMs) {}
 
-  public record Floor(Hop hop, Throughput throughput) {}
+  public record Floor(Hop hop, Throughput throughput) {
+    JsonObject json() {
+      return new JsonObject().put("hopAvgMs", hop.avgMs()).put("hopP50Ms", hop.p50Ms()).put("hopP99Ms", hop.p99Ms())
+          .put("hopP999Ms", hop.p999Ms()).put("producerRecordsPerSecond", Math.round(throughput.recordsPerSecond()))
+          .put("producerP50Ms", throughput.p50Ms()).put("producerP99Ms", throughput.p99Ms())
+          .put("hopsPerRound", HOPS_PER_ROUND);
+    }
+  }
+
+  /**
+   * Sequential Kafka hops in a round when every participant acts: the Match Service asks for robots and the
+   * orchestrator answers (2); in each of the two phases the robots' commands and their replies (robot-commands,
+   * robot-responses), or the humans' view and action (match-state, match-commands), 2 each (4).
+   */
+  public static final int HOPS_PER_ROUND = 6;
+
+  /**
+   * How many times the floor of its hops a round's overhead is: {@code overheadMs} over {@link #HOPS_PER_ROUND} hops
+   * of {@code hopMs} (at least 1 ms: the tool prints whole milliseconds).
+   */
+  public static double multiple(long overheadMs, double hopMs) {
+    return Math.round(overheadMs / (HOPS_PER_ROUND * Math.max(1.0, hopMs)) * 10) / 10.0;
+  }
 
   /** How much to send, and how long each tool may take before it is stopped. */
   public record Plan(int hopMessages, long records, int recordBytes, Duration timeout) {

@@ -1,8 +1,10 @@
-package arena.launcher;
+package arena.launcher.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import arena.launcher.EmbeddedKafka;
+import arena.launcher.FreePorts;
 import arena.shared.config.ArenaConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -30,6 +32,14 @@ class KafkaFloorTest {
     assertThat(KafkaFloor.hop(2000, e2e)).isEqualTo(new KafkaFloor.Hop(2000, 2.4648, 1, 12, 52));
     assertThat(KafkaFloor.throughput(300, produced)).isEqualTo(
         new KafkaFloor.Throughput(200000, 300, 40136.464981, 1310.07, 1291, 2147, 2208, 2217));
+  }
+
+  @Test
+  void theOverheadIsAMultipleOfTheFloorOfARoundsHops() {
+    // Given a round overhead of 120 ms and a hop of 2 ms: 6 hops make 12 ms, so 10 times the floor
+    assertThat(KafkaFloor.multiple(120, 2.0)).isEqualTo(10.0);
+    // A hop under a millisecond counts as one (the tool prints whole milliseconds)
+    assertThat(KafkaFloor.multiple(60, 0.3)).isEqualTo(10.0);
   }
 
   @Test
