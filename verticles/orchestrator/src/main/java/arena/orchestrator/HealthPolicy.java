@@ -24,10 +24,11 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
  * its commands). It is unhealthy when no such report exists ({@link Reason#SILENT}: its worker stopped reporting),
  * or when at that worker the provider of its persona has its circuit breaker open, failed more than
  * {@code maxErrorRate} of at least {@code minCalls} recent calls, or took longer than {@code maxLatencyMs} at the
- * 90th percentile over them. Nobody is judged silent within {@code silentIntervals} intervals of the start (a
- * restarted orchestrator waits for the workers' next reports) or of the first report after every worker was silent
- * at once (an outage of the orchestrator or the brokers, not of every worker), nor before any worker ever reported
- * (health checks off, or no worker yet: there is nobody to compare with and nowhere to move a robot to).
+ * 90th percentile over them. Nobody is judged silent while every worker is silent at once (the orchestrator's
+ * input or the brokers lag behind, under load or in an outage, far more often than every worker dies together, and
+ * no worker could host a replacement anyway), within {@code silentIntervals} intervals of the start (a restarted
+ * orchestrator waits for the workers' next reports) or of the first report after such a silence, nor before any
+ * worker ever reported (health checks off, or no worker yet: there is nobody to compare with).
  */
 public final class HealthPolicy {
 
@@ -135,7 +136,7 @@ public final class HealthPolicy {
     }
     Optional<Seen> host = host(health, robotId, now);
     if (host.isEmpty()) {
-      return now.isBefore(health.since().plus(silent)) ? Optional.empty()
+      return now.isBefore(health.since().plus(silent)) || everyWorkerSilent(health, now) ? Optional.empty()
           : Optional.of(new Verdict(robotId, Reason.SILENT, null));
     }
     HealthCheck check = host.get().check();
@@ -148,6 +149,11 @@ public final class HealthPolicy {
         : p.latencyMs() > settings.maxLatencyMs() ? Reason.LATENCY
         : null;
     return Optional.ofNullable(reason).map(r -> new Verdict(robotId, r, check.workerId()));
+  }
+
+  private boolean everyWorkerSilent(Health health, Instant now) {
+    Instant fresh = now.minus(silent);
+    return health.workers().values().stream().noneMatch(s -> !s.at().isBefore(fresh));
   }
 
   /** The freshest report, recent enough, that names the partition the robot's commands go to. */
