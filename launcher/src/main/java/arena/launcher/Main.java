@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -27,15 +28,8 @@ import sun.misc.Signal;
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-  @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
-      description = "Use this Kafka cluster and start no broker (default: $KAFKA_BOOTSTRAP_SERVERS, else embedded).")
-  String kafka;
-
-  @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:KAFKA_PROPERTIES_FILE}",
-      description = "Standard Kafka client properties (security.protocol, sasl.*, ssl.*, …) for every client of "
-          + "this JVM (default: $KAFKA_PROPERTIES_FILE). Values may name secrets as $${env:NAME} or $${file:PATH:KEY} "
-          + "with Kafka's config providers.")
-  Path kafkaProperties;
+  @Mixin
+  GameConfigOptions game;
 
   @Option(names = "--roles", split = ",", paramLabel = "ROLE",
       description = "Roles to run in this JVM: match, orchestrator, robot, gateway (default: these four), and "
@@ -45,9 +39,6 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--instances", split = ",", paramLabel = "ROLE=N",
       description = "Verticle instances per role, e.g. match=2,robot=4.")
   Map<String, Integer> instances;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "A JSON file merged over the defaults in conf/.")
-  Path config;
 
   @Option(names = "--http-port", description = "HTTP port of the gateway (default 8080).")
   Integer httpPort;
@@ -143,14 +134,8 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JsonObject json = ArenaConfig.load(config, System.getenv());
+    JsonObject json = game.load(System.getenv());
     JsonObject kafkaConf = json.getJsonObject("kafka");
-    if (kafka != null) {
-      kafkaConf.put("bootstrapServers", kafka);
-    }
-    if (kafkaProperties != null) {
-      ArenaConfig.addKafkaProperties(json, kafkaProperties);
-    }
     if (roles != null) {
       json.put("roles", new JsonArray(roles.stream().map(r -> ArenaNode.Role.parse(r).configName()).toList()));
     }

@@ -16,7 +16,6 @@ import arena.shared.state.MatchState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,17 +52,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--robot", paramLabel = "ROBOT_ID", description = "Replay one robot's assignments instead.")
   String robotId;
 
-  @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
-      description = "The Kafka cluster (default: $KAFKA_BOOTSTRAP_SERVERS, else kafka.bootstrapServers).")
-  String kafka;
-
-  @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:KAFKA_PROPERTIES_FILE}",
-      description = "Standard Kafka client properties (security.protocol, sasl.*, ssl.*, …).")
-  Path kafkaProperties;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "The configuration the match ran with (topic prefix, match rules), merged over the defaults.")
-  Path config;
+  /** Pass --config with the configuration the match ran with (topic prefix, match rules). */
+  @Mixin
+  GameConfigOptions game;
 
   @Option(names = "--json", description = "Print the timeline and the verdict as one JSON document.")
   boolean json;
@@ -82,13 +74,7 @@ final class ReplayCommand implements Callable<Integer> {
       err.println("replay needs either a MATCH_ID or --robot ROBOT_ID");
       return UNKNOWN;
     }
-    JsonObject json = ArenaConfig.load(config, System.getenv());
-    if (kafka != null) {
-      json.getJsonObject("kafka").put("bootstrapServers", kafka);
-    }
-    if (kafkaProperties != null) {
-      ArenaConfig.addKafkaProperties(json, kafkaProperties);
-    }
+    JsonObject json = game.load(System.getenv());
     ArenaConfig arena = ArenaConfig.of(json);
     MatchTrail trails = new MatchTrail(arena, Duration.ofSeconds(timeoutSeconds));
     Rerun rerun = new Rerun(MatchRules.of(arena));

@@ -62,7 +62,7 @@ class DockerFilesTest {
             .contains(ArenaNode.Role.parse(role)));
       }
       if (ArenaNode.usesKafka(List.copyOf(roles))) {
-        assertThat(main.kafka).as(service.getKey() + " --kafka").isEqualTo("kafka:9092");
+        assertThat(main.game.kafka).as(service.getKey() + " --kafka").isEqualTo("kafka:9092");
       }
     }
   }

@@ -3,6 +3,7 @@ package arena.launcher.load;
 import arena.launcher.ArenaNode;
 import arena.launcher.EmbeddedKafka;
 import arena.launcher.FreePorts;
+import arena.launcher.GameConfigOptions;
 import arena.launcher.TopicSetup;
 import arena.shared.config.ArenaConfig;
 import arena.shared.game.HumanTiming;
@@ -41,6 +42,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -102,9 +104,9 @@ public final class LoadCommand implements Callable<Integer> {
       + "it (default ${DEFAULT-VALUE}).")
   long toleranceMs = 1000;
 
-  @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
-      description = "Kafka cluster of the game (default: an embedded broker, unless --target).")
-  String kafka;
+  /** --kafka: the game's cluster (default: an embedded broker, unless --target); --config, --kafka-properties. */
+  @Mixin
+  GameConfigOptions game;
 
   @Option(names = "--target", paramLabel = "URL",
       description = "A running game's gateway (e.g. http://host:8080); its rate limits must be off (gateway.limits). "
@@ -113,9 +115,6 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--topic-prefix", description = "Topic prefix of the --target game (default: none).")
   String topicPrefix = "";
-
-  @Option(names = "--config", paramLabel = "FILE", description = "A JSON file merged over the defaults in conf/.")
-  Path config;
 
   @Option(names = "--out", description = "Where the report goes (default ${DEFAULT-VALUE}).")
   Path out = Path.of("load-report");
@@ -162,7 +161,7 @@ public final class LoadCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     JsonObject json;
     try {
-      json = ArenaConfig.load(config, System.getenv());
+      json = game.load(System.getenv());
     } catch (RuntimeException e) {
       err.println("load: cannot read the configuration: " + e.getMessage());
       err.flush();
@@ -191,7 +190,8 @@ public final class LoadCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("arena-load");
     EmbeddedKafka broker = null;
     try {
-      if (kafka == null) {
+      String kafka = json.getJsonObject("kafka").getString("bootstrapServers", "");
+      if (kafka.isBlank()) {
         broker = EmbeddedKafka.start(dir, FreePorts.next(), FreePorts.next());
       }
       int fakePort = FreePorts.next();
@@ -223,8 +223,8 @@ public final class LoadCommand implements Callable<Integer> {
 
   /** A game running elsewhere: only its gateway (and, with --kafka, its records) are seen. */
   private int against(JsonObject json, LoadPlan plan, HumanTiming timing) throws Exception {
-    if (kafka != null) {
-      json.getJsonObject("kafka").put("bootstrapServers", kafka).put("topicPrefix", topicPrefix);
+    if (!json.getJsonObject("kafka").getString("bootstrapServers", "").isBlank()) {
+      json.getJsonObject("kafka").put("topicPrefix", topicPrefix);
     }
     return drive(ArenaConfig.of(json), plan, timing, target, EventConsumer.Start.LATEST, false);
   }
@@ -269,7 +269,7 @@ public final class LoadCommand implements Callable<Integer> {
     EventConsumer consumer = null;
     EventPublisher deadLetters = null;
     try {
-      boolean withRecords = sameJvm || kafka != null;
+      boolean withRecords = sameJvm || !cfg.bootstrapServers().isBlank();
       if (withRecords) {
         Records r = new Records(plan.fixedLatency() ? plan.llmMedianMs() : -1);
         records = r;
