@@ -449,8 +449,10 @@ public final class MatchMachine {
 
   /**
    * The robots did not come in time: ask again with the very same request (the orchestrator answers a known one
-   * with its assignment again, in case that was lost), until {@code robotWaitMaxSeconds} after the round began to
-   * wait; then the match is cancelled. A round stored before its wait start was kept starts waiting now.
+   * with its assignment again, in case that was lost), next after as long again as the round has waited (at least
+   * {@code robotWaitSeconds}: 10, 20, 40 s), until {@code robotWaitMaxSeconds} after the round began to wait; then
+   * the match is cancelled. Doubling keeps an orchestrator that is behind from being fed a re-send per waiting round
+   * every few seconds. A round stored before its wait start was kept starts waiting now.
    */
   private void robotsLate(Changes ch, Instant now) {
     Round round = current(ch.state);
@@ -460,7 +462,7 @@ public final class MatchMachine {
       cancel(ch, "no robots came within " + rules.robotWaitMaxSeconds() + " s", now);
       return;
     }
-    Instant next = now.plusSeconds(rules.robotWaitSeconds());
+    Instant next = now.plusSeconds(Math.max(rules.robotWaitSeconds(), Duration.between(since, now).toSeconds()));
     log.warn("{}: round {} still waits for robots; asking again ({})", ch.state.matchId(), round.number(),
         round.robotsRequest());
     ch.state = withCurrentRound(ch.state, withWaitSince(withPhase(round, Phase.STARTING,
