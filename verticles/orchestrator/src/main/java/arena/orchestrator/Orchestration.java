@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -434,7 +435,7 @@ public final class Orchestration {
       }
       List<Robot> seated = RobotPool.seatedIn(state, needed.matchId(), needed.round());
       if (!seated.isEmpty()) {
-        return assignAgain(cause, needed, seated);
+        return askedBeforeSeated(cause, seated) ? List.of() : assignAgain(cause, needed, seated);
       }
       Change change = pool().request(state, needed, cause.eventId(), now);
       Instant requested = cause.occurredAt().isAfter(now) ? now : cause.occurredAt();
@@ -488,6 +489,17 @@ public final class Orchestration {
       return stats.work(done, type, done.matchId() == null ? null : selection().arm(done.matchId()));
     }
     return stats;
+  }
+
+  /**
+   * Whether {@code cause} was written before the round's first robot was seated: the assignment written with that
+   * seating (in the same transaction) is then on its way to the Match Service, so answering again would only add to
+   * the backlog of an orchestrator that is behind. (A Match Service clock far behind ours delays the answer to its
+   * next ask, never loses it.)
+   */
+  private static boolean askedBeforeSeated(Envelope<? extends Event> cause, List<Robot> seated) {
+    return seated.stream().map(Robot::since).filter(Objects::nonNull).min(Comparator.naturalOrder())
+        .map(cause.occurredAt()::isBefore).orElse(false);
   }
 
   /**

@@ -177,6 +177,27 @@ class OrchestrationTest {
   }
 
   @Test
+  void aRequestSentAgainBeforeItsRoundWasSeatedPublishesNothing() {
+    // Given the Match Service asked for round 1's robots, and asked again 10 s later while this orchestrator was
+    // still behind on its input (the load command at 1,500 matches: re-sends fed the backlog)
+    Envelope<MatchEvent.RobotsNeeded> first = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    Envelope<MatchEvent.RobotsNeeded> second = fromMatch(need("m1", 1, 2), "m1-r1-req");
+    Envelope<MatchEvent.RobotsNeeded> again = new Envelope<>(second.eventId(), second.eventType(),
+        clock.instant().minusSeconds(5), second.source(), second.correlationId(), null, second.key(),
+        second.matchId(), second.schemaVersion(), second.payload());
+
+    // When the first is served, then the second comes
+    assertThat(on(first).get(0).payload()).isInstanceOf(OrchestrationEvent.RobotsAssigned.class);
+    PoolState seated = orchestration.state();
+    List<Outgoing> out = on(again);
+
+    // Then the second publishes nothing: it was written before the robots were seated, so the assignment written with
+    // them (in the same transaction) is on its way to the Match Service; another would only add to the backlog
+    assertThat(out).isEmpty();
+    assertThat(orchestration.state()).isSameAs(seated);
+  }
+
+  @Test
   void anImpossibleRequestIsAnsweredWithUnavailableOnly() {
     // When
     List<Outgoing> out = on(fromMatch(need("m1", 1, 7), "req"));
