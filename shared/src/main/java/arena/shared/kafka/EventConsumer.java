@@ -393,7 +393,7 @@ public final class EventConsumer {
       trace = trace.with(span);
     }
     trace = Tracing.withLog(trace,
-        envelope != null ? envelope.correlationId() : header(record, "ce_correlationid"),
+        envelope != null ? envelope.correlationId() : HEADERS.get(record.headers(), "ce_correlationid"),
         envelope != null ? envelope.matchId() : null);
     ContextInternal own = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
     // Never closed: the duplicated context is this record's alone and ends with it.
@@ -430,12 +430,7 @@ public final class EventConsumer {
         .orElseGet(() -> Future.failedFuture(t)));
   }
 
-  private static String header(KafkaConsumerRecord<String, String> record, String key) {
-    return record.headers().stream().filter(h -> h.key().equals(key)).reduce((a, b) -> b)
-        .map(h -> h.value().toString()).orElse(null);
-  }
-
-  /** Reads the W3C trace headers of a record. */
+  /** Reads a record's headers: the W3C trace headers, and the correlation id of a record that does not decode. */
   private static final TextMapGetter<List<KafkaHeader>> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(List<KafkaHeader> headers) {
