@@ -9,7 +9,6 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.kafka.client.producer.RecordMetadata;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -59,16 +58,19 @@ public final class EventPublisher {
     return producer.initTransactions();
   }
 
-  /**
-   * Runs {@code work} (its publishes) in one transaction: all of its records become visible to read_committed
-   * readers, or none. A failed step is aborted, so the caller can try it again; once fenced, every call fails.
-   */
-  public <T> Future<T> inTransaction(Supplier<Future<T>> work) {
-    return producer.beginTransaction()
-        .compose(v -> work.get())
-        .compose(result -> producer.commitTransaction().map(result))
-        .recover(t -> fenced(t) ? Future.failedFuture(t)
-            : producer.abortTransaction().transform(aborted -> Future.<T>failedFuture(t)));
+  /** Opens a transaction: what this publisher sends from now on becomes visible on commit, or never. */
+  public Future<Void> beginTransaction() {
+    return producer.beginTransaction();
+  }
+
+  /** Makes every record sent since {@link #beginTransaction()} visible to read_committed readers at once. */
+  public Future<Void> commitTransaction() {
+    return producer.commitTransaction();
+  }
+
+  /** Drops every record sent since {@link #beginTransaction()}: read_committed readers never see them. */
+  public Future<Void> abortTransaction() {
+    return producer.abortTransaction();
   }
 
   /** Whether {@code t} says another producer took this one's transactional id over: nothing it sends counts. */

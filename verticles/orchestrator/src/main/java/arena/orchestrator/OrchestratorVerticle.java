@@ -8,6 +8,7 @@ import arena.shared.game.MatchRules;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
+import arena.shared.kafka.GroupCommit;
 import arena.shared.kafka.Lanes;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.StateReader;
@@ -16,6 +17,7 @@ import arena.shared.state.PoolState;
 import arena.shared.state.PoolState.Status;
 import arena.shared.state.RobotTally;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>Any number of instances may run, in one JVM or many: exactly one is active, the holder of the {@link Lease};
  * the others stand by and take over when it dies or leaves. The active one owns the pool (in its memory and in the
  * compacted {@code robot-pool-state} topic, record by record: {@link PoolRecords}), reads every partition of {@code match-events} and
- * {@code robot-responses}, and publishes each step (events, commands, pool state) in one Kafka transaction under a
- * fixed transactional.id. Taking over starts with {@code initTransactions}, which fences the previous holder: a
+ * {@code robot-responses}, and publishes its steps (events, commands, pool state) in Kafka transactions under a
+ * fixed transactional.id, as many steps per transaction as wait in its lane ({@link GroupCommit}): an input counts
+ * as handled once its transaction commits, and a transaction that fails ends the term, whose memory had run ahead
+ * of Kafka; the next term reads the pool back and the inputs come again. Taking over starts with {@code initTransactions}, which fences the previous holder: a
  * stale one (paused, partitioned) fails its next send or commit, its open transaction is aborted, and it stands by.
  * Only then is the pool read back, so it holds everything the previous holder committed.
  */
@@ -67,6 +72,9 @@ public class OrchestratorVerticle extends VerticleBase {
   static final int QUEUE_LISTED = 50;
 
   private final List<Meter> gauges = new ArrayList<>();
+  private final DistributionSummary stepsPerTransaction = DistributionSummary.builder("arena.pool.transaction.steps")
+      .description("pool steps (inputs, scaling, healing) committed together in one Kafka transaction")
+      .register(Metrics.globalRegistry);
   private ArenaConfig cfg;
   private Map<String, Integer> byType;
   private ScalingPolicy scaling;
@@ -91,6 +99,9 @@ public class OrchestratorVerticle extends VerticleBase {
     final Lanes lanes = new Lanes();
     final EventPublisher publisher;
     final Orchestration orchestration;
+    GroupCommit transaction;
+    /** Steps submitted to the pool's lane and not yet begun: while any wait, the open transaction stays open. */
+    int waiting;
     EventConsumer consumer;
     long scalingTimer = -1;
     long healthTimer = -1;
@@ -186,16 +197,17 @@ public class OrchestratorVerticle extends VerticleBase {
       // A new term judges no worker silent before it has had time to hear from every one.
       orchestration.health(new HealthPolicy(health));
       Term t = new Term(publisher, orchestration);
+      t.transaction = new GroupCommit(publisher, cfg.integer("pool.stepsPerTransaction"), e -> lost(t, e));
       // The stats and the pool must be back (or created) before the first request is looked at.
       return publisher.initTransactions()
           .compose(v -> restoreStats(orchestration))
           .compose(v -> vertx.executeBlocking(() -> restore(cfg)))
           .compose(read -> DeadLetters.parkAll(deadLetters, cfg, SERVICE, read.unreadable())
               .map(v -> read.replay().restored()))
-          .compose(restored -> publishInOrder(t, orchestration.open(restored, byType)))
+          .compose(restored -> step(t, () -> publishInOrder(t, orchestration.open(restored, byType))))
           .compose(v -> {
             term = t;
-            return t.lanes.run("pool", () -> scale(t));
+            return step(t, () -> scale(t));
           })
           .compose(v -> {
             bindGauges(Metrics.globalRegistry, orchestration);
@@ -204,14 +216,14 @@ public class OrchestratorVerticle extends VerticleBase {
             t.scalingTimer = vertx.setPeriodic(scaling.settings().evaluateSeconds() * 1000, id -> {
               if (!t.evaluating) {
                 t.evaluating = true;
-                t.lanes.run("pool", () -> scale(t)).onComplete(done -> t.evaluating = false);
+                step(t, () -> scale(t)).onComplete(done -> t.evaluating = false);
               }
             });
             // Health is judged on every interval, in the pool's lane; like scaling, a tick is skipped while one waits.
             t.healthTimer = vertx.setPeriodic(health.intervalSeconds() * 1000, id -> {
               if (!t.healing) {
                 t.healing = true;
-                t.lanes.run("pool", () -> t.orchestration.heal(out -> publishInOrder(t, out))
+                step(t, () -> t.orchestration.heal(out -> publishInOrder(t, out))
                     .recover(e -> Future.succeededFuture())).onComplete(done -> t.healing = false);
               }
             });
@@ -293,17 +305,60 @@ public class OrchestratorVerticle extends VerticleBase {
     return stopped.eventually(t.publisher::close);
   }
 
-  // One lane for the whole pool, so no two changes ever interleave. A failed publish fails the record, which is
-  // retried against the memory as it was.
   private Future<Void> handle(Term t, Received received) {
     if (received.tombstone()) {
       return Future.succeededFuture();
     }
-    return t.lanes.run("pool", () -> {
+    return step(t, () -> {
       long version = t.orchestration.state().version();
       return t.orchestration.handle(received.envelope(), out -> publishInOrder(t, out))
           .compose(v -> t.orchestration.state().version() == version ? Future.succeededFuture() : scale(t));
     });
+  }
+
+  /**
+   * Runs one step in the pool's lane, so no two changes ever interleave; its records join the open transaction,
+   * which commits once no other step waits (or it is full). Completes when that transaction commits. A step that
+   * fails before publishing fails alone, its memory unchanged (the record is retried or parked).
+   */
+  private Future<Void> step(Term t, Supplier<Future<Void>> work) {
+    t.waiting++;
+    return t.lanes.run("pool", () -> {
+      t.waiting--;
+      return work.get().transform(done -> {
+        Future<Void> committed = t.transaction.committed();
+        Future<Void> settled = t.waiting > 0 && !t.transaction.full() ? Future.succeededFuture() : commit(t);
+        return settled.transform(ignored -> done.succeeded() ? Future.succeededFuture(committed)
+            : Future.<Future<Void>>failedFuture(done.cause()));
+      });
+    }).compose(committed -> committed);
+  }
+
+  private Future<Void> commit(Term t) {
+    int steps = t.transaction.steps();
+    return t.transaction.commit().onSuccess(v -> {
+      if (steps > 0) {
+        stepsPerTransaction.record(steps);
+      }
+    });
+  }
+
+  /**
+   * A transaction of this term failed: its memory is ahead of Kafka, so nothing more goes out from it. It stands
+   * down and takes over again (right away unless fenced), reading the pool back as Kafka has it.
+   */
+  private void lost(Term t, Throwable e) {
+    if (t.over) {
+      return;
+    }
+    t.over = true;
+    boolean fenced = EventPublisher.fenced(e);
+    if (fenced) {
+      log.warn("robot orchestration: another instance took the pool over, standing by");
+    } else {
+      log.error("robot orchestration: a transaction of pool changes failed ({}); reading the pool back", e.toString());
+    }
+    standDown().onComplete(v -> retryTakeOver(fenced));
   }
 
   /**
@@ -316,24 +371,21 @@ public class OrchestratorVerticle extends VerticleBase {
   }
 
   /**
-   * One step's records in one transaction, sent at once (the producer keeps their order per partition) and visible
-   * together on commit; a fenced term stands down and never publishes again. A record without a payload is a
-   * robot-pool-state tombstone.
+   * One step's records, sent at once into the open transaction (the producer keeps their order per partition) and
+   * visible together with the rest of it on commit; a term that is over publishes nothing. A record without a
+   * payload is a robot-pool-state tombstone.
    */
   private Future<Void> publishInOrder(Term t, List<Outgoing> out) {
     if (t.over) {
       return Future.failedFuture("robot orchestration stands by");
     }
-    return t.publisher.inTransaction(() -> Future.all(out.stream().map(o -> o.payload() == null
+    if (out.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return t.transaction.join(() -> out.stream().map(o -> o.payload() == null
             ? t.publisher.tombstone(Topic.ROBOT_POOL_STATE, o.key())
             : t.publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())).toList())
-        .<Void>mapEmpty()).onSuccess(v -> countScaling(out)).onFailure(e -> {
-      log.error("publishing pool changes failed: {}", e.toString());
-      if (EventPublisher.fenced(e) && !t.over) {
-        log.warn("robot orchestration: another instance took the pool over, standing by");
-        standDown().onComplete(v -> retryTakeOver(true));
-      }
-    });
+        .onSuccess(v -> t.transaction.committed().onSuccess(committed -> countScaling(out)));
   }
 
   /** Each committed {@code robot.pool_scaled}, by reason: {@code arena_pool_scaled_total{reason}}. */
