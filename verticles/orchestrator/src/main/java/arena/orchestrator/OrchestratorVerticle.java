@@ -91,6 +91,7 @@ public class OrchestratorVerticle extends VerticleBase {
   /** The active term, null while standing by. */
   private Term term;
   private long retryTimer = -1;
+  /** Takeovers since a transaction last committed: a step that keeps failing backs off like a failing takeover. */
   private int failedTakeovers;
   private boolean stopping;
 
@@ -232,7 +233,6 @@ public class OrchestratorVerticle extends VerticleBase {
             return t.consumer.start();
           })
           .onSuccess(v -> {
-            failedTakeovers = 0;
             log.info("robot orchestration took over in {} ms: {} robots", (System.nanoTime() - began) / 1_000_000,
                 orchestration.state().robots().size());
           })
@@ -339,6 +339,7 @@ public class OrchestratorVerticle extends VerticleBase {
     return t.transaction.commit().onSuccess(v -> {
       if (steps > 0) {
         stepsPerTransaction.record(steps);
+        failedTakeovers = 0;
       }
     });
   }
