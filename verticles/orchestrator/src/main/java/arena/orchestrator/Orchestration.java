@@ -470,7 +470,14 @@ public final class Orchestration {
       }
       return List.of();
     } else if (event instanceof RobotResponse.ResponseComplete done) {
-      effects.add(() -> inHand.values().removeIf(w -> w.commandId().equals(done.commandId())));
+      effects.add(() -> {
+        RobotCommand.Work own = inHand.get(done.robotId());
+        if (own != null && own.commandId().equals(done.commandId())) {
+          inHand.remove(done.robotId());
+        } else { // a replaced robot's work, given to its replacement
+          inHand.values().removeIf(w -> w.commandId().equals(done.commandId()));
+        }
+      });
       return apply(cause, RobotPool.workCompleted(state, done.robotId(), done.commandId() + "/" + done.kind()),
           effects);
     }
@@ -484,8 +491,9 @@ public final class Orchestration {
           .map(r -> new RobotStats.Seat(r.id(), r.type(), r.identity())).toList();
       return stats.round(completed, seats, selection().arm(completed.matchId()));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
-      String type = state.robots().stream().filter(r -> r.id().equals(done.robotId())).map(Robot::type)
-          .findFirst().orElse(null);
+      RobotTally counted = stats.robots().get(done.robotId()); // a robot's type never changes
+      String type = counted != null ? counted.type() : state.robots().stream()
+          .filter(r -> r.id().equals(done.robotId())).map(Robot::type).findFirst().orElse(null);
       return stats.work(done, type, done.matchId() == null ? null : selection().arm(done.matchId()));
     }
     return stats;

@@ -103,6 +103,8 @@ public class OrchestratorVerticle extends VerticleBase {
     GroupCommit transaction;
     /** Steps submitted to the pool's lane and not yet begun: while any wait, the open transaction stays open. */
     int waiting;
+    /** Whether the pool changed since the scaling rules last looked at it. */
+    boolean changed;
     EventConsumer consumer;
     long scalingTimer = -1;
     long healthTimer = -1;
@@ -311,8 +313,16 @@ public class OrchestratorVerticle extends VerticleBase {
     }
     return step(t, () -> {
       long version = t.orchestration.state().version();
+      // The scaling rules look at every robot: once per burst of changes (when no other step waits), not per step.
       return t.orchestration.handle(received.envelope(), out -> publishInOrder(t, out))
-          .compose(v -> t.orchestration.state().version() == version ? Future.succeededFuture() : scale(t));
+          .compose(v -> {
+            t.changed |= t.orchestration.state().version() != version;
+            if (!t.changed || t.waiting > 0) {
+              return Future.succeededFuture();
+            }
+            t.changed = false;
+            return scale(t);
+          });
     });
   }
 

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
 
 /**
  * How the pool lies on the compacted robot-pool-state topic: one record per robot (key: its id), per waiting request
@@ -46,8 +48,8 @@ public final class PoolRecords {
 
   /** What the records hold; version -1 while no summary is stored. */
   private final PoolState stored;
-  /** The place of every stored list entry, by record key. */
-  private final Map<String, Long> places;
+  /** The place of every stored list entry, by record key; persistent, so a step copies none of it. */
+  private final PMap<String, Long> places;
   private final long nextPlace;
   /** Whether the pool is still stored the old way too, whole under {@link Orchestration#POOL_KEY}. */
   private final boolean oldRecord;
@@ -57,7 +59,7 @@ public final class PoolRecords {
   private PoolRecords(PoolState stored, Map<String, Long> places, long nextPlace, boolean oldRecord,
       Map<String, Scaled> scaled) {
     this.stored = stored;
-    this.places = places;
+    this.places = places instanceof PMap<String, Long> p ? p : HashTreePMap.from(places);
     this.nextPlace = nextPlace;
     this.oldRecord = oldRecord;
     this.scaled = scaled;
@@ -188,56 +190,133 @@ public final class PoolRecords {
 
   /** As {@link #write(PoolState)}, with {@code scaled} the latest scaling per persona type from now on. */
   public Step write(PoolState pool, Map<String, Scaled> scaled) {
-    List<Record> out = new ArrayList<>();
-    Map<String, Long> placed = new HashMap<>(places);
-    long[] next = {nextPlace};
-    entries(pool.robots(), stored.robots(), Robot::id, PooledRobot::new, placed, next, out);
-    entries(pool.queue(), stored.queue(), PoolRecords::queueKey, Waiting::new, placed, next, out);
-    entries(pool.finishedRounds(), stored.finishedRounds(), PoolRecords::finishedKey, FinishedRound::new, placed,
-        next, out);
+    Writer w = new Writer(places, nextPlace);
+    w.entries(pool.robots(), stored.robots(), Robot::id, PooledRobot::new);
+    w.entries(pool.queue(), stored.queue(), PoolRecords::queueKey, Waiting::new);
+    w.entries(pool.finishedRounds(), stored.finishedRounds(), PoolRecords::finishedKey, FinishedRound::new);
     if (oldRecord) {
-      out.add(new Record(Orchestration.POOL_KEY, null));
+      w.out.add(new Record(Orchestration.POOL_KEY, null));
     }
     // Last, and with anything written: a restore takes a change as complete once its summary is there.
-    if (!out.isEmpty() || pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())
+    if (!w.out.isEmpty() || pool.version() != stored.version() || !pool.robotNumbers().equals(stored.robotNumbers())
         || !scaled.equals(this.scaled)) {
-      out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers(), Map.copyOf(scaled))));
+      w.out.add(new Record(SUMMARY_KEY, new Summary(pool.version(), pool.robotNumbers(), Map.copyOf(scaled))));
     }
-    return new Step(List.copyOf(out), new PoolRecords(pool, placed, next[0], false, Map.copyOf(scaled)));
+    return new Step(List.copyOf(w.out), new PoolRecords(pool, w.placed, w.next, false, Map.copyOf(scaled)));
   }
 
   private interface Entry<T> {
     Event at(long place, T item);
   }
 
-  /**
-   * Writes each item of {@code now} that is new, changed, or no longer after the one before it (moved to the end),
-   * with a fresh place then; tombstones the items of {@code before} that are gone.
-   */
-  private static <T> void entries(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry,
-      Map<String, Long> placed, long[] next, List<Record> out) {
-    Map<String, T> was = new HashMap<>();
-    before.forEach(item -> was.put(key.apply(item), item));
-    Set<String> kept = new HashSet<>();
-    long last = -1;
-    for (T item : now) {
-      String k = key.apply(item);
-      kept.add(k);
-      Long place = placed.get(k);
-      if (place == null || place <= last) {
-        place = next[0]++;
-        placed.put(k, place);
-        out.add(new Record(k, entry.at(place, item)));
-      } else if (!item.equals(was.get(k))) {
-        out.add(new Record(k, entry.at(place, item)));
-      }
-      last = place;
+  /** The records of one change, and the places once they are written. */
+  private static final class Writer {
+    /** How far into a list a change's first item is looked for, as items dropped from its front. */
+    private static final int DROPPED_LOOKED_AT = 16;
+
+    final List<Record> out = new ArrayList<>();
+    PMap<String, Long> placed;
+    long next;
+
+    Writer(PMap<String, Long> placed, long next) {
+      this.placed = placed;
+      this.next = next;
     }
-    for (String k : was.keySet()) {
-      if (!kept.contains(k)) {
-        placed.remove(k);
-        out.add(new Record(k, null));
+
+    /**
+     * Writes each item of {@code now} that is new, changed, or no longer after the one before it (moved to the end),
+     * with a fresh place then; tombstones the items of {@code before} that are gone. A change touches a few items in
+     * place, drops a few from the front (the oldest finished rounds, requests served) or adds some at the end; every
+     * other item is the very same object, so only the items between the unchanged ends are looked at (the pool has
+     * thousands of robots and 2,048 finished rounds, and a step must not cost as much as all of them).
+     */
+    <T> void entries(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry) {
+      int dropped = 0;
+      int mostDropped = now.isEmpty() ? 0 : Math.min(before.size(), DROPPED_LOOKED_AT);
+      while (dropped < mostDropped && before.get(dropped) != now.get(0)) {
+        dropped++;
       }
+      if (dropped == mostDropped) {
+        dropped = 0;
+      }
+      List<T> rest = before.subList(dropped, before.size());
+      int common = Math.min(now.size(), rest.size());
+      int head = 0;
+      while (head < common && now.get(head) == rest.get(head)) {
+        head++;
+      }
+      int tail = 0;
+      while (tail < common - head && now.get(now.size() - 1 - tail) == rest.get(rest.size() - 1 - tail)) {
+        tail++;
+      }
+      if (dropped == 0 && changedInPlace(now.subList(head, now.size() - tail), rest.subList(head, rest.size() - tail),
+          key, entry)) {
+        return;
+      }
+      Map<String, T> was = new HashMap<>();
+      before.subList(0, dropped).forEach(item -> was.put(key.apply(item), item));
+      rest.subList(head, rest.size() - tail).forEach(item -> was.put(key.apply(item), item));
+      Set<String> kept = new HashSet<>();
+      long last = head == 0 ? -1 : placed.get(key.apply(now.get(head - 1)));
+      for (T item : now.subList(head, now.size() - tail)) {
+        String k = key.apply(item);
+        kept.add(k);
+        Long place = placed.get(k);
+        if (place == null || place <= last) {
+          place = next++;
+          placed = placed.plus(k, place);
+          out.add(new Record(k, entry.at(place, item)));
+        } else if (!item.equals(was.get(k))) {
+          out.add(new Record(k, entry.at(place, item)));
+        }
+        last = place;
+      }
+      // The unchanged end keeps its places unless an item before it moved behind them: then it moves too.
+      for (T item : now.subList(now.size() - tail, now.size())) {
+        String k = key.apply(item);
+        long place = placed.get(k);
+        if (place > last) {
+          break;
+        }
+        place = next++;
+        placed = placed.plus(k, place);
+        out.add(new Record(k, entry.at(place, item)));
+        last = place;
+      }
+      for (String k : was.keySet()) {
+        if (!kept.contains(k)) {
+          placed = placed.minus(k);
+          out.add(new Record(k, null));
+        }
+      }
+    }
+
+    /**
+     * Writes the items of {@code now} that differ from the one at the same position of {@code before}, if every
+     * such pair is the same entry changed (robots seated or released where they are); false, writing nothing, if
+     * entries came, went or moved.
+     */
+    private <T> boolean changedInPlace(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry) {
+      if (now.size() != before.size()) {
+        return false;
+      }
+      List<Integer> changed = new ArrayList<>();
+      for (int i = 0; i < now.size(); i++) {
+        if (now.get(i) != before.get(i)) {
+          if (!key.apply(now.get(i)).equals(key.apply(before.get(i)))) {
+            return false;
+          }
+          changed.add(i);
+        }
+      }
+      for (int i : changed) {
+        T item = now.get(i);
+        if (!item.equals(before.get(i))) {
+          String k = key.apply(item);
+          out.add(new Record(k, entry.at(placed.get(k), item)));
+        }
+      }
+      return true;
     }
   }
 }

@@ -219,15 +219,20 @@ public final class RobotPool {
    * among the robot's latest counted (a report delivered again), are ignored.
    */
   public static Change workCompleted(PoolState state, String robotId, String work) {
-    if (state.robots().stream().noneMatch(r -> r.id().equals(robotId) && !r.recentWork().contains(work))) {
+    int at = 0;
+    while (at < state.robots().size() && !state.robots().get(at).id().equals(robotId)) {
+      at++;
+    }
+    if (at == state.robots().size() || state.robots().get(at).recentWork().contains(work)) {
       return Change.none(state);
     }
-    List<Robot> robots = state.robots().stream()
-        .map(r -> !r.id().equals(robotId) ? r : new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(),
-            r.identity(), r.since(), r.completedWork() + 1, withWork(r.recentWork(), work), r.seat()))
-        .toList();
-    return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds(), state.robotNumbers()), true, List.of(), List.of(),
-        List.of(), null);
+    // In place: every other robot stays the very same object, so only this one's record is written again.
+    List<Robot> robots = new ArrayList<>(state.robots());
+    Robot r = robots.get(at);
+    robots.set(at, new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(), r.identity(), r.since(),
+        r.completedWork() + 1, withWork(r.recentWork(), work), r.seat()));
+    return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds(),
+        state.robotNumbers()), true, List.of(), List.of(), List.of(), null);
   }
 
   /** Frees what {@code toFree} picks and marks {@code finished} (a {@link PoolState#roundKey}) as over. */

@@ -8,6 +8,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.PVector;
+import org.pcollections.TreePVector;
 
 /**
  * How each robot, each persona type and each A/B arm performs, folded from the events the orchestrator consumes:
@@ -16,11 +20,15 @@ import java.util.Map;
  * once: each robot remembers the latest work and rounds it counted, and that memory is stored with it, so it holds
  * across a restart too.
  *
- * @param arms per selection strategy, the work and rounds of the matches an experiment gave it
- * @param seq  the count of changes so far; each tally carries the one that last changed it
+ * <p>The maps are persistent and the latest changes are journaled, so a fold and the question "what changed since"
+ * cost a few lookups, not a copy or a scan of thousands of robots: the orchestrator asks it at every step.
+ *
+ * @param arms    per selection strategy, the work and rounds of the matches an experiment gave it
+ * @param seq     the count of changes so far; each tally carries the one that last changed it
+ * @param journal the keys changed by the latest changes, oldest first, at most {@link #JOURNALED}
  */
 public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
-    Map<String, RobotTally> arms, long seq) {
+    Map<String, RobotTally> arms, long seq, List<Changed> journal) {
   /** Robots kept; the one updated longest ago goes first (robots retired long ago). */
   static final int MAX_ROBOTS = 10_000;
   /** Answer latencies kept per robot or persona for the p90. */
@@ -30,15 +38,25 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
   static final String ROBOT = "robot:";
   static final String PERSONA = "persona:";
   static final String ARM = "arm:";
+  /** Changes journaled: far more than one step makes. */
+  static final int JOURNALED = 1024;
+
+  /** One tally changed, under its key in {@code robot-stats}, at change {@code seq}. */
+  public record Changed(long seq, String key) {}
 
   public RobotStats {
-    robots = Map.copyOf(robots);
-    personas = Map.copyOf(personas);
-    arms = Map.copyOf(arms);
+    robots = persistent(robots);
+    personas = persistent(personas);
+    arms = persistent(arms);
+    journal = journal instanceof PVector<Changed> p ? p : TreePVector.from(journal);
+  }
+
+  private static PMap<String, RobotTally> persistent(Map<String, RobotTally> map) {
+    return map instanceof PMap<String, RobotTally> p ? p : HashTreePMap.from(map);
   }
 
   public static RobotStats empty() {
-    return new RobotStats(Map.of(), Map.of(), Map.of(), 0);
+    return new RobotStats(Map.of(), Map.of(), Map.of(), 0, List.of());
   }
 
   /**
@@ -67,11 +85,30 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
       robots.entrySet().stream().min(Comparator.comparingLong(r -> r.getValue().seq()))
           .map(Map.Entry::getKey).ifPresent(robots::remove);
     }
-    return new RobotStats(robots, personas, arms, seq);
+    return new RobotStats(robots, personas, arms, seq, List.of());
   }
 
   /** The tallies changed after {@code seq}, under their keys in {@code robot-stats}: what a step must write. */
   public Map<String, RobotTally> changedSince(long seq) {
+    if (!journal.isEmpty() && journal.get(0).seq() <= seq + 1) {
+      int first = journal.size();
+      while (first > 0 && journal.get(first - 1).seq() > seq) {
+        first--;
+      }
+      Map<String, RobotTally> changed = new LinkedHashMap<>();
+      for (int i = first; i < journal.size(); i++) {
+        String key = journal.get(i).key();
+        RobotTally tally = tally(key);
+        if (tally != null && tally.seq() > seq) {
+          changed.putIfAbsent(key, tally);
+        }
+      }
+      return changed;
+    }
+    if (seq >= this.seq) {
+      return Map.of();
+    }
+    // Further back than the journal goes (or restored without one): every tally is looked at.
     Map<String, RobotTally> changed = new LinkedHashMap<>();
     robots.forEach((id, t) -> {
       if (t.seq() > seq) {
@@ -89,6 +126,14 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
       }
     });
     return changed;
+  }
+
+  private RobotTally tally(String key) {
+    if (key.startsWith(ROBOT)) {
+      return robots.get(key.substring(ROBOT.length()));
+    }
+    return key.startsWith(PERSONA) ? personas.get(key.substring(PERSONA.length()))
+        : arms.get(key.substring(ARM.length()));
   }
 
   /** A seated robot in a completed round: who it is and the letter it sat behind. */
@@ -169,20 +214,22 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
   }
 
   private RobotStats with(String robotId, RobotTally robot, RobotTally persona, RobotTally arm, long at) {
-    Map<String, RobotTally> r = new LinkedHashMap<>(robots);
-    r.put(robotId, robot);
+    PMap<String, RobotTally> r = ((PMap<String, RobotTally>) robots).plus(robotId, robot);
     if (r.size() > MAX_ROBOTS) {
-      r.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().seq()))
-          .map(Map.Entry::getKey).ifPresent(r::remove);
+      r = r.minus(r.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().seq())).orElseThrow().getKey());
     }
-    Map<String, RobotTally> p = new LinkedHashMap<>(personas);
-    p.put(persona.type(), persona);
-    Map<String, RobotTally> a = arms;
+    PMap<String, RobotTally> p = ((PMap<String, RobotTally>) personas).plus(persona.type(), persona);
+    PMap<String, RobotTally> a = (PMap<String, RobotTally>) arms;
+    PVector<Changed> j = ((PVector<Changed>) journal).plus(new Changed(at, ROBOT + robotId))
+        .plus(new Changed(at, PERSONA + persona.type()));
     if (arm != null) {
-      a = new LinkedHashMap<>(arms);
-      a.put(arm.type(), arm);
+      a = a.plus(arm.type(), arm);
+      j = j.plus(new Changed(at, ARM + arm.type()));
     }
-    return new RobotStats(r, p, a, at);
+    while (j.size() > JOURNALED) {
+      j = j.minus(0);
+    }
+    return new RobotStats(r, p, a, at, j);
   }
 
   private static <T> List<T> latest(List<T> list, T item, int max) {

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,70 @@ class PoolRecordsTest {
     // And retired robots were tombstoned, and their ids never come back
     assertThat(topic.tombstoned).contains("robot-curious-student-3");
     assertThat(orchestration.state().robotNumbers()).containsEntry("curious-student", 4);
+  }
+
+  @Test
+  void randomChangesAnywhereInTheListsWriteOnlyTheEntriesTheyTouchAndAlwaysReadBack() {
+    // Given a pool of 300 robots and 50 finished rounds, stored as records
+    Random random = new Random(7);
+    Map<String, Integer> byType = new LinkedHashMap<>();
+    byType.put("curious-student", 150);
+    byType.put("skeptical-scientist", 150);
+    PoolState created = RobotPool.create(byType, clock.instant());
+    List<String> rounds = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      rounds.add(PoolState.roundKey("m" + i, 1));
+    }
+    PoolState pool = new PoolState(1, created.robots(), List.of(), rounds, created.robotNumbers());
+    Compacted topic = new Compacted();
+    PoolRecords.Step first = PoolRecords.none().write(pool);
+    topic.write(first.records());
+    PoolRecords stored = first.after();
+    int added = 0;
+    for (int step = 0; step < 2000; step++) {
+      // When a few robots change in place, move to the end, leave or join, and a round finishes (the oldest goes)
+      List<Robot> robots = new ArrayList<>(pool.robots());
+      Set<String> touched = new java.util.HashSet<>();
+      for (int change = random.nextInt(4); change >= 0; change--) {
+        int i = random.nextInt(robots.size());
+        Robot r = robots.get(i);
+        Robot changed = new Robot(r.id(), r.type(), r.status() == Status.IDLE ? Status.BUSY : Status.IDLE,
+            "m" + step, 1, "B", clock.instant(), r.completedWork() + 1, List.of());
+        touched.add(r.id());
+        switch (random.nextInt(4)) {
+          case 0 -> robots.set(i, changed);
+          case 1 -> {
+            robots.remove(i);
+            robots.add(changed);
+          }
+          case 2 -> robots.remove(i);
+          default -> {
+            Robot joined = new Robot("robot-new-" + added++, r.type(), Status.IDLE, null, 0, null, clock.instant(),
+                0, List.of());
+            robots.add(random.nextInt(robots.size() + 1), joined);
+            touched.add(joined.id());
+          }
+        }
+      }
+      List<String> finished = new ArrayList<>(pool.finishedRounds().subList(1, pool.finishedRounds().size()));
+      finished.add(PoolState.roundKey("done" + step, 1));
+      PoolState next = new PoolState(pool.version() + 1, robots, List.of(), finished, pool.robotNumbers());
+      PoolRecords.Step written = stored.write(next);
+      topic.write(written.records());
+
+      // Then the topic reads back as the pool, and the records touch only the changed robots (those behind a robot
+      // that joined in the middle move with it), the round finished and the one forgotten, and the summary
+      assertThat(PoolRecords.restore(topic.latest).pool()).as("step %d", step).contains(next);
+      List<String> keys = written.records().stream().map(PoolRecords.Record::key).toList();
+      assertThat(keys).contains(PoolRecords.SUMMARY_KEY);
+      if (keys.stream().filter(k -> k.startsWith("robot-")).count() > touched.size()) {
+        assertThat(keys).as("step %d: only a robot joining in the middle moves others", step)
+            .anyMatch(k -> k.startsWith("robot-new-"));
+      }
+      assertThat(keys.stream().filter(k -> k.startsWith("finished/"))).hasSize(2);
+      pool = next;
+      stored = written.after();
+    }
   }
 
   @Test

@@ -148,4 +148,20 @@ class RobotStatsTest {
     assertNull(stats.robots().get("r0"));
     assertEquals(RobotStats.MAX_ROBOTS + 1, stats.personas().get("poet").votes());
   }
+
+  @Test
+  void whatChangedSinceAnyEarlierChangeIsFoundInTheJournalOrBeyondItByLookingAtEveryTally() {
+    // Given 1,000 robots that each reported work once (more changes than the journal keeps)
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < 1000; i++) {
+      stats = stats.work(work("robot-" + i, "c" + i, "response", 100, false, 0.01), "clown");
+    }
+
+    // When asked what changed since the last change, since the 900th and since the start
+    // Then the last robot and its persona; the last 100 robots and the persona; every robot and the persona
+    assertEquals(java.util.Set.of("robot:robot-999", "persona:clown"), stats.changedSince(stats.seq() - 1).keySet());
+    assertEquals(101, stats.changedSince(stats.seq() - 100).size());
+    assertEquals(1001, stats.changedSince(0).size());
+    assertEquals(0, stats.changedSince(stats.seq()).size());
+  }
 }

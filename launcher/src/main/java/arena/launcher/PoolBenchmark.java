@@ -1,0 +1,129 @@
+package arena.launcher;
+
+import arena.orchestrator.HealthPolicy;
+import arena.orchestrator.Orchestration;
+import arena.orchestrator.Orchestration.Outgoing;
+import arena.orchestrator.RobotPool;
+import arena.orchestrator.ScalingPolicy;
+import arena.shared.events.Envelope;
+import arena.shared.events.Event;
+import arena.shared.events.MatchEvent;
+import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse.ResponseComplete;
+import arena.shared.kafka.Topic;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The orchestrator's own cost per step, without Kafka: a pool of {@code --robots} robots serves {@code --matches}
+ * matches at once, round after round (robots asked and assigned, answers and votes dispatched and reported, the round
+ * released), every input through {@link Orchestration} as the verticle feeds it in a burst (the scaling rules
+ * looking once the burst is over), its records built but not sent.
+ * Prints steps per second; a step's cost must not grow with the pool, or thousands of matches cannot be served.
+ */
+@Command(name = "pool-benchmark", mixinStandardHelpOptions = true,
+    description = "Steps per second of the orchestrator's pool, in memory, by pool size.")
+public final class PoolBenchmark implements Callable<Integer> {
+  @Option(names = "--robots", description = "Robots in the pool (default ${DEFAULT-VALUE}).")
+  int robots = 6000;
+
+  @Option(names = "--matches", description = "Matches at once, 4 robots each (default ${DEFAULT-VALUE}).")
+  int matches = 1500;
+
+  @Option(names = "--rounds", description = "Rounds played by every match (default ${DEFAULT-VALUE}).")
+  int rounds = 3;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PoolBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    Map<String, Integer> byType = new LinkedHashMap<>();
+    for (int t = 0; t < 10; t++) {
+      byType.put("persona-" + t, robots / 10);
+    }
+    Orchestration orchestration = new Orchestration(new RobotPool(1, robots), Clock.systemUTC(),
+        new SimpleMeterRegistry(), Duration.ofSeconds(60));
+    orchestration.health(new HealthPolicy(new HealthPolicy.Settings(2, 1000, 60, 5, 0.5, 12000)));
+    ScalingPolicy scaling = new ScalingPolicy(new ScalingPolicy.Settings(0, robots, 0.99, 3600, 60, 5),
+        byType.keySet());
+    List<List<Outgoing>> written = new ArrayList<>();
+    Orchestration.Publisher publisher = out -> {
+      written.add(out);
+      return Future.succeededFuture();
+    };
+    orchestration.open(Optional.empty(), byType);
+    for (int warm = 0; warm < 2; warm++) {
+      long steps = 0;
+      long began = System.nanoTime();
+      for (int round = 1; round <= rounds; round++) {
+        steps += round(orchestration, scaling, publisher, written, warm * rounds + round);
+      }
+      double seconds = (System.nanoTime() - began) / 1e9;
+      System.out.printf("%s: %,d robots, %,d matches x %d rounds: %,d steps in %.2f s: %,.0f steps/s%n",
+          warm == 0 ? "warm-up" : "measured", robots, matches, rounds, steps, seconds, steps / seconds);
+    }
+    return 0;
+  }
+
+  /** One round of every match, its inputs in the order a burst brings them; returns the steps taken. */
+  private long round(Orchestration o, ScalingPolicy scaling, Orchestration.Publisher publisher,
+      List<List<Outgoing>> written, int round) {
+    long steps = 0;
+    for (int m = 0; m < matches; m++) {
+      steps += step(o, publisher, new MatchEvent.RobotsNeeded("m" + m, round, 4, List.of(),
+          List.of("B", "C", "D", "E"), "c-m" + m + "-" + round));
+    }
+    o.scale(scaling, publisher);
+    written.clear();
+    for (String kind : List.of("response", "vote")) {
+      for (int m = 0; m < matches; m++) {
+        steps += step(o, publisher, kind.equals("response")
+            ? new MatchEvent.RoundStarted("m" + m, round, List.of(), "a prompt", null)
+            : new MatchEvent.VotingStarted("m" + m, round, "a prompt", Map.of(), null));
+      }
+      List<RobotCommand> commands = written.stream().flatMap(List::stream).map(Outgoing::payload)
+          .filter(p -> p instanceof RobotCommand).map(RobotCommand.class::cast).toList();
+      written.clear();
+      for (RobotCommand c : commands) {
+        ResponseComplete done = c instanceof RobotCommand.GenerateResponse r
+            ? new ResponseComplete(r.robotId(), r.matchId(), round, c.commandId(), kind, "fake", 1000, false,
+                "model", 10, 5, 0.0001)
+            : done((RobotCommand.GenerateVote) c, round);
+        steps += step(o, publisher, done);
+      }
+      o.scale(scaling, publisher);
+    }
+    for (int m = 0; m < matches; m++) {
+      steps += step(o, publisher, new MatchEvent.RoundCompleted("m" + m, round, Map.of(), Map.of(),
+          Map.of()));
+    }
+    o.scale(scaling, publisher);
+    written.clear();
+    return steps;
+  }
+
+  private static ResponseComplete done(RobotCommand.GenerateVote v, int round) {
+    return new ResponseComplete(v.robotId(), v.matchId(), round, v.commandId(), "vote", "fake", 1000, false, "model",
+        10, 5, 0.0001);
+  }
+
+  /** One input as the verticle takes it in a burst: handled (the scaling rules look once the burst is over). */
+  private static int step(Orchestration o, Orchestration.Publisher publisher, Event input) {
+    o.handle(Envelope.of(Topic.registrationOf(input.getClass()).eventType(), "bench", "k", input, "corr", null),
+        publisher);
+    return 1;
+  }
+}
