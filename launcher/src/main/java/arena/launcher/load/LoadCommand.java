@@ -60,6 +60,31 @@ import picocli.CommandLine.Spec;
 public final class LoadCommand implements Callable<Integer> {
   private static final String KEY = "load-key-not-a-secret";
   private static final long PROGRESS_MS = 5000;
+  private static final String ASSIGNMENT = "assignment (robots_needed→assigned)";
+  private static final String ACCEPTED_VISIBLE = "action accepted→visible to others";
+  private static final String SENT_VISIBLE = "action sent→visible to others";
+  private static final String REQUESTS = "action request→202 (all requests)";
+  private static final String LLM = "LLM latency seen by robots";
+  private static final String LLM_ADDED = "LLM added latency (over the fake)";
+
+  /** Every latency line of the report, defined in one sentence (the page shows it beside the line). */
+  static final Map<String, String> DEFINITIONS = definitions();
+
+  private static Map<String, String> definitions() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(ASSIGNMENT, "round.robots_needed → robots.assigned (the first of each), every round: how long a round "
+        + "waits for the pool.");
+    d.putAll(RoundParts.SPLIT);
+    d.putAll(RoundParts.TRANSITIONS);
+    d.put(ACCEPTED_VISIBLE, "A human's 202 → the first push, to another human or the public address, of a state "
+        + "version that holds the action (a push before the 202 counts 0); on a round's path only for a phase's last "
+        + "action, whose push is that phase's transition.");
+    d.put(SENT_VISIBLE, "The same, from the request being sent.");
+    d.put(REQUESTS, "Every request of a simulated human (create, join, answer, vote) → its reply.");
+    d.put(LLM, "The model latency each robot reported (robot.response_complete).");
+    d.put(LLM_ADDED, "That latency less the fake LLM's fixed latency: what the provider path adds.");
+    return Map.copyOf(d);
+  }
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -384,25 +409,28 @@ public final class LoadCommand implements Callable<Integer> {
     Map<String, Histogram> latencies = new LinkedHashMap<>();
     List<String> late = new ArrayList<>();
     Histogram overheadHistogram = null;
+    JsonObject split = null;
     long overheadRounds = 0;
     long rounds = 0;
     if (records != null) {
-      latencies.put("assignment (robots_needed→assigned)", records.assignment(matchIds));
-      Histogram overhead = new Histogram(3_600_000, 3);
+      latencies.put(ASSIGNMENT, records.assignment(matchIds));
+      RoundParts parts = new RoundParts();
       for (RoundTimes r : records.rounds(matchIds)) {
         rounds++;
         if (r.overheadMs() >= 0) {
-          overhead.recordValue(r.overheadMs());
           overheadRounds++;
         }
+        parts.add(r);
         r.late(plan.deadlineToleranceMs()).forEach(l -> late.add(l.phase() + " " + l.lateMs() + " ms late"));
       }
       // Only where our configuration has the robots answer as soon as the model does: elsewhere their own think
       // times would count as overhead.
       if (sameJvm) {
-          latencies.put("round overhead", overhead);
-        overheadHistogram = overhead;
+        latencies.putAll(parts.split());
+        overheadHistogram = parts.split().get(RoundParts.OVERHEAD);
+        split = parts.shares();
       }
+      latencies.putAll(parts.transitions());
       for (String m : matchIds) {
         String ending = records.ending(m);
         if (ending == null) {
@@ -413,13 +441,13 @@ public final class LoadCommand implements Callable<Integer> {
       }
       records.problems().forEach(tally::error);
     }
-    latencies.put("action accepted→visible to others", tally.visible());
-    latencies.put("action sent→visible to others", tally.sentVisible());
-    latencies.put("action request→202 (all requests)", tally.request());
+    latencies.put(ACCEPTED_VISIBLE, tally.visible());
+    latencies.put(SENT_VISIBLE, tally.sentVisible());
+    latencies.put(REQUESTS, tally.request());
     if (records != null) {
-      latencies.put("LLM latency seen by robots", records.llm());
+      latencies.put(LLM, records.llm());
       if (sameJvm && plan.fixedLatency()) {
-        latencies.put("LLM added latency (over the fake)", records.llmAdded());
+        latencies.put(LLM_ADDED, records.llmAdded());
       }
     }
     String verdict = tally.errors.get() == 0 && late.isEmpty()
@@ -445,6 +473,7 @@ public final class LoadCommand implements Callable<Integer> {
         .put("gcMs", sampler.gcMs())
         .put("kafkaFloor", kafkaFloor == null ? null : kafkaFloor.json())
         .put("roundOverheadOverFloor", overFloor(overheadHistogram))
+        .put("roundOverheadSplit", split)
         .put("errorKinds", new JsonObject(new LinkedHashMap<>(tally.kinds())))
         .put("errorMessages", new JsonArray(tally.messages()))
         .put("missed", new JsonArray(late.stream().limit(50).toList()));
@@ -459,10 +488,10 @@ public final class LoadCommand implements Callable<Integer> {
         .put("rampUpSeconds", plan.rampUp().toSeconds()).put("durationSeconds", plan.duration().toSeconds())
         .put("deadlineToleranceMs", plan.deadlineToleranceMs())
         .put("game", sameJvm ? "this JVM" : String.valueOf(target))
-        .put("jvm", sameJvm ? "the game's and the load clients' (one JVM)" : "the load clients' only")
+        .put("jvm", sameJvm ? "load tool and game, one JVM" : "load tool only")
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
-    JsonObject json = LoadReport.json(meta, latencies, totals, sampler.series());
+    JsonObject json = LoadReport.json(meta, latencies, DEFINITIONS, totals, sampler.series());
     Files.createDirectories(out);
     Files.writeString(out.resolve("load-report.json"), json.encodePrettily());
     Files.writeString(out.resolve("load-report.html"), LoadReport.html(json));
@@ -475,6 +504,10 @@ public final class LoadCommand implements Callable<Integer> {
     console.printf("rounds: %d, %d closed early (everyone acted) and give the overhead%n", rounds, overheadRounds);
     console.printf("heap: peak %d MB, threads: peak %d, GC: %d ms in all (%s)%n", sampler.peakHeapMb(),
         sampler.peakThreads(), sampler.gcMs(), meta.getString("jvm"));
+    if (split != null) {
+      console.println("round overhead, mean of the " + split.getLong("rounds") + " rounds that closed early: "
+          + parts(split));
+    }
     if (totals.getJsonObject("roundOverheadOverFloor") != null) {
       console.printf("round overhead over Kafka's floor (%d hops): p50 %.1f×, p99 %.1f×%n", KafkaFloor.HOPS_PER_ROUND,
           totals.getJsonObject("roundOverheadOverFloor").getDouble("p50"),
@@ -486,6 +519,20 @@ public final class LoadCommand implements Callable<Integer> {
     console.println(verdict);
     console.println("report: " + out.resolve("load-report.html").toAbsolutePath() + " and load-report.json");
     return tally.errors.get() == 0 && late.isEmpty() ? 0 : 1;
+  }
+
+  /** "overhead 2131 ms = seating less assignment 12 ms (0.6 %) + …; unexplained 5 ms (0.2 %)", from the split. */
+  static String parts(JsonObject split) {
+    JsonObject mean = split.getJsonObject("meanMs");
+    JsonObject percent = split.getJsonObject("percentOfOverhead");
+    List<String> terms = new ArrayList<>();
+    for (String part : mean.fieldNames()) {
+      if (!"overhead".equals(part) && !"unexplained".equals(part)) {
+        terms.add(String.format("%s %.0f ms (%.1f %%)", part, mean.getDouble(part), percent.getDouble(part)));
+      }
+    }
+    return String.format("overhead %.0f ms = %s; unexplained %.0f ms (%.1f %%)", mean.getDouble("overhead"),
+        String.join(" + ", terms), mean.getDouble("unexplained"), percent.getDouble("unexplained"));
   }
 
   /** Round overhead p50 over the floor's mean hop, p99 over its p99 hop, each times the hops of a round. */
