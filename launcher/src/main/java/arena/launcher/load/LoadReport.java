@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -65,7 +66,7 @@ public final class LoadReport {
       defined.put(name, definitions.get(name));
     });
     JsonObject s = new JsonObject();
-    series.forEach((name, values) -> s.put(name, new JsonArray(List.copyOf(values))));
+    series.forEach((name, values) -> s.put(name, new JsonArray(new ArrayList<>(values))));
     return new JsonObject().put("run", meta).put("latenciesMs", lat).put("definitions", defined).put("totals", totals)
         .put("series", s);
   }
