@@ -119,7 +119,9 @@ public final class LoadReport {
           const t = document.getElementById('split'); row(t, ['part', 'mean (ms)', '%% of the overhead'], true);
           Object.keys(split.meanMs).forEach(k => row(t, [k, split.meanMs[k], split.percentOfOverhead[k]]));
         } else {
-          document.getElementById('split-note').textContent = "No round closed early in the game's JVM.";
+          document.getElementById('split-note').textContent = r.run.game === 'this JVM'
+            ? 'No round closed early (everyone acted).'
+            : 'Only when the game runs in the load JVM, whose robots answer as soon as the model does.';
         }
         const games = r.totals.gameJvms || [];
         document.getElementById('games-note').textContent = games.length
