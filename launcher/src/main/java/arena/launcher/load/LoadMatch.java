@@ -316,8 +316,9 @@ final class LoadMatch {
     void look() {
       get("/api/matches/" + matchId, token).onComplete(ar -> {
         if (ar.succeeded() && ar.result().statusCode() == 200) {
-          shown(ar.result().bodyAsJsonObject(), false);
-          see(ar.result().bodyAsJsonObject());
+          JsonObject view = ar.result().bodyAsJsonObject();
+          shown(view, false);
+          see(view);
         } else if (!over) {
           tally.error(matchId + ": view: " + describe(ar));
         }
