@@ -122,7 +122,9 @@ public final class ArenaNode {
     }
     ContextMdc.install();
     Optional<OpenTelemetrySdk> sdk = Telemetry.fromEnvironment(env, config.strings("roles"));
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    // The JVM's own figures too (heap, GC pauses, threads, CPU): the operator's and the load tool's --target-admin.
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true));
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(ArenaMetrics.prometheus()));
     if (Tracing.on()) {
       // HTTP server, event bus and Kafka producer spans; the producer writes the traceparent header.

@@ -60,6 +60,31 @@ import picocli.CommandLine.Spec;
 public final class LoadCommand implements Callable<Integer> {
   private static final String KEY = "load-key-not-a-secret";
   private static final long PROGRESS_MS = 5000;
+  private static final String ASSIGNMENT = "assignment (robots_needed→assigned)";
+  private static final String ACCEPTED_VISIBLE = "action accepted→visible to others";
+  private static final String SENT_VISIBLE = "action sent→visible to others";
+  private static final String REQUESTS = "action request→202 (all requests)";
+  private static final String LLM = "LLM latency seen by robots";
+  private static final String LLM_ADDED = "LLM added latency (over the fake)";
+
+  /** Every latency line of the report, defined in one sentence (the page shows it beside the line). */
+  static final Map<String, String> DEFINITIONS = definitions();
+
+  private static Map<String, String> definitions() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(ASSIGNMENT, "round.robots_needed → robots.assigned (the first of each), every round: how long a round "
+        + "waits for the pool.");
+    d.putAll(RoundParts.SPLIT);
+    d.putAll(RoundParts.TRANSITIONS);
+    d.put(ACCEPTED_VISIBLE, "A human's 202 → the first push, to another human or the public address, of a state "
+        + "version that holds the action (a push before the 202 counts 0); on a round's path only for a phase's last "
+        + "action, whose push is that phase's transition.");
+    d.put(SENT_VISIBLE, "The same, from the request being sent.");
+    d.put(REQUESTS, "Every request of a simulated human (create, join, answer, vote) → its reply.");
+    d.put(LLM, "The model latency each robot reported (robot.response_complete).");
+    d.put(LLM_ADDED, "That latency less the fake LLM's fixed latency: what the provider path adds.");
+    return Map.copyOf(d);
+  }
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -116,6 +141,12 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", description = "Topic prefix of the --target game (default: none).")
   String topicPrefix = "";
 
+  @Option(names = "--target-admin", paramLabel = "URL",
+      description = "With --target: a game JVM's admin listener (e.g. http://host:9090), repeatable; its /metrics is "
+          + "scraped once a second for that JVM's heap, GC pauses, threads and CPU, reported beside this JVM's. A "
+          + "failed scrape counts as an error.")
+  List<URI> targetAdmins = new ArrayList<>();
+
   @Option(names = "--out", description = "Where the report goes (default ${DEFAULT-VALUE}).")
   Path out = Path.of("load-report");
 
@@ -170,9 +201,17 @@ public final class LoadCommand implements Callable<Integer> {
     ArenaConfig arena = ArenaConfig.of(json);
     LoadPlan plan = plan();
     List<String> problems = new ArrayList<>(plan.problems(MatchRules.of(arena)));
-    if (target != null && (target.getScheme() == null || !target.getScheme().matches("https?")
-        || target.getHost() == null)) {
+    if (target != null && !httpUrl(target)) {
       problems.add("--target must be an http(s) URL of a gateway, e.g. http://localhost:8080, got " + target);
+    }
+    for (URI admin : targetAdmins) {
+      if (!httpUrl(admin)) {
+        problems.add("--target-admin must be an http(s) URL of a game JVM's admin listener, e.g. "
+            + "http://localhost:9090, got " + admin);
+      }
+    }
+    if (!targetAdmins.isEmpty() && target == null) {
+      problems.add("--target-admin needs --target: without it the game runs in this JVM, whose figures are reported");
     }
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("load: " + p));
@@ -183,6 +222,10 @@ public final class LoadCommand implements Callable<Integer> {
     // The humans play as the robots are timed by default (robot.timing); in-process robots then answer at once.
     HumanTiming timing = new HumanTiming(arena.bind("robot.timing", HumanTiming.Settings.class));
     return target == null ? inProcess(json, plan, timing) : against(json, plan, timing);
+  }
+
+  private static boolean httpUrl(URI uri) {
+    return uri.getScheme() != null && uri.getScheme().matches("https?") && uri.getHost() != null;
   }
 
   /** The game in this JVM: an embedded broker (or --kafka), the fake LLM and the four roles. */
@@ -303,7 +346,9 @@ public final class LoadCommand implements Callable<Integer> {
       PrintStream console, boolean sameJvm) throws Exception {
     Tally tally = new Tally();
     Set<String> matchIds = ConcurrentHashMap.newKeySet();
-    Sampler sampler = new Sampler(tally, records, plan.deadlineToleranceMs(), matchIds);
+    GameJvms games = new GameJvms(vertx, sameJvm ? List.of() : targetAdmins, tally);
+    Sampler sampler = new Sampler(tally, records, plan.deadlineToleranceMs(), matchIds, games);
+    games.start();
     long startNanos = System.nanoTime();
     long endOfStarts = startNanos + plan.duration().toNanos();
     AtomicLong seeds = new AtomicLong(seed);
@@ -352,7 +397,8 @@ public final class LoadCommand implements Callable<Integer> {
       awaitEndings(records, matchIds);
     }
     sampler.sample();
-    return report(plan, tally, records, matchIds, sampler, seconds, console, sameJvm);
+    games.stop();
+    return report(plan, tally, records, matchIds, sampler, games, seconds, console, sameJvm);
   }
 
   /** The records of the last matches may still be on their way. */
@@ -380,29 +426,32 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   private int report(LoadPlan plan, Tally tally, Records records, Set<String> matchIds, Sampler sampler,
-      double seconds, PrintStream console, boolean sameJvm) throws Exception {
+      GameJvms games, double seconds, PrintStream console, boolean sameJvm) throws Exception {
     Map<String, Histogram> latencies = new LinkedHashMap<>();
     List<String> late = new ArrayList<>();
     Histogram overheadHistogram = null;
+    JsonObject split = null;
     long overheadRounds = 0;
     long rounds = 0;
     if (records != null) {
-      latencies.put("assignment (robots_needed→assigned)", records.assignment(matchIds));
-      Histogram overhead = new Histogram(3_600_000, 3);
+      latencies.put(ASSIGNMENT, records.assignment(matchIds));
+      RoundParts parts = new RoundParts();
       for (RoundTimes r : records.rounds(matchIds)) {
         rounds++;
         if (r.overheadMs() >= 0) {
-          overhead.recordValue(r.overheadMs());
           overheadRounds++;
         }
+        parts.add(r);
         r.late(plan.deadlineToleranceMs()).forEach(l -> late.add(l.phase() + " " + l.lateMs() + " ms late"));
       }
       // Only where our configuration has the robots answer as soon as the model does: elsewhere their own think
       // times would count as overhead.
       if (sameJvm) {
-          latencies.put("round overhead", overhead);
-        overheadHistogram = overhead;
+        latencies.putAll(parts.split());
+        overheadHistogram = parts.split().get(RoundParts.OVERHEAD);
+        split = parts.shares();
       }
+      latencies.putAll(parts.transitions());
       for (String m : matchIds) {
         String ending = records.ending(m);
         if (ending == null) {
@@ -413,13 +462,13 @@ public final class LoadCommand implements Callable<Integer> {
       }
       records.problems().forEach(tally::error);
     }
-    latencies.put("action accepted→visible to others", tally.visible());
-    latencies.put("action sent→visible to others", tally.sentVisible());
-    latencies.put("action request→202 (all requests)", tally.request());
+    latencies.put(ACCEPTED_VISIBLE, tally.visible());
+    latencies.put(SENT_VISIBLE, tally.sentVisible());
+    latencies.put(REQUESTS, tally.request());
     if (records != null) {
-      latencies.put("LLM latency seen by robots", records.llm());
+      latencies.put(LLM, records.llm());
       if (sameJvm && plan.fixedLatency()) {
-        latencies.put("LLM added latency (over the fake)", records.llmAdded());
+        latencies.put(LLM_ADDED, records.llmAdded());
       }
     }
     String verdict = tally.errors.get() == 0 && late.isEmpty()
@@ -442,9 +491,12 @@ public final class LoadCommand implements Callable<Integer> {
         .put("missedDeadlines", late.size())
         .put("peakHeapMb", sampler.peakHeapMb())
         .put("peakThreads", sampler.peakThreads())
+        .put("peakCpuPercent", sampler.peakCpuPercent())
         .put("gcMs", sampler.gcMs())
+        .put("gameJvms", games.json())
         .put("kafkaFloor", kafkaFloor == null ? null : kafkaFloor.json())
         .put("roundOverheadOverFloor", overFloor(overheadHistogram))
+        .put("roundOverheadSplit", split)
         .put("errorKinds", new JsonObject(new LinkedHashMap<>(tally.kinds())))
         .put("errorMessages", new JsonArray(tally.messages()))
         .put("missed", new JsonArray(late.stream().limit(50).toList()));
@@ -459,10 +511,11 @@ public final class LoadCommand implements Callable<Integer> {
         .put("rampUpSeconds", plan.rampUp().toSeconds()).put("durationSeconds", plan.duration().toSeconds())
         .put("deadlineToleranceMs", plan.deadlineToleranceMs())
         .put("game", sameJvm ? "this JVM" : String.valueOf(target))
-        .put("jvm", sameJvm ? "the game's and the load clients' (one JVM)" : "the load clients' only")
+        .put("gameAdmins", sameJvm ? null : new JsonArray(targetAdmins.stream().map(URI::toString).toList()))
+        .put("jvm", sameJvm ? "load tool and game, one JVM" : "load tool only")
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
-    JsonObject json = LoadReport.json(meta, latencies, totals, sampler.series());
+    JsonObject json = LoadReport.json(meta, latencies, DEFINITIONS, totals, sampler.series());
     Files.createDirectories(out);
     Files.writeString(out.resolve("load-report.json"), json.encodePrettily());
     Files.writeString(out.resolve("load-report.html"), LoadReport.html(json));
@@ -473,8 +526,20 @@ public final class LoadCommand implements Callable<Integer> {
         totals.getDouble("matchesPerMinute"), tally.actions.get(), totals.getDouble("actionsPerSecond"),
         tally.unseen.get());
     console.printf("rounds: %d, %d closed early (everyone acted) and give the overhead%n", rounds, overheadRounds);
-    console.printf("heap: peak %d MB, threads: peak %d, GC: %d ms in all (%s)%n", sampler.peakHeapMb(),
-        sampler.peakThreads(), sampler.gcMs(), meta.getString("jvm"));
+    console.printf("heap: peak %d MB, threads: peak %d, GC: %d ms in all, CPU: peak %d %% of a core (%s)%n",
+        sampler.peakHeapMb(), sampler.peakThreads(), sampler.gcMs(), sampler.peakCpuPercent(), meta.getString("jvm"));
+    for (Object o : totals.getJsonArray("gameJvms")) {
+      JsonObject g = (JsonObject) o;
+      console.printf("game JVM %s: %s%n", g.getString("admin"), g.containsKey("peakHeapMb")
+          ? String.format("heap: peak %d MB, threads: peak %d, GC pauses: %d ms (%d), CPU: peak %s %% of a core "
+              + "(%d scrapes, %d failed)", g.getLong("peakHeapMb"), g.getLong("peakThreads"), g.getLong("gcPauseMs"),
+              g.getLong("gcPauses"), g.getValue("peakCpuPercent"), g.getLong("scrapes"), g.getLong("failed"))
+          : String.format("no figures (%d scrapes, %d failed)", g.getLong("scrapes"), g.getLong("failed")));
+    }
+    if (split != null) {
+      console.println("round overhead, mean of the " + split.getLong("rounds") + " rounds that closed early: "
+          + parts(split));
+    }
     if (totals.getJsonObject("roundOverheadOverFloor") != null) {
       console.printf("round overhead over Kafka's floor (%d hops): p50 %.1f×, p99 %.1f×%n", KafkaFloor.HOPS_PER_ROUND,
           totals.getJsonObject("roundOverheadOverFloor").getDouble("p50"),
@@ -486,6 +551,20 @@ public final class LoadCommand implements Callable<Integer> {
     console.println(verdict);
     console.println("report: " + out.resolve("load-report.html").toAbsolutePath() + " and load-report.json");
     return tally.errors.get() == 0 && late.isEmpty() ? 0 : 1;
+  }
+
+  /** "overhead 2131 ms = seating less assignment 12 ms (0.6 %) + …; unexplained 5 ms (0.2 %)", from the split. */
+  static String parts(JsonObject split) {
+    JsonObject mean = split.getJsonObject("meanMs");
+    JsonObject percent = split.getJsonObject("percentOfOverhead");
+    List<String> terms = new ArrayList<>();
+    for (String part : mean.fieldNames()) {
+      if (!"overhead".equals(part) && !"unexplained".equals(part)) {
+        terms.add(String.format("%s %.0f ms (%.1f %%)", part, mean.getDouble(part), percent.getDouble(part)));
+      }
+    }
+    return String.format("overhead %.0f ms = %s; unexplained %.0f ms (%.1f %%)", mean.getDouble("overhead"),
+        String.join(" + ", terms), mean.getDouble("unexplained"), percent.getDouble("unexplained"));
   }
 
   /** Round overhead p50 over the floor's mean hop, p99 over its p99 hop, each times the hops of a round. */
@@ -503,6 +582,7 @@ public final class LoadCommand implements Callable<Integer> {
     private final Records records;
     private final long toleranceMs;
     private final Set<String> matchIds;
+    private final GameJvms games;
     private final long start = System.nanoTime();
     private final Map<String, List<Number>> series = new LinkedHashMap<>();
     private long next = System.nanoTime();
@@ -512,17 +592,20 @@ public final class LoadCommand implements Callable<Integer> {
     private long lastGc;
     private long peakHeap;
     private long peakThreads;
+    private long peakCpu;
 
-    Sampler(Tally tally, Records records, long toleranceMs, Set<String> matchIds) {
+    Sampler(Tally tally, Records records, long toleranceMs, Set<String> matchIds, GameJvms games) {
       this.tally = tally;
       this.records = records;
       this.toleranceMs = toleranceMs;
       this.matchIds = matchIds;
+      this.games = games;
       this.lastGc = gcTotal();
-      for (String s : List.of("seconds", "heapMb", "threads", "gcMs", "running", "completed", "actionsPerSecond",
-          "errors", "missed")) {
+      for (String s : List.of("seconds", "heapMb", "threads", "gcMs", "cpuPercent", "running", "completed",
+          "actionsPerSecond", "errors", "missed")) {
         series.put(s, new ArrayList<>());
       }
+      games.names().forEach(name -> series.put(name, new ArrayList<>()));
     }
 
     boolean due(long now) {
@@ -539,12 +622,16 @@ public final class LoadCommand implements Callable<Integer> {
       long actions = tally.actions.get();
       double rate = (actions - lastActions) / Math.max(1e-3, (now - lastAt) / 1e9);
       long missed = missed();
+      long cpu = cpuPercent();
       peakHeap = Math.max(peakHeap, heap);
       peakThreads = Math.max(peakThreads, threads);
+      peakCpu = Math.max(peakCpu, cpu);
       series.get("seconds").add(Math.round((now - start) / 1e8) / 10.0);
       series.get("heapMb").add(heap);
       series.get("threads").add(threads);
       series.get("gcMs").add(gc - lastGc);
+      series.get("cpuPercent").add(cpu < 0 ? null : cpu);
+      games.sample().forEach((name, value) -> series.get(name).add(value));
       series.get("running").add(tally.running.get());
       series.get("completed").add(tally.completed.get());
       series.get("actionsPerSecond").add(Math.round(rate * 10) / 10.0);
@@ -558,8 +645,9 @@ public final class LoadCommand implements Callable<Integer> {
       }
       nextLine = now + TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS);
       return String.format("[%4ds] matches: %d running, %d completed | actions: %.1f/s | errors: %d | missed "
-              + "deadlines: %d | heap %d MB, %d threads", TimeUnit.NANOSECONDS.toSeconds(now - start),
-          tally.running.get(), tally.completed.get(), rate, tally.errors.get(), missed, heap, threads);
+              + "deadlines: %d | heap %d MB, %d threads%s", TimeUnit.NANOSECONDS.toSeconds(now - start),
+          tally.running.get(), tally.completed.get(), rate, tally.errors.get(), missed, heap, threads,
+          games.progress());
     }
 
     /** Missed deadlines so far, over the matches that finished (the others' rounds may still be open). */
@@ -568,6 +656,15 @@ public final class LoadCommand implements Callable<Integer> {
         return 0;
       }
       return records.rounds(matchIds).stream().mapToLong(r -> r.late(toleranceMs).size()).sum();
+    }
+
+    /** This process's CPU since the last call, in % of one core; -1 where the JVM does not tell. */
+    private static long cpuPercent() {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        double load = os.getProcessCpuLoad();
+        return load < 0 ? -1 : Math.round(load * Runtime.getRuntime().availableProcessors() * 100);
+      }
+      return -1;
     }
 
     private static long gcTotal() {
@@ -584,6 +681,10 @@ public final class LoadCommand implements Callable<Integer> {
 
     long peakThreads() {
       return peakThreads;
+    }
+
+    long peakCpuPercent() {
+      return peakCpu;
     }
 
     long gcMs() {

@@ -216,6 +216,8 @@ final class LoadMatch {
     final String playerId;
     final String token;
     final Set<String> planned = new HashSet<>();
+    /** The phases and scores this human has seen, pushed or fetched. */
+    final Set<String> shown = new HashSet<>();
     WebSocket socket;
     long pinger = -1;
     long watcher = -1;
@@ -283,14 +285,40 @@ final class LoadMatch {
       boolean mine = frame.getString("address", "").endsWith(".player." + playerId);
       heard(mine ? index : -1 - index, view.getLong("version", -1L));
       if (mine) {
+        shown(view, true);
         see(view);
+      }
+    }
+
+    /**
+     * Tells the records when a push first showed this human a phase, or a round's scores. A phase it first saw in a
+     * fetched view (pushed before it listened, as round 1 is while the humans connect) gives no transition.
+     */
+    void shown(JsonObject view, boolean pushed) {
+      if (records == null) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      int round = view.getInteger("round", 0);
+      String phase = view.getString("phase");
+      if ("RUNNING".equals(view.getString("status")) && ("RESPONDING".equals(phase) || "VOTING".equals(phase))
+          && shown.add(phase + round) && pushed) {
+        records.pushed(matchId, round, "VOTING".equals(phase) ? Records.Sight.VOTING : Records.Sight.ANSWERING, now);
+      }
+      for (Object o : view.getJsonArray("results", new JsonArray())) {
+        int scored = ((JsonObject) o).getInteger("round", 0);
+        if (shown.add("SCORES" + scored) && pushed) {
+          records.pushed(matchId, scored, Records.Sight.SCORES, now);
+        }
       }
     }
 
     void look() {
       get("/api/matches/" + matchId, token).onComplete(ar -> {
         if (ar.succeeded() && ar.result().statusCode() == 200) {
-          see(ar.result().bodyAsJsonObject());
+          JsonObject view = ar.result().bodyAsJsonObject();
+          shown(view, false);
+          see(view);
         } else if (!over) {
           tally.error(matchId + ": view: " + describe(ar));
         }
@@ -340,12 +368,15 @@ final class LoadMatch {
 
     void act(String kind, int round, String value, long delayMs, JsonObject body) {
       if (records != null) {
-        records.thought(matchId, round, kind, delayMs);
+        records.thought(matchId, round, kind, System.currentTimeMillis(), delayMs);
       }
       Action action = new Action(index, kind, round, value);
       actions.add(action);
       context.owner().setTimer(Math.max(1, delayMs), id -> {
         action.sentNanos = System.nanoTime();
+        if (records != null) {
+          records.acted(matchId, round, kind, System.currentTimeMillis());
+        }
         post(path("answer".equals(kind) ? "/response" : "/vote"), token, body).onComplete(ar -> {
             if (ar.succeeded() && ar.result().statusCode() == 202) {
               action.acceptedNanos = System.nanoTime();

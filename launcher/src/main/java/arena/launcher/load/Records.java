@@ -14,21 +14,61 @@ import org.HdrHistogram.Histogram;
 /**
  * What the game's records say about the run's matches: when each round asked for robots and got them, when its phases
  * opened, closed and were due, how long each robot's model took, and how matches ended. Fed from the consumer's event
- * loop; the simulated humans add their think times from theirs.
+ * loop; the simulated humans add, from theirs, when they saw each phase (pushed or fetched), how long they thought,
+ * when they sent, and when a push first showed them a phase or a round's scores.
  */
 final class Records {
-  private static final int STARTING = 0;
-  private static final int STARTED = 1;
-  private static final int ANSWER_DEADLINE = 2;
-  private static final int VOTING = 3;
-  private static final int VOTE_DEADLINE = 4;
-  private static final int COMPLETED = 5;
-  private static final int SLOWEST_ANSWER = 6;
-  private static final int SLOWEST_VOTE = 7;
-  private static final int NEEDED = 8;
-  private static final int ASSIGNED = 9;
+  /** What a push to a simulated human first showed of a round. */
+  enum Sight { ANSWERING, VOTING, SCORES }
 
-  private final Map<String, long[]> rounds = new HashMap<>();
+  /** One phase's participants, as {@link RoundTimes.Acts} tells them. */
+  private static final class Phase {
+    long slowestMs;
+    long slowestSawAt;
+    long lastActedAt;
+    final List<Long> pushedAt = new ArrayList<>();
+
+    void thought(long sawAt, long ms) {
+      if (ms > slowestMs || slowestSawAt == 0) {
+        slowestMs = ms;
+        slowestSawAt = sawAt;
+      }
+    }
+
+    void acted(long at) {
+      lastActedAt = Math.max(lastActedAt, at);
+    }
+
+    RoundTimes.Acts acts() {
+      return new RoundTimes.Acts(slowestMs, slowestSawAt, lastActedAt, List.copyOf(pushedAt));
+    }
+  }
+
+  /** One round's records (epoch ms, 0 until seen). */
+  private static final class Round {
+    long starting;
+    long needed;
+    long assigned;
+    long started;
+    long answerDeadline;
+    long voting;
+    long voteDeadline;
+    long completed;
+    final Phase answers = new Phase();
+    final Phase votes = new Phase();
+    final List<Long> scoresPushed = new ArrayList<>();
+
+    Phase phase(String kind) {
+      return "vote".equals(kind) ? votes : answers;
+    }
+
+    RoundTimes times() {
+      return new RoundTimes(starting, needed, assigned, started, answerDeadline, voting, voteDeadline, completed,
+          answers.acts(), votes.acts(), List.copyOf(scoresPushed));
+    }
+  }
+
+  private final Map<String, Round> rounds = new HashMap<>();
   private final Map<String, String> endings = new HashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final Histogram llm = new Histogram(3_600_000, 3);
@@ -44,24 +84,26 @@ final class Records {
     long at = envelope.occurredAt().toEpochMilli();
     Event p = envelope.payload();
     if (p instanceof MatchEvent.RoundStarting e) {
-      round(e.matchId(), e.round())[STARTING] = at;
+      round(e.matchId(), e.round()).starting = at;
     } else if (p instanceof MatchEvent.RobotsNeeded e) {
-      first(round(e.matchId(), e.round()), NEEDED, at);
+      Round r = round(e.matchId(), e.round());
+      r.needed = r.needed == 0 ? at : r.needed;
     } else if (p instanceof OrchestrationEvent.RobotsAssigned e) {
-      first(round(e.matchId(), e.round()), ASSIGNED, at);
+      Round r = round(e.matchId(), e.round());
+      r.assigned = r.assigned == 0 ? at : r.assigned;
     } else if (p instanceof OrchestrationEvent.RobotsUnavailable e) {
       problems.add(e.matchId() + " round " + e.round() + ": robots unavailable (" + e.requested() + " asked, pool "
           + e.poolSize() + ")");
     } else if (p instanceof MatchEvent.RoundStarted e) {
-      long[] r = round(e.matchId(), e.round());
-      r[STARTED] = at;
-      r[ANSWER_DEADLINE] = e.deadline().toEpochMilli();
+      Round r = round(e.matchId(), e.round());
+      r.started = at;
+      r.answerDeadline = e.deadline().toEpochMilli();
     } else if (p instanceof MatchEvent.VotingStarted e) {
-      long[] r = round(e.matchId(), e.round());
-      r[VOTING] = at;
-      r[VOTE_DEADLINE] = e.deadline().toEpochMilli();
+      Round r = round(e.matchId(), e.round());
+      r.voting = at;
+      r.voteDeadline = e.deadline().toEpochMilli();
     } else if (p instanceof MatchEvent.RoundCompleted e) {
-      round(e.matchId(), e.round())[COMPLETED] = at;
+      round(e.matchId(), e.round()).completed = at;
     } else if (p instanceof MatchEvent.Completed e) {
       endings.put(e.matchId(), "COMPLETED");
     } else if (p instanceof MatchEvent.Expired e) {
@@ -69,9 +111,10 @@ final class Records {
     } else if (p instanceof MatchEvent.Cancelled e) {
       endings.put(e.matchId(), "CANCELLED: " + e.reason());
     } else if (p instanceof RobotResponse.ResponseComplete e) {
-      long[] r = round(e.matchId(), e.round());
-      int slot = "vote".equals(e.kind()) ? SLOWEST_VOTE : SLOWEST_ANSWER;
-      r[slot] = Math.max(r[slot], e.latencyMs());
+      // Written just before the answer or vote: the robot acted then, its model call began its latency earlier.
+      Phase phase = round(e.matchId(), e.round()).phase(e.kind());
+      phase.thought(at - e.latencyMs(), e.latencyMs());
+      phase.acted(at);
       llm.recordValue(Math.max(0, e.latencyMs()));
       if (fixedLatencyMs >= 0) {
         llmAdded.recordValue(Math.max(0, e.latencyMs() - fixedLatencyMs));
@@ -82,11 +125,20 @@ final class Records {
     }
   }
 
-  /** A human of {@code matchId} thought {@code ms} before acting in {@code round} ("answer" or "vote"). */
-  synchronized void thought(String matchId, int round, String kind, long ms) {
-    long[] r = round(matchId, round);
-    int slot = "vote".equals(kind) ? SLOWEST_VOTE : SLOWEST_ANSWER;
-    r[slot] = Math.max(r[slot], ms);
+  /** A human of {@code matchId} saw a phase at {@code sawAt} and thought {@code ms} before acting ("answer", "vote"). */
+  synchronized void thought(String matchId, int round, String kind, long sawAt, long ms) {
+    round(matchId, round).phase(kind).thought(sawAt, ms);
+  }
+
+  /** A human of {@code matchId} sent its answer or vote at {@code at}. */
+  synchronized void acted(String matchId, int round, String kind, long at) {
+    round(matchId, round).phase(kind).acted(at);
+  }
+
+  /** A push first showed one simulated human {@code sight} of {@code round} at {@code at}. */
+  synchronized void pushed(String matchId, int round, Sight sight, long at) {
+    Round r = round(matchId, round);
+    (sight == Sight.SCORES ? r.scoresPushed : sight == Sight.VOTING ? r.votes.pushedAt : r.answers.pushedAt).add(at);
   }
 
   /** round.robots_needed → robots assigned, per round of {@code matches}. */
@@ -94,9 +146,9 @@ final class Records {
     Histogram h = new Histogram(3_600_000, 3);
     for (String m : matches) {
       for (int round = 1; rounds.containsKey(key(m, round)); round++) {
-        long[] r = rounds.get(key(m, round));
-        if (r[NEEDED] > 0 && r[ASSIGNED] >= r[NEEDED]) {
-          h.recordValue(r[ASSIGNED] - r[NEEDED]);
+        Round r = rounds.get(key(m, round));
+        if (r.needed > 0 && r.assigned >= r.needed) {
+          h.recordValue(r.assigned - r.needed);
         }
       }
     }
@@ -108,9 +160,7 @@ final class Records {
     List<RoundTimes> out = new ArrayList<>();
     for (String m : matches) {
       for (int round = 1; rounds.containsKey(key(m, round)); round++) {
-        long[] r = rounds.get(key(m, round));
-        out.add(new RoundTimes(r[STARTING], r[STARTED], r[ANSWER_DEADLINE], r[VOTING], r[VOTE_DEADLINE],
-            r[COMPLETED], r[SLOWEST_ANSWER], r[SLOWEST_VOTE]));
+        out.add(rounds.get(key(m, round)).times());
       }
     }
     return out;
@@ -133,14 +183,8 @@ final class Records {
     return llmAdded.copy();
   }
 
-  private long[] round(String matchId, int round) {
-    return rounds.computeIfAbsent(key(matchId, round), k -> new long[10]);
-  }
-
-  private static void first(long[] r, int slot, long at) {
-    if (r[slot] == 0) {
-      r[slot] = at;
-    }
+  private Round round(String matchId, int round) {
+    return rounds.computeIfAbsent(key(matchId, round), k -> new Round());
   }
 
   private static String key(String matchId, int round) {

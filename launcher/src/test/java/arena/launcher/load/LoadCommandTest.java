@@ -78,6 +78,44 @@ class LoadCommandTest {
   }
 
   @Test
+  void aTargetAdminThatIsNoUrlExitsWith2() {
+    Outcome o = run("--target", "http://127.0.0.1:8080", "--target-admin", "localhost:9090");
+
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).contains("--target-admin must be an http(s) URL");
+  }
+
+  @Test
+  void aTargetAdminWithoutATargetExitsWith2() {
+    Outcome o = run("--target-admin", "http://127.0.0.1:9090");
+
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).contains("--target-admin needs --target");
+  }
+
+  @Test
+  void anUnreachableTargetAdminIsAnErrorKindOfTheReportAndTheRunEnds(@TempDir Path dir) throws Exception {
+    // Given a target and a game JVM admin listener where nothing listens
+    int port = FreePorts.next();
+    int admin = FreePorts.next();
+
+    // When one match is to be played against it
+    Outcome o = run("--target", "http://127.0.0.1:" + port, "--target-admin", "http://127.0.0.1:" + admin,
+        "--matches", "1", "--ramp-up", "0s", "--duration", "1s", "--out", dir.toString());
+
+    // Then the run ends with its report (exit 1): the failed scrapes are an error kind of their own, and the game
+    // JVM is listed without figures
+    assertThat(o.code()).isEqualTo(1);
+    JsonObject totals = new JsonObject(Files.readString(dir.resolve("load-report.json"))).getJsonObject("totals");
+    assertThat(totals.getJsonObject("errorKinds").fieldNames())
+        .anyMatch(kind -> kind.startsWith("game JVM admin http://N.N.N.N:N/metrics: scrape failed"));
+    JsonObject game = totals.getJsonArray("gameJvms").getJsonObject(0);
+    assertThat(game.getString("admin")).isEqualTo("http://127.0.0.1:" + admin);
+    assertThat(game.getLong("failed")).isPositive();
+    assertThat(game.containsKey("peakHeapMb")).isFalse();
+  }
+
+  @Test
   void durationsReadSecondsMinutesAndMilliseconds() {
     LoadCommand.Durations d = new LoadCommand.Durations();
 

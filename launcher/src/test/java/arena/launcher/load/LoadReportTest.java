@@ -45,14 +45,17 @@ class LoadReportTest {
     Map<String, Histogram> latencies = new LinkedHashMap<>();
     latencies.put("round overhead", h);
     JsonObject report = LoadReport.json(new JsonObject().put("command", "load </script><b>"), latencies,
-        new JsonObject().put("verdict", "PASS"), Map.of("seconds", List.of(1, 2), "heapMb", List.of(10, 20)));
+        Map.of("round overhead", "what is left </script>"), new JsonObject().put("verdict", "PASS"),
+        Map.of("seconds", List.of(1, 2), "heapMb", List.of(10, 20)));
 
     // When written as a page
     String html = LoadReport.html(report);
 
     // Then uPlot is inline, nothing is fetched, and the data cannot end its script early
     assertThat(html).contains("uPlot").doesNotContain("src=\"http", "href=\"http", "<link")
-        .contains("load <\\/script><b>").doesNotContain("load </script>");
+        .contains("load <\\/script><b>").doesNotContain("load </script>", "left </script>");
     assertThat(report.getJsonObject("latenciesMs").getJsonObject("round overhead").getLong("p50")).isEqualTo(42);
+    // And each line carries the sentence that defines it
+    assertThat(report.getJsonObject("definitions").getString("round overhead")).isEqualTo("what is left </script>");
   }
 }
