@@ -63,4 +63,33 @@ class LanesTest {
     }))));
     first.runOnContext(v -> slow.complete());
   }
+
+  @Test
+  void aLongQueueOfWorkThatEndsAtOnceRunsToTheEndWithoutDeepeningTheStack(Vertx vertx, VertxTestContext ctx) {
+    vertx.runOnContext(v -> {
+      // Given a lane held by slow work, with 100,000 tasks queued behind it that each end as soon as they start
+      // (the orchestrator's lane in a burst: steps that join an open transaction, or publish nothing)
+      Lanes lanes = new Lanes();
+      Promise<Void> slow = Promise.promise();
+      lanes.run("pool", slow::future);
+      int[] ran = {0};
+      Future<Void> last = null;
+      for (int i = 0; i < 100_000; i++) {
+        last = lanes.run("pool", () -> {
+          ran[0]++;
+          return Future.succeededFuture();
+        });
+      }
+      Future<Void> lastQueued = last;
+
+      // When the slow work ends
+      slow.complete();
+
+      // Then every queued task ran, the last one too
+      lastQueued.onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+        assertThat(ran[0]).isEqualTo(100_000);
+        ctx.completeNow();
+      })));
+    });
+  }
 }
