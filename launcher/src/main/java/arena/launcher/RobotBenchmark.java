@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
@@ -172,6 +176,7 @@ public final class RobotBenchmark implements Callable<Integer> {
         String waveId = "w" + wave;
         CountDownLatch done = new CountDownLatch(robots);
         waveDone.put(waveId, done);
+        Map<Long, Long> cpuBefore = cpuByThread(threads);
         long start = System.nanoTime();
         List<Future<?>> sends = new ArrayList<>(robots);
         Instant deadline = Instant.now().plusSeconds(60 + latencyMs / 1000);
@@ -190,14 +195,18 @@ public final class RobotBenchmark implements Callable<Integer> {
             HttpResponse.BodyHandlers.ofString()).body());
         Histogram added = providerAdded.getIntervalHistogram();
         Histogram answered = commandToAnswer.getIntervalHistogram();
+        JsonObject late = stats.getJsonObject("late", new JsonObject());
         String line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
-                + "path p50 %d ms p99 %d ms max %d ms | command to answer on Kafka, less the model, p50 %d ms p99 %d "
+                + "path p50 %d ms p99 %d ms max %d ms | of which the fake's own lateness p50 %.0f ms p99 %.0f ms, "
+                + "connections opened %d | command to answer on Kafka, less the model, p50 %d ms p99 %d "
                 + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
             warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
             stats.getLong("maxInFlight", -1L), added.getValueAtPercentile(50), added.getValueAtPercentile(99),
-            added.getMaxValue(), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99), fallbacks.get(),
-            peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
+            added.getMaxValue(), late.getDouble("p50Ms", -1.0), late.getDouble("p99Ms", -1.0),
+            stats.getLong("connections", -1L), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99),
+            fallbacks.get(), peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
         System.out.println(line);
+        System.out.println("         busiest threads (CPU ms this wave): " + busiest(threads, cpuBefore, 3));
         if (!complete) {
           System.out.println("not every robot answered in time; stopping");
           return 1;
@@ -212,4 +221,29 @@ public final class RobotBenchmark implements Callable<Integer> {
     }
   }
 
+  private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      cpu.put(id, threads.getThreadCpuTime(id));
+    }
+    return cpu;
+  }
+
+  /**
+   * The {@code n} threads that used the most CPU since {@code before}: a figure the other processes on a shared
+   * machine do not inflate, unlike the latencies (a robot event loop near a whole core is the bottleneck).
+   */
+  private static String busiest(ThreadMXBean threads, Map<Long, Long> before, int n) {
+    Map<Long, Long> now = cpuByThread(threads);
+    return now.entrySet().stream()
+        .sorted(Comparator.comparingLong((Map.Entry<Long, Long> e) -> before.getOrDefault(e.getKey(), 0L)
+            - e.getValue()))
+        .limit(n)
+        .map(e -> {
+          ThreadInfo info = threads.getThreadInfo(e.getKey());
+          return (info == null ? "?" : info.getThreadName()) + " "
+              + (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1_000_000;
+        })
+        .collect(Collectors.joining(", "));
+  }
 }
