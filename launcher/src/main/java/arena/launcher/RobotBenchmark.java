@@ -51,6 +51,7 @@ import picocli.CommandLine.Option;
     description = "N robots answer concurrently against the fake LLM; prints added latency, concurrency, heap, threads.")
 public final class RobotBenchmark implements Callable<Integer> {
   private static final String KEY = "bench-key-not-a-secret";
+  private static final int MAX_WARM_UPS = 3;
   private static final String[] PERSONAS = {"curious-student", "skeptical-scientist", "creative-artist"};
   private static final List<String> PROMPTS = List.of("What is the best smell in the world?",
       "Describe your ideal Sunday in one sentence.", "Which invention would you uninvent, and why?",
@@ -77,7 +78,8 @@ public final class RobotBenchmark implements Callable<Integer> {
       + "JVM (default: one in this JVM with --latency-ms).")
   String fakeUrl;
 
-  @Option(names = "--waves", description = "Measured waves of N answers, after one warm-up wave (default ${DEFAULT-VALUE}).")
+  @Option(names = "--waves", description = "Measured waves of N answers, after warm-up waves until the robots' "
+      + "connections to the fake stop growing, at most " + MAX_WARM_UPS + " (default ${DEFAULT-VALUE}).")
   int waves = 2;
 
   public static void main(String[] args) {
@@ -166,14 +168,16 @@ public final class RobotBenchmark implements Callable<Integer> {
           robots, provider, stream ? " (streaming)" : "", latencyMs, instances,
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024),
           fakeUrl != null ? " (the fake LLM at " + fakeUrl + " does not)" : " and the fake LLM");
-      for (int wave = 0; wave <= waves; wave++) {
-        boolean warmUp = wave == 0;
+      boolean warmUp = true;
+      int warmUps = 0;
+      // A wave's ids are its round's: warm-ups and measured waves alike.
+      for (int round = 0, wave = 0; wave <= waves; round++) {
         providerAdded.reset();
         commandToAnswer.reset();
         fallbacks.set(0);
         http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).DELETE().build(),
             HttpResponse.BodyHandlers.discarding());
-        String waveId = "w" + wave;
+        String waveId = "w" + round;
         CountDownLatch done = new CountDownLatch(robots);
         waveDone.put(waveId, done);
         Map<Long, Long> cpuBefore = cpuByThread(threads);
@@ -212,6 +216,14 @@ public final class RobotBenchmark implements Callable<Integer> {
           return 1;
         }
         peakHeap.set(0);
+        if (warmUp) {
+          // Measured waves should not pay for connecting: the pool grows only as far as the calls in flight took it.
+          warmUps++;
+          warmUp = stats.getLong("connections", 0L) > 0 && warmUps < MAX_WARM_UPS;
+        }
+        if (!warmUp) {
+          wave++;
+        }
       }
       return 0;
     } finally {
