@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
@@ -47,6 +51,7 @@ import picocli.CommandLine.Option;
     description = "N robots answer concurrently against the fake LLM; prints added latency, concurrency, heap, threads.")
 public final class RobotBenchmark implements Callable<Integer> {
   private static final String KEY = "bench-key-not-a-secret";
+  private static final int MAX_WARM_UPS = 3;
   private static final String[] PERSONAS = {"curious-student", "skeptical-scientist", "creative-artist"};
   private static final List<String> PROMPTS = List.of("What is the best smell in the world?",
       "Describe your ideal Sunday in one sentence.", "Which invention would you uninvent, and why?",
@@ -73,7 +78,8 @@ public final class RobotBenchmark implements Callable<Integer> {
       + "JVM (default: one in this JVM with --latency-ms).")
   String fakeUrl;
 
-  @Option(names = "--waves", description = "Measured waves of N answers, after one warm-up wave (default ${DEFAULT-VALUE}).")
+  @Option(names = "--waves", description = "Measured waves of N answers, after warm-up waves until the robots' "
+      + "connections to the fake stop growing, at most " + MAX_WARM_UPS + " (default ${DEFAULT-VALUE}).")
   int waves = 2;
 
   public static void main(String[] args) {
@@ -162,16 +168,19 @@ public final class RobotBenchmark implements Callable<Integer> {
           robots, provider, stream ? " (streaming)" : "", latencyMs, instances,
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024),
           fakeUrl != null ? " (the fake LLM at " + fakeUrl + " does not)" : " and the fake LLM");
-      for (int wave = 0; wave <= waves; wave++) {
-        boolean warmUp = wave == 0;
+      boolean warmUp = true;
+      int warmUps = 0;
+      // A wave's ids are its round's: warm-ups and measured waves alike.
+      for (int round = 0, wave = 0; wave <= waves; round++) {
         providerAdded.reset();
         commandToAnswer.reset();
         fallbacks.set(0);
         http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).DELETE().build(),
             HttpResponse.BodyHandlers.discarding());
-        String waveId = "w" + wave;
+        String waveId = "w" + round;
         CountDownLatch done = new CountDownLatch(robots);
         waveDone.put(waveId, done);
+        Map<Long, Long> cpuBefore = cpuByThread(threads);
         long start = System.nanoTime();
         List<Future<?>> sends = new ArrayList<>(robots);
         Instant deadline = Instant.now().plusSeconds(60 + latencyMs / 1000);
@@ -190,19 +199,31 @@ public final class RobotBenchmark implements Callable<Integer> {
             HttpResponse.BodyHandlers.ofString()).body());
         Histogram added = providerAdded.getIntervalHistogram();
         Histogram answered = commandToAnswer.getIntervalHistogram();
+        JsonObject late = stats.getJsonObject("late", new JsonObject());
         String line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
-                + "path p50 %d ms p99 %d ms max %d ms | command to answer on Kafka, less the model, p50 %d ms p99 %d "
+                + "path p50 %d ms p99 %d ms max %d ms | of which the fake's own lateness p50 %.0f ms p99 %.0f ms, "
+                + "connections opened %d | command to answer on Kafka, less the model, p50 %d ms p99 %d "
                 + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
             warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
             stats.getLong("maxInFlight", -1L), added.getValueAtPercentile(50), added.getValueAtPercentile(99),
-            added.getMaxValue(), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99), fallbacks.get(),
-            peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
+            added.getMaxValue(), late.getDouble("p50Ms", -1.0), late.getDouble("p99Ms", -1.0),
+            stats.getLong("connections", -1L), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99),
+            fallbacks.get(), peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
         System.out.println(line);
+        System.out.println("         busiest threads (CPU ms this wave): " + busiest(threads, cpuBefore, 3));
         if (!complete) {
           System.out.println("not every robot answered in time; stopping");
           return 1;
         }
         peakHeap.set(0);
+        if (warmUp) {
+          // Measured waves should not pay for connecting: the pool grows only as far as the calls in flight took it.
+          warmUps++;
+          warmUp = stats.getLong("connections", 0L) > 0 && warmUps < MAX_WARM_UPS;
+        }
+        if (!warmUp) {
+          wave++;
+        }
       }
       return 0;
     } finally {
@@ -212,4 +233,29 @@ public final class RobotBenchmark implements Callable<Integer> {
     }
   }
 
+  private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) {
+      cpu.put(id, threads.getThreadCpuTime(id));
+    }
+    return cpu;
+  }
+
+  /**
+   * The {@code n} threads that used the most CPU since {@code before}: a figure the other processes on a shared
+   * machine do not inflate, unlike the latencies (a robot event loop near a whole core is the bottleneck).
+   */
+  private static String busiest(ThreadMXBean threads, Map<Long, Long> before, int n) {
+    Map<Long, Long> now = cpuByThread(threads);
+    return now.entrySet().stream()
+        .sorted(Comparator.comparingLong((Map.Entry<Long, Long> e) -> before.getOrDefault(e.getKey(), 0L)
+            - e.getValue()))
+        .limit(n)
+        .map(e -> {
+          ThreadInfo info = threads.getThreadInfo(e.getKey());
+          return (info == null ? "?" : info.getThreadName()) + " "
+              + (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1_000_000;
+        })
+        .collect(Collectors.joining(", "));
+  }
 }

@@ -3,7 +3,9 @@ package arena.fakellm;
 import arena.fakellm.Api.Answer;
 import arena.fakellm.Api.Failure;
 import arena.fakellm.Api.Quota;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,13 +28,18 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An OpenAI- and Anthropic-compatible LLM server that answers like a plausible model, with latency and faults
- * to order, and records what it was sent. Its handlers run on one event loop; the methods below may be called
- * from any thread while it runs.
+ * to order, and records what it was sent. It listens on one or more event loops (each connection is served by one
+ * of them); the methods below may be called from any thread while it runs.
+ *
+ * <p>Every reply given after a drawn latency says that latency in the {@value #LATENCY_HEADER} header, so that a
+ * client can tell the model's time from its own; how late the replies went out past their latency (this server's
+ * own queueing) is in {@link #stats()}.
  */
 public final class FakeLlm {
   /** A load run must not fill the heap: only the latest requests are kept. */
@@ -42,6 +49,8 @@ public final class FakeLlm {
   private static final List<String> MODELS = List.of("fake-llm", "gpt-4o-mini", "claude-3-5-haiku-latest");
   private static final Api OPENAI = new OpenAiApi();
   private static final Api ANTHROPIC = new AnthropicApi();
+  /** The latency drawn for the reply, in milliseconds. */
+  public static final String LATENCY_HEADER = "x-fake-latency-ms";
 
   /** Settings, the random numbers they seed and the request budget they set, swapped together. */
   private record State(FakeLlmSettings settings, Random random, RateWindow window) {}
@@ -49,26 +58,46 @@ public final class FakeLlm {
   private final Vertx vertx;
   private volatile State state;
   private volatile HttpServer server;
+  private volatile String deployment;
   private final Queue<Behaviour> script = new ConcurrentLinkedQueue<>();
   private final Deque<Recorded> recorded = new ArrayDeque<>(); // guarded by itself
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong maxInFlight = new AtomicLong();
   private final Map<String, LongAdder> byBehaviour = new ConcurrentHashMap<>();
+  private final AtomicLong connections = new AtomicLong();
+  private final Lateness lateness = new Lateness(MAX_RECORDED);
 
   private FakeLlm(Vertx vertx, FakeLlmSettings settings) {
     this.vertx = vertx;
     settings(settings);
   }
 
+  /** Listening on one event loop. */
   public static Future<FakeLlm> start(Vertx vertx, FakeLlmSettings settings) {
+    return start(vertx, settings, 1);
+  }
+
+  /**
+   * Listening on {@code eventLoops} event loops, which share the port: with thousands of requests at once, one loop
+   * reading them, timing them and writing the replies would make them late by its own queue.
+   */
+  public static Future<FakeLlm> start(Vertx vertx, FakeLlmSettings settings, int eventLoops) {
+    if (eventLoops < 1) {
+      return Future.failedFuture(new IllegalArgumentException("eventLoops must be at least 1, was " + eventLoops));
+    }
     FakeLlm llm = new FakeLlm(vertx, settings);
-    return vertx.createHttpServer().requestHandler(llm.router())
-        .listen(settings.port(), settings.host())
-        .map(s -> {
-          llm.server = s;
-          return llm;
-        });
+    return vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createHttpServer().connectionHandler(c -> llm.connections.incrementAndGet())
+            .requestHandler(llm.router()).listen(settings.port(), settings.host())
+            .onSuccess(s -> llm.server = s);
+      }
+    }, new DeploymentOptions().setInstances(eventLoops)).map(id -> {
+      llm.deployment = id;
+      return llm;
+    });
   }
 
   public int port() {
@@ -116,7 +145,8 @@ public final class FakeLlm {
   public Stats stats() {
     Map<String, Long> counts = new TreeMap<>();
     byBehaviour.forEach((name, n) -> counts.put(name, n.sum()));
-    return new Stats(total.get(), inFlight.get(), maxInFlight.get(), Collections.unmodifiableMap(counts));
+    return new Stats(total.get(), inFlight.get(), maxInFlight.get(), Collections.unmodifiableMap(counts),
+        connections.get(), lateness.summary());
   }
 
   /** Counts restart; the requests still in flight stay counted. */
@@ -124,11 +154,13 @@ public final class FakeLlm {
     total.set(0);
     maxInFlight.set(inFlight.get());
     byBehaviour.clear();
+    connections.set(0);
+    lateness.clear();
   }
 
-  /** Stops listening and closes every connection, hanging requests included. */
+  /** Stops listening on every event loop and closes every connection, hanging requests included. */
   public Future<Void> close() {
-    return server.close();
+    return vertx.undeploy(deployment);
   }
 
   private Router router() {
@@ -185,7 +217,12 @@ public final class FakeLlm {
       return;
     }
     long delayMs = s.settings().latency().sampleMs(s.random());
-    Runnable answer = () -> answer(ctx.response(), api, body, behaviour, s, admission.quota());
+    long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+    ctx.response().putHeader(LATENCY_HEADER, String.valueOf(delayMs));
+    Runnable answer = () -> {
+      answer(ctx.response(), api, body, behaviour, s, admission.quota());
+      lateness.add(Math.max(0, System.nanoTime() - due));
+    };
     if (delayMs > 0) {
       vertx.setTimer(delayMs, id -> answer.run());
     } else {

@@ -10,23 +10,17 @@ import org.slf4j.LoggerFactory;
 public final class FakeLlmVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FakeLlmVerticle.class);
 
-  private FakeLlm llm;
-
   public FakeLlmVerticle() {
   }
 
   @Override
   public Future<?> start() {
-    FakeLlmSettings settings = FakeLlmSettings.from(ArenaConfig.of(config()));
-    return FakeLlm.start(vertx, settings).onSuccess(started -> {
-      llm = started;
-      log.info("fake LLM listening: OpenAI base URL {}, Anthropic base URL {}", started.openAiBaseUrl(),
-          started.anthropicBaseUrl());
-    });
-  }
-
-  @Override
-  public Future<?> stop() {
-    return llm == null ? Future.succeededFuture() : llm.close();
+    ArenaConfig cfg = ArenaConfig.of(config());
+    FakeLlmSettings settings = FakeLlmSettings.from(cfg);
+    int eventLoops = cfg.integer("fakeLlm.eventLoops");
+    // Its servers are deployed from here, so Vert.x undeploys them with this verticle: no stop() of its own.
+    return FakeLlm.start(vertx, settings, eventLoops).onSuccess(started -> log.info(
+        "fake LLM listening on {} event loop(s): OpenAI base URL {}, Anthropic base URL {}", eventLoops,
+        started.openAiBaseUrl(), started.anthropicBaseUrl()));
   }
 }

@@ -1,6 +1,7 @@
 package arena.fakellm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
@@ -560,7 +561,71 @@ class FakeLlmTest {
     assertThat(llm.stats().total()).isEqualTo(20);
     eventually("every request has left", () -> llm.stats().inFlight() == 0);
     llm.resetStats();
-    assertThat(llm.stats()).isEqualTo(new Stats(0, 0, 0, Map.of()));
+    assertThat(llm.stats()).isEqualTo(new Stats(0, 0, 0, Map.of(), 0, new Stats.Late(0, 0, 0, 0)));
+  }
+
+  @Test
+  void aDelayedReplySaysItsDrawnLatency() {
+    // Given a fixed latency
+    llm.settings(FakeLlmSettings.fromJson(new JsonObject().put("latency",
+        new JsonObject().put("medianMs", 40).put("p99Ms", 40))));
+
+    // When
+    HttpResponse<Buffer> res = openAi(chat(PROMPT));
+
+    // Then the client can subtract exactly what the model took
+    assertThat(res.getHeader(FakeLlm.LATENCY_HEADER)).isEqualTo("40");
+  }
+
+  @Test
+  void theStatsCountConnectionsAndHowLateRepliesWent() {
+    // Given a fixed latency and fresh counts
+    llm.settings(FakeLlmSettings.fromJson(new JsonObject().put("latency",
+        new JsonObject().put("medianMs", 30).put("p99Ms", 30))));
+    llm.resetStats();
+
+    // When 5 requests go at once, each on a connection of its own
+    await(burst(5));
+
+    // Then every reply is counted with how late it went out, and the connections opened for them
+    Stats stats = llm.stats();
+    assertThat(stats.connections()).isEqualTo(5);
+    assertThat(stats.late().count()).isEqualTo(5);
+    assertThat(stats.late().p50Ms()).isBetween(0.0, stats.late().p99Ms());
+    assertThat(stats.late().p99Ms()).isBetween(stats.late().p50Ms(), stats.late().maxMs());
+    JsonObject json = stats.toJson();
+    assertThat(json.getLong("connections")).isEqualTo(5);
+    assertThat(json.getJsonObject("late").getLong("count")).isEqualTo(5);
+  }
+
+  @Test
+  void onSeveralEventLoopsItServesAndClosesThemAll() {
+    // Given a server on 3 event loops, on a port of its own
+    FakeLlm several = await(FakeLlm.start(vertx, FakeLlmSettings.defaults(), 3));
+    WebClient fresh = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false));
+
+    // When requests come over connections of their own
+    for (int i = 0; i < 6; i++) {
+      assertThat(await(fresh.postAbs(several.openAiBaseUrl() + "/chat/completions")
+          .putHeader("Authorization", "Bearer " + KEY).sendJsonObject(chat(PROMPT))).statusCode()).isEqualTo(200);
+    }
+    assertThat(several.stats().total()).isEqualTo(6);
+    assertThat(several.stats().connections()).isEqualTo(6);
+
+    // Then closing it stops every event loop from listening: a new connection is refused
+    await(several.close());
+    Future<HttpResponse<Buffer>> after = fresh.getAbs(several.openAiBaseUrl() + "/models").send();
+    assertThat(catchThrowable(() -> await(after))).isNotNull();
+  }
+
+  @Test
+  void anEventLoopCountBelowOneIsRefused() {
+    // When
+    Future<FakeLlm> started = FakeLlm.start(vertx, FakeLlmSettings.defaults(), 0);
+
+    // Then
+    assertThat(catchThrowable(() -> await(started))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("eventLoops must be at least 1, was 0");
   }
 
   private CompositeFuture burst(int n) {

@@ -2,10 +2,11 @@ package arena.robot;
 
 import arena.shared.game.Text;
 import java.text.Normalizer;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -27,6 +28,16 @@ final class RevealGuard {
   private static final Pattern SPELLED =
       Pattern.compile("(?<![\\p{L}\\p{N}'])\\p{L}(?:(?:[.\\-_*]|\\s+)\\p{L}(?![\\p{L}\\p{N}]))+\\.?");
   private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}']+");
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+  private static final Pattern APOSTROPHES = Pattern.compile("[\u2018\u2019\u02bc`\u00b4]");
+  private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]");
+  private static final Pattern SPELLED_ARTICLE = Pattern.compile("(?s)a\\s.*");
+  /**
+   * The runs of words of the instructions the guard has seen, by instructions: a persona's, for each letter it plays,
+   * so a few hundred at most; the bound only guards against the unforeseen.
+   */
+  private static final int MAX_TOLD = 1_000;
+  private static final Map<String, Set<String>> TOLD = new ConcurrentHashMap<>();
 
   /** What the speaker may claim to be, everywhere it counts ("I'm an AI", "as an AI"). */
   private static final String MACHINE_EN = "(?:ai|a\\.i|bot|chatbot|chat bot|llm|language model|large language model"
@@ -147,7 +158,7 @@ final class RevealGuard {
   /** True when {@code answer} must not be sent; {@code instructions} is what the model was told. */
   static boolean betrays(String answer, String instructions) {
     String said = prepared(answer);
-    return BETRAYAL.matcher(said).find() || echoes(said, instructions.toLowerCase(Locale.ROOT));
+    return BETRAYAL.matcher(said).find() || echoes(said, instructions);
   }
 
   /**
@@ -155,13 +166,13 @@ final class RevealGuard {
    * one kind of apostrophe, and letters spelled out one by one joined ("a.i." is "ai", "a b o t" is "a bot").
    */
   static String prepared(String text) {
-    String t = Normalizer.normalize(Text.normalize(text), Normalizer.Form.NFKD).replaceAll("\\p{M}+", "")
-        .toLowerCase(Locale.ROOT).replaceAll("[\u2018\u2019\u02bc`\u00b4]", "'");
+    String t = APOSTROPHES.matcher(MARKS.matcher(Normalizer.normalize(Text.normalize(text), Normalizer.Form.NFKD))
+        .replaceAll("").toLowerCase(Locale.ROOT)).replaceAll("'");
     Matcher spelled = SPELLED.matcher(t);
     return spelled.replaceAll(m -> {
-      String letters = m.group().replaceAll("[^\\p{L}]", "");
+      String letters = NON_LETTERS.matcher(m.group()).replaceAll("");
       // "a b o t": the article stays a word of its own
-      return Matcher.quoteReplacement(letters.length() >= 3 && m.group().matches("(?s)a\\s.*")
+      return Matcher.quoteReplacement(letters.length() >= 3 && SPELLED_ARTICLE.matcher(m.group()).matches()
           ? "a " + letters.substring(1) : letters);
     });
   }
@@ -171,7 +182,14 @@ final class RevealGuard {
     if (said.size() < ECHO_WORDS) {
       return false;
     }
-    Set<String> told = new HashSet<>(runs(words(instructions)));
+    Set<String> told = TOLD.get(instructions);
+    if (told == null) {
+      if (TOLD.size() >= MAX_TOLD) {
+        TOLD.clear();
+      }
+      told = Set.copyOf(runs(words(instructions.toLowerCase(Locale.ROOT))));
+      TOLD.put(instructions, told);
+    }
     return runs(said).stream().anyMatch(told::contains);
   }
 

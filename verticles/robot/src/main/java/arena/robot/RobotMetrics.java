@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The robot workers' meters, on Micrometer's global registry. Every label has a bounded set of values (providers,
@@ -13,6 +16,13 @@ import java.util.List;
  * in robot.response_complete and the Match Service sums it per match.
  */
 final class RobotMetrics {
+  /**
+   * The meters by name and tags: registering looks a meter up by building its id and tags every time, which
+   * costs more than the robot's own work per answer when thousands answer at once.
+   */
+  private static final Map<List<String>, Counter> COUNTERS = new ConcurrentHashMap<>();
+  private static final Map<String, Timer> RESPONSES = new ConcurrentHashMap<>();
+
   private RobotMetrics() {}
 
   /** What the worker itself finds wrong with a provider's work, whatever the provider. */
@@ -34,26 +44,33 @@ final class RobotMetrics {
   }
 
   private static Timer response(String provider) {
-    return ArenaMetrics.duration("arena.robot.response", "how long a provider took to answer or vote for a robot")
-        .tag("provider", provider).register(Metrics.globalRegistry);
+    return RESPONSES.computeIfAbsent(provider, p ->
+        ArenaMetrics.duration("arena.robot.response", "how long a provider took to answer or vote for a robot")
+            .tag("provider", p).register(Metrics.globalRegistry));
+  }
+
+  /** The counter {@code name} with {@code tags} (key, value, key, value, …), registered once. */
+  private static Counter counter(String name, String description, String... tags) {
+    String[] key = Arrays.copyOf(tags, tags.length + 1);
+    key[tags.length] = name;
+    return COUNTERS.computeIfAbsent(Arrays.asList(key), k -> Counter.builder(name).tags(tags).description(description)
+        .register(Metrics.globalRegistry));
   }
 
   private static Counter error(String provider, String reason) {
-    return Counter.builder("arena.robot.errors").tag("provider", provider).tag("reason", reason)
-        .description("provider calls whose work the scripted provider had to redo, by reason")
-        .register(Metrics.globalRegistry);
+    return counter("arena.robot.errors", "provider calls whose work the scripted provider had to redo, by reason",
+        "provider", provider, "reason", reason);
   }
 
   private static Counter cost(String provider) {
-    return Counter.builder("arena.llm.cost.usd").tag("provider", provider)
-        .description("estimated LLM cost in US dollars (prices in conf/prices.json)").register(Metrics.globalRegistry);
+    return counter("arena.llm.cost.usd", "estimated LLM cost in US dollars (prices in conf/prices.json)",
+        "provider", provider);
   }
 
   /** One submitted answer ("response") or vote. */
   static void submitted(String kind, String provider, boolean fallback) {
-    Counter.builder(kind.equals("vote") ? "arena.robot.votes" : "arena.robot.answers")
-        .tag("provider", provider).tag("fallback", String.valueOf(fallback))
-        .register(Metrics.globalRegistry).increment();
+    counter(kind.equals("vote") ? "arena.robot.votes" : "arena.robot.answers", null, "provider", provider,
+        "fallback", String.valueOf(fallback)).increment();
   }
 
   /** The scripted provider stood in for {@code provider}: an error of {@code provider}. */
@@ -95,10 +112,10 @@ final class RobotMetrics {
    * robot id is an unbounded label, and per-robot counters would tick when one particular seat answers.
    */
   static void usage(String provider, String persona, Reply.Usage usage) {
-    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona)
-        .tag("direction", "input").register(Metrics.globalRegistry).increment(usage.inputTokens());
-    Counter.builder("arena.robot.tokens").tag("provider", provider).tag("persona", persona)
-        .tag("direction", "output").register(Metrics.globalRegistry).increment(usage.outputTokens());
+    counter("arena.robot.tokens", null, "provider", provider, "persona", persona, "direction", "input")
+        .increment(usage.inputTokens());
+    counter("arena.robot.tokens", null, "provider", provider, "persona", persona, "direction", "output")
+        .increment(usage.outputTokens());
     cost(provider).increment(usage.costUsd());
   }
 }

@@ -227,4 +227,19 @@ class RevealGuardTest {
     assertThat(phrases).hasSizeGreaterThan(100)
         .allSatisfy(phrase -> assertThat(RevealGuard.betrays(phrase, TOLD)).as(phrase).isFalse());
   }
+
+  @Test
+  void an_echo_counts_only_against_the_instructions_it_repeats() {
+    // Given two instructions, each seen once already, and an answer repeating six words of the first only
+    String first = "You are Ann. Never tell anyone that you like to hum old sea shanties while baking bread.";
+    String second = "You are Bob. Keep your answers short and talk about cycling whenever you can.";
+    String echo = "Honestly, I like to hum old sea shanties while baking, it calms me.";
+    RevealGuard.betrays("warming up", first);
+    RevealGuard.betrays("warming up", second);
+
+    // When / Then
+    assertThat(RevealGuard.betrays(echo, first)).isTrue();
+    assertThat(RevealGuard.betrays(echo, second)).isFalse();
+    assertThat(RevealGuard.betrays(echo, first.toUpperCase(java.util.Locale.ROOT))).isTrue();
+  }
 }
