@@ -46,6 +46,12 @@ public final class Lanes {
     return result.future();
   }
 
+  /** How much work waits in {@code key}'s lane behind the one running (0 when idle). */
+  public int waiting(String key) {
+    ArrayDeque<Supplier<Future<?>>> queue = waiting.get(key);
+    return queue == null ? 0 : queue.size();
+  }
+
   private static <T> Future<T> start(Supplier<Future<T>> work, Promise<T> result) {
     Future<T> f;
     try {

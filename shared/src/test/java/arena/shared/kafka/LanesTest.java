@@ -81,6 +81,7 @@ class LanesTest {
         });
       }
       Future<Void> lastQueued = last;
+      assertThat(lanes.waiting("pool")).isEqualTo(100_000);
 
       // When the slow work ends
       slow.complete();
@@ -88,6 +89,7 @@ class LanesTest {
       // Then every queued task ran, the last one too
       lastQueued.onComplete(ctx.succeeding(x -> ctx.verify(() -> {
         assertThat(ran[0]).isEqualTo(100_000);
+        assertThat(lanes.waiting("pool")).isZero();
         ctx.completeNow();
       })));
     });

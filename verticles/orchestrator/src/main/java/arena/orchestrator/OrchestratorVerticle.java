@@ -70,6 +70,8 @@ public class OrchestratorVerticle extends VerticleBase {
   public static final String POOL_ADDRESS = "arena.robots.pool";
   /** The pool's answer lists this many waiting requests at most, the oldest first; {@code queued} counts them all. */
   static final int QUEUE_LISTED = 50;
+  /** The one lane every change of the pool goes through, one at a time. */
+  private static final String POOL_LANE = "pool";
 
   private final List<Meter> gauges = new ArrayList<>();
   private final DistributionSummary stepsPerTransaction = DistributionSummary.builder("arena.pool.transaction.steps")
@@ -101,8 +103,6 @@ public class OrchestratorVerticle extends VerticleBase {
     final EventPublisher publisher;
     final Orchestration orchestration;
     GroupCommit transaction;
-    /** Steps submitted to the pool's lane and not yet begun: while any wait, the open transaction stays open. */
-    int waiting;
     /** Whether the pool changed since the scaling rules last looked at it. */
     boolean changed;
     EventConsumer consumer;
@@ -317,7 +317,7 @@ public class OrchestratorVerticle extends VerticleBase {
       return t.orchestration.handle(received.envelope(), out -> publishInOrder(t, out))
           .compose(v -> {
             t.changed |= t.orchestration.state().version() != version;
-            if (!t.changed || t.waiting > 0) {
+            if (!t.changed || t.lanes.waiting(POOL_LANE) > 0) {
               return Future.succeededFuture();
             }
             t.changed = false;
@@ -328,20 +328,17 @@ public class OrchestratorVerticle extends VerticleBase {
 
   /**
    * Runs one step in the pool's lane, so no two changes ever interleave; its records join the open transaction,
-   * which commits once no other step waits (or it is full). Completes when that transaction commits. A step that
+   * which stays open while other steps wait in the lane and commits once none does (or it is full). Completes when that transaction commits. A step that
    * fails before publishing fails alone, its memory unchanged (the record is retried or parked).
    */
   private Future<Void> step(Term t, Supplier<Future<Void>> work) {
-    t.waiting++;
-    return t.lanes.run("pool", () -> {
-      t.waiting--;
-      return work.get().transform(done -> {
-        Future<Void> committed = t.transaction.committed();
-        Future<Void> settled = t.waiting > 0 && !t.transaction.full() ? Future.succeededFuture() : commit(t);
-        return settled.transform(ignored -> done.succeeded() ? Future.succeededFuture(committed)
-            : Future.<Future<Void>>failedFuture(done.cause()));
-      });
-    }).compose(committed -> committed);
+    return t.lanes.run(POOL_LANE, () -> work.get().transform(done -> {
+      Future<Void> committed = t.transaction.committed();
+      Future<Void> settled = t.lanes.waiting(POOL_LANE) > 0 && !t.transaction.full() ? Future.succeededFuture()
+          : commit(t);
+      return settled.transform(ignored -> done.succeeded() ? Future.succeededFuture(committed)
+          : Future.<Future<Void>>failedFuture(done.cause()));
+    })).compose(committed -> committed);
   }
 
   private Future<Void> commit(Term t) {
