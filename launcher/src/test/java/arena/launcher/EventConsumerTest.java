@@ -340,6 +340,50 @@ class EventConsumerTest {
     }
   }
 
+  @Test
+  void records_of_types_it_does_not_use_are_passed_over_by_their_type_header_and_committed() throws Exception {
+    // Given, on one partition: a forget command, a vote command, a forget command without a type header, and a
+    // forget command whose header says it is one but whose value is no JSON at all
+    setUp(c -> {});
+    sendTyped(0, "forget.match", command(new RobotCommand.ForgetMatch("c1", "robot-1", "m1")));
+    sendTyped(0, "generate.vote", command(new RobotCommand.GenerateVote("c2", "robot-1", "curious-student", "m1", 1,
+        "A", "a prompt", Map.of("A", "an answer"), java.time.Instant.now())));
+    send(0, command(new RobotCommand.ForgetMatch("c3", "robot-1", "m1")));
+    sendTyped(0, "forget.match", "{not json");
+    List<Long> handled = new CopyOnWriteArrayList<>();
+
+    // When a consumer that only uses vote commands runs
+    onContext(() -> {
+      consumer = EventConsumer.group(vertx, cfg, group, Set.of(TOPIC), deadLetters(cfg), r -> {
+        handled.add(r.offset());
+        return Future.succeededFuture();
+      }).only(Set.of(RobotCommand.GenerateVote.class));
+      return consumer.start();
+    });
+
+    // Then every record is committed, the vote and the untyped record were handed over, the typed forgets were
+    // not decoded (the broken one is not this consumer's to judge), and nothing was dead-lettered
+    await(() -> committed(0) == 4, "all four committed");
+    assertThat(handled).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(TopicReader.readAll(cfg, Topic.DEAD_LETTERS)).isEmpty();
+  }
+
+  private static String command(RobotCommand command) {
+    return Json.write(Envelope.of(Topic.registrationOf(command.getClass()).eventType(), "test", "robot-1", command,
+        "corr", null));
+  }
+
+  private void sendTyped(int partition, String type, String value) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", cfg.bootstrapServers());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+        new StringSerializer())) {
+      ProducerRecord<String, String> record = new ProducerRecord<>(cfg.topic(TOPIC), partition, "robot-1", value);
+      record.headers().add("ce_type", type.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      producer.send(record).get();
+    }
+  }
+
   private EventPublisher deadLetters(ArenaConfig config) {
     return EventPublisher.create(vertx, config, "consumer-test");
   }

@@ -2,6 +2,7 @@ package arena.shared.kafka;
 
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.Envelope;
+import arena.shared.events.Event;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.Tracing;
 import io.micrometer.core.instrument.Counter;
@@ -25,6 +26,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +114,9 @@ public final class EventConsumer {
   /** Watermarks and what was committed, shared with the poll thread, which commits them before a revocation. */
   private final Map<org.apache.kafka.common.TopicPartition, Long> committable = new ConcurrentHashMap<>();
   private final Map<org.apache.kafka.common.TopicPartition, Long> committed = new ConcurrentHashMap<>();
+  /** Per topic name, the event types this consumer never uses: records whose type header names one are not read. */
+  private final Map<String, Set<String>> unused = new HashMap<>();
+  private final Map<String, Counter> consumed = new HashMap<>();
   private Function<Set<TopicPartition>, Future<Void>> onAssigned = p -> Future.succeededFuture();
   private Function<Set<TopicPartition>, Future<Void>> onRevoked = p -> Future.succeededFuture();
   private Future<Void> ready = Future.succeededFuture();
@@ -153,6 +159,20 @@ public final class EventConsumer {
       EventPublisher deadLetters, Function<Received, Future<Void>> handler) {
     return new EventConsumer(vertx, config, name, KafkaClients.standalone(config, name + "-" + shortId()), topics,
         false, handler, deadLetters);
+  }
+
+  /**
+   * Only records of these event types reach the handler. The others are passed over by their {@code ce_type} header
+   * before anything is decoded (most of a busy topic is often of no use to a given reader), and count as done; each
+   * record is validated by the consumers that use it. A record without that header is decoded as usual.
+   */
+  public EventConsumer only(Set<Class<? extends Event>> used) {
+    for (Map.Entry<String, Topic> e : topicsByName.entrySet()) {
+      Set<String> skipped = e.getValue().eventTypes().entrySet().stream()
+          .filter(type -> !used.contains(type.getValue())).map(Map.Entry::getKey).collect(Collectors.toSet());
+      unused.put(e.getKey(), skipped);
+    }
+    return this;
   }
 
   /** Called on the event loop before any record of the new partitions is handled; the batch waits for it. */
@@ -295,6 +315,12 @@ public final class EventConsumer {
         notHanded.putIfAbsent(partition, record.offset());
         continue;
       }
+      if (unused(record)) {
+        consumed(record.topic()).increment();
+        track.next = record.offset() + 1;
+        committable.put(kafka(partition), track.watermark());
+        continue;
+      }
       track.inHand.add(record.offset());
       track.next = record.offset() + 1;
       inFlight++;
@@ -368,7 +394,7 @@ public final class EventConsumer {
    */
   private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
     Topic topic = topicsByName.get(record.topic());
-    counter("arena.records.consumed", record.topic()).increment();
+    consumed(record.topic()).increment();
     Received received = null;
     PoisonRecordException poison = null;
     try {
@@ -428,6 +454,19 @@ public final class EventConsumer {
         .map(poison -> DeadLetters.park(deadLetters, config, name,
             DeadLetters.Letter.of(record, "invalid: " + poison.getMessage(), poison)))
         .orElseGet(() -> Future.failedFuture(t)));
+  }
+
+  private boolean unused(KafkaConsumerRecord<String, String> record) {
+    Set<String> skipped = unused.get(record.topic());
+    if (skipped == null || skipped.isEmpty() || record.value() == null) {
+      return false;
+    }
+    Header type = record.record().headers().lastHeader("ce_type");
+    return type != null && skipped.contains(new String(type.value(), StandardCharsets.UTF_8));
+  }
+
+  private Counter consumed(String topic) {
+    return consumed.computeIfAbsent(topic, t -> counter("arena.records.consumed", t));
   }
 
   /** Reads a record's headers: the W3C trace headers, and the correlation id of a record that does not decode. */

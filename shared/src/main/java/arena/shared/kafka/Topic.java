@@ -9,6 +9,7 @@ import arena.shared.events.RobotResponse;
 import arena.shared.state.MatchState;
 import arena.shared.state.PoolState;
 import arena.shared.state.RobotTally;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public enum Topic {
     this.baseName = baseName;
     this.key = key;
     this.compacted = compacted;
-    this.types = types;
+    this.types = Collections.unmodifiableMap(types);
   }
 
   /** The topic's name on the broker; a prefix keeps several games (or tests) apart on one cluster. */
@@ -96,6 +97,11 @@ public enum Topic {
 
   public boolean compacted() {
     return compacted;
+  }
+
+  /** The event types this topic carries, by name. */
+  public Map<String, Class<? extends Event>> eventTypes() {
+    return types;
   }
 
   public Optional<Class<? extends Event>> classOf(String eventType) {

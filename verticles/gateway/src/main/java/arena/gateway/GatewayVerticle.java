@@ -1,6 +1,7 @@
 package arena.gateway;
 
 import arena.shared.config.ArenaConfig;
+import arena.shared.events.MatchEvent;
 import arena.shared.kafka.KafkaClients;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.kafka.EventConsumer;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
@@ -72,7 +74,9 @@ public final class GatewayVerticle extends VerticleBase {
     // takes commands.
     ArenaHealth.readiness(vertx).register(HEALTH + name, promise -> promise.complete(readiness()));
     consumer = EventConsumer.everyPartition(vertx, cfg, name,
-        Map.of(Topic.MATCH_STATE, Start.EARLIEST, Topic.MATCH_EVENTS, Start.LATEST), publisher, this::onRecord);
+        Map.of(Topic.MATCH_STATE, Start.EARLIEST, Topic.MATCH_EVENTS, Start.LATEST), publisher, this::onRecord)
+        // Of the match events, only the replies to its commands: the rest are views' business, read as match-state.
+        .only(Set.of(MatchState.class, MatchEvent.CommandAccepted.class, MatchEvent.CommandRejected.class));
     Clock clock = Clock.systemUTC();
     pusher = new Pusher(vertx, name, clock);
     Requests requests = new Requests(Requests.Limits.of(cfg));

@@ -89,14 +89,14 @@ public final class MatchMachine {
     }
   }
 
-  /** Whether the match service acts on this kind of record at all. */
+  /** The kinds of record the match service acts on at all. */
+  public static final Set<Class<? extends Event>> USES = Set.of(MatchCommand.Create.class, MatchCommand.Join.class,
+      MatchCommand.SubmitResponse.class, MatchCommand.SubmitVote.class, OrchestrationEvent.RobotsAssigned.class,
+      OrchestrationEvent.RobotsUnavailable.class, RobotResponse.ResponseSubmitted.class,
+      RobotResponse.VoteSubmitted.class, RobotResponse.ResponseComplete.class);
+
   public static boolean uses(Event input) {
-    return input instanceof MatchCommand
-        || input instanceof OrchestrationEvent.RobotsAssigned
-        || input instanceof OrchestrationEvent.RobotsUnavailable
-        || input instanceof RobotResponse.ResponseSubmitted
-        || input instanceof RobotResponse.VoteSubmitted
-        || input instanceof RobotResponse.ResponseComplete;
+    return USES.contains(input.getClass());
   }
 
   /**

@@ -117,6 +117,7 @@ public class MatchVerticle extends VerticleBase {
     consumer = EventConsumer.group(vertx, config, SERVICE,
             Set.of(Topic.MATCH_COMMANDS, Topic.ROBOT_ORCHESTRATION_EVENTS, Topic.ROBOT_RESPONSES), publisher,
             this::handle)
+        .only(MatchMachine.USES)
         .onAssigned(this::recover)
         .onRevoked(this::forget);
     return consumer.start();

@@ -422,6 +422,11 @@ public final class Orchestration {
     });
   }
 
+  /** The events {@link #handle} acts on; any other is passed over. */
+  static final Set<Class<? extends Event>> USES = Set.of(MatchEvent.RobotsNeeded.class, MatchEvent.RoundStarted.class,
+      MatchEvent.VotingStarted.class, MatchEvent.RoundCompleted.class, MatchEvent.Completed.class,
+      MatchEvent.Cancelled.class, RobotResponse.HealthCheck.class, RobotResponse.ResponseComplete.class);
+
   /** The records to publish in reaction to {@code cause}; what it changes in memory goes to {@code effects}. */
   private List<Outgoing> on(Envelope<? extends Event> cause, List<Runnable> effects) {
     Instant now = clock.instant();

@@ -231,7 +231,7 @@ public class OrchestratorVerticle extends VerticleBase {
               }
             });
             t.consumer = EventConsumer.group(vertx, cfg, SERVICE, Set.of(Topic.MATCH_EVENTS, Topic.ROBOT_RESPONSES),
-                deadLetters, received -> handle(t, received));
+                deadLetters, received -> handle(t, received)).only(Orchestration.USES);
             return t.consumer.start();
           })
           .onSuccess(v -> {
