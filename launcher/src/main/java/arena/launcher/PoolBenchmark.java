@@ -9,6 +9,8 @@ import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotCommand;
+import arena.shared.events.RobotResponse.HealthCheck;
+import arena.shared.events.RobotResponse.ProviderHealth;
 import arena.shared.events.RobotResponse.ResponseComplete;
 import arena.shared.kafka.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +46,10 @@ public final class PoolBenchmark implements Callable<Integer> {
 
   @Option(names = "--rounds", description = "Rounds played by every match (default ${DEFAULT-VALUE}).")
   int rounds = 3;
+
+  @Option(names = "--provider-out", description = "Then time the health checks' healing with every persona's "
+      + "provider out (circuit breaker open) at the one worker.")
+  boolean providerOut;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PoolBenchmark()).execute(args));
@@ -75,7 +82,24 @@ public final class PoolBenchmark implements Callable<Integer> {
       System.out.printf("%s: %,d robots, %,d matches x %d rounds: %,d steps in %.2f s: %,.0f steps/s%n",
           warm == 0 ? "warm-up" : "measured", robots, matches, rounds, steps, seconds, steps / seconds);
     }
+    if (providerOut) {
+      healWithProviderOut(orchestration, publisher, byType);
+    }
     return 0;
+  }
+
+  /** Every robot unhealthy, none replaceable: what each health interval costs the orchestrator in an outage. */
+  private static void healWithProviderOut(Orchestration o, Orchestration.Publisher publisher,
+      Map<String, Integer> byType) {
+    Map<String, String> personas = new LinkedHashMap<>();
+    byType.keySet().forEach(type -> personas.put(type, "openai"));
+    step(o, publisher, new HealthCheck("worker-1", 12, IntStream.range(0, 12).boxed().toList(), List.of(), personas,
+        Map.of("openai", new ProviderHealth("open", 100, 100, 0))));
+    for (int i = 0; i < 5; i++) {
+      long began = System.nanoTime();
+      o.heal(publisher);
+      System.out.printf("heal with the provider out: %.1f ms%n", (System.nanoTime() - began) / 1e6);
+    }
   }
 
   /** One round of every match, its inputs in the order a burst brings them; returns the steps taken. */

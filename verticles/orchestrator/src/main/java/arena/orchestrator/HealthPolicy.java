@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 
 /**
@@ -77,6 +78,9 @@ public final class HealthPolicy {
   private static final int FORGET_AFTER_WINDOWS = 10;
   private final Settings settings;
   private final Duration silent;
+  /** Robot ids' partitions by partition count, remembered: a pure function, but hashing every id showed in profiles. */
+  private static final int REMEMBERED_IDS = 1 << 16;
+  private final Map<Integer, Map<String, Integer>> partitionsByCount = new ConcurrentHashMap<>();
 
   public HealthPolicy(Settings settings) {
     this.settings = settings;
@@ -130,25 +134,43 @@ public final class HealthPolicy {
     return host(health, robotId, now).isPresent() && verdict(health, robotId, type, now).isEmpty();
   }
 
+  /**
+   * Whether any worker reporting now would run a robot of {@code type} healthily: when none would, no robot of that
+   * type can be hosted well, whatever its id (an outage of its provider), and looking for one is wasted work.
+   */
+  public boolean anyHealthyHost(Health health, String type, Instant now) {
+    Instant fresh = now.minus(silent);
+    for (Seen seen : health.workers().values()) {
+      if (!seen.at().isBefore(fresh) && (!health.heard() || reason(seen.check(), type) == null)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Optional<Verdict> verdict(Health health, String robotId, String type, Instant now) {
     if (!health.heard()) {
       return Optional.empty();
     }
-    Optional<Seen> host = host(health, robotId, now);
-    if (host.isEmpty()) {
+    Seen host = host(health, robotId, now).orElse(null);
+    if (host == null) {
       return now.isBefore(health.since().plus(silent)) || everyWorkerSilent(health, now) ? Optional.empty()
           : Optional.of(new Verdict(robotId, Reason.SILENT, null));
     }
-    HealthCheck check = host.get().check();
+    return Optional.ofNullable(reason(host.check(), type))
+        .map(r -> new Verdict(robotId, r, host.check().workerId()));
+  }
+
+  /** Why a robot of {@code type} would be unhealthy at the worker that sent {@code check}; null when it would not. */
+  private Reason reason(HealthCheck check, String type) {
     String provider = check.personas() == null ? null : check.personas().get(type);
     ProviderHealth p = provider == null || check.providers() == null ? null : check.providers().get(provider);
-    Reason reason = p == null ? null
+    return p == null ? null
         : "open".equals(p.breaker()) ? Reason.BREAKER_OPEN
         : p.calls() < settings.minCalls() ? null
         : p.errors() > settings.maxErrorRate() * p.calls() ? Reason.ERROR_RATE
         : p.latencyMs() > settings.maxLatencyMs() ? Reason.LATENCY
         : null;
-    return Optional.ofNullable(reason).map(r -> new Verdict(robotId, r, check.workerId()));
   }
 
   private boolean everyWorkerSilent(Health health, Instant now) {
@@ -156,13 +178,30 @@ public final class HealthPolicy {
     return health.workers().values().stream().noneMatch(s -> !s.at().isBefore(fresh));
   }
 
-  /** The freshest report, recent enough, that names the partition the robot's commands go to. */
+  /**
+   * The freshest report, recent enough, that names the partition the robot's commands go to. Asked for every robot
+   * on every interval, so a plain loop over the few workers, and each id hashed once.
+   */
   private Optional<Seen> host(Health health, String robotId, Instant now) {
     Instant fresh = now.minus(silent);
-    return health.workers().values().stream()
-        .filter(s -> s.at().isAfter(fresh) || s.at().equals(fresh))
-        .filter(s -> s.check().partitions().contains(partitionOf(robotId, s.check().partitionCount())))
-        .max(Comparator.comparing(Seen::at));
+    Seen best = null;
+    for (Seen s : health.workers().values()) {
+      if (s.at().isBefore(fresh) || (best != null && !s.at().isAfter(best.at()))) {
+        continue;
+      }
+      if (s.check().partitions().contains(partition(robotId, s.check().partitionCount()))) {
+        best = s;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private int partition(String robotId, int partitions) {
+    Map<String, Integer> known = partitionsByCount.computeIfAbsent(partitions, n -> new ConcurrentHashMap<>());
+    if (known.size() > REMEMBERED_IDS) {
+      known.clear(); // ids are never given twice: a long life with many replacements would pile them up
+    }
+    return known.computeIfAbsent(robotId, id -> partitionOf(id, partitions));
   }
 
   /** The partition of {@code robot-commands} a record keyed {@code robotId} goes to, as Kafka's producer picks it. */

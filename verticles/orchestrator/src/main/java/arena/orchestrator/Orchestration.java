@@ -170,7 +170,9 @@ public final class Orchestration {
         });
       }
     }
-    unhealthy.keySet().stream().filter(id -> !verdicts.containsKey(id) && has(id))
+    Set<String> pooled = new HashSet<>();
+    state.robots().forEach(r -> pooled.add(r.id()));
+    unhealthy.keySet().stream().filter(id -> !verdicts.containsKey(id) && pooled.contains(id))
         .forEach(id -> effects.add(() -> log.info("robot {} is healthy again", id)));
     effects.add(() -> unhealthy = verdicts);
     List<Outgoing> out = replace(verdicts.values(), now, effects);
@@ -188,10 +190,18 @@ public final class Orchestration {
     List<Robot> released = new ArrayList<>();
     List<Outgoing> commands = new ArrayList<>();
     String chain = UUID.randomUUID().toString();
+    Map<String, Integer> places = new HashMap<>();
+    for (int i = 0; i < robots.size(); i++) {
+      places.put(robots.get(i).id(), i);
+    }
+    // Types no worker runs healthily now (their provider is out): none of theirs can be replaced, so none is tried.
+    Map<String, Boolean> hostable = new HashMap<>();
     for (HealthPolicy.Verdict v : verdicts) {
-      int at = indexOf(robots, v.robotId());
-      Robot old = at < 0 ? null : robots.get(at);
-      Integer number = old == null ? null : replacementNumber(old.type(), numbers.getOrDefault(old.type(), 0), now);
+      Integer at = places.get(v.robotId());
+      Robot old = at == null ? null : robots.get(at);
+      Integer number = old == null || !hostable.computeIfAbsent(old.type(),
+          type -> healthPolicy.anyHealthyHost(health, type, now)) ? null
+          : replacementNumber(old.type(), numbers.getOrDefault(old.type(), 0), now);
       if (number == null) {
         continue; // no healthy worker could host it: it stays, seated only when nothing healthy is idle
       }
@@ -250,19 +260,6 @@ public final class Orchestration {
       }
     }
     return null;
-  }
-
-  private static int indexOf(List<Robot> robots, String id) {
-    for (int i = 0; i < robots.size(); i++) {
-      if (robots.get(i).id().equals(id)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private boolean has(String robotId) {
-    return state.robots().stream().anyMatch(r -> r.id().equals(robotId));
   }
 
   /** The id the Match Service knows {@code robot}'s seat by: its own, or that of the robot it replaced there. */

@@ -114,6 +114,20 @@ class HealthPolicyTest {
   }
 
   @Test
+  void noWorkerCanHostAPersonaWhoseProviderIsOutEverywhere() {
+    // Given two workers: at one the provider of persona "a" has its breaker open, the other stopped reporting
+    Health health = policy.report(policy.start(T0), check("w1", all(), new ProviderHealth("open", 10, 0, 800)),
+        T0.plusSeconds(10));
+    health = policy.report(health, check("w2", all(), fine()), T0.plusSeconds(1));
+
+    // When / Then: no robot of "a" could be hosted well, whatever its id; one of another persona could
+    assertThat(policy.anyHealthyHost(health, "a", T0.plusSeconds(11))).isFalse();
+    assertThat(policy.anyHealthyHost(health, "b", T0.plusSeconds(11))).isTrue();
+    // And while the second still counts as reporting, it could
+    assertThat(policy.anyHealthyHost(health, "a", T0.plusSeconds(3))).isTrue();
+  }
+
+  @Test
   void anErrorRateOverTheLimitMakesTheRobotUnhealthyOnceEnoughCallsWereMade() {
     Health start = policy.start(T0);
     // Given 3 failures in 3 calls: too few calls to judge
