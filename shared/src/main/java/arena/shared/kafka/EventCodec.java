@@ -3,11 +3,17 @@ package arena.shared.kafka;
 import arena.shared.Json;
 import arena.shared.events.Envelope;
 import arena.shared.events.Event;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one codec: an {@link Envelope} becomes a JSON value (readable with kafka-console-consumer) plus
@@ -32,54 +38,106 @@ public final class EventCodec {
     return record;
   }
 
-  /** Decodes a value read from {@code topic}; event types that belong to other topics are poison here. */
+  /**
+   * Decodes a value read from {@code topic}; event types that belong to other topics are poison here. One pass over
+   * the text: the payload is bound to its class as it is read (the type comes before it, as written here), or
+   * buffered first when a producer wrote it before its type.
+   */
   public static Envelope<Event> decode(Topic topic, String value) {
     if (value == null || value.isBlank()) {
       throw new PoisonRecordException("empty value");
     }
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(value);
-    } catch (Exception e) {
+    Map<String, String> fields = new HashMap<>();
+    int schemaVersion = -1;
+    String schemaText = null; // null until read
+    Object payload = null; // the event, or a payload buffered before its type came
+    try (JsonParser parser = Json.MAPPER.createParser(value)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new PoisonRecordException("not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken token = parser.nextToken();
+        if (name.equals("payload")) {
+          String type = fields.get("eventType");
+          payload = type == null ? TokenBuffer.asCopyOfValue(parser)
+              : bind(topic, type, parser, schemaVersion, schemaText);
+        } else if (name.equals("schemaVersion")) {
+          schemaVersion = token.isScalarValue() ? parser.getValueAsInt(-1) : -1;
+          schemaText = token.isScalarValue() ? parser.getText() : "";
+          parser.skipChildren();
+        } else if (token == JsonToken.VALUE_STRING) {
+          fields.put(name, parser.getText());
+        } else {
+          fields.remove(name); // not text: as good as missing
+          parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
       throw new PoisonRecordException("not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
-    if (node == null || !node.isObject()) {
-      throw new PoisonRecordException("not a JSON object");
+    String eventType = text(fields, "eventType");
+    if (topic.classOf(eventType).isEmpty()) {
+      throw new PoisonRecordException("unknown event type '" + eventType + "' on " + topic.baseName());
     }
-    String eventType = text(node, "eventType");
-    Class<? extends Event> cls = topic.classOf(eventType)
-        .orElseThrow(() -> new PoisonRecordException("unknown event type '" + eventType + "' on " + topic.baseName()));
-    int schemaVersion = node.path("schemaVersion").asInt(-1);
-    if (schemaVersion < 1 || schemaVersion > Envelope.SCHEMA_VERSION) {
-      throw new PoisonRecordException("unsupported schemaVersion " + node.path("schemaVersion"));
-    }
-    Event payload;
-    try {
-      payload = Json.MAPPER.treeToValue(node.get("payload"), cls);
-    } catch (Exception e) {
-      throw new PoisonRecordException("bad payload for " + eventType + ": " + e.getMessage(), e);
+    checkSchema(schemaVersion, schemaText == null ? "" : schemaText);
+    if (payload instanceof TokenBuffer early) {
+      try (JsonParser buffered = early.asParser(Json.MAPPER)) {
+        buffered.nextToken();
+        payload = bind(topic, eventType, buffered, schemaVersion, schemaText);
+      } catch (IOException e) {
+        throw new PoisonRecordException("bad payload for " + eventType + ": " + e.getMessage(), e);
+      }
     }
     if (payload == null) {
       throw new PoisonRecordException("no payload");
     }
     Instant occurredAt;
     try {
-      occurredAt = Instant.parse(text(node, "occurredAt"));
+      occurredAt = Instant.parse(text(fields, "occurredAt"));
     } catch (PoisonRecordException e) {
       throw e;
     } catch (Exception e) {
       throw new PoisonRecordException("bad occurredAt", e);
     }
-    return new Envelope<>(text(node, "eventId"), eventType, occurredAt, node.path("source").asText(null),
-        node.path("correlationId").asText(null), node.path("causationId").asText(null),
-        node.path("key").asText(null), node.path("matchId").asText(null), schemaVersion, payload);
+    return new Envelope<>(text(fields, "eventId"), eventType, occurredAt, fields.get("source"),
+        fields.get("correlationId"), fields.get("causationId"), fields.get("key"), fields.get("matchId"),
+        schemaVersion, (Event) payload);
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+  /**
+   * The payload the parser stands on, bound to its type's class; null for a type unknown here (reported once the
+   * whole value is read). Well-formed JSON that does not fit the class is poison at once, unless the envelope's
+   * schema version, if already read, is poison first.
+   */
+  private static Event bind(Topic topic, String eventType, JsonParser parser, int schemaVersion, String schemaText)
+      throws IOException {
+    Class<? extends Event> cls = topic.classOf(eventType).orElse(null);
+    if (cls == null) {
+      parser.skipChildren();
+      return null;
+    }
+    try {
+      return Json.MAPPER.readValue(parser, cls);
+    } catch (DatabindException e) {
+      if (schemaText != null) {
+        checkSchema(schemaVersion, schemaText);
+      }
+      throw new PoisonRecordException("bad payload for " + eventType + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkSchema(int schemaVersion, String schemaText) {
+    if (schemaVersion < 1 || schemaVersion > Envelope.SCHEMA_VERSION) {
+      throw new PoisonRecordException("unsupported schemaVersion " + schemaText);
+    }
+  }
+
+  private static String text(Map<String, String> fields, String field) {
+    String v = fields.get(field);
+    if (v == null || v.isBlank()) {
       throw new PoisonRecordException("missing " + field);
     }
-    return v.asText();
+    return v;
   }
 }

@@ -80,6 +80,39 @@ class EventCodecTest {
   }
 
   @Test
+  void anEnvelopeWhoseFieldsComeInAnotherOrderDecodesTheSame() {
+    // Given a round.started event, and the same envelope written by another producer: payload first, type last
+    MatchEvent.RoundStarted started = new MatchEvent.RoundStarted("m1", 2, List.of("A", "B"), "a prompt",
+        Instant.parse("2026-01-01T00:01:00Z"));
+    Envelope<MatchEvent.RoundStarted> envelope = Envelope.of("round.started", "match-service", "m1", started, "c1",
+        "e0");
+    String reordered = "{\"payload\":" + Json.write(started) + ",\"matchId\":\"m1\",\"key\":\"m1\","
+        + "\"causationId\":\"e0\",\"correlationId\":\"c1\",\"source\":\"match-service\",\"schemaVersion\":1,"
+        + "\"occurredAt\":\"" + envelope.occurredAt() + "\",\"eventType\":\"round.started\",\"eventId\":\""
+        + envelope.eventId() + "\",\"unknown\":{\"nested\":[1,2]}}";
+
+    // When both are decoded / Then they equal the envelope written
+    assertThat(EventCodec.decode(Topic.MATCH_EVENTS, Json.write(envelope))).isEqualTo(envelope);
+    assertThat(EventCodec.decode(Topic.MATCH_EVENTS, reordered)).isEqualTo(envelope);
+  }
+
+  @Test
+  void aPayloadThatIsNotJsonInsideAnEnvelopeIsPoison() {
+    String head = "{\"eventId\":\"e\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"schemaVersion\":1,"
+        + "\"eventType\":\"match.started\",\"payload\":";
+    assertThatThrownBy(() -> EventCodec.decode(Topic.MATCH_EVENTS, head + "{\"matchId\":\"m\",\"rounds\":3"))
+        .isInstanceOf(PoisonRecordException.class).hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> EventCodec.decode(Topic.MATCH_EVENTS, head + "null}"))
+        .isInstanceOf(PoisonRecordException.class).hasMessageContaining("no payload");
+    assertThatThrownBy(() -> EventCodec.decode(Topic.MATCH_EVENTS, head + "\"three\"}"))
+        .isInstanceOf(PoisonRecordException.class).hasMessageContaining("bad payload");
+    assertThatThrownBy(() -> EventCodec.decode(Topic.MATCH_EVENTS,
+        "{\"payload\":{\"matchId\":\"m\",\"rounds\":3},\"eventType\":\"match.started\",\"occurredAt\":\"x\","
+            + "\"eventId\":\"e\",\"schemaVersion\":1}"))
+        .isInstanceOf(PoisonRecordException.class).hasMessageContaining("bad occurredAt");
+  }
+
+  @Test
   void everyEventClassIsRegisteredOnExactlyOneTopic() {
     assertThat(Topic.registrationOf(MatchEvent.RobotsNeeded.class))
         .isEqualTo(new Topic.Registration(Topic.MATCH_EVENTS, "round.robots_needed"));
