@@ -225,7 +225,7 @@ public final class Orchestration {
     if (added.isEmpty()) {
       return List.of();
     }
-    Change change = new Change(new PoolState(state.version() + 1, List.copyOf(robots), state.queue(),
+    Change change = new Change(new PoolState(state.version() + 1, IndexedRobots.of(robots), state.queue(),
         state.finishedRounds(), Map.copyOf(numbers)), true, List.copyOf(added), List.copyOf(released), List.of(), null);
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : added) {
@@ -262,7 +262,7 @@ public final class Orchestration {
   }
 
   private boolean has(String robotId) {
-    return state.robots().stream().anyMatch(r -> r.id().equals(robotId));
+    return RobotPool.robot(state, robotId) != null;
   }
 
   /** The id the Match Service knows {@code robot}'s seat by: its own, or that of the robot it replaced there. */
@@ -301,8 +301,7 @@ public final class Orchestration {
 
   /** The pool's rules, choosing with the stats and the robots' health as they are now. */
   private RobotPool pool() {
-    Map<String, HealthPolicy.Verdict> judged = unhealthy;
-    return pool.withStats(stats).withHealthy(r -> !judged.containsKey(r.id()));
+    return pool.withStats(stats).withUnhealthy(unhealthy.keySet());
   }
 
   /**
@@ -324,7 +323,7 @@ public final class Orchestration {
     Instant now = clock.instant();
     boolean fresh = restored.pool().isEmpty();
     Change change = RobotPool.reconcile(restored.pool().orElse(PoolState.EMPTY), byType, now);
-    state = change.state();
+    state = RobotPool.indexed(change.state());
     lastScaled = restored.scaled();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
@@ -492,8 +491,8 @@ public final class Orchestration {
       return stats.round(completed, seats, selection().arm(completed.matchId()));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       RobotTally counted = stats.robots().get(done.robotId()); // a robot's type never changes
-      String type = counted != null ? counted.type() : state.robots().stream()
-          .filter(r -> r.id().equals(done.robotId())).map(Robot::type).findFirst().orElse(null);
+      Robot robot = counted != null ? null : RobotPool.robot(state, done.robotId());
+      String type = counted != null ? counted.type() : robot == null ? null : robot.type();
       return stats.work(done, type, done.matchId() == null ? null : selection().arm(done.matchId()));
     }
     return stats;
