@@ -4,15 +4,17 @@ import arena.shared.state.PoolState.Robot;
 import arena.shared.state.PoolState.Status;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
-import org.pcollections.PVector;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
-import org.pcollections.TreePVector;
 
 /**
  * The pool's robots in their order, with what a step looks them up by: each robot's place by id, the robots seated in
@@ -27,22 +29,24 @@ final class IndexedRobots extends AbstractList<Robot> {
 
   private record Seat(String matchId, int round) {}
 
-  /** {@code at} changed from the list whose token is {@code from}. */
-  private record Changed(Object from, int at) {}
+  /** Place {@code at} changed from the list whose token is {@code from}; after the {@code earlier} changes. */
+  private record Journal(Object from, int at, Journal earlier, int length) {}
 
-  private final PVector<Robot> robots;
+  /** By place; a sorted map, cheaper to change than pcollections' vector. */
+  private final PSortedMap<Integer, Robot> robots;
   private final PMap<String, Integer> places;
   private final PMap<Seat, TreePSet<Integer>> seated;
   private final PMap<String, TreePSet<Integer>> inMatch;
-  private final PMap<String, TreePSet<Integer>> idle;
+  private final PMap<String, Places> idle;
   private final int idleCount;
   /** This list's identity in the journals of the lists changed from it. */
   private final Object token = new Object();
-  private final PVector<Changed> journal;
+  /** The latest changes, newest first; null when none. */
+  private final Journal journal;
 
-  private IndexedRobots(PVector<Robot> robots, PMap<String, Integer> places, PMap<Seat, TreePSet<Integer>> seated,
-      PMap<String, TreePSet<Integer>> inMatch, PMap<String, TreePSet<Integer>> idle, int idleCount,
-      PVector<Changed> journal) {
+  private IndexedRobots(PSortedMap<Integer, Robot> robots, PMap<String, Integer> places,
+      PMap<Seat, TreePSet<Integer>> seated, PMap<String, TreePSet<Integer>> inMatch, PMap<String, Places> idle,
+      int idleCount, Journal journal) {
     this.robots = robots;
     this.places = places;
     this.seated = seated;
@@ -57,18 +61,22 @@ final class IndexedRobots extends AbstractList<Robot> {
     if (robots instanceof IndexedRobots indexed) {
       return indexed;
     }
-    IndexedRobots indexed = new IndexedRobots(TreePVector.from(robots), HashTreePMap.empty(), HashTreePMap.empty(),
-        HashTreePMap.empty(), HashTreePMap.empty(), 0, TreePVector.empty());
+    Map<Integer, Robot> byPlace = new HashMap<>();
+    for (int at = 0; at < robots.size(); at++) {
+      byPlace.put(at, robots.get(at));
+    }
+    IndexedRobots indexed = new IndexedRobots(TreePMap.from(byPlace), HashTreePMap.empty(), HashTreePMap.empty(),
+        HashTreePMap.empty(), HashTreePMap.empty(), 0, null);
     for (int at = robots.size() - 1; at >= 0; at--) { // backwards: an id given twice is found at its first place
       indexed = indexed.indexed(at, robots.get(at));
     }
     return new IndexedRobots(indexed.robots, indexed.places, indexed.seated, indexed.inMatch, indexed.idle,
-        indexed.idleCount, TreePVector.empty());
+        indexed.idleCount, null);
   }
 
   @Override
   public Robot get(int index) {
-    return robots.get(index);
+    return robots.get(Objects.checkIndex(index, robots.size()));
   }
 
   @Override
@@ -78,25 +86,33 @@ final class IndexedRobots extends AbstractList<Robot> {
 
   @Override
   public Iterator<Robot> iterator() {
-    return robots.iterator();
+    return robots.values().iterator();
   }
 
   /** The robots with {@code robot} at place {@code at} instead of the one there. */
   IndexedRobots with(int at, Robot robot) {
     Robot old = robots.get(at);
     IndexedRobots without = new IndexedRobots(robots, places.minus(old.id()),
-        minus(seated, seat(old), at), minus(inMatch, match(old), at), minus(idle, idleType(old), at),
+        minus(seated, seat(old), at), minus(inMatch, match(old), at), idle(idle, old, at, false),
         idleCount - (old.status() == Status.IDLE ? 1 : 0), journal);
     IndexedRobots changed = without.indexed(at, robot);
-    PVector<Changed> journaled = journal.plus(new Changed(token, at));
-    return new IndexedRobots(robots.with(at, robot), changed.places, changed.seated, changed.inMatch, changed.idle,
-        changed.idleCount, journaled.size() > JOURNALED ? journaled.minus(0) : journaled);
+    Journal journaled = new Journal(token, at, journal, journal == null ? 1 : journal.length() + 1);
+    return new IndexedRobots(robots.plus(at, robot), changed.places, changed.seated, changed.inMatch, changed.idle,
+        changed.idleCount, journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
+  }
+
+  /** The {@code keep} newest changes of {@code journal}; copied only every so often, so a change costs one entry. */
+  private static Journal newest(Journal journal, int keep) {
+    if (keep == 0 || journal == null) {
+      return null;
+    }
+    return new Journal(journal.from(), journal.at(), newest(journal.earlier(), keep - 1), keep);
   }
 
   /** The indexes with {@code robot} at {@code at} added. */
   private IndexedRobots indexed(int at, Robot robot) {
     return new IndexedRobots(robots, places.plus(robot.id(), at), plus(seated, seat(robot), at),
-        plus(inMatch, match(robot), at), plus(idle, idleType(robot), at),
+        plus(inMatch, match(robot), at), idle(idle, robot, at, true),
         idleCount + (robot.status() == Status.IDLE ? 1 : 0), journal);
   }
 
@@ -127,7 +143,7 @@ final class IndexedRobots extends AbstractList<Robot> {
   }
 
   /** The places of the idle robots, by persona type. */
-  Map<String, TreePSet<Integer>> idleByType() {
+  Map<String, Places> idleByType() {
     return idle;
   }
 
@@ -139,10 +155,10 @@ final class IndexedRobots extends AbstractList<Robot> {
     if (before == this) {
       return List.of();
     }
-    for (int i = journal.size() - 1; i >= 0; i--) {
-      if (journal.get(i).from() == before.token) {
-        TreeSet<Integer> changed = new TreeSet<>();
-        journal.subList(i, journal.size()).forEach(c -> changed.add(c.at()));
+    TreeSet<Integer> changed = new TreeSet<>();
+    for (Journal j = journal; j != null; j = j.earlier()) {
+      changed.add(j.at());
+      if (j.from() == before.token) {
         return List.copyOf(changed);
       }
     }
@@ -166,8 +182,13 @@ final class IndexedRobots extends AbstractList<Robot> {
     return r.status() == Status.BUSY ? r.matchId() : null;
   }
 
-  private static String idleType(Robot r) {
-    return r.status() == Status.IDLE ? r.type() : null;
+  /** The idle index with {@code r} at {@code at} in ({@code in}) or out, if it is idle. */
+  private PMap<String, Places> idle(PMap<String, Places> idle, Robot r, int at, boolean in) {
+    if (r.status() != Status.IDLE) {
+      return idle;
+    }
+    Places places = idle.getOrDefault(r.type(), Places.none(robots.size()));
+    return idle.plus(r.type(), in ? places.plus(at) : places.minus(at));
   }
 
   private static <K> PMap<K, TreePSet<Integer>> plus(PMap<K, TreePSet<Integer>> index, K key, int at) {

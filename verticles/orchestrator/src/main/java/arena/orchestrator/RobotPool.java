@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-import org.pcollections.TreePSet;
 
 /**
  * The robot pool's rules, as pure functions over the immutable {@link PoolState}: who gets which robots, who
@@ -399,25 +398,26 @@ public final class RobotPool {
    */
   private static final class Tier {
     private final IndexedRobots robots;
-    private final Map<String, TreePSet<Integer>> byType;
+    private final Map<String, Places> byType;
     private final Map<String, Set<Integer>> out = new HashMap<>();
 
-    Tier(IndexedRobots robots, Map<String, TreePSet<Integer>> byType) {
+    Tier(IndexedRobots robots, Map<String, Places> byType) {
       this.robots = robots;
       this.byType = byType;
     }
 
     /** A tier of the few {@code members}. */
     static Tier of(IndexedRobots robots, List<Robot> members) {
-      Map<String, TreePSet<Integer>> byType = new HashMap<>();
+      Map<String, Places> byType = new HashMap<>();
       for (Robot r : members) {
-        byType.merge(r.type(), TreePSet.singleton(robots.placeOf(r.id())), TreePSet::plusAll);
+        byType.merge(r.type(), Places.none(robots.size()).plus(robots.placeOf(r.id())),
+            (places, one) -> places.plus(robots.placeOf(r.id())));
       }
       return new Tier(robots, byType);
     }
 
     void takeOut(Robot r) {
-      TreePSet<Integer> places = byType.get(r.type());
+      Places places = byType.get(r.type());
       int at = robots.placeOf(r.id());
       if (places != null && places.contains(at)) {
         out.computeIfAbsent(r.type(), t -> new HashSet<>()).add(at);
@@ -437,24 +437,31 @@ public final class RobotPool {
 
     /** This tier's robots of {@code types}, in pool order. */
     List<Robot> of(Set<String> types) {
-      return new Candidates(robots, types.stream().map(t -> Map.entry(byType.get(t), out.getOrDefault(t, Set.of())))
-          .toList());
+      List<Places> places = new ArrayList<>();
+      Set<Integer> without = new HashSet<>();
+      for (String type : types) {
+        places.add(byType.get(type));
+        without.addAll(out.getOrDefault(type, Set.of()));
+      }
+      return new Candidates(robots, places, without);
     }
   }
 
   /**
-   * Robots at the places of each {@code places} entry's key less those in its value, in pool order. A view: a
-   * strategy drawing one by chance looks up a few places, not every candidate.
+   * The robots at {@code places} less those {@code out}, in pool order. A view: a strategy drawing one by chance
+   * looks up one place, not every candidate.
    */
   private static final class Candidates extends AbstractList<Robot> {
     private final IndexedRobots robots;
-    private final List<Map.Entry<TreePSet<Integer>, Set<Integer>>> places;
+    private final List<Places> places;
+    private final Set<Integer> out;
     private final int size;
 
-    Candidates(IndexedRobots robots, List<Map.Entry<TreePSet<Integer>, Set<Integer>>> places) {
+    Candidates(IndexedRobots robots, List<Places> places, Set<Integer> out) {
       this.robots = robots;
       this.places = places;
-      this.size = places.stream().mapToInt(p -> p.getKey().size() - p.getValue().size()).sum();
+      this.out = out;
+      this.size = places.stream().mapToInt(Places::size).sum() - out.size();
     }
 
     @Override
@@ -464,39 +471,17 @@ public final class RobotPool {
 
     @Override
     public Robot get(int index) {
-      Objects.checkIndex(index, size);
-      // The lowest place with index + 1 candidates at or before it.
-      int low = 0;
-      int high = robots.size() - 1;
-      while (low < high) {
-        int mid = (low + high) >>> 1;
-        if (upTo(mid) > index) {
-          high = mid;
-        } else {
-          low = mid + 1;
-        }
-      }
-      return robots.get(low);
-    }
-
-    /** How many candidates stand at {@code place} or before. */
-    private int upTo(int place) {
-      int count = 0;
-      for (Map.Entry<TreePSet<Integer>, Set<Integer>> p : places) {
-        count += p.getKey().headSet(place, true).size();
-        for (int out : p.getValue()) {
-          count -= out <= place ? 1 : 0;
-        }
-      }
-      return count;
+      return robots.get(Places.select(places, out, Objects.checkIndex(index, size)));
     }
 
     @Override
     public Iterator<Robot> iterator() {
       List<Integer> at = new ArrayList<>(size);
-      for (Map.Entry<TreePSet<Integer>, Set<Integer>> p : places) {
-        p.getKey().stream().filter(place -> !p.getValue().contains(place)).forEach(at::add);
-      }
+      places.forEach(p -> p.forEach(place -> {
+        if (!out.contains(place)) {
+          at.add(place);
+        }
+      }));
       at.sort(null);
       return at.stream().map(robots::get).iterator();
     }

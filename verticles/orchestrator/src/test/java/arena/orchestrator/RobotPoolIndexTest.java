@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The indexed {@link RobotPool} against the pool as it was, scanning every robot ({@link ScanningRobotPool}): random
  * sequences of requests, releases, finished matches, completed work, resizes and health verdicts must give exactly
- * the same changes, robot for robot and choice for choice, with every selection strategy.
+ * the same changes, robot for robot and choice for choice, with every selection strategy, and the same records to
+ * write.
  */
 class RobotPoolIndexTest {
   private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
@@ -104,6 +105,8 @@ class RobotPoolIndexTest {
     PoolState plain = ScanningRobotPool.create(byType, T0);
     PoolState state = RobotPool.create(byType, T0);
     assertThat(state).isEqualTo(plain);
+    PoolRecords records = PoolRecords.holding(state);
+    PoolRecords plainRecords = PoolRecords.holding(plain);
     RobotStats stats = RobotStats.empty();
     Set<String> unhealthy = Set.of();
     Instant now = T0;
@@ -170,6 +173,11 @@ class RobotPoolIndexTest {
       assertThat(got).as(what).isEqualTo(expected);
       state = got.state();
       plain = expected.state();
+      PoolRecords.Step written = records.write(state);
+      PoolRecords.Step plainWritten = plainRecords.write(plain);
+      assertThat(written.records()).as(what).isEqualTo(plainWritten.records());
+      records = written.after();
+      plainRecords = plainWritten.after();
       assertThat(RobotPool.seatedIn(state, matchId, round)).as(what)
           .isEqualTo(ScanningRobotPool.seatedIn(plain, matchId, round));
       assertThat(RobotPool.count(state, Status.IDLE)).as(what)
