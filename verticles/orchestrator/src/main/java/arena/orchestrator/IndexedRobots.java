@@ -14,7 +14,6 @@ import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
-import org.pcollections.TreePSet;
 
 /**
  * The pool's robots in their order, with what a step looks them up by: each robot's place by id, the robots seated in
@@ -35,8 +34,8 @@ final class IndexedRobots extends AbstractList<Robot> {
   /** By place; a sorted map, cheaper to change than pcollections' vector. */
   private final PSortedMap<Integer, Robot> robots;
   private final PMap<String, Integer> places;
-  private final PMap<Seat, TreePSet<Integer>> seated;
-  private final PMap<String, TreePSet<Integer>> inMatch;
+  private final PMap<Seat, Places> seated;
+  private final PMap<String, Places> inMatch;
   private final PMap<String, Places> idle;
   private final int idleCount;
   /** This list's identity in the journals of the lists changed from it. */
@@ -45,7 +44,7 @@ final class IndexedRobots extends AbstractList<Robot> {
   private final Journal journal;
 
   private IndexedRobots(PSortedMap<Integer, Robot> robots, PMap<String, Integer> places,
-      PMap<Seat, TreePSet<Integer>> seated, PMap<String, TreePSet<Integer>> inMatch, PMap<String, Places> idle,
+      PMap<Seat, Places> seated, PMap<String, Places> inMatch, PMap<String, Places> idle,
       int idleCount, Journal journal) {
     this.robots = robots;
     this.places = places;
@@ -89,16 +88,15 @@ final class IndexedRobots extends AbstractList<Robot> {
     return robots.values().iterator();
   }
 
-  /** The robots with {@code robot} at place {@code at} instead of the one there. */
+  /** The robots with {@code robot} at place {@code at} instead of the one there; only what moved is re-indexed. */
   IndexedRobots with(int at, Robot robot) {
     Robot old = robots.get(at);
-    IndexedRobots without = new IndexedRobots(robots, places.minus(old.id()),
-        minus(seated, seat(old), at), minus(inMatch, match(old), at), idle(idle, old, at, false),
-        idleCount - (old.status() == Status.IDLE ? 1 : 0), journal);
-    IndexedRobots changed = without.indexed(at, robot);
     Journal journaled = new Journal(token, at, journal, journal == null ? 1 : journal.length() + 1);
-    return new IndexedRobots(robots.plus(at, robot), changed.places, changed.seated, changed.inMatch, changed.idle,
-        changed.idleCount, journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
+    return new IndexedRobots(robots.plus(at, robot),
+        old.id().equals(robot.id()) ? places : places.minus(old.id()).plus(robot.id(), at),
+        moved(seated, seat(old), seat(robot), at), moved(inMatch, match(old), match(robot), at),
+        moved(idle, idleType(old), idleType(robot), at), idleCount + idle(robot) - idle(old),
+        journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
   }
 
   /** The {@code keep} newest changes of {@code journal}; copied only every so often, so a change costs one entry. */
@@ -111,9 +109,9 @@ final class IndexedRobots extends AbstractList<Robot> {
 
   /** The indexes with {@code robot} at {@code at} added. */
   private IndexedRobots indexed(int at, Robot robot) {
-    return new IndexedRobots(robots, places.plus(robot.id(), at), plus(seated, seat(robot), at),
-        plus(inMatch, match(robot), at), idle(idle, robot, at, true),
-        idleCount + (robot.status() == Status.IDLE ? 1 : 0), journal);
+    return new IndexedRobots(robots, places.plus(robot.id(), at), moved(seated, null, seat(robot), at),
+        moved(inMatch, null, match(robot), at), moved(idle, null, idleType(robot), at), idleCount + idle(robot),
+        journal);
   }
 
   /** Where the robot {@code id} stands; -1 when the pool has no such robot. */
@@ -165,7 +163,7 @@ final class IndexedRobots extends AbstractList<Robot> {
     return null;
   }
 
-  private List<Robot> at(TreePSet<Integer> places) {
+  private List<Robot> at(Places places) {
     if (places == null) {
       return List.of();
     }
@@ -182,30 +180,29 @@ final class IndexedRobots extends AbstractList<Robot> {
     return r.status() == Status.BUSY ? r.matchId() : null;
   }
 
-  /** The idle index with {@code r} at {@code at} in ({@code in}) or out, if it is idle. */
-  private PMap<String, Places> idle(PMap<String, Places> idle, Robot r, int at, boolean in) {
-    if (r.status() != Status.IDLE) {
-      return idle;
-    }
-    Places places = idle.getOrDefault(r.type(), Places.none(robots.size()));
-    return idle.plus(r.type(), in ? places.plus(at) : places.minus(at));
+  private static String idleType(Robot r) {
+    return r.status() == Status.IDLE ? r.type() : null;
   }
 
-  private static <K> PMap<K, TreePSet<Integer>> plus(PMap<K, TreePSet<Integer>> index, K key, int at) {
-    if (key == null) {
-      return index;
-    }
-    TreePSet<Integer> places = index.get(key);
-    return index.plus(key, places == null ? TreePSet.singleton(at) : places.plus(at));
+  private static int idle(Robot r) {
+    return r.status() == Status.IDLE ? 1 : 0;
   }
 
-  /** Without {@code at} under {@code key}; a key left with no place goes, so finished matches leave nothing. */
-  private static <K> PMap<K, TreePSet<Integer>> minus(PMap<K, TreePSet<Integer>> index, K key, int at) {
-    TreePSet<Integer> places = key == null ? null : index.get(key);
-    if (places == null) {
+  /**
+   * {@code index} with place {@code at} moved from under {@code from} to under {@code to} (null: none); a key left
+   * with no place goes, so finished matches leave nothing behind.
+   */
+  private <K> PMap<K, Places> moved(PMap<K, Places> index, K from, K to, int at) {
+    if (Objects.equals(from, to)) {
       return index;
     }
-    TreePSet<Integer> left = places.minus(at);
-    return left.isEmpty() ? index.minus(key) : index.plus(key, left);
+    if (from != null) {
+      Places left = index.get(from).minus(at);
+      index = left.size() == 0 ? index.minus(from) : index.plus(from, left);
+    }
+    if (to != null) {
+      index = index.plus(to, index.getOrDefault(to, Places.none(robots.size())).plus(at));
+    }
+    return index;
   }
 }
