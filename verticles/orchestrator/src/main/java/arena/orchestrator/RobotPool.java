@@ -25,7 +25,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The robot pool's rules, as pure functions over the immutable {@link PoolState}: who gets which robots, who
- * waits, and who is served when robots come back. Every change returns a state whose version grew by one.
+ * waits, and who is served when robots come back. Every change returns a state whose version grew by one. The
+ * states it returns hold their robots indexed ({@link IndexedRobots}), so a step costs what it changes, not the pool.
  */
 public final class RobotPool {
   private static final int RECENT_WORK = 8;
