@@ -170,9 +170,7 @@ public final class Orchestration {
         });
       }
     }
-    Set<String> pooled = new HashSet<>();
-    state.robots().forEach(r -> pooled.add(r.id()));
-    unhealthy.keySet().stream().filter(id -> !verdicts.containsKey(id) && pooled.contains(id))
+    unhealthy.keySet().stream().filter(id -> !verdicts.containsKey(id) && RobotPool.robot(state, id) != null)
         .forEach(id -> effects.add(() -> log.info("robot {} is healthy again", id)));
     effects.add(() -> unhealthy = verdicts);
     List<Outgoing> out = replace(verdicts.values(), now, effects);
@@ -235,7 +233,7 @@ public final class Orchestration {
     if (added.isEmpty()) {
       return List.of();
     }
-    Change change = new Change(new PoolState(state.version() + 1, List.copyOf(robots), state.queue(),
+    Change change = new Change(new PoolState(state.version() + 1, IndexedRobots.of(robots), state.queue(),
         state.finishedRounds(), Map.copyOf(numbers)), true, List.copyOf(added), List.copyOf(released), List.of(), null);
     List<Outgoing> out = new ArrayList<>();
     for (Robot r : added) {
@@ -298,8 +296,7 @@ public final class Orchestration {
 
   /** The pool's rules, choosing with the stats and the robots' health as they are now. */
   private RobotPool pool() {
-    Map<String, HealthPolicy.Verdict> judged = unhealthy;
-    return pool.withStats(stats).withHealthy(r -> !judged.containsKey(r.id()));
+    return pool.withStats(stats).withUnhealthy(unhealthy.keySet());
   }
 
   /**
@@ -321,7 +318,7 @@ public final class Orchestration {
     Instant now = clock.instant();
     boolean fresh = restored.pool().isEmpty();
     Change change = RobotPool.reconcile(restored.pool().orElse(PoolState.EMPTY), byType, now);
-    state = change.state();
+    state = RobotPool.indexed(change.state());
     lastScaled = restored.scaled();
     log.info("robot pool {}: {} robots {}, {} waiting requests, version {}", fresh ? "created" : "restored",
         state.robots().size(), RobotPool.byType(state), state.queue().size(), state.version());
@@ -494,8 +491,8 @@ public final class Orchestration {
       return stats.round(completed, seats, selection().arm(completed.matchId()));
     } else if (event instanceof RobotResponse.ResponseComplete done) {
       RobotTally counted = stats.robots().get(done.robotId()); // a robot's type never changes
-      String type = counted != null ? counted.type() : state.robots().stream()
-          .filter(r -> r.id().equals(done.robotId())).map(Robot::type).findFirst().orElse(null);
+      Robot robot = counted != null ? null : RobotPool.robot(state, done.robotId());
+      String type = counted != null ? counted.type() : robot == null ? null : robot.type();
       return stats.work(done, type, done.matchId() == null ? null : selection().arm(done.matchId()));
     }
     return stats;

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 
@@ -191,7 +192,7 @@ public final class PoolRecords {
   /** As {@link #write(PoolState)}, with {@code scaled} the latest scaling per persona type from now on. */
   public Step write(PoolState pool, Map<String, Scaled> scaled) {
     Writer w = new Writer(places, nextPlace);
-    w.entries(pool.robots(), stored.robots(), Robot::id, PooledRobot::new);
+    w.robots(pool.robots(), stored.robots());
     w.entries(pool.queue(), stored.queue(), PoolRecords::queueKey, Waiting::new);
     w.entries(pool.finishedRounds(), stored.finishedRounds(), PoolRecords::finishedKey, FinishedRound::new);
     if (oldRecord) {
@@ -221,6 +222,21 @@ public final class PoolRecords {
     Writer(PMap<String, Long> placed, long next) {
       this.placed = placed;
       this.next = next;
+    }
+
+    /**
+     * The robots, as {@link #entries}; when {@code now} was made from {@code before} by changing robots where they
+     * stand, as both lists know, only the places changed are looked at.
+     */
+    void robots(List<Robot> now, List<Robot> before) {
+      if (now instanceof IndexedRobots indexed && before instanceof IndexedRobots was) {
+        List<Integer> changed = indexed.changedSince(was);
+        if (changed != null && changedInPlace(now, before, changed.stream().mapToInt(Integer::intValue), Robot::id,
+            PooledRobot::new)) {
+          return;
+        }
+      }
+      entries(now, before, Robot::id, PooledRobot::new);
     }
 
     /**
@@ -297,16 +313,16 @@ public final class PoolRecords {
      * entries came, went or moved.
      */
     private <T> boolean changedInPlace(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry) {
-      if (now.size() != before.size()) {
-        return false;
-      }
-      List<Integer> changed = new ArrayList<>();
-      for (int i = 0; i < now.size(); i++) {
-        if (now.get(i) != before.get(i)) {
-          if (!key.apply(now.get(i)).equals(key.apply(before.get(i)))) {
-            return false;
-          }
-          changed.add(i);
+      return now.size() == before.size() && changedInPlace(now, before, IntStream.range(0, now.size()), key, entry);
+    }
+
+    /** As above, looking only at {@code places} (ascending), of two lists of the same size. */
+    private <T> boolean changedInPlace(List<T> now, List<T> before, IntStream places, Function<T, String> key,
+        Entry<T> entry) {
+      int[] changed = places.filter(i -> now.get(i) != before.get(i)).toArray();
+      for (int i : changed) {
+        if (!key.apply(now.get(i)).equals(key.apply(before.get(i)))) {
+          return false;
         }
       }
       for (int i : changed) {

@@ -8,19 +8,25 @@ import arena.shared.state.PoolState.Pending;
 import arena.shared.state.PoolState.Robot;
 import arena.shared.state.PoolState.Status;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
  * The robot pool's rules, as pure functions over the immutable {@link PoolState}: who gets which robots, who
- * waits, and who is served when robots come back. Every change returns a state whose version grew by one.
+ * waits, and who is served when robots come back. Every change returns a state whose version grew by one. The
+ * states it returns hold their robots indexed ({@link IndexedRobots}), so a step costs what it changes, not the pool.
  */
 public final class RobotPool {
   private static final int RECENT_WORK = 8;
@@ -33,8 +39,8 @@ public final class RobotPool {
   private final int capacity;
   private final Selection selection;
   private final RobotStats stats;
-  /** Unhealthy robots are seated only when no healthy idle robot is left. */
-  private final Predicate<Robot> healthy;
+  /** The ids of the unhealthy robots: seated only when no healthy idle robot is left. */
+  private final Set<String> unhealthy;
 
   /**
    * Chance among equal robots comes from {@code seed}, the request and the pool's version alone, so a request
@@ -50,25 +56,25 @@ public final class RobotPool {
 
   /** A pool whose robots {@code selection} chooses among the equally allowed ones. */
   public RobotPool(long seed, int capacity, Selection selection) {
-    this(seed, capacity, selection, RobotStats.empty(), r -> true);
+    this(seed, capacity, selection, RobotStats.empty(), Set.of());
   }
 
-  private RobotPool(long seed, int capacity, Selection selection, RobotStats stats, Predicate<Robot> healthy) {
+  private RobotPool(long seed, int capacity, Selection selection, RobotStats stats, Set<String> unhealthy) {
     this.seed = seed;
     this.capacity = capacity;
     this.selection = selection;
     this.stats = stats;
-    this.healthy = healthy;
+    this.unhealthy = unhealthy;
   }
 
   /** The same rules, choosing with {@code stats} (strategies weigh how robots did). */
   public RobotPool withStats(RobotStats stats) {
-    return new RobotPool(seed, capacity, selection, stats, healthy);
+    return new RobotPool(seed, capacity, selection, stats, unhealthy);
   }
 
-  /** The same rules, with {@code healthy} telling which robots are healthy (all of them until told otherwise). */
-  public RobotPool withHealthy(Predicate<Robot> healthy) {
-    return new RobotPool(seed, capacity, selection, stats, healthy);
+  /** The same rules, with the robots {@code unhealthy} names unhealthy (none until told otherwise). */
+  public RobotPool withUnhealthy(Set<String> unhealthy) {
+    return new RobotPool(seed, capacity, selection, stats, unhealthy);
   }
 
   public Selection selection() {
@@ -126,8 +132,8 @@ public final class RobotPool {
     }
     List<Robot> robots = new ArrayList<>(state.robots());
     robots.addAll(added);
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue(), state.finishedRounds(),
-        Map.copyOf(numbers));
+    PoolState next = new PoolState(state.version() + 1, IndexedRobots.of(robots), state.queue(),
+        state.finishedRounds(), Map.copyOf(numbers));
     return new Change(next, true, List.copyOf(added), List.of(), List.of(), null);
   }
 
@@ -164,12 +170,27 @@ public final class RobotPool {
   }
 
   public static long count(PoolState state, Status status) {
-    return state.robots().stream().filter(r -> r.status() == status).count();
+    IndexedRobots robots = IndexedRobots.of(state.robots());
+    return status == Status.IDLE ? robots.idleCount() : robots.size() - robots.idleCount();
   }
 
-  /** The robots sitting in {@code matchId}'s round {@code round}. */
+  /** The robots sitting in {@code matchId}'s round {@code round}, in pool order. */
   public static List<Robot> seatedIn(PoolState state, String matchId, int round) {
-    return state.robots().stream().filter(r -> isSeatedIn(r, matchId, round)).toList();
+    return IndexedRobots.of(state.robots()).seatedIn(matchId, round);
+  }
+
+  /** The robot {@code id}, or null when the pool has none. */
+  public static Robot robot(PoolState state, String id) {
+    return IndexedRobots.of(state.robots()).robot(id);
+  }
+
+  /**
+   * {@code state} with its robots indexed for the steps to come (see {@link IndexedRobots}): a pool read back from
+   * Kafka is indexed once, not at each step until the first that changes it.
+   */
+  public static PoolState indexed(PoolState state) {
+    return state.robots() instanceof IndexedRobots ? state : new PoolState(state.version(),
+        IndexedRobots.of(state.robots()), state.queue(), state.finishedRounds(), state.robotNumbers());
   }
 
   /**
@@ -177,8 +198,9 @@ public final class RobotPool {
    * assigned or already waiting is a re-delivery and changes nothing.
    */
   public Change request(PoolState state, RobotsNeeded request, String causationId, Instant now) {
+    IndexedRobots robots = IndexedRobots.of(state.robots());
     if (state.finished(request.matchId(), request.round())
-        || !seatedIn(state, request.matchId(), request.round()).isEmpty()
+        || !robots.seatedIn(request.matchId(), request.round()).isEmpty()
         || state.queue().stream().anyMatch(p -> p.request().correlationId().equals(request.correlationId()))) {
       return Change.none(state);
     }
@@ -190,13 +212,13 @@ public final class RobotPool {
       return new Change(state, false, List.of(), List.of(), List.of(), request);
     }
     // Strict FIFO: anyone already waiting goes first, even if this smaller request would fit now.
-    if (request.count() > 0 && (!state.queue().isEmpty() || count(state, Status.IDLE) < request.count())) {
+    if (request.count() > 0 && (!state.queue().isEmpty() || robots.idleCount() < request.count())) {
       List<Pending> queue = new ArrayList<>(state.queue());
       queue.add(new Pending(request, causationId, now));
-      return new Change(new PoolState(state.version() + 1, state.robots(), List.copyOf(queue), state.finishedRounds(), state.robotNumbers()), true,
-          List.of(), List.of(), List.of(), null);
+      return new Change(new PoolState(state.version() + 1, robots, List.copyOf(queue), state.finishedRounds(),
+          state.robotNumbers()), true, List.of(), List.of(), List.of(), null);
     }
-    Seating seating = seat(state, state.robots(), request, now);
+    Seating seating = seat(state, robots, request, now);
     Assignment assignment = new Assignment(request, causationId, seating.assigned(), null, seating.strategy());
     boolean changed = !seating.assigned().isEmpty();
     PoolState next = changed ? new PoolState(state.version() + 1, seating.robots(), state.queue(), state.finishedRounds(), state.robotNumbers()) : state;
@@ -205,12 +227,13 @@ public final class RobotPool {
 
   /** Frees the robots of one round, then serves the queue. */
   public Change release(PoolState state, String matchId, int round, Instant now) {
-    return freeAndServe(state, r -> isSeatedIn(r, matchId, round), false, PoolState.roundKey(matchId, round), now);
+    return freeAndServe(state, IndexedRobots.of(state.robots()).seatedIn(matchId, round), false,
+        PoolState.roundKey(matchId, round), now);
   }
 
   /** Frees everything a finished match still holds, forgets its waiting requests, then serves the queue. */
   public Change releaseMatch(PoolState state, String matchId, Instant now) {
-    return freeAndServe(state, r -> r.status() == Status.BUSY && matchId.equals(r.matchId()), true,
+    return freeAndServe(state, IndexedRobots.of(state.robots()).busyIn(matchId), true,
         PoolState.roundKey(matchId, 0), now);
   }
 
@@ -219,35 +242,27 @@ public final class RobotPool {
    * among the robot's latest counted (a report delivered again), are ignored.
    */
   public static Change workCompleted(PoolState state, String robotId, String work) {
-    int at = 0;
-    while (at < state.robots().size() && !state.robots().get(at).id().equals(robotId)) {
-      at++;
-    }
-    if (at == state.robots().size() || state.robots().get(at).recentWork().contains(work)) {
+    IndexedRobots robots = IndexedRobots.of(state.robots());
+    int at = robots.placeOf(robotId);
+    if (at < 0 || robots.get(at).recentWork().contains(work)) {
       return Change.none(state);
     }
     // In place: every other robot stays the very same object, so only this one's record is written again.
-    List<Robot> robots = new ArrayList<>(state.robots());
     Robot r = robots.get(at);
-    robots.set(at, new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(), r.identity(), r.since(),
+    robots = robots.with(at, new Robot(r.id(), r.type(), r.status(), r.matchId(), r.round(), r.identity(), r.since(),
         r.completedWork() + 1, withWork(r.recentWork(), work), r.seat()));
     return new Change(new PoolState(state.version() + 1, robots, state.queue(), state.finishedRounds(),
         state.robotNumbers()), true, List.of(), List.of(), List.of(), null);
   }
 
-  /** Frees what {@code toFree} picks and marks {@code finished} (a {@link PoolState#roundKey}) as over. */
-  private Change freeAndServe(PoolState state, Predicate<Robot> toFree, boolean dropQueued,
+  /** Frees {@code released} and marks {@code finished} (a {@link PoolState#roundKey}) as over. */
+  private Change freeAndServe(PoolState state, List<Robot> released, boolean dropQueued,
       String finished, Instant now) {
     String matchId = finished.substring(0, finished.lastIndexOf('/'));
-    List<Robot> released = new ArrayList<>();
-    List<Robot> robots = new ArrayList<>(state.robots().size());
-    for (Robot r : state.robots()) {
-      if (toFree.test(r)) {
-        released.add(r);
-        robots.add(new Robot(r.id(), r.type(), Status.IDLE, null, 0, null, now, r.completedWork(), r.recentWork()));
-      } else {
-        robots.add(r);
-      }
+    IndexedRobots robots = IndexedRobots.of(state.robots());
+    for (Robot r : released) {
+      robots = robots.with(robots.placeOf(r.id()),
+          new Robot(r.id(), r.type(), Status.IDLE, null, 0, null, now, r.completedWork(), r.recentWork()));
     }
     List<Pending> queue = new ArrayList<>(state.queue());
     boolean dropped = dropQueued && queue.removeIf(p -> p.request().matchId().equals(matchId));
@@ -257,7 +272,7 @@ public final class RobotPool {
     if (released.isEmpty() && !dropped && assignments.isEmpty()) {
       return Change.none(state);
     }
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
+    PoolState next = new PoolState(state.version() + 1, robots, List.copyOf(queue),
         latest(state.finishedRounds(), finished, FINISHED_ROUNDS), state.robotNumbers());
     return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
   }
@@ -277,23 +292,22 @@ public final class RobotPool {
     }
     List<Pending> queue = new ArrayList<>(state.queue());
     List<Assignment> assignments = new ArrayList<>();
-    List<Robot> robots = serve(state, new ArrayList<>(grown.state().robots()), queue, assignments, now);
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), List.copyOf(queue),
+    IndexedRobots robots = serve(state, IndexedRobots.of(grown.state().robots()), queue, assignments, now);
+    PoolState next = new PoolState(state.version() + 1, robots, List.copyOf(queue),
         state.finishedRounds(), grown.state().robotNumbers());
     return new Change(next, true, grown.instantiated(), retired, List.copyOf(assignments), null);
   }
 
   /** Seats the queue's requests in order while enough robots are idle; what it seats moves to {@code assignments}. */
-  private List<Robot> serve(PoolState from, List<Robot> robots, List<Pending> queue, List<Assignment> assignments,
-      Instant now) {
+  private IndexedRobots serve(PoolState from, IndexedRobots robots, List<Pending> queue,
+      List<Assignment> assignments, Instant now) {
     while (!queue.isEmpty()) {
       Pending head = queue.get(0);
-      long idle = robots.stream().filter(r -> r.status() == Status.IDLE).count();
-      if (idle < head.request().count()) {
+      if (robots.idleCount() < head.request().count()) {
         break; // the head blocks everyone behind it
       }
       Seating seating = seat(from, robots, head.request(), now);
-      robots = new ArrayList<>(seating.robots());
+      robots = seating.robots();
       assignments.add(new Assignment(head.request(), head.causationId(), seating.assigned(), head.queuedAt(),
           seating.strategy()));
       queue.remove(0);
@@ -317,40 +331,50 @@ public final class RobotPool {
     return List.copyOf(next.subList(Math.max(0, next.size() - keep), next.size()));
   }
 
-  private record Seating(List<Robot> robots, List<AssignedRobot> assigned, String strategy) {}
+  private record Seating(IndexedRobots robots, List<AssignedRobot> assigned, String strategy) {}
 
   /**
    * Picks {@code count} idle robots: robots the match did not just have come first (the excluded ones only when
    * nothing else is idle), persona types take turns, and the match's selection strategy chooses among equals.
    */
-  private Seating seat(PoolState from, List<Robot> robots, RobotsNeeded request, Instant now) {
+  private Seating seat(PoolState from, IndexedRobots robots, RobotsNeeded request, Instant now) {
     RandomGenerator random = new SplittableRandom(seed ^ request.correlationId().hashCode() * 0x9E3779B97F4A7C15L
         ^ from.version());
     Set<String> excluded = request.excludeRobots() == null ? Set.of() : Set.copyOf(request.excludeRobots());
-    List<Robot> fresh = new ArrayList<>();
-    List<Robot> recent = new ArrayList<>();
-    for (Robot r : robots) {
-      if (r.status() == Status.IDLE) {
-        (excluded.contains(r.id()) ? recent : fresh).add(r);
+    Predicate<Robot> healthy = r -> !unhealthy.contains(r.id());
+    // The few idle robots set apart for later tiers (the match just had them, or they are unhealthy), in pool order.
+    TreeMap<Integer, Robot> apart = new TreeMap<>();
+    for (Set<String> ids : List.of(excluded, unhealthy)) {
+      for (String id : ids) {
+        Robot r = robots.robot(id);
+        if (r != null && r.status() == Status.IDLE) {
+          apart.put(robots.placeOf(id), r);
+        }
       }
     }
+    // Tiers, in turn: fresh healthy (every other idle robot), recent healthy, fresh unhealthy, recent unhealthy.
+    Tier fresh = new Tier(robots, robots.idleByType());
+    apart.values().forEach(fresh::takeOut);
+    List<List<Robot>> setApart = List.of(List.of(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (Robot r : apart.values()) {
+      setApart.get((healthy.test(r) ? 0 : 2) + (excluded.contains(r.id()) ? 1 : 0)).add(r);
+    }
+    List<Tier> tiers = List.of(fresh, Tier.of(robots, setApart.get(1)), Tier.of(robots, setApart.get(2)),
+        Tier.of(robots, setApart.get(3)));
     SelectionStrategy strategy = selection.forMatch(request.matchId());
     SelectionStrategy.Context context = new SelectionStrategy.Context(request, stats, healthy);
     Map<String, Integer> typeTurns = new HashMap<>();
     List<Robot> chosen = new ArrayList<>();
-    // Unhealthy robots come after every healthy one, fresh or recent.
-    List<List<Robot>> tiers = new ArrayList<>();
-    for (boolean unhealthy : new boolean[] {false, true}) {
-      for (List<Robot> tier : List.of(fresh, recent)) {
-        tiers.add(new ArrayList<>(tier.stream().filter(r -> healthy.test(r) != unhealthy).toList()));
-      }
-    }
-    for (List<Robot> tier : tiers) {
-      while (chosen.size() < request.count() && !tier.isEmpty()) {
-        int fewest = tier.stream().mapToInt(r -> typeTurns.getOrDefault(r.type(), 0)).min().orElseThrow();
-        List<Robot> equals = tier.stream().filter(r -> typeTurns.getOrDefault(r.type(), 0) == fewest).toList();
-        Robot pick = strategy.pick(equals, context, random);
-        tier.remove(pick);
+    for (Tier tier : tiers) {
+      while (chosen.size() < request.count()) {
+        Set<String> types = tier.types();
+        if (types.isEmpty()) {
+          break;
+        }
+        int fewest = types.stream().mapToInt(t -> typeTurns.getOrDefault(t, 0)).min().orElseThrow();
+        types.removeIf(t -> typeTurns.getOrDefault(t, 0) != fewest);
+        Robot pick = strategy.pick(tier.of(types), context, random);
+        tier.takeOut(pick);
         chosen.add(pick);
         typeTurns.merge(pick.type(), 1, Integer::sum);
       }
@@ -358,20 +382,109 @@ public final class RobotPool {
     if (chosen.size() < request.count()) {
       throw new IllegalStateException("not enough idle robots for " + request.correlationId());
     }
-    Map<String, Robot> seated = new HashMap<>();
     List<AssignedRobot> assigned = new ArrayList<>();
     for (int i = 0; i < chosen.size(); i++) {
       Robot r = chosen.get(i);
       String identity = request.identities().get(i);
-      seated.put(r.id(), new Robot(r.id(), r.type(), Status.BUSY, request.matchId(), request.round(), identity, now,
-          r.completedWork(), r.recentWork()));
+      robots = robots.with(robots.placeOf(r.id()), new Robot(r.id(), r.type(), Status.BUSY, request.matchId(),
+          request.round(), identity, now, r.completedWork(), r.recentWork()));
       assigned.add(new AssignedRobot(r.id(), identity, r.type()));
     }
-    List<Robot> next = robots.stream().map(r -> seated.getOrDefault(r.id(), r)).toList();
-    return new Seating(next, List.copyOf(assigned), strategy.name());
+    return new Seating(robots, List.copyOf(assigned), strategy.name());
   }
 
-  private static boolean isSeatedIn(Robot r, String matchId, int round) {
-    return r.status() == Status.BUSY && r.round() == round && matchId.equals(r.matchId());
+  /**
+   * Idle robots equally allowed so far, by persona type: each type's places, less the few taken out (set apart for a
+   * later tier, or picked already). The pool's idle robots are one tier, so it is never copied.
+   */
+  private static final class Tier {
+    private final IndexedRobots robots;
+    private final Map<String, Places> byType;
+    private final Map<String, Set<Integer>> out = new HashMap<>();
+
+    Tier(IndexedRobots robots, Map<String, Places> byType) {
+      this.robots = robots;
+      this.byType = byType;
+    }
+
+    /** A tier of the few {@code members}. */
+    static Tier of(IndexedRobots robots, List<Robot> members) {
+      Map<String, Places> byType = new HashMap<>();
+      for (Robot r : members) {
+        byType.merge(r.type(), Places.none(robots.size()).plus(robots.placeOf(r.id())),
+            (places, one) -> places.plus(robots.placeOf(r.id())));
+      }
+      return new Tier(robots, byType);
+    }
+
+    void takeOut(Robot r) {
+      Places places = byType.get(r.type());
+      int at = robots.placeOf(r.id());
+      if (places != null && places.contains(at)) {
+        out.computeIfAbsent(r.type(), t -> new HashSet<>()).add(at);
+      }
+    }
+
+    /** The types this tier still has robots of. */
+    Set<String> types() {
+      Set<String> types = new HashSet<>();
+      byType.forEach((type, places) -> {
+        if (places.size() > out.getOrDefault(type, Set.of()).size()) {
+          types.add(type);
+        }
+      });
+      return types;
+    }
+
+    /** This tier's robots of {@code types}, in pool order. */
+    List<Robot> of(Set<String> types) {
+      List<Places> places = new ArrayList<>();
+      Set<Integer> without = new HashSet<>();
+      for (String type : types) {
+        places.add(byType.get(type));
+        without.addAll(out.getOrDefault(type, Set.of()));
+      }
+      return new Candidates(robots, places, without);
+    }
+  }
+
+  /**
+   * The robots at {@code places} less those {@code out}, in pool order. A view: a strategy drawing one by chance
+   * looks up one place, not every candidate.
+   */
+  private static final class Candidates extends AbstractList<Robot> {
+    private final IndexedRobots robots;
+    private final List<Places> places;
+    private final Set<Integer> out;
+    private final int size;
+
+    Candidates(IndexedRobots robots, List<Places> places, Set<Integer> out) {
+      this.robots = robots;
+      this.places = places;
+      this.out = out;
+      this.size = places.stream().mapToInt(Places::size).sum() - out.size();
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public Robot get(int index) {
+      return robots.get(Places.select(places, out, Objects.checkIndex(index, size)));
+    }
+
+    @Override
+    public Iterator<Robot> iterator() {
+      List<Integer> at = new ArrayList<>(size);
+      places.forEach(p -> p.forEach(place -> {
+        if (!out.contains(place)) {
+          at.add(place);
+        }
+      }));
+      at.sort(null);
+      return at.stream().map(robots::get).iterator();
+    }
   }
 }
