@@ -30,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -409,10 +410,10 @@ public class OrchestratorVerticle extends VerticleBase {
    * status, the share of robots busy, and the queue.
    */
   private void bindGauges(MeterRegistry registry, Orchestration orchestration) {
+    PoolCounts counts = new PoolCounts(orchestration);
     for (String type : byType.keySet()) {
       for (Status status : Status.values()) {
-        gauges.add(Gauge.builder("arena.pool.robots", orchestration, o -> o.state().robots().stream()
-                .filter(r -> r.type().equals(type) && r.status() == status).count())
+        gauges.add(Gauge.builder("arena.pool.robots", counts, c -> c.of(type, status))
             .tag("type", type).tag("status", status.name().toLowerCase(Locale.ROOT))
             .description("robots in the pool, by persona type and status").register(registry));
       }
@@ -423,6 +424,31 @@ public class OrchestratorVerticle extends VerticleBase {
     }).description("share of the pool's robots seated in a round (0 to 1)").register(registry));
     gauges.add(Gauge.builder("arena.pool.queue.length", orchestration, o -> o.state().queue().size())
         .description("robots requests waiting for robots").register(registry));
+  }
+
+  /**
+   * Robots by type and status, counted once per pool a scrape sees (not once per gauge: there are types × statuses
+   * of them, and the pool holds thousands of robots). Read on the scraping thread; the pool itself is immutable.
+   */
+  private static final class PoolCounts {
+    private final Orchestration orchestration;
+    private PoolState counted;
+    private Map<String, Long> counts = Map.of();
+
+    PoolCounts(Orchestration orchestration) {
+      this.orchestration = orchestration;
+    }
+
+    synchronized long of(String type, Status status) {
+      PoolState now = orchestration.state();
+      if (now != counted) {
+        Map<String, Long> fresh = new HashMap<>();
+        now.robots().forEach(r -> fresh.merge(r.type() + "/" + r.status(), 1L, Long::sum));
+        counts = fresh;
+        counted = now;
+      }
+      return counts.getOrDefault(type + "/" + status, 0L);
+    }
   }
 
   /** {@code {"robots":{id:{type,…}},"personas":{type:{…}}}}, robots and personas sorted by name. */
