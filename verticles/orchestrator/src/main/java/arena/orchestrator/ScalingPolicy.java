@@ -80,11 +80,16 @@ public final class ScalingPolicy {
     }
     Map<String, Count> counts = new LinkedHashMap<>();
     types.forEach(t -> counts.put(t, new Count()));
+    // One look at every robot (the pool holds thousands): counts, and who has been idle long enough to retire.
+    Instant idleSince = now.minus(Duration.ofSeconds(settings.scaleDownIdleSeconds()));
     for (Robot r : state.robots()) {
       Count c = counts.computeIfAbsent(r.type(), t -> new Count());
       c.total++;
       if (r.status() == Status.IDLE) {
         c.idle++;
+        if (!r.since().isAfter(idleSince)) {
+          c.idleLong.add(r);
+        }
       }
     }
     int room = Math.max(0, settings.maxTotal() - state.robots().size());
@@ -114,7 +119,7 @@ public final class ScalingPolicy {
     Map<String, List<String>> retiring = new LinkedHashMap<>();
     for (Map.Entry<String, Count> e : counts.entrySet()) {
       if (e.getValue().grow == 0 && state.queue().isEmpty() && !within(last.get(e.getKey()), true, now)) {
-        List<String> retire = retire(state, e.getKey(), e.getValue(), now);
+        List<String> retire = retire(e.getValue());
         if (!retire.isEmpty()) {
           retiring.put(e.getKey(), retire);
           room += retire.size();
@@ -190,7 +195,7 @@ public final class ScalingPolicy {
   }
 
   /** The type's robots idle long enough to leave, longest idle first, as many as the type can spare. */
-  private List<String> retire(PoolState state, String type, Count c, Instant now) {
+  private List<String> retire(Count c) {
     int busy = c.total - c.idle;
     int spare = c.idle - settings.minIdlePerType();
     while (spare > 0 && busy > 0 && busy >= settings.scaleUpBusyRatio() * (c.total - spare)) {
@@ -199,10 +204,7 @@ public final class ScalingPolicy {
     if (spare <= 0) {
       return List.of();
     }
-    Instant idleSince = now.minus(Duration.ofSeconds(settings.scaleDownIdleSeconds()));
-    return state.robots().stream()
-        .filter(r -> r.type().equals(type) && r.status() == Status.IDLE && !r.since().isAfter(idleSince))
-        .sorted(Comparator.comparing(Robot::since).thenComparing(Robot::id))
+    return c.idleLong.stream().sorted(Comparator.comparing(Robot::since).thenComparing(Robot::id))
         .limit(spare).map(Robot::id).toList();
   }
 
@@ -215,6 +217,8 @@ public final class ScalingPolicy {
   private static final class Count {
     int total;
     int idle;
+    /** Idle for {@code scaleDownIdleSeconds} or longer: who may retire. */
+    final List<Robot> idleLong = new ArrayList<>();
     int grow;
   }
 }
