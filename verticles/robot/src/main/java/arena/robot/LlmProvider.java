@@ -219,13 +219,21 @@ public final class LlmProvider implements RobotProvider {
     VertxContextStorageProvider.VertxContextStorage.INSTANCE.attach(bare, io.opentelemetry.context.Context.current());
     // Bound to the caller's context, so what follows (the timeout among it) runs there.
     Promise<T> back = caller.promise();
-    bare.dispatch(v -> call.get().onComplete(ar -> {
-      if (caller.inThread()) {
-        caller.emit(ar, back::handle);
-      } else {
-        caller.execute(ar, back::handle);
+    bare.dispatch(v -> {
+      Future<T> called;
+      try {
+        called = call.get();
+      } catch (RuntimeException e) {
+        called = Future.failedFuture(e);
       }
-    }));
+      called.onComplete(ar -> {
+        if (caller.inThread()) {
+          caller.emit(ar, back::handle);
+        } else {
+          caller.execute(ar, back::handle);
+        }
+      });
+    });
     return back.future();
   }
 
