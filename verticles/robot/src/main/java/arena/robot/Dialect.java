@@ -3,9 +3,9 @@ package arena.robot;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * What differs between the LLM APIs a robot can talk to: the path, the credentials, the request body and
@@ -20,8 +20,8 @@ public enum Dialect {
     }
 
     @Override
-    void authorize(HttpRequest<?> request, String apiKey) {
-      request.putHeader("Authorization", "Bearer " + apiKey);
+    void authorize(BiConsumer<String, String> header, String apiKey) {
+      header.accept("Authorization", "Bearer " + apiKey);
     }
 
     @Override
@@ -77,8 +77,9 @@ public enum Dialect {
     }
 
     @Override
-    void authorize(HttpRequest<?> request, String apiKey) {
-      request.putHeader("x-api-key", apiKey).putHeader("anthropic-version", "2023-06-01");
+    void authorize(BiConsumer<String, String> header, String apiKey) {
+      header.accept("x-api-key", apiKey);
+      header.accept("anthropic-version", "2023-06-01");
     }
 
     @Override
@@ -159,7 +160,8 @@ public enum Dialect {
   /** Appended to the base URL. */
   abstract String path();
 
-  abstract void authorize(HttpRequest<?> request, String apiKey);
+  /** Puts the key's headers. */
+  abstract void authorize(BiConsumer<String, String> header, String apiKey);
 
   abstract JsonObject body(LlmSettings settings, Prompts.Conversation conversation, double temperature);
 

@@ -17,9 +17,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -375,6 +379,46 @@ class LlmProviderTest {
       assertThat(reply.text()).hasSizeBetween(1, Reply.MAX_CHARS);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void a_verticle_hears_back_on_the_context_that_asked_replies_and_timeouts_alike(Vertx vertx,
+      VertxTestContext ctx) {
+    // Given a provider made in a verticle with a configuration, as the robot verticle makes it, timing out after
+    // 300 ms without a retry, and a model that answers once and then hangs
+    fake.script(Behaviour.OK, Behaviour.HANG);
+    LlmSettings settings = settings(fake, Dialect.OPENAI, false, 300, 4, new LlmSettings.Retries(0, 20, 50),
+        new LlmSettings.Breaker(5, 60_000));
+    List<LlmProvider> made = new ArrayList<>();
+    List<Context> verticle = new ArrayList<>();
+    vertx.deployVerticle(new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            made.add(provider(vertx, settings));
+            verticle.add(context);
+            return Future.succeededFuture();
+          }
+        }, new DeploymentOptions().setConfig(new JsonObject().put("robot", new JsonObject().put("provider", "openai"))))
+        .onComplete(ctx.succeeding(id -> verticle.get(0).runOnContext(v -> {
+          // When a record's own context (as the robot worker's consumer gives each) asks twice, one after the other
+          ContextInternal asking = ((ContextInternal) Vertx.currentContext()).duplicate();
+          Thread loop = Thread.currentThread();
+          List<Context> heard = new ArrayList<>();
+          asking.runOnContext(w -> made.get(0).answer(answer("Best smell?"))
+              .compose(first -> {
+                heard.add(Vertx.currentContext());
+                return made.get(0).answer(answer("Best smell?"));
+              })
+              .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+                heard.add(Vertx.currentContext());
+                // Then the reply and the timeout both came back on that context, on its event loop
+                assertThat(fake.requests()).extracting(Recorded::behaviour).containsExactly(Behaviour.OK, Behaviour.HANG);
+                assertThat(second.fallback()).as("the second call timed out").isTrue();
+                assertThat(heard).containsExactly(asking, asking);
+                assertThat(Thread.currentThread()).isSameAs(loop);
+                ctx.completeNow();
+              }))));
+        })));
   }
 
   @Test
