@@ -39,9 +39,9 @@ public final class DeadLetters {
   public record Letter(String topic, int partition, long offset, String key, String value, List<KafkaHeader> headers,
       String reason, Throwable cause) {
 
-    static Letter of(KafkaConsumerRecord<String, String> record, String reason, Throwable cause) {
-      return new Letter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-          record.headers(), reason, cause);
+    static Letter of(KafkaConsumerRecord<String, RecordDecoder.Decoded> record, String reason, Throwable cause) {
+      return new Letter(record.topic(), record.partition(), record.offset(), record.key(),
+          record.value() == null ? null : record.value().value(), record.headers(), reason, cause);
     }
   }
 

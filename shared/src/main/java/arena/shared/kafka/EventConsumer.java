@@ -2,6 +2,7 @@ package arena.shared.kafka;
 
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.Envelope;
+import arena.shared.kafka.RecordDecoder.Decoded;
 import arena.shared.events.Event;
 import arena.shared.ops.ArenaHealth;
 import arena.shared.ops.Tracing;
@@ -26,7 +27,6 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,7 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +102,7 @@ public final class EventConsumer {
   private final String name;
   private final Map<String, Topic> topicsByName;
   private final Map<Topic, Start> assignedTopics;
-  private final KafkaConsumer<String, String> consumer;
+  private final KafkaConsumer<String, Decoded> consumer;
   /** The same consumer unwrapped: its metrics (the per-partition lag) may be read from any thread. */
   private final CommittingConsumer kafkaConsumer;
   /** The readiness check's name: one per consumer, as a JVM may run several instances of a role. */
@@ -114,8 +113,7 @@ public final class EventConsumer {
   /** Watermarks and what was committed, shared with the poll thread, which commits them before a revocation. */
   private final Map<org.apache.kafka.common.TopicPartition, Long> committable = new ConcurrentHashMap<>();
   private final Map<org.apache.kafka.common.TopicPartition, Long> committed = new ConcurrentHashMap<>();
-  /** Per topic name, the event types this consumer never uses: records whose type header names one are not read. */
-  private final Map<String, Set<String>> unused = new HashMap<>();
+  private final RecordDecoder decoder;
   private final Map<String, Counter> consumed = new HashMap<>();
   private Function<Set<TopicPartition>, Future<Void>> onAssigned = p -> Future.succeededFuture();
   private Function<Set<TopicPartition>, Future<Void>> onRevoked = p -> Future.succeededFuture();
@@ -139,7 +137,8 @@ public final class EventConsumer {
     this.name = name;
     this.topicsByName = topics.keySet().stream().collect(Collectors.toMap(config::topic, t -> t));
     this.assignedTopics = group ? null : topics;
-    this.kafkaConsumer = new CommittingConsumer(new HashMap<>(clientConfig));
+    this.decoder = new RecordDecoder(topicsByName);
+    this.kafkaConsumer = new CommittingConsumer(new HashMap<>(clientConfig), decoder);
     this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
     this.readinessCheck = "consumer:" + clientConfig.get("client.id");
     this.handler = handler;
@@ -170,7 +169,7 @@ public final class EventConsumer {
     for (Map.Entry<String, Topic> e : topicsByName.entrySet()) {
       Set<String> skipped = e.getValue().eventTypes().entrySet().stream()
           .filter(type -> !used.contains(type.getValue())).map(Map.Entry::getKey).collect(Collectors.toSet());
-      unused.put(e.getKey(), skipped);
+      decoder.unused(e.getKey(), skipped);
     }
     return this;
   }
@@ -302,10 +301,10 @@ public final class EventConsumer {
    * Hands every record over without waiting for the handler. Past the in-flight bound, every partition is paused
    * and those with records not handed over are sought back to the first of them.
    */
-  private void dispatch(KafkaConsumerRecords<String, String> records) {
+  private void dispatch(KafkaConsumerRecords<String, Decoded> records) {
     Map<TopicPartition, Long> notHanded = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
-      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      KafkaConsumerRecord<String, Decoded> record = records.recordAt(i);
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       Track track = tracks.get(partition);
       if (track == null || track.failedAt != null) {
@@ -315,7 +314,7 @@ public final class EventConsumer {
         notHanded.putIfAbsent(partition, record.offset());
         continue;
       }
-      if (unused(record)) {
+      if (record.value() == Decoded.UNUSED) {
         consumed(record.topic()).increment();
         track.next = record.offset() + 1;
         committable.put(kafka(partition), track.watermark());
@@ -333,7 +332,7 @@ public final class EventConsumer {
     notHanded.forEach(consumer::seek);
   }
 
-  private void settle(Track track, KafkaConsumerRecord<String, String> record, Throwable failure) {
+  private void settle(Track track, KafkaConsumerRecord<String, Decoded> record, Throwable failure) {
     inFlight--;
     boolean current = tracks.get(track.partition) == track;
     track.inHand.remove(record.offset());
@@ -392,17 +391,13 @@ public final class EventConsumer {
    * every asynchronous step of its handling: log lines name its correlationId, matchId and trace id, and what the
    * handler publishes continues the trace the record's {@code traceparent} header names.
    */
-  private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
+  private Future<Void> handle(KafkaConsumerRecord<String, Decoded> record) {
     Topic topic = topicsByName.get(record.topic());
     consumed(record.topic()).increment();
-    Received received = null;
-    PoisonRecordException poison = null;
-    try {
-      received = new Received(topic, record.partition(), record.offset(), record.key(),
-          record.value() == null ? null : EventCodec.decode(topic, record.value()));
-    } catch (PoisonRecordException e) {
-      poison = e;
-    }
+    Decoded read = record.value();
+    PoisonRecordException poison = read == null ? null : read.poison();
+    Received received = poison != null ? null : new Received(topic, record.partition(), record.offset(), record.key(),
+        read == null ? null : read.envelope());
     Envelope<?> envelope = received == null ? null : received.envelope();
     Context trace = Tracing.on() ? Tracing.openTelemetry().getPropagators().getTextMapPropagator()
         .extract(Context.root(), record.headers(), HEADERS) : Context.root();
@@ -443,7 +438,7 @@ public final class EventConsumer {
     });
   }
 
-  private Future<Void> handle(KafkaConsumerRecord<String, String> record, Received received) {
+  private Future<Void> handle(KafkaConsumerRecord<String, Decoded> record, Received received) {
     Future<Void> result;
     try {
       result = handler.apply(received);
@@ -454,15 +449,6 @@ public final class EventConsumer {
         .map(poison -> DeadLetters.park(deadLetters, config, name,
             DeadLetters.Letter.of(record, "invalid: " + poison.getMessage(), poison)))
         .orElseGet(() -> Future.failedFuture(t)));
-  }
-
-  private boolean unused(KafkaConsumerRecord<String, String> record) {
-    Set<String> skipped = unused.get(record.topic());
-    if (skipped == null || skipped.isEmpty() || record.value() == null) {
-      return false;
-    }
-    Header type = record.record().headers().lastHeader("ce_type");
-    return type != null && skipped.contains(new String(type.value(), StandardCharsets.UTF_8));
   }
 
   private Counter consumed(String topic) {
@@ -572,9 +558,9 @@ public final class EventConsumer {
    * The Kafka consumer, committing the watermarks of revoked partitions on the poll thread before they go: Vert.x
    * tells the event loop of a revocation only after it happened.
    */
-  private final class CommittingConsumer extends org.apache.kafka.clients.consumer.KafkaConsumer<String, String> {
-    CommittingConsumer(Map<String, Object> props) {
-      super(props, new StringDeserializer(), new StringDeserializer());
+  private final class CommittingConsumer extends org.apache.kafka.clients.consumer.KafkaConsumer<String, Decoded> {
+    CommittingConsumer(Map<String, Object> props, RecordDecoder decoder) {
+      super(props, new StringDeserializer(), decoder);
     }
 
     /** The partition's lag as the consumer last fetched it (its own metric; NaN before the first fetch). */
