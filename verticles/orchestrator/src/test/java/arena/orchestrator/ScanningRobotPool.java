@@ -12,7 +12,6 @@ import arena.shared.state.PoolState.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,71 +76,11 @@ final class ScanningRobotPool {
     return selection;
   }
 
-  /** A fresh pool: {@code byType} robots of each persona type, all idle, ids like robot-curious-student-1. */
+  /** A fresh pool as {@link RobotPool} makes it (nothing indexed to check there), held as a plain list. */
   public static PoolState create(Map<String, Integer> byType, Instant now) {
-    return reconcile(PoolState.EMPTY, byType, now).state();
-  }
-
-  /**
-   * Adds the robots the configuration now has more of; never removes or renumbers existing robots. A new robot's
-   * number comes after every number its type ever had, so a retired robot's id (and its stats) is never reused.
-   */
-  public static Change reconcile(PoolState state, Map<String, Integer> byType, Instant now) {
-    Map<String, Integer> have = new HashMap<>();
-    state.robots().forEach(r -> have.merge(r.type(), 1, Integer::sum));
-    Map<String, Integer> numbers = highestNumbers(state);
-    List<Robot> added = new ArrayList<>();
-    for (Map.Entry<String, Integer> e : byType.entrySet()) {
-      String type = e.getKey();
-      int wanted = e.getValue();
-      if (wanted < 0) {
-        throw new IllegalArgumentException("pool.robots." + type + " must not be negative");
-      }
-      for (int missing = wanted - have.getOrDefault(type, 0); missing > 0; missing--) {
-        int n = numbers.merge(type, 1, Integer::sum);
-        added.add(new Robot(robotId(type, n), type, Status.IDLE, null, 0, null, now, 0, List.of()));
-      }
-    }
-    if (added.isEmpty()) {
-      return new Change(state, false, List.of(), List.of(), List.of(), null);
-    }
-    List<Robot> robots = new ArrayList<>(state.robots());
-    robots.addAll(added);
-    PoolState next = new PoolState(state.version() + 1, List.copyOf(robots), state.queue(), state.finishedRounds(),
-        Map.copyOf(numbers));
-    return new Change(next, true, List.copyOf(added), List.of(), List.of(), null);
-  }
-
-  /** Per persona type, the highest robot number ever given (also read from the ids, for states stored before). */
-  public static Map<String, Integer> highestNumbers(PoolState state) {
-    Map<String, Integer> numbers = new LinkedHashMap<>(state.robotNumbers());
-    state.robots().forEach(r -> numbers.merge(r.type(), number(r), Math::max));
-    return numbers;
-  }
-
-  /** robot-TYPE-N. */
-  public static String robotId(String type, int number) {
-    return "robot-" + type + "-" + number;
-  }
-
-  /** The N of robot-TYPE-N; 0 for an id not shaped so. */
-  private static int number(Robot r) {
-    String prefix = "robot-" + r.type() + "-";
-    if (r.id().startsWith(prefix)) {
-      try {
-        return Integer.parseInt(r.id().substring(prefix.length()));
-      } catch (NumberFormatException e) {
-        return 0;
-      }
-    }
-    return 0;
-  }
-
-  /** Robots per persona type, in the order they appear in the pool. */
-  public static Map<String, Integer> byType(PoolState state) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    state.robots().forEach(r -> counts.merge(r.type(), 1, Integer::sum));
-    return counts;
+    PoolState made = RobotPool.create(byType, now);
+    return new PoolState(made.version(), List.copyOf(made.robots()), made.queue(), made.finishedRounds(),
+        made.robotNumbers());
   }
 
   public static long count(PoolState state, Status status) {
@@ -252,7 +191,7 @@ final class ScanningRobotPool {
         .filter(r -> retire.contains(r.id()) && r.status() == Status.IDLE).toList();
     PoolState kept = new PoolState(state.version(), state.robots().stream().filter(r -> !retired.contains(r)).toList(),
         state.queue(), state.finishedRounds(), state.robotNumbers());
-    Change grown = reconcile(kept, grownTo, now);
+    Change grown = RobotPool.reconcile(kept, grownTo, now);
     if (retired.isEmpty() && !grown.changed()) {
       return new Change(state, false, List.of(), List.of(), List.of(), null);
     }
