@@ -349,6 +349,14 @@ public final class MatchMachine {
   }
 
   private Step robotAnswer(MatchState state, RobotResponse.ResponseSubmitted e, Instant now) {
+    Round waiting = state == null || state.isHuman(e.robotId()) ? null : openRound(state, e.round());
+    if (waiting != null && waiting.phase() == Phase.STARTING) {
+      // Robots answer only once a round started: its assignment is on its way to this service (a new owner of the
+      // match, which read an older state, reads it again), and the answer must not be lost meanwhile.
+      log.debug("{}: answer of {} for round {} came before its seat; reading it again later", e.matchId(),
+          e.robotId(), e.round());
+      return Step.tooEarly();
+    }
     Round round = robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.RESPONDING);
     // The same cleaning as a human's answer, so nothing but the words tells them apart.
     String text = Text.cut(Text.normalize(e.text()), rules.answerMaxChars());

@@ -186,6 +186,11 @@ public class MatchVerticle extends VerticleBase {
         return Future.failedFuture(new PoisonRecordException("cannot apply " + received.envelope().eventType()
             + ": " + e, e));
       }
+      if (step.early()) {
+        // Transient, not poison: the partition reads it again after a backoff, when what it follows has come.
+        return Future.failedFuture(new IllegalStateException(received.envelope().eventType()
+            + " came before what it follows from; read again later"));
+      }
       return publish(matchId, step, received.envelope(), received.partition());
     });
   }

@@ -866,6 +866,29 @@ class MatchMachineTest {
     }
 
     @Test
+    void aRobotAnswerThatComesBeforeItsRoundsAssignmentIsReadAgainLaterNotDropped() {
+      // Given round 1 waits for its robots (a new owner of the match read the state from before the assignment)
+      table.apply(create(SETTINGS));
+      table.apply(join("ann"));
+      table.apply(join("bob"));
+      MatchEvent.RobotsNeeded need = table.robotsNeeded();
+      List<AssignedRobot> robots = List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
+          new AssignedRobot("r2", need.identities().get(1), "t"));
+      RobotResponse.ResponseSubmitted answer = new RobotResponse.ResponseSubmitted(MATCH, 1, "r1",
+          need.identities().get(0), "toast, always toast", "c");
+
+      // When the robot's answer comes first, it is early: nothing changes and it is not dropped
+      Step early = table.apply(answer);
+      assertThat(early.early()).isTrue();
+      assertThat(early.changed()).isFalse();
+
+      // Then once the assignment is read, the same answer is taken
+      table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, need.correlationId()));
+      table.apply(answer);
+      assertThat(table.round().responses()).containsEntry("r1", "toast, always toast");
+    }
+
+    @Test
     void robotAnswersAndVotesThatDoNotFitAreIgnored() {
       playUntilRoundOneIsOpen(SETTINGS);
       String r1 = table.letterOf("r1");
