@@ -368,6 +368,41 @@ class EventConsumerTest {
     assertThat(TopicReader.readAll(cfg, Topic.DEAD_LETTERS)).isEmpty();
   }
 
+  @Test
+  void assigning_consumers_sharing_the_partitions_read_each_partition_once_between_them() throws Exception {
+    // Given a record on every partition
+    setUp(c -> {});
+    int partitions = cfg.integer("kafka.partitions");
+    for (int p = 0; p < partitions; p++) {
+      produce(p, 1);
+    }
+    Map<Integer, List<Integer>> readBy = new ConcurrentHashMap<>();
+
+    // When two assigning consumers read, the first share of two and the second
+    List<EventConsumer> sharing = new CopyOnWriteArrayList<>();
+    for (int share = 0; share < 2; share++) {
+      int mine = share;
+      onContext(() -> {
+        EventConsumer c = EventConsumer.everyPartition(vertx, cfg, group + "-" + mine,
+            Map.of(TOPIC, EventConsumer.Start.EARLIEST), deadLetters(cfg), r -> {
+              readBy.computeIfAbsent(mine, k -> new CopyOnWriteArrayList<>()).add(r.partition());
+              return Future.succeededFuture();
+            }).share(mine, 2);
+        sharing.add(c);
+        return c.start();
+      });
+    }
+
+    // Then each partition was read once, by the consumer whose share holds its number
+    await(() -> readBy.values().stream().mapToInt(List::size).sum() == partitions, "every partition read");
+    assertThat(readBy.get(0)).allMatch(p -> p % 2 == 0);
+    assertThat(readBy.get(1)).allMatch(p -> p % 2 == 1);
+    assertThat(readBy.values().stream().flatMap(List::stream).distinct().count()).isEqualTo(partitions);
+    for (EventConsumer c : sharing) {
+      onContext(c::stop);
+    }
+  }
+
   private static String command(RobotCommand command) {
     return Json.write(Envelope.of(Topic.registrationOf(command.getClass()).eventType(), "test", "robot-1", command,
         "corr", null));

@@ -118,6 +118,9 @@ public final class EventConsumer {
   private Function<Set<TopicPartition>, Future<Void>> onAssigned = p -> Future.succeededFuture();
   private Function<Set<TopicPartition>, Future<Void>> onRevoked = p -> Future.succeededFuture();
   private Future<Void> ready = Future.succeededFuture();
+  /** Of every partition, an assigning consumer reads those whose number is {@code share} modulo {@code shares}. */
+  private int share = 0;
+  private int shares = 1;
   /** Whether the group gave this consumer its partitions (possibly none) at least once. */
   private volatile boolean assigned;
   private volatile boolean running;
@@ -174,6 +177,19 @@ public final class EventConsumer {
     return this;
   }
 
+  /**
+   * An assigning consumer reads only its share of every topic's partitions: those numbered {@code share} modulo
+   * {@code shares}, so that {@code shares} consumers numbered 0 to {@code shares - 1} read each partition once.
+   */
+  public EventConsumer share(int share, int shares) {
+    if (assignedTopics == null || shares < 1 || share < 0 || share >= shares) {
+      throw new IllegalArgumentException("share " + share + " of " + shares + " (assigning consumers only)");
+    }
+    this.share = share;
+    this.shares = shares;
+    return this;
+  }
+
   /** Called on the event loop before any record of the new partitions is handled; the batch waits for it. */
   public EventConsumer onAssigned(Function<Set<TopicPartition>, Future<Void>> hook) {
     this.onAssigned = hook;
@@ -217,7 +233,8 @@ public final class EventConsumer {
     List<Future<List<TopicPartition>>> lookups = new ArrayList<>();
     for (String topicName : topicsByName.keySet()) {
       lookups.add(consumer.partitionsFor(topicName).map(infos -> infos.stream()
-          .map(i -> new TopicPartition(topicName, i.getPartition())).toList()));
+          .map(i -> new TopicPartition(topicName, i.getPartition()))
+          .filter(tp -> tp.getPartition() % shares == share).toList()));
     }
     return Future.all(lookups).compose(all -> {
       Set<TopicPartition> parts = lookups.stream().flatMap(f -> f.result().stream()).collect(Collectors.toSet());
@@ -272,8 +289,8 @@ public final class EventConsumer {
   }
 
   private void pollLoop() {
-    if (!running) {
-      return;
+    if (!running || (assignedTopics != null && tracks.isEmpty())) {
+      return; // stopped, or a share with no partitions: nothing to read
     }
     loop = consumer.poll(Duration.ofMillis(100))
         .compose(records -> ready.map(v -> {

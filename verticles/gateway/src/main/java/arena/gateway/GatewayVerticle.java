@@ -23,16 +23,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The players' door: an HTTP API and an event-bus bridge in front of Kafka. Each instance keeps its own
- * projection of every match and its own pending replies; several instances may share the port, and one of them
- * per JVM pushes views to the bridge. After a start an instance listens at once but answers for matches (and counts
- * as deployed and healthy) only once its projection has read match-state as far as it went at the start.
+ * The players' door: an HTTP API and an event-bus bridge in front of Kafka. The instances of a JVM share the port,
+ * one projection of every match and the pending replies ({@link Shares}); each reads, projects and pushes its share
+ * of the partitions. After a start an instance listens at once but answers for matches (and counts as deployed and
+ * healthy) only once the projection has read match-state as far as it went at the start, in every share.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -52,8 +52,7 @@ public final class GatewayVerticle extends VerticleBase {
   private KafkaEventLog eventLog;
   private ClientLimits limits;
   private CatchUp catchUp;
-  /** Numbers this JVM's gateway instances, so their names (and metric labels) stay the same from start to start. */
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private Shares.Share share;
   private String name;
   private volatile boolean stopped;
 
@@ -62,23 +61,26 @@ public final class GatewayVerticle extends VerticleBase {
     ArenaConfig cfg = ArenaConfig.of(config());
     long timeoutMs = replyTimeoutMs(cfg);
     publisher = EventPublisher.create(vertx, cfg, KafkaCommands.SOURCE);
-    projection = Projection.catchingUp();
+    share = Shares.take(vertx, cfg.integer("instances.gateway"));
+    projection = share.projection();
+    // Named by share, so names (and metric labels) stay the same from start to start.
+    name = "gateway-" + (share.number() + 1);
     Promise<Void> caughtUp = Promise.promise();
     catchUp = new CatchUp(() -> {
-      projection.caughtUp();
+      projection.caughtUp(share.number());
       caughtUp.tryComplete();
     });
-    commands = new KafkaCommands(vertx, publisher::publish, projection, timeoutMs);
-    name = "gateway-" + INSTANCES.incrementAndGet();
+    commands = new KafkaCommands(vertx, publisher::publish, projection, timeoutMs, share.shares().replies);
     // The player port's /health and the admin's /ready are DOWN until every instance has caught up and its bridge
     // takes commands.
     ArenaHealth.readiness(vertx).register(HEALTH + name, promise -> promise.complete(readiness()));
     consumer = EventConsumer.everyPartition(vertx, cfg, name,
         Map.of(Topic.MATCH_STATE, Start.EARLIEST, Topic.MATCH_EVENTS, Start.LATEST), publisher, this::onRecord)
         // Of the match events, only the replies to its commands: the rest are views' business, read as match-state.
-        .only(Set.of(MatchState.class, MatchEvent.CommandAccepted.class, MatchEvent.CommandRejected.class));
+        .only(Set.of(MatchState.class, MatchEvent.CommandAccepted.class, MatchEvent.CommandRejected.class))
+        .share(share.number(), share.shares().count);
     Clock clock = Clock.systemUTC();
-    pusher = new Pusher(vertx, name, clock);
+    pusher = new Pusher(vertx, clock);
     Requests requests = new Requests(Requests.Limits.of(cfg));
     PlayerActions actions = new PlayerActions(requests, projection, commands, clock);
     limits = new ClientLimits(vertx, cfg, projection, requests);
@@ -94,12 +96,13 @@ public final class GatewayVerticle extends VerticleBase {
             .listen(port, host))
         .compose(s -> {
           server = s;
-          log.info("{} listening on http://{}:{}, catching up with match-state", name, host, s.actualPort());
+          log.info("{} listening on http://{}:{}, catching up with its share of match-state", name, host,
+              s.actualPort());
           findTargets(cfg);
           // Deployed once caught up: until then the port answers, but only that it is not ready.
           return caughtUp.future();
         })
-        .onSuccess(v -> log.info("{} caught up: {} matches", name, projection.size()));
+        .onSuccess(v -> log.info("{} caught up: {} matches in the JVM's projection", name, projection.size()));
   }
 
   /** Ready once caught up with match-state and listening for the bridge's commands. */
@@ -109,20 +112,25 @@ public final class GatewayVerticle extends VerticleBase {
       return Status.OK();
     }
     JsonObject detail = new JsonObject().put("bridge", bridge ? "UP" : "DOWN");
-    if (!projection.ready()) {
+    if (!catchUp.done()) {
       detail.put("catchingUp", "reading match-state").put("partitionsBehind", catchUp.behind());
+    } else if (!projection.ready()) {
+      detail.put("catchingUp", "other instances are reading match-state");
     }
     return Status.KO(detail);
   }
 
-  /** Where match-state ends now; tried again until the broker tells. */
+  /** Where this share of match-state ends now; tried again until the broker tells. */
   private void findTargets(ArenaConfig cfg) {
     vertx.<Map<Integer, Long>>executeBlocking(() -> {
       Map<String, Object> props = new HashMap<>(KafkaClients.standalone(cfg, name + "-catch-up"));
       try (KafkaConsumer<String, String> probe = new KafkaConsumer<>(props)) {
         return CatchUp.lastRecords(probe, cfg.topic(Topic.MATCH_STATE), Topic.MATCH_STATE, TARGETS_TIMEOUT);
       }
-    }, false).onSuccess(catchUp::targets).onFailure(t -> {
+    }, false).map(last -> last.entrySet().stream()
+            .filter(e -> e.getKey() % share.shares().count == share.number())
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+        .onSuccess(catchUp::targets).onFailure(t -> {
       log.warn("{}: cannot tell where match-state ends yet, trying again: {}", name, t.toString());
       if (!stopped) {
         vertx.setTimer(TARGETS_RETRY_MS, id -> findTargets(cfg));
@@ -164,14 +172,17 @@ public final class GatewayVerticle extends VerticleBase {
     if (name != null) {
       ArenaHealth.readiness(vertx).unregister(HEALTH + name);
     }
-    if (pusher != null) {
-      pusher.release();
-    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.eventually(() -> bridgeCommands == null ? Future.succeededFuture() : bridgeCommands.unregister())
         .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.stop())
         .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close())
-        .eventually(() -> eventLog == null ? Future.succeededFuture() : eventLog.close());
+        .eventually(() -> eventLog == null ? Future.succeededFuture() : eventLog.close())
+        .eventually(() -> {
+          if (share != null) {
+            Shares.giveBack(vertx, share);
+          }
+          return Future.succeededFuture();
+        });
   }
 
   private static long replyTimeoutMs(ArenaConfig cfg) {

@@ -14,16 +14,18 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.HashMap;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Commands over Kafka: each goes to match-commands with its eventId as correlationId; the reply on
- * match-events carries that id back. An accepted command is answered only once this instance's projection
- * holds the version that contains it, so the player's next GET sees the change. Used on one event loop only.
+ * match-events carries that id back, to whichever gateway instance of the JVM reads its partition. An accepted
+ * command is answered only once the JVM's projection holds the version that contains it, so the player's next GET
+ * sees the change, whichever instance serves it. Sends on the caller's event loop; replies may come from any.
  */
 public final class KafkaCommands implements Commands {
   private static final Logger log = LoggerFactory.getLogger(KafkaCommands.class);
@@ -33,15 +35,22 @@ public final class KafkaCommands implements Commands {
   private final Function<Envelope<MatchCommand>, Future<?>> publish;
   private final Projection projection;
   private final long timeoutMs;
-  private final Map<String, Promise<MatchEvent>> pending = new HashMap<>();
+  private final Map<String, Promise<MatchEvent>> pending;
 
   /** {@code publish} sends an envelope to Kafka (EventPublisher::publish in production). */
   public KafkaCommands(Vertx vertx, Function<Envelope<MatchCommand>, Future<?>> publish, Projection projection,
       long timeoutMs) {
+    this(vertx, publish, projection, timeoutMs, new ConcurrentHashMap<>());
+  }
+
+  /** Replies to this instance's commands are looked for (and come) in {@code pending}, shared by the JVM's instances. */
+  KafkaCommands(Vertx vertx, Function<Envelope<MatchCommand>, Future<?>> publish, Projection projection,
+      long timeoutMs, Map<String, Promise<MatchEvent>> pending) {
     this.vertx = vertx;
     this.publish = publish;
     this.projection = projection;
     this.timeoutMs = timeoutMs;
+    this.pending = pending;
   }
 
   @Override
@@ -49,8 +58,10 @@ public final class KafkaCommands implements Commands {
     String eventType = Topic.registrationOf(command.getClass()).eventType();
     Envelope<MatchCommand> envelope = Envelope.of(eventType, SOURCE, matchId, command, null, null);
     String correlationId = envelope.correlationId();
-    Promise<MatchEvent> reply = Promise.promise();
-    Promise<Void> applied = Promise.promise();
+    // Completed by whichever instance reads the reply and the state; what follows runs back on this context.
+    ContextInternal here = (ContextInternal) vertx.getOrCreateContext();
+    Promise<MatchEvent> reply = here.promise();
+    Promise<Void> applied = here.promise();
     pending.put(correlationId, reply);
     reply.future().onComplete(ar -> pending.remove(correlationId));
     long timer = vertx.setTimer(timeoutMs, id -> {

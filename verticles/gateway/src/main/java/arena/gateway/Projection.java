@@ -4,9 +4,7 @@ import arena.shared.game.MatchRules;
 import arena.shared.state.MatchState;
 import io.vertx.core.Promise;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -16,11 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
- * This gateway instance's copy of every match, fed from the compacted match-state topic. The newest
- * version of a match wins, so a late or replayed record never rolls a match back. Changed and awaited on one
- * event loop only; read from any (a SockJS session may be served by another instance's event loop).
+ * The JVM's copy of every match, fed from the compacted match-state topic by the gateway instances, each reading its
+ * share of the partitions (so each match is changed on one event loop); read and awaited from any instance's loop. The
+ * newest version of a match wins, so a late or replayed record never rolls a match back.
  */
 public final class Projection {
+  /** A promise of the waiting instance's context: completing it from another loop runs its listeners there. */
   private record Waiter(long version, Promise<Void> promise) {}
 
   /** A quick-play lobby in the order quick play fills them: oldest first. */
@@ -32,8 +31,9 @@ public final class Projection {
   private final Map<String, MatchState> matches = new ConcurrentHashMap<>();
   // Quick play looks only here, never through every match the gateway has seen.
   private final NavigableSet<Lobby> openLobbies = new ConcurrentSkipListSet<>(OLDEST_FIRST);
-  private final Map<String, List<Waiter>> waiters = new HashMap<>();
-  private volatile boolean caughtUp;
+  private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+  /** The shares of match-state's partitions still reading up to where it ended at the start. */
+  private final Set<Integer> catchingUp = ConcurrentHashMap.newKeySet();
 
   /** What a gateway still catching up answers about matches, with Retry-After: {@value #RETRY_SECONDS}. */
   public static final String CATCHING_UP =
@@ -42,29 +42,31 @@ public final class Projection {
 
   /** A projection that knows every match there is: for tests, and for what starts from nothing. */
   public Projection() {
-    this(true);
+    this(0);
   }
 
-  private Projection(boolean caughtUp) {
-    this.caughtUp = caughtUp;
+  private Projection(int shares) {
+    for (int share = 0; share < shares; share++) {
+      catchingUp.add(share);
+    }
   }
 
   /**
-   * A projection that is still reading match-state after a start: until {@link #caughtUp()}, a match it does not
-   * know may exist all the same.
+   * A projection that is still reading match-state after a start, in {@code shares} shares: until each has
+   * {@link #caughtUp(int) caught up}, a match it does not know may exist all the same.
    */
-  public static Projection catchingUp() {
-    return new Projection(false);
+  public static Projection catchingUp(int shares) {
+    return new Projection(shares);
   }
 
   /** Whether a match unknown here is unknown indeed. */
   public boolean ready() {
-    return caughtUp;
+    return catchingUp.isEmpty();
   }
 
-  /** The projection has read match-state as far as it went when the gateway started. */
-  public void caughtUp() {
-    caughtUp = true;
+  /** Share {@code share} has read match-state as far as it went when the gateway started. */
+  public void caughtUp(int share) {
+    catchingUp.remove(share);
   }
 
   public Optional<MatchState> match(String matchId) {
@@ -110,9 +112,10 @@ public final class Projection {
     } else {
       openLobbies.remove(lobby);
     }
-    List<Waiter> waiting = waiters.get(state.matchId());
+    // Kept first, waiters looked at next: one added meanwhile sees the new version itself (whenAtVersion).
+    Set<Waiter> waiting = waiters.get(state.matchId());
     if (waiting != null) {
-      for (Waiter w : List.copyOf(waiting)) {
+      for (Waiter w : waiting) {
         if (w.version() <= state.version()) {
           w.promise().tryComplete();
         }
@@ -127,9 +130,9 @@ public final class Projection {
    */
   public boolean drop(String matchId) {
     MatchState held = matches.remove(matchId);
-    List<Waiter> waiting = waiters.remove(matchId);
+    Set<Waiter> waiting = waiters.remove(matchId);
     if (waiting != null) {
-      List.copyOf(waiting).forEach(w -> w.promise().tryFail(ApiError.notFound(PlayerActions.NO_SUCH_MATCH)));
+      waiting.forEach(w -> w.promise().tryFail(ApiError.notFound(PlayerActions.NO_SUCH_MATCH)));
     }
     if (held == null) {
       return false;
@@ -139,24 +142,33 @@ public final class Projection {
   }
 
   /**
-   * Completes {@code waiter} once the match is at {@code version} or newer. A waiter completed elsewhere
-   * (a timeout failing it) is forgotten at once.
+   * Completes {@code waiter} once the match is at {@code version} or newer; from any thread, so {@code waiter} should
+   * be a promise of the caller's context. A waiter completed elsewhere (a timeout failing it) is forgotten at once.
    */
   public void whenAtVersion(String matchId, long version, Promise<Void> waiter) {
-    MatchState held = matches.get(matchId);
-    if (held != null && held.version() >= version) {
+    if (atVersion(matchId, version)) {
       waiter.tryComplete();
       return;
     }
     Waiter w = new Waiter(version, waiter);
-    List<Waiter> waiting = waiters.computeIfAbsent(matchId, k -> new ArrayList<>());
-    waiting.add(w);
-    waiter.future().onComplete(ar -> {
-      waiting.remove(w);
-      if (waiting.isEmpty()) {
-        waiters.remove(matchId, waiting);
-      }
+    waiters.compute(matchId, (id, waiting) -> {
+      Set<Waiter> set = waiting == null ? ConcurrentHashMap.newKeySet() : waiting;
+      set.add(w);
+      return set;
     });
+    waiter.future().onComplete(ar -> waiters.computeIfPresent(matchId, (id, waiting) -> {
+      waiting.remove(w);
+      return waiting.isEmpty() ? null : waiting;
+    }));
+    // The version may have come while we were adding ourselves, after apply looked at the waiters.
+    if (atVersion(matchId, version)) {
+      waiter.tryComplete();
+    }
+  }
+
+  private boolean atVersion(String matchId, long version) {
+    MatchState held = matches.get(matchId);
+    return held != null && held.version() >= version;
   }
 
   /** How many matches are kept. */
@@ -165,6 +177,6 @@ public final class Projection {
   }
 
   int waiting() {
-    return waiters.values().stream().mapToInt(List::size).sum();
+    return waiters.values().stream().mapToInt(Set::size).sum();
   }
 }

@@ -38,7 +38,7 @@ class BridgeTest {
   private final Projection projection = new Projection();
   private final FakeMatchService matchService = new FakeMatchService(projection);
   private final Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
-  private final Pusher pusher = new Pusher(vertx, "gateway-test", clock);
+  private final Pusher pusher = new Pusher(vertx, clock);
   private final List<BridgeClient> clients = new ArrayList<>();
   private final WebSocketClient sockets = vertx.createWebSocketClient();
   private final AtomicLong version = new AtomicLong(10);
@@ -146,19 +146,6 @@ class BridgeTest {
       assertThat(c.frames().stream().map(f -> String.valueOf(f.getValue("body")))).noneMatch(f -> Matches.SECRETS
           .stream().anyMatch(f::contains));
     }
-  }
-
-  @Test
-  void onlyOnePusherPerJvm() {
-    // Given a second gateway instance in the same Vert.x
-    Pusher second = new Pusher(vertx, "gateway-second", clock);
-
-    // Then only the first pushes, until it stops
-    assertThat(pusher.pushing()).isTrue();
-    assertThat(second.pushing()).isFalse();
-    pusher.release();
-    assertThat(second.pushing()).isTrue();
-    assertThat(pusher.pushing()).isFalse();
   }
 
   @Test

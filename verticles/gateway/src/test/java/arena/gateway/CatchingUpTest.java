@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** A gateway that has just started and not yet read match-state to its end: never a wrong 404. */
 class CatchingUpTest {
   private final Vertx vertx = Vertx.vertx();
-  private final Projection projection = Projection.catchingUp();
+  private final Projection projection = Projection.catchingUp(1);
   private final FakeMatchService matchService = new FakeMatchService(projection);
   private final Clock clock = Clock.fixed(Matches.NOW, ZoneOffset.UTC);
   private volatile HttpServer server;
@@ -95,7 +95,7 @@ class CatchingUpTest {
     // And once caught up, the match is there
     loop.runOnContext(v -> {
       projection.apply(Matches.running(Phase.RESPONDING));
-      projection.caughtUp();
+      projection.caughtUp(0);
     });
     Res view = call(HttpMethod.GET, uri, null);
     for (int i = 0; i < 50 && view.status() != 200; i++) {
@@ -116,9 +116,9 @@ class CatchingUpTest {
       // When the gateway catches up and finds the match, then the match changes
       vertx.setTimer(600, id -> loop.runOnContext(v -> {
         projection.apply(Matches.running(Phase.RESPONDING));
-        projection.caughtUp();
+        projection.caughtUp(0);
       }));
-      Pusher pusher = new Pusher(vertx, "test", clock);
+      Pusher pusher = new Pusher(vertx, clock);
       JsonObject pushed = null;
       for (int i = 0; i < 50 && pushed == null; i++) {
         MatchState next = Matches.withVersion(Matches.running(Phase.RESPONDING), 20 + i);

@@ -13,11 +13,14 @@ import arena.shared.ops.Tracing;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,37 @@ class KafkaCommandsTest {
     // Then the command is answered
     assertThat(answer.await()).isInstanceOf(MatchEvent.CommandAccepted.class);
     assertThat(commands.pending()).isZero();
+  }
+
+  @Test
+  void aReplyAndAStateReadOnAnotherInstancesLoopAnswerTheCommandOnTheLoopThatSentIt() {
+    // Given a command sent from one gateway instance's loop, the JVM's replies shared with another instance
+    Map<String, Promise<MatchEvent>> replies = new ConcurrentHashMap<>();
+    Promise<Envelope<MatchCommand>> published = Promise.promise();
+    KafkaCommands sender = new KafkaCommands(vertx, envelope -> {
+      published.complete(envelope);
+      return Future.succeededFuture();
+    }, projection, 5_000, replies);
+    KafkaCommands reader = new KafkaCommands(vertx, envelope -> Future.succeededFuture(), projection, 5_000, replies);
+    projection.apply(Matches.running(Phase.RESPONDING));
+    Context sending = vertx.getOrCreateContext();
+    Context reading = vertx.getOrCreateContext();
+    MatchCommand vote = new MatchCommand.SubmitVote(Matches.MATCH, "hash", 2, "A");
+    Promise<Context> answeredOn = Promise.promise();
+    sending.runOnContext(v -> sender.send(Matches.MATCH, vote)
+        .onComplete(ar -> answeredOn.complete(Vertx.currentContext())));
+    Envelope<MatchCommand> command = published.future().await();
+
+    // When the other instance reads its reply, then the state that holds it
+    reading.runOnContext(v -> {
+      assertThat(reader.onReply(reply(command, new MatchEvent.CommandAccepted(Matches.MATCH, "vote.submit", 11))))
+          .isTrue();
+      projection.apply(Matches.withVersion(Matches.running(Phase.VOTING), 11));
+    });
+
+    // Then the command is answered on the loop that sent it
+    assertThat(answeredOn.future().await()).isSameAs(sending);
+    assertThat(replies).isEmpty();
   }
 
   @Test
