@@ -17,7 +17,7 @@ import org.pcollections.TreePMap;
 
 /**
  * The pool's robots in their order, with what a step looks them up by: each robot's place by id, the robots seated in
- * each round and in each match, and the idle robots of each persona type. Persistent (pcollections): a robot changed
+ * each round and in each match, the idle robots of each persona type, and how many robots each type has. Persistent (pcollections): a robot changed
  * where it stands costs a few tree nodes, never a copy or a scan of the pool, so a step costs what it changes however
  * many robots the pool has. It is the very list a {@link arena.shared.state.PoolState} holds, so the index travels
  * with the state; a list read back from Kafka is indexed once ({@link #of}).
@@ -37,6 +37,7 @@ final class IndexedRobots extends AbstractList<Robot> {
   private final PMap<Seat, Places> seated;
   private final PMap<String, Places> inMatch;
   private final PMap<String, Places> idle;
+  private final PMap<String, Integer> ofType;
   private final int idleCount;
   /** This list's identity in the journals of the lists changed from it. */
   private final Object token = new Object();
@@ -45,12 +46,13 @@ final class IndexedRobots extends AbstractList<Robot> {
 
   private IndexedRobots(PSortedMap<Integer, Robot> robots, PMap<String, Integer> places,
       PMap<Seat, Places> seated, PMap<String, Places> inMatch, PMap<String, Places> idle,
-      int idleCount, Journal journal) {
+      PMap<String, Integer> ofType, int idleCount, Journal journal) {
     this.robots = robots;
     this.places = places;
     this.seated = seated;
     this.inMatch = inMatch;
     this.idle = idle;
+    this.ofType = ofType;
     this.idleCount = idleCount;
     this.journal = journal;
   }
@@ -65,12 +67,12 @@ final class IndexedRobots extends AbstractList<Robot> {
       byPlace.put(at, robots.get(at));
     }
     IndexedRobots indexed = new IndexedRobots(TreePMap.from(byPlace), HashTreePMap.empty(), HashTreePMap.empty(),
-        HashTreePMap.empty(), HashTreePMap.empty(), 0, null);
+        HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty(), 0, null);
     for (int at = robots.size() - 1; at >= 0; at--) { // backwards: an id given twice is found at its first place
       indexed = indexed.indexed(at, robots.get(at));
     }
     return new IndexedRobots(indexed.robots, indexed.places, indexed.seated, indexed.inMatch, indexed.idle,
-        indexed.idleCount, null);
+        indexed.ofType, indexed.idleCount, null);
   }
 
   @Override
@@ -95,8 +97,8 @@ final class IndexedRobots extends AbstractList<Robot> {
     return new IndexedRobots(robots.plus(at, robot),
         old.id().equals(robot.id()) ? places : places.minus(old.id()).plus(robot.id(), at),
         moved(seated, seat(old), seat(robot), at), moved(inMatch, match(old), match(robot), at),
-        moved(idle, idleType(old), idleType(robot), at), idleCount + idle(robot) - idle(old),
-        journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
+        moved(idle, idleType(old), idleType(robot), at), counted(counted(ofType, old.type(), -1), robot.type(), 1),
+        idleCount + idle(robot) - idle(old), journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
   }
 
   /** The {@code keep} newest changes of {@code journal}; copied only every so often, so a change costs one entry. */
@@ -110,8 +112,8 @@ final class IndexedRobots extends AbstractList<Robot> {
   /** The indexes with {@code robot} at {@code at} added. */
   private IndexedRobots indexed(int at, Robot robot) {
     return new IndexedRobots(robots, places.plus(robot.id(), at), moved(seated, null, seat(robot), at),
-        moved(inMatch, null, match(robot), at), moved(idle, null, idleType(robot), at), idleCount + idle(robot),
-        journal);
+        moved(inMatch, null, match(robot), at), moved(idle, null, idleType(robot), at),
+        counted(ofType, robot.type(), 1), idleCount + idle(robot), journal);
   }
 
   /** Where the robot {@code id} stands; -1 when the pool has no such robot. */
@@ -138,6 +140,27 @@ final class IndexedRobots extends AbstractList<Robot> {
 
   int idleCount() {
     return idleCount;
+  }
+
+  /** How many robots of persona {@code type} the pool has, busy or idle. */
+  int count(String type) {
+    return ofType.getOrDefault(type, 0);
+  }
+
+  /** The persona types the pool has robots of. */
+  java.util.Set<String> types() {
+    return ofType.keySet();
+  }
+
+  /** The idle robots of persona {@code type}, in pool order. */
+  List<Robot> idleOf(String type) {
+    return at(idle.get(type));
+  }
+
+  /** How many robots of persona {@code type} are idle. */
+  int idleCount(String type) {
+    Places of = idle.get(type);
+    return of == null ? 0 : of.size();
   }
 
   /** The places of the idle robots, by persona type. */
@@ -170,6 +193,11 @@ final class IndexedRobots extends AbstractList<Robot> {
     List<Robot> found = new ArrayList<>(places.size());
     places.forEach(at -> found.add(robots.get(at)));
     return found;
+  }
+
+  private static PMap<String, Integer> counted(PMap<String, Integer> counts, String type, int by) {
+    int n = counts.getOrDefault(type, 0) + by;
+    return n == 0 ? counts.minus(type) : counts.plus(type, n);
   }
 
   private static Seat seat(Robot r) {

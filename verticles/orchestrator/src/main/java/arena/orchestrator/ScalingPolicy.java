@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * When the pool grows or shrinks, as a pure function: (pool, its queue of waiting requests, the latest decision per
@@ -78,20 +79,16 @@ public final class ScalingPolicy {
     if (state.robots().size() > settings.maxTotal()) {
       return overMaxTotal(state);
     }
+    // Counted by the pool's index, never by a look at every robot (the pool holds thousands).
+    IndexedRobots robots = IndexedRobots.of(state.robots());
     Map<String, Count> counts = new LinkedHashMap<>();
     types.forEach(t -> counts.put(t, new Count()));
-    // One look at every robot (the pool holds thousands): counts, and who has been idle long enough to retire.
-    Instant idleSince = now.minus(Duration.ofSeconds(settings.scaleDownIdleSeconds()));
-    for (Robot r : state.robots()) {
-      Count c = counts.computeIfAbsent(r.type(), t -> new Count());
-      c.total++;
-      if (r.status() == Status.IDLE) {
-        c.idle++;
-        if (!r.since().isAfter(idleSince)) {
-          c.idleLong.add(r);
-        }
-      }
-    }
+    // Types no longer served whose robots are still in the pool, by name.
+    new TreeSet<>(robots.types()).forEach(t -> counts.putIfAbsent(t, new Count()));
+    counts.forEach((type, c) -> {
+      c.total = robots.count(type);
+      c.idle = robots.idleCount(type);
+    });
     int room = Math.max(0, settings.maxTotal() - state.robots().size());
 
     room = toIdleMinimum(counts, room);
@@ -119,7 +116,7 @@ public final class ScalingPolicy {
     Map<String, List<String>> retiring = new LinkedHashMap<>();
     for (Map.Entry<String, Count> e : counts.entrySet()) {
       if (e.getValue().grow == 0 && state.queue().isEmpty() && !within(last.get(e.getKey()), true, now)) {
-        List<String> retire = retire(e.getValue());
+        List<String> retire = retire(e.getValue(), e.getKey(), robots, now);
         if (!retire.isEmpty()) {
           retiring.put(e.getKey(), retire);
           room += retire.size();
@@ -194,8 +191,11 @@ public final class ScalingPolicy {
     return room;
   }
 
-  /** The type's robots idle long enough to leave, longest idle first, as many as the type can spare. */
-  private List<String> retire(Count c) {
+  /**
+   * The type's robots idle for {@code scaleDownIdleSeconds} or longer, longest idle first, as many as the type can
+   * spare; its idle robots are looked at only when it can spare some.
+   */
+  private List<String> retire(Count c, String type, IndexedRobots robots, Instant now) {
     int busy = c.total - c.idle;
     int spare = c.idle - settings.minIdlePerType();
     while (spare > 0 && busy > 0 && busy >= settings.scaleUpBusyRatio() * (c.total - spare)) {
@@ -204,8 +204,9 @@ public final class ScalingPolicy {
     if (spare <= 0) {
       return List.of();
     }
-    return c.idleLong.stream().sorted(Comparator.comparing(Robot::since).thenComparing(Robot::id))
-        .limit(spare).map(Robot::id).toList();
+    Instant idleSince = now.minus(Duration.ofSeconds(settings.scaleDownIdleSeconds()));
+    return robots.idleOf(type).stream().filter(r -> !r.since().isAfter(idleSince))
+        .sorted(Comparator.comparing(Robot::since).thenComparing(Robot::id)).limit(spare).map(Robot::id).toList();
   }
 
   /** Whether the type grew (or, for {@code grew} false, shrank) less than the cool-down before {@code now}. */
@@ -217,8 +218,6 @@ public final class ScalingPolicy {
   private static final class Count {
     int total;
     int idle;
-    /** Idle for {@code scaleDownIdleSeconds} or longer: who may retire. */
-    final List<Robot> idleLong = new ArrayList<>();
     int grow;
   }
 }

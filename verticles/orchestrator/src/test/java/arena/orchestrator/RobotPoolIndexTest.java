@@ -185,6 +185,15 @@ class RobotPoolIndexTest {
       assertThat(IndexedRobots.of(state.robots()).busyIn(matchId)).as(what)
           .isEqualTo(plain.robots().stream().filter(r -> r.status() == Status.BUSY && matchId.equals(r.matchId()))
               .toList());
+      for (String type : TYPES) {
+        IndexedRobots index = IndexedRobots.of(state.robots());
+        assertThat(index.count(type)).as(what).isEqualTo(plain.robots().stream().filter(r -> r.type().equals(type))
+            .count());
+        List<Robot> idle = plain.robots().stream().filter(r -> r.type().equals(type) && r.status() == Status.IDLE)
+            .toList();
+        assertThat(index.idleOf(type)).as(what).isEqualTo(idle);
+        assertThat(index.idleCount(type)).as(what).isEqualTo(idle.size());
+      }
     }
   }
 
