@@ -68,6 +68,8 @@ public final class MatchMachine {
   public static final String JOIN = "player.join";
   public static final String RESPOND = "response.submit";
   public static final String VOTE = "vote.submit";
+  /** How long after it was written a robot's vote may wait for its round's voting: see {@link #votingOnItsWay}. */
+  static final Duration VOTE_HOLD = Duration.ofSeconds(30);
 
   private final Ruleset ruleset;
   private final PromptDeck deck;
@@ -119,7 +121,7 @@ public final class MatchMachine {
     } else if (input instanceof RobotResponse.ResponseSubmitted e) {
       return robotAnswer(state, e, now);
     } else if (input instanceof RobotResponse.VoteSubmitted e) {
-      return robotVote(state, e, now);
+      return robotVote(state, e, issuedAt, now);
     } else if (input instanceof RobotResponse.ResponseComplete e) {
       return robotWorkDone(state, e);
     }
@@ -369,7 +371,12 @@ public final class MatchMachine {
     return ch.commit();
   }
 
-  private Step robotVote(MatchState state, RobotResponse.VoteSubmitted e, Instant now) {
+  private Step robotVote(MatchState state, RobotResponse.VoteSubmitted e, Instant issuedAt, Instant now) {
+    if (votingOnItsWay(robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.RESPONDING), issuedAt, now)) {
+      log.debug("{}: vote of {} for round {} came before its voting; reading it again later", e.matchId(),
+          e.robotId(), e.round());
+      return Step.tooEarly();
+    }
     Round round = robotSeat(state, e.round(), e.robotId(), e.identity(), Phase.VOTING);
     if (round == null || round.votes().containsKey(e.robotId()) || e.vote() == null
         || !round.letters().containsValue(e.vote()) || e.vote().equals(e.identity())) {
@@ -380,6 +387,23 @@ public final class MatchMachine {
     Changes ch = new Changes(state);
     vote(ch, e.robotId(), e.vote(), now);
     return ch.commit();
+  }
+
+  /**
+   * Whether voting in {@code responding} (a round still taking answers, null if not) may be on its way, so that a
+   * robot's vote for it is read again later rather than dropped. Robots vote only once voting started: a new owner
+   * of the match that restored the state from before it turns the round again itself, by its deadline timer (armed
+   * as the state was restored, due at once if the deadline passed) or by the round's last answer (an input not
+   * committed, read again right after the restore). Only these two states wait, and only for a vote younger than a
+   * handover takes (a dead owner's session times out after 10 s, then its states are read back): anything else is
+   * ignored at once, because a vote held back holds every match of its partition.
+   */
+  private static boolean votingOnItsWay(Round responding, Instant issuedAt, Instant now) {
+    if (responding == null || issuedAt.plus(VOTE_HOLD).isBefore(now)) {
+      return false;
+    }
+    boolean due = responding.deadline() != null && !now.isBefore(responding.deadline());
+    return due || responding.responses().size() >= responding.letters().size() - 1;
   }
 
   /**

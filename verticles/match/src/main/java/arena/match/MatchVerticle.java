@@ -66,6 +66,8 @@ public class MatchVerticle extends VerticleBase {
   private final Map<String, Long> timers = new HashMap<>();
   private final Map<String, PhaseStart> phases = new HashMap<>();
   private final Set<Integer> owned = new HashSet<>();
+  /** How often each partition was revoked here: a record read before its partition's revocation is not ours. */
+  private final Map<Integer, Integer> revocations = new HashMap<>();
   private final Lanes lanes = new Lanes();
   private boolean stopping;
 
@@ -177,7 +179,14 @@ public class MatchVerticle extends VerticleBase {
     if (matchId == null || !MatchMachine.uses(input)) {
       return Future.succeededFuture(); // pool bookkeeping and the like: not ours
     }
+    int partition = received.partition();
+    int tenure = revocations.getOrDefault(partition, 0);
     return lanes.run(matchId, () -> {
+      if (revocations.getOrDefault(partition, 0) != tenure) {
+        // Its partition was revoked while it waited in the lane: the match was dropped (or is being read back), so
+        // it would be answered 404. Its offset was not committed: whoever holds the partition now reads it again.
+        return Future.succeededFuture();
+      }
       Step step;
       try {
         step = machine.apply(matches.get(matchId), input, received.envelope().occurredAt(), Instant.now());
@@ -191,7 +200,7 @@ public class MatchVerticle extends VerticleBase {
         return Future.failedFuture(new IllegalStateException(received.envelope().eventType()
             + " came before what it follows from; read again later"));
       }
-      return publish(matchId, step, received.envelope(), received.partition());
+      return publish(matchId, step, received.envelope(), partition);
     });
   }
 
@@ -370,6 +379,7 @@ public class MatchVerticle extends VerticleBase {
   private Future<Void> forget(Set<TopicPartition> partitions) {
     Set<Integer> numbers = partitions.stream().map(TopicPartition::getPartition).collect(Collectors.toSet());
     owned.removeAll(numbers);
+    numbers.forEach(n -> revocations.merge(n, 1, Integer::sum));
     Set<String> gone = partitionOf.entrySet().stream().filter(e -> numbers.contains(e.getValue()))
         .map(Map.Entry::getKey).collect(Collectors.toSet());
     for (String matchId : gone) {

@@ -200,6 +200,16 @@ class MatchMachineTest {
     assertThat(table.round().phase()).isEqualTo(Phase.RESPONDING);
   }
 
+  /** Creates the match and lets ann and bob join: round 1 waits for its robots; returns r1 and r2 as asked for. */
+  List<AssignedRobot> playUntilRoundOneWaitsForRobots() {
+    table.apply(create(SETTINGS));
+    table.apply(join("ann"));
+    table.apply(join("bob"));
+    MatchEvent.RobotsNeeded need = table.robotsNeeded();
+    return List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
+        new AssignedRobot("r2", need.identities().get(1), "t"));
+  }
+
   @Test
   void aFullMatchFromCreationToReveal() {
     // Given a new match
@@ -835,12 +845,8 @@ class MatchMachineTest {
     @Test
     void assignmentsForAnotherRequestOrADuplicateAreIgnored() {
       // Given round 1 waits for request req-1
-      table.apply(create(SETTINGS));
-      table.apply(join("ann"));
-      table.apply(join("bob"));
+      List<AssignedRobot> robots = playUntilRoundOneWaitsForRobots();
       MatchEvent.RobotsNeeded need = table.robotsNeeded();
-      List<AssignedRobot> robots = List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
-          new AssignedRobot("r2", need.identities().get(1), "t"));
 
       // Then a stale request id, a wrong round, and robots behind the wrong letters are ignored
       assertIgnored(table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, "old-request")));
@@ -868,14 +874,10 @@ class MatchMachineTest {
     @Test
     void aRobotAnswerThatComesBeforeItsRoundsAssignmentIsReadAgainLaterNotDropped() {
       // Given round 1 waits for its robots (a new owner of the match read the state from before the assignment)
-      table.apply(create(SETTINGS));
-      table.apply(join("ann"));
-      table.apply(join("bob"));
+      List<AssignedRobot> robots = playUntilRoundOneWaitsForRobots();
       MatchEvent.RobotsNeeded need = table.robotsNeeded();
-      List<AssignedRobot> robots = List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
-          new AssignedRobot("r2", need.identities().get(1), "t"));
       RobotResponse.ResponseSubmitted answer = new RobotResponse.ResponseSubmitted(MATCH, 1, "r1",
-          need.identities().get(0), "toast, always toast", "c");
+          robots.get(0).identity(), "toast, always toast", "c");
 
       // When the robot's answer comes first, it is early: nothing changes and it is not dropped
       Step early = table.apply(answer);
@@ -886,6 +888,43 @@ class MatchMachineTest {
       table.apply(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, need.correlationId()));
       table.apply(answer);
       assertThat(table.round().responses()).containsEntry("r1", "toast, always toast");
+    }
+
+    @Test
+    void aRobotVoteThatComesBeforeItsRoundsVotingIsReadAgainLaterNotDropped() {
+      // Given round 1 has one answer to go (a new owner of the match read the state from before the last answer,
+      // whose step started voting)
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.answer(token("ann"), "a");
+      table.robotAnswer("r1", "b");
+      table.robotAnswer("r2", "c");
+
+      // When r1's vote comes first, it is early: nothing changes and it is not dropped
+      Step early = table.robotVote("r1", "ann");
+      assertThat(early.early()).isTrue();
+      assertThat(early.changed()).isFalse();
+
+      // Then once the last answer is read again, the same vote is taken
+      table.answer(token("bob"), "d");
+      table.robotVote("r1", "ann");
+      assertThat(table.round().votes()).containsEntry("r1", table.letterOf("ann"));
+    }
+
+    @Test
+    void aRobotVoteWaitsOnlyWhileItsRoundIsAboutToVoteAndNotLongerThanAHandover() {
+      // Given round 1 has three answers to go
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.answer(token("ann"), "a");
+      RobotResponse.VoteSubmitted vote = new RobotResponse.VoteSubmitted(MATCH, 1, "r1", table.letterOf("r1"),
+          table.letterOf("ann"), "c");
+      Instant due = table.round().deadline();
+
+      // When the vote comes before the answer deadline, it is ignored: nothing would turn the round soon
+      assertIgnored(table.apply(vote));
+
+      // Then once the deadline passed (its timer turns the round at once) it waits, unless older than a handover
+      assertThat(machine.apply(table.state, vote, due, due).early()).isTrue();
+      assertIgnored(machine.apply(table.state, vote, due.minus(MatchMachine.VOTE_HOLD).minusSeconds(1), due));
     }
 
     @Test
