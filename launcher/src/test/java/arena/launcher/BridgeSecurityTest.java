@@ -3,8 +3,6 @@ package arena.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import arena.gateway.BridgeClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,15 +21,11 @@ class BridgeSecurityTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String TOO_FAST = "Slow down: too many messages";
 
-  private final Vertx vertx = Vertx.vertx();
-  // Held for the whole test: a client nobody refers to may be collected, and its sockets closed with it.
-  private final WebSocketClient sockets = vertx.createWebSocketClient();
-  private final List<BridgeClient> browsers = new ArrayList<>();
+  private final Browsers browsers = new Browsers();
 
   @AfterEach
   void close() {
-    browsers.forEach(BridgeClient::close);
-    vertx.close().await();
+    browsers.close();
   }
 
   @Test
@@ -232,8 +226,6 @@ class BridgeSecurityTest {
   }
 
   private BridgeClient browser(int port) {
-    BridgeClient browser = BridgeClient.connect(vertx, sockets, port);
-    browsers.add(browser);
-    return browser;
+    return browsers.open(port);
   }
 }

@@ -3,8 +3,6 @@ package arena.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import arena.gateway.BridgeClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,15 +18,11 @@ import org.junit.jupiter.api.Test;
 class GatewayInstancesTest {
   private static final int INSTANCES = 3;
 
-  private final Vertx vertx = Vertx.vertx();
-  // Held for the whole test: a client nobody refers to may be collected, and its sockets closed with it.
-  private final WebSocketClient sockets = vertx.createWebSocketClient();
-  private final List<BridgeClient> browsers = new ArrayList<>();
+  private final Browsers browsers = new Browsers();
 
   @AfterEach
   void close() {
-    browsers.forEach(BridgeClient::close);
-    vertx.close().await();
+    browsers.close();
   }
 
   @Test
@@ -63,8 +57,7 @@ class GatewayInstancesTest {
       List<BridgeClient> onlookers = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         String matchId = arena.api.createMatch(new JsonObject().put("seats", 3).put("humans", 1).put("rounds", 1));
-        BridgeClient onlooker = BridgeClient.connect(vertx, sockets, port);
-        browsers.add(onlooker);
+        BridgeClient onlooker = browsers.open(port);
         onlooker.register("match." + matchId + ".updates", null);
         onlookers.add(onlooker);
         // When each is played to the end
