@@ -147,7 +147,10 @@ public final class RobotBenchmark implements Callable<Integer> {
       timing.getJsonObject(action).put("thinkMedianMs", 0).put("msPerChar", 0).put("missRate", 0.0);
     }
     timing.put("floorMs", 0).put("jitterMs", 0);
-    robot.getJsonObject("providers").getJsonObject(provider).put("maxConcurrent", robots).put("stream", stream)
+    // A steady flow's limit above its calls in flight: at the flow's own figure every jitter would queue calls for a
+    // connection, and the queue would measure the limit, not the path.
+    int limit = steady != null ? Math.max(robots, 2 * flight()) : robots;
+    robot.getJsonObject("providers").getJsonObject(provider).put("maxConcurrent", limit).put("stream", stream)
         .put("timeoutMs", 30_000 + latencyMs);
     return json;
   }
@@ -186,6 +189,10 @@ public final class RobotBenchmark implements Callable<Integer> {
       answers.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       publisher.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  private int flight() {
+    return inFlight != null ? inFlight : robots;
   }
 
   /** The fake LLM's own figures: calls in flight at most, its lateness, connections opened, since the last reset. */
@@ -289,7 +296,7 @@ public final class RobotBenchmark implements Callable<Integer> {
   private int steady(EventPublisher publisher, Map<String, Long> sentAt, Fake fake, AtomicLong peakHeap)
       throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    int flight = inFlight != null ? inFlight : robots;
+    int flight = flight();
     double perMs = (double) flight / latencyMs;
     long warmUpMs = warmUpTime.toMillis();
     long windowMs = steady.toMillis();
@@ -297,10 +304,12 @@ public final class RobotBenchmark implements Callable<Integer> {
     Recorder commandToAnswer = new Recorder(3);
     LongAdder fallbacks = new LongAdder();
     LongAdder answered = new LongAdder();
+    LongAdder allAnswered = new LongAdder();
     long start = System.currentTimeMillis();
     long windowStart = start + warmUpMs;
     long windowEnd = windowStart + windowMs;
     tally = (done, sent) -> {
+      allAnswered.increment();
       if (sent >= windowStart) {
         providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
         commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
@@ -340,9 +349,13 @@ public final class RobotBenchmark implements Callable<Integer> {
       Histogram toAnswer = new Histogram(3);
       providerAdded.reset();
       commandToAnswer.reset();
+      long cpuAtStart = processCpuNanos();
+      long answersAtStart = allAnswered.sum();
       // A line per ten seconds, to show how the figures swing within the window, then the whole window.
       for (long at = windowStart; at < windowEnd; at += 10_000) {
         Map<Long, Long> cpuBefore = cpuByThread(threads);
+        long cpuBeforeNs = processCpuNanos();
+        long answersBefore = allAnswered.sum();
         long until = Math.min(at + 10_000, windowEnd);
         Thread.sleep(Math.max(0, until - System.currentTimeMillis()));
         Histogram a = providerAdded.getIntervalHistogram();
@@ -350,13 +363,17 @@ public final class RobotBenchmark implements Callable<Integer> {
         added.add(a);
         toAnswer.add(c);
         System.out.printf("%5d s  answers %d | added by the provider path p50 %d p90 %d p99 %d max %d ms | command to "
-                + "answer less the model p50 %d p90 %d p99 %d max %d ms | busiest threads (CPU ms): %s%n",
+                + "answer less the model p50 %d p90 %d p99 %d max %d ms | JVM CPU per answer %.2f ms | busiest "
+                + "threads (CPU ms): %s%n",
             (until - windowStart) / 1000, a.getTotalCount(), a.getValueAtPercentile(50), a.getValueAtPercentile(90),
             a.getValueAtPercentile(99), a.getMaxValue(), c.getValueAtPercentile(50), c.getValueAtPercentile(90),
-            c.getValueAtPercentile(99), c.getMaxValue(), busiest(threads, cpuBefore, 3));
+            c.getValueAtPercentile(99), c.getMaxValue(),
+            cpuPerAnswerMs(processCpuNanos() - cpuBeforeNs, allAnswered.sum() - answersBefore),
+            busiest(threads, cpuBefore, 3));
       }
       JsonObject stats = fake.stats();
       long heap = peakHeap.get();
+      double cpuPerAnswer = cpuPerAnswerMs(processCpuNanos() - cpuAtStart, allAnswered.sum() - answersAtStart);
       sender.shutdown();
       // The window's last commands are answered after it: wait for them, but take no figure of the drain.
       long drainBy = System.currentTimeMillis() + 30_000 + 2 * latencyMs;
@@ -369,12 +386,12 @@ public final class RobotBenchmark implements Callable<Integer> {
       System.out.printf("steady   answers %d/%d sent in %d s | max in flight at the fake %d | added by the provider "
               + "path p50 %d p90 %d p99 %d max %d ms | of which the fake's own lateness p50 %.0f ms p99 %.0f ms, "
               + "connections opened %d | command to answer on Kafka, less the model, p50 %d p90 %d p99 %d max %d ms "
-              + "| fallbacks %d | heap peak %d MiB | threads %d (peak %d)%n",
+              + "| fallbacks %d | JVM CPU per answer %.2f ms | heap peak %d MiB | threads %d (peak %d)%n",
           answered.sum(), sentInWindow.get(), windowMs / 1000, stats.getLong("maxInFlight", -1L),
           added.getValueAtPercentile(50), added.getValueAtPercentile(90), added.getValueAtPercentile(99),
           added.getMaxValue(), late.getDouble("p50Ms", -1.0), late.getDouble("p99Ms", -1.0),
           stats.getLong("connections", -1L), toAnswer.getValueAtPercentile(50), toAnswer.getValueAtPercentile(90),
-          toAnswer.getValueAtPercentile(99), toAnswer.getMaxValue(), fallbacks.sum(), heap / (1024 * 1024),
+          toAnswer.getValueAtPercentile(99), toAnswer.getMaxValue(), fallbacks.sum(), cpuPerAnswer, heap / (1024 * 1024),
           threads.getThreadCount(), threads.getPeakThreadCount());
       if (answered.sum() < sentInWindow.get()) {
         System.out.println("not every command of the window was answered in time");
@@ -384,6 +401,15 @@ public final class RobotBenchmark implements Callable<Integer> {
     } finally {
       sender.shutdownNow();
     }
+  }
+
+  /** This JVM's CPU time: per answer, a figure the other processes on a shared machine do not inflate. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static double cpuPerAnswerMs(long cpuNanos, long answers) {
+    return answers == 0 ? 0 : cpuNanos / 1e6 / answers;
   }
 
   private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
