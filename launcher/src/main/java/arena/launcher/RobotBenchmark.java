@@ -1,5 +1,6 @@
 package arena.launcher;
 
+import arena.launcher.load.LoadCommand;
 import arena.shared.config.ArenaConfig;
 import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -82,6 +84,27 @@ public final class RobotBenchmark implements Callable<Integer> {
       + "connections to the fake stop growing, at most " + MAX_WARM_UPS + " (default ${DEFAULT-VALUE}).")
   int waves = 2;
 
+  @Option(names = "--steady", paramLabel = "DURATION", converter = LoadCommand.Durations.class, description = "Instead "
+      + "of waves, commands spread evenly over time at --in-flight per model latency, so that many calls stay in "
+      + "flight; figures over this window (e.g. 60s) after --warm-up.")
+  Duration steady;
+
+  @Option(names = "--in-flight", description = "With --steady: calls kept in flight, sent at this many per "
+      + "--latency-ms, to robots taken in turn (default: --robots).")
+  Integer inFlight;
+
+  @Option(names = "--warm-up", paramLabel = "DURATION", converter = LoadCommand.Durations.class, defaultValue = "15s",
+      description = "With --steady: the same flow before the measured window, not counted (default ${DEFAULT-VALUE}).")
+  Duration warmUpTime;
+
+  /** What one answer measured: its command's id and when the command was sent. */
+  private interface Tally {
+    void answered(RobotResponse.ResponseComplete done, long sentAtMs);
+  }
+
+  /** Where answers are counted: the burst's waves or the steady window. */
+  private volatile Tally tally = (done, sent) -> { };
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new RobotBenchmark()).execute(args));
   }
@@ -124,7 +147,10 @@ public final class RobotBenchmark implements Callable<Integer> {
       timing.getJsonObject(action).put("thinkMedianMs", 0).put("msPerChar", 0).put("missRate", 0.0);
     }
     timing.put("floorMs", 0).put("jitterMs", 0);
-    robot.getJsonObject("providers").getJsonObject(provider).put("maxConcurrent", robots).put("stream", stream)
+    // A steady flow's limit above its calls in flight: at the flow's own figure every jitter would queue calls for a
+    // connection, and the queue would measure the limit, not the path.
+    int limit = steady != null ? Math.max(robots, 2 * flight()) : robots;
+    robot.getJsonObject("providers").getJsonObject(provider).put("maxConcurrent", limit).put("stream", stream)
         .put("timeoutMs", 30_000 + latencyMs);
     return json;
   }
@@ -132,23 +158,12 @@ public final class RobotBenchmark implements Callable<Integer> {
   private int run(ArenaNode node, ArenaConfig cfg, String fakeBase) throws Exception {
     EventPublisher publisher = EventPublisher.create(node.vertx(), cfg, "robot-benchmark");
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    Map<String, CountDownLatch> waveDone = new ConcurrentHashMap<>();
-    // Recorders take values from the consumer's event loop without a lock; each wave reads its own interval.
-    Recorder providerAdded = new Recorder(3);
-    Recorder commandToAnswer = new Recorder(3);
-    AtomicLong fallbacks = new AtomicLong();
     EventConsumer answers = EventConsumer.group(node.vertx(), cfg, "robot-benchmark", Set.of(Topic.ROBOT_RESPONSES),
         publisher, received -> {
           if (received.payload() instanceof RobotResponse.ResponseComplete done && "response".equals(done.kind())) {
             Long sent = sentAt.remove(done.commandId());
-            CountDownLatch wave = waveDone.get(done.matchId().substring(0, done.matchId().indexOf('/')));
-            if (sent != null && wave != null) {
-              providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
-              commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
-              if (done.fallback()) {
-                fallbacks.incrementAndGet();
-              }
-              wave.countDown();
+            if (sent != null) {
+              tally.answered(done, sent);
             }
           }
           return Future.succeededFuture();
@@ -156,7 +171,6 @@ public final class RobotBenchmark implements Callable<Integer> {
     answers.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     AtomicLong peakHeap = new AtomicLong();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     sampler.scheduleAtFixedRate(() -> peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max),
@@ -168,69 +182,234 @@ public final class RobotBenchmark implements Callable<Integer> {
           robots, provider, stream ? " (streaming)" : "", latencyMs, instances,
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024),
           fakeUrl != null ? " (the fake LLM at " + fakeUrl + " does not)" : " and the fake LLM");
-      boolean warmUp = true;
-      int warmUps = 0;
-      // A wave's ids are its round's: warm-ups and measured waves alike.
-      for (int round = 0, wave = 0; wave <= waves; round++) {
-        providerAdded.reset();
-        commandToAnswer.reset();
-        fallbacks.set(0);
-        http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).DELETE().build(),
-            HttpResponse.BodyHandlers.discarding());
-        String waveId = "w" + round;
-        CountDownLatch done = new CountDownLatch(robots);
-        waveDone.put(waveId, done);
-        Map<Long, Long> cpuBefore = cpuByThread(threads);
-        long start = System.nanoTime();
-        List<Future<?>> sends = new ArrayList<>(robots);
-        Instant deadline = Instant.now().plusSeconds(60 + latencyMs / 1000);
-        for (int i = 0; i < robots; i++) {
-          String commandId = waveId + "-c" + i;
-          RobotCommand.GenerateResponse command = new RobotCommand.GenerateResponse(commandId, "robot-bench-" + i,
-              PERSONAS[i % PERSONAS.length], waveId + "/match-" + (i / 3), 1, String.valueOf((char) ('A' + i % 3)),
-              PROMPTS.get(i % PROMPTS.size()), deadline, List.of());
-          sentAt.put(commandId, System.currentTimeMillis());
-          sends.add(publisher.publish(command.robotId(), command, commandId, null));
-        }
-        Future.all(sends).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        boolean complete = done.await(120 + latencyMs / 1000, TimeUnit.SECONDS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(fakeBase + "/fake/stats")).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
-        Histogram added = providerAdded.getIntervalHistogram();
-        Histogram answered = commandToAnswer.getIntervalHistogram();
-        JsonObject late = stats.getJsonObject("late", new JsonObject());
-        String line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
-                + "path p50 %d ms p99 %d ms max %d ms | of which the fake's own lateness p50 %.0f ms p99 %.0f ms, "
-                + "connections opened %d | command to answer on Kafka, less the model, p50 %d ms p99 %d "
-                + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
-            warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
-            stats.getLong("maxInFlight", -1L), added.getValueAtPercentile(50), added.getValueAtPercentile(99),
-            added.getMaxValue(), late.getDouble("p50Ms", -1.0), late.getDouble("p99Ms", -1.0),
-            stats.getLong("connections", -1L), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99),
-            fallbacks.get(), peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
-        System.out.println(line);
-        System.out.println("         busiest threads (CPU ms this wave): " + busiest(threads, cpuBefore, 3));
-        if (!complete) {
-          System.out.println("not every robot answered in time; stopping");
-          return 1;
-        }
-        peakHeap.set(0);
-        if (warmUp) {
-          // Measured waves should not pay for connecting: the pool grows only as far as the calls in flight took it.
-          warmUps++;
-          warmUp = stats.getLong("connections", 0L) > 0 && warmUps < MAX_WARM_UPS;
-        }
-        if (!warmUp) {
-          wave++;
-        }
-      }
-      return 0;
+      Fake fake = new Fake(http, fakeBase);
+      return steady != null ? steady(publisher, sentAt, fake, peakHeap) : waves(publisher, sentAt, fake, peakHeap);
     } finally {
       sampler.shutdownNow();
       answers.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       publisher.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  private int flight() {
+    return inFlight != null ? inFlight : robots;
+  }
+
+  /** The fake LLM's own figures: calls in flight at most, its lateness, connections opened, since the last reset. */
+  private record Fake(HttpClient http, String base) {
+    void reset() throws Exception {
+      http.send(HttpRequest.newBuilder(URI.create(base + "/fake/stats")).DELETE().build(),
+          HttpResponse.BodyHandlers.discarding());
+    }
+
+    JsonObject stats() throws Exception {
+      return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/fake/stats")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+    }
+  }
+
+  private RobotCommand.GenerateResponse command(String commandId, int robot, String matchId, Instant deadline) {
+    return new RobotCommand.GenerateResponse(commandId, "robot-bench-" + robot, PERSONAS[robot % PERSONAS.length],
+        matchId, 1, String.valueOf((char) ('A' + robot % 3)), PROMPTS.get(robot % PROMPTS.size()), deadline, List.of());
+  }
+
+  /** Bursts: every robot gets one command at once, wave after wave. */
+  private int waves(EventPublisher publisher, Map<String, Long> sentAt, Fake fake, AtomicLong peakHeap)
+      throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, CountDownLatch> waveDone = new ConcurrentHashMap<>();
+    // Recorders take values from the consumer's event loop without a lock; each wave reads its own interval.
+    Recorder providerAdded = new Recorder(3);
+    Recorder commandToAnswer = new Recorder(3);
+    AtomicLong fallbacks = new AtomicLong();
+    tally = (done, sent) -> {
+      CountDownLatch wave = waveDone.get(done.matchId().substring(0, done.matchId().indexOf('/')));
+      if (wave != null) {
+        providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
+        commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
+        if (done.fallback()) {
+          fallbacks.incrementAndGet();
+        }
+        wave.countDown();
+      }
+    };
+    boolean warmUp = true;
+    int warmUps = 0;
+    // A wave's ids are its round's: warm-ups and measured waves alike.
+    for (int round = 0, wave = 0; wave <= waves; round++) {
+      providerAdded.reset();
+      commandToAnswer.reset();
+      fallbacks.set(0);
+      fake.reset();
+      String waveId = "w" + round;
+      CountDownLatch done = new CountDownLatch(robots);
+      waveDone.put(waveId, done);
+      Map<Long, Long> cpuBefore = cpuByThread(threads);
+      long start = System.nanoTime();
+      List<Future<?>> sends = new ArrayList<>(robots);
+      Instant deadline = Instant.now().plusSeconds(60 + latencyMs / 1000);
+      for (int i = 0; i < robots; i++) {
+        RobotCommand.GenerateResponse command = command(waveId + "-c" + i, i, waveId + "/match-" + (i / 3), deadline);
+        sentAt.put(command.commandId(), System.currentTimeMillis());
+        sends.add(publisher.publish(command.robotId(), command, command.commandId(), null));
+      }
+      Future.all(sends).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      boolean complete = done.await(120 + latencyMs / 1000, TimeUnit.SECONDS);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      JsonObject stats = fake.stats();
+      Histogram added = providerAdded.getIntervalHistogram();
+      Histogram answered = commandToAnswer.getIntervalHistogram();
+      JsonObject late = stats.getJsonObject("late", new JsonObject());
+      String line = String.format("%-8s answers %d/%d in %.1f s | max in flight at the fake %d | added by the provider "
+              + "path p50 %d ms p99 %d ms max %d ms | of which the fake's own lateness p50 %.0f ms p99 %.0f ms, "
+              + "connections opened %d | command to answer on Kafka, less the model, p50 %d ms p99 %d "
+              + "ms | fallbacks %d | heap peak %d MiB | threads %d (peak %d)",
+          warmUp ? "warm-up" : "wave " + wave, robots - done.getCount(), robots, seconds,
+          stats.getLong("maxInFlight", -1L), added.getValueAtPercentile(50), added.getValueAtPercentile(99),
+          added.getMaxValue(), late.getDouble("p50Ms", -1.0), late.getDouble("p99Ms", -1.0),
+          stats.getLong("connections", -1L), answered.getValueAtPercentile(50), answered.getValueAtPercentile(99),
+          fallbacks.get(), peakHeap.get() / (1024 * 1024), threads.getThreadCount(), threads.getPeakThreadCount());
+      System.out.println(line);
+      System.out.println("         busiest threads (CPU ms this wave): " + busiest(threads, cpuBefore, 3));
+      if (!complete) {
+        System.out.println("not every robot answered in time; stopping");
+        return 1;
+      }
+      peakHeap.set(0);
+      if (warmUp) {
+        // Measured waves should not pay for connecting: the pool grows only as far as the calls in flight took it.
+        warmUps++;
+        warmUp = stats.getLong("connections", 0L) > 0 && warmUps < MAX_WARM_UPS;
+      }
+      if (!warmUp) {
+        wave++;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * A steady flow: commands sent evenly spaced at {@code inFlight} per model latency (robots taken in turn), so about
+   * that many calls are in flight at any time, unlike a burst whose replies all come back in the same milliseconds.
+   * Counts the answers to the commands sent within the window after the warm-up, waiting for the last of them.
+   */
+  private int steady(EventPublisher publisher, Map<String, Long> sentAt, Fake fake, AtomicLong peakHeap)
+      throws Exception {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int flight = flight();
+    double perMs = (double) flight / latencyMs;
+    long warmUpMs = warmUpTime.toMillis();
+    long windowMs = steady.toMillis();
+    Recorder providerAdded = new Recorder(3);
+    Recorder commandToAnswer = new Recorder(3);
+    LongAdder fallbacks = new LongAdder();
+    LongAdder answered = new LongAdder();
+    LongAdder allAnswered = new LongAdder();
+    long start = System.currentTimeMillis();
+    long windowStart = start + warmUpMs;
+    long windowEnd = windowStart + windowMs;
+    tally = (done, sent) -> {
+      allAnswered.increment();
+      if (sent >= windowStart) {
+        providerAdded.recordValue(Math.max(0, done.latencyMs() - latencyMs));
+        commandToAnswer.recordValue(Math.max(0, System.currentTimeMillis() - sent - latencyMs));
+        if (done.fallback()) {
+          fallbacks.increment();
+        }
+        answered.increment();
+      }
+    };
+    System.out.printf("steady flow: %d calls in flight (%.0f commands/s over %d robots), warm-up %d s, window %d s%n",
+        flight, perMs * 1000, robots, warmUpMs / 1000, windowMs / 1000);
+    // The sender runs on a thread of its own: every few milliseconds it sends what is due by then.
+    AtomicLong sent = new AtomicLong();
+    AtomicLong sentInWindow = new AtomicLong();
+    ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    sender.scheduleAtFixedRate(() -> {
+      long now = System.currentTimeMillis();
+      if (now >= windowEnd) {
+        return;
+      }
+      long due = (long) ((now - start) * perMs);
+      Instant deadline = Instant.ofEpochMilli(now).plusSeconds(60 + latencyMs / 1000);
+      for (long i = sent.get(); i < due; i = sent.incrementAndGet()) {
+        RobotCommand.GenerateResponse command = command("s-c" + i, (int) (i % robots), "s/match-" + i / 3, deadline);
+        sentAt.put(command.commandId(), now);
+        publisher.publish(command.robotId(), command, command.commandId(), null);
+        if (now >= windowStart) {
+          sentInWindow.incrementAndGet();
+        }
+      }
+    }, 0, 5, TimeUnit.MILLISECONDS);
+    try {
+      Thread.sleep(warmUpMs);
+      fake.reset();
+      peakHeap.set(0);
+      Histogram added = new Histogram(3);
+      Histogram toAnswer = new Histogram(3);
+      providerAdded.reset();
+      commandToAnswer.reset();
+      long cpuAtStart = processCpuNanos();
+      long answersAtStart = allAnswered.sum();
+      // A line per ten seconds, to show how the figures swing within the window, then the whole window.
+      for (long at = windowStart; at < windowEnd; at += 10_000) {
+        Map<Long, Long> cpuBefore = cpuByThread(threads);
+        long cpuBeforeNs = processCpuNanos();
+        long answersBefore = allAnswered.sum();
+        long until = Math.min(at + 10_000, windowEnd);
+        Thread.sleep(Math.max(0, until - System.currentTimeMillis()));
+        Histogram a = providerAdded.getIntervalHistogram();
+        Histogram c = commandToAnswer.getIntervalHistogram();
+        added.add(a);
+        toAnswer.add(c);
+        System.out.printf("%5d s  answers %d | added by the provider path p50 %d p90 %d p99 %d max %d ms | command to "
+                + "answer less the model p50 %d p90 %d p99 %d max %d ms | JVM CPU per answer %.2f ms | busiest "
+                + "threads (CPU ms): %s%n",
+            (until - windowStart) / 1000, a.getTotalCount(), a.getValueAtPercentile(50), a.getValueAtPercentile(90),
+            a.getValueAtPercentile(99), a.getMaxValue(), c.getValueAtPercentile(50), c.getValueAtPercentile(90),
+            c.getValueAtPercentile(99), c.getMaxValue(),
+            cpuPerAnswerMs(processCpuNanos() - cpuBeforeNs, allAnswered.sum() - answersBefore),
+            busiest(threads, cpuBefore, 3));
+      }
+      JsonObject stats = fake.stats();
+      long heap = peakHeap.get();
+      double cpuPerAnswer = cpuPerAnswerMs(processCpuNanos() - cpuAtStart, allAnswered.sum() - answersAtStart);
+      sender.shutdown();
+      // The window's last commands are answered after it: wait for them, but take no figure of the drain.
+      long drainBy = System.currentTimeMillis() + 30_000 + 2 * latencyMs;
+      while (answered.sum() < sentInWindow.get() && System.currentTimeMillis() < drainBy) {
+        Thread.sleep(50);
+      }
+      added.add(providerAdded.getIntervalHistogram());
+      toAnswer.add(commandToAnswer.getIntervalHistogram());
+      JsonObject late = stats.getJsonObject("late", new JsonObject());
+      System.out.printf("steady   answers %d/%d sent in %d s | max in flight at the fake %d | added by the provider "
+              + "path p50 %d p90 %d p99 %d max %d ms | of which the fake's own lateness p50 %.0f ms p99 %.0f ms, "
+              + "connections opened %d | command to answer on Kafka, less the model, p50 %d p90 %d p99 %d max %d ms "
+              + "| fallbacks %d | JVM CPU per answer %.2f ms | heap peak %d MiB | threads %d (peak %d)%n",
+          answered.sum(), sentInWindow.get(), windowMs / 1000, stats.getLong("maxInFlight", -1L),
+          added.getValueAtPercentile(50), added.getValueAtPercentile(90), added.getValueAtPercentile(99),
+          added.getMaxValue(), late.getDouble("p50Ms", -1.0), late.getDouble("p99Ms", -1.0),
+          stats.getLong("connections", -1L), toAnswer.getValueAtPercentile(50), toAnswer.getValueAtPercentile(90),
+          toAnswer.getValueAtPercentile(99), toAnswer.getMaxValue(), fallbacks.sum(), cpuPerAnswer, heap / (1024 * 1024),
+          threads.getThreadCount(), threads.getPeakThreadCount());
+      if (answered.sum() < sentInWindow.get()) {
+        System.out.println("not every command of the window was answered in time");
+        return 1;
+      }
+      return 0;
+    } finally {
+      sender.shutdownNow();
+    }
+  }
+
+  /** This JVM's CPU time: per answer, a figure the other processes on a shared machine do not inflate. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static double cpuPerAnswerMs(long cpuNanos, long answers) {
+    return answers == 0 ? 0 : cpuNanos / 1e6 / answers;
   }
 
   private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {

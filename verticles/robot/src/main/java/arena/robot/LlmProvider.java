@@ -1,6 +1,8 @@
 package arena.robot;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -28,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -48,38 +51,59 @@ public final class LlmProvider implements RobotProvider {
   private static final double VOTE_TEMPERATURE = 0.2;
   private static final String SHARED = "arena.robot.providers";
   private static final String USER_AGENT = "turing-arena-robot";
+  /**
+   * Connections per HTTP pool at most. Vert.x 5.0's pool looks through every connection it holds on each lease (twice
+   * when none is free), which at 2,000 connections in one pool was an eighth of the robots' event loop.
+   */
+  static final int CONNECTIONS_PER_POOL = 64;
 
   /** The reply's text and what the call cost. */
   private record Exchange(String text, Reply.Usage usage) {}
 
-  /** One breaker and one rate-limit pause per provider, in the Vert.x instance's local shared data. */
-  record Shared(CircuitBreaker breaker, RatePause pause) implements Shareable {}
+  /**
+   * One breaker, one rate-limit pause and the calls in hand per pool (in flight or waiting for a connection) per
+   * provider, in the Vert.x instance's local shared data.
+   */
+  record Shared(CircuitBreaker breaker, RatePause pause, AtomicIntegerArray calls) implements Shareable {}
 
   private final Vertx vertx;
   private final LlmSettings settings;
   private final ScriptedProvider scripted;
   private final Prices prices;
-  private final HttpClient client;
+  /** The provider's connections, split into pools of {@link #CONNECTIONS_PER_POOL} at most. */
+  private final HttpClient[] pools;
+  private final AtomicIntegerArray calls;
   private final CircuitBreaker breaker;
   private final RatePause pause;
   /** One context of no deployment per event loop the calls come from (see {@link #beside}). */
   private final Map<EventLoop, ContextInternal> bareContexts = new ConcurrentHashMap<>();
 
   public LlmProvider(Vertx vertx, LlmSettings settings, ScriptedProvider scripted, Prices prices) {
+    this(vertx, settings, scripted, prices, CONNECTIONS_PER_POOL);
+  }
+
+  LlmProvider(Vertx vertx, LlmSettings settings, ScriptedProvider scripted, Prices prices, int connectionsPerPool) {
     this.vertx = vertx;
     this.settings = settings;
     this.scripted = scripted;
     this.prices = prices;
-    // Shared by name, so every robot verticle of this Vert.x draws on one pool of maxConcurrent HTTP/1.1
-    // connections, each carrying one call at a time: the concurrency limit per provider per JVM. Calls beyond
-    // it wait in the pool's FIFO queue, bounded by each call's connect timeout (the robot's remaining budget).
+    // Shared by name, so every robot verticle of this Vert.x draws on the same pools, maxConcurrent HTTP/1.1
+    // connections together, each carrying one call at a time: the concurrency limit per provider per JVM. A call
+    // goes to the pool with the fewest calls in hand, so it waits only when every pool is full, in that pool's FIFO
+    // queue, bounded by its connect timeout (the robot's remaining budget).
     // The plain HTTP client, not WebClient: a call is one JSON body out and one back, and on the robots' one event
     // loop WebClient's request and response wrappers were work for nothing.
-    this.client = vertx.createHttpClient(
-        new HttpClientOptions().setShared(true).setName("arena-llm-" + name()).setKeepAlive(true).setPipelining(false),
-        new PoolOptions().setHttp1MaxSize(settings.maxConcurrent()));
-    Shared shared = shared(vertx)
-        .computeIfAbsent(name(), n -> new Shared(newBreaker(vertx, n, settings.breaker()), new RatePause()));
+    int max = settings.maxConcurrent();
+    this.pools = new HttpClient[(max + connectionsPerPool - 1) / connectionsPerPool];
+    for (int i = 0; i < pools.length; i++) {
+      pools[i] = vertx.createHttpClient(
+          new HttpClientOptions().setShared(true).setName("arena-llm-" + name() + "-" + i).setKeepAlive(true)
+              .setPipelining(false),
+          new PoolOptions().setHttp1MaxSize(max / pools.length + (i < max % pools.length ? 1 : 0)));
+    }
+    Shared shared = shared(vertx).computeIfAbsent(name(), n ->
+        new Shared(newBreaker(vertx, n, settings.breaker()), new RatePause(), new AtomicIntegerArray(pools.length)));
+    this.calls = shared.calls();
     this.breaker = shared.breaker();
     this.pause = shared.pause();
   }
@@ -113,7 +137,9 @@ public final class LlmProvider implements RobotProvider {
 
   @Override
   public void close() {
-    client.close();
+    for (HttpClient pool : pools) {
+      pool.close();
+    }
   }
 
   /** The breaker's state, shared by every robot verticle of this Vert.x. */
@@ -181,9 +207,14 @@ public final class LlmProvider implements RobotProvider {
         .setConnectTimeout(timeout).setIdleTimeout(timeout)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     settings.dialect().authorize(options::putHeader, settings.apiKey());
-    return beside(() -> client.request(options)
-            .compose(request -> request.send(body.toBuffer()))
-            .compose(response -> response.body().map(b -> read(response.statusCode(), response::getHeader, b))))
+    return beside(() -> {
+          int pool = leastBusy(calls);
+          calls.incrementAndGet(pool);
+          return pools[pool].request(options)
+              .compose(request -> request.send(body.toBuffer()))
+              .compose(response -> response.body().map(b -> read(response.statusCode(), response::getHeader, b)))
+              .andThen(done -> calls.decrementAndGet(pool));
+        })
         // this one bounds a reply that trickles in
         .timeout(timeout, TimeUnit.MILLISECONDS)
         .recover(t -> {
@@ -203,11 +234,23 @@ public final class LlmProvider implements RobotProvider {
         });
   }
 
+  /** The pool with the fewest calls in hand (the first of them). */
+  static int leastBusy(AtomicIntegerArray calls) {
+    int least = 0;
+    for (int i = 1; i < calls.length(); i++) {
+      if (calls.get(i) < calls.get(least)) {
+        least = i;
+      }
+    }
+    return least;
+  }
+
   /**
-   * Runs {@code call} on a context of the caller's event loop that belongs to no deployment, carrying the caller's
-   * trace, and completes on the caller's context. Why: Vert.x 5.0 makes a context for every request it leases a
-   * connection to, and one made from a verticle's context copies the verticle's whole configuration, which was a
-   * sixth of the robots' event loop at 2,000 calls in flight.
+   * Runs {@code call} on a context that belongs to no deployment, carrying the caller's trace, on an event loop other
+   * than the caller's, and completes on the caller's context. Why no deployment: Vert.x 5.0 makes a context for every
+   * request it leases a connection to, and one made from a verticle's context copies the verticle's whole
+   * configuration, which was a sixth of the robots' event loop at 2,000 calls in flight. Why another loop: the robot
+   * verticle's loop also consumes the commands and publishes the answers, and replies queued behind that work.
    */
   private <T> Future<T> beside(Supplier<Future<T>> call) {
     ContextInternal caller = ContextInternal.current();
@@ -215,7 +258,7 @@ public final class LlmProvider implements RobotProvider {
       return call.get();
     }
     ContextInternal bare = bareContexts.computeIfAbsent(caller.nettyEventLoop(),
-        loop -> ((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build()).duplicate();
+        loop -> ((VertxInternal) vertx).contextBuilder().withEventLoop(besides(loop)).build()).duplicate();
     VertxContextStorageProvider.VertxContextStorage.INSTANCE.attach(bare, io.opentelemetry.context.Context.current());
     // Bound to the caller's context, so what follows (the timeout among it) runs there.
     Promise<T> back = caller.promise();
@@ -235,6 +278,19 @@ public final class LlmProvider implements RobotProvider {
       });
     });
     return back.future();
+  }
+
+  /** The next of Vert.x's event loops that is not {@code loop} (itself when it is the only one). */
+  private EventLoop besides(EventLoop loop) {
+    EventLoopGroup group = ((VertxInternal) vertx).nettyEventLoopGroup();
+    EventLoop other = group.next();
+    for (EventExecutor ignored : group) { // one turn round the group at most
+      if (other != loop) {
+        break;
+      }
+      other = group.next();
+    }
+    return other;
   }
 
   /**

@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -503,6 +504,41 @@ class LlmProviderTest {
       assertThat(fake.stats().maxInFlight()).as("the limit is reached, never passed").isEqualTo(3L);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void the_concurrency_limit_holds_across_pools_and_fills_them_all(Vertx vertx, VertxTestContext ctx) {
+    // Given a slow-ish server and two provider instances limited to 5 calls together, in pools of 2 connections at most
+    fake.settings(new FakeLlmSettings("127.0.0.1", 0, Latency.fixed(30), 0, 0, 1, 0, 0, false, 0,
+        RateLimit.unlimited()));
+    LlmSettings limited = settings(fake, Dialect.OPENAI, false, 5000, 5, new LlmSettings.Retries(0, 20, 50),
+        new LlmSettings.Breaker(5, 60_000));
+    ScriptedProvider scripted = new ScriptedProvider(new Random(1));
+    List<LlmProvider> instances = List.of(new LlmProvider(vertx, limited, scripted, Prices.load(), 2),
+        new LlmProvider(vertx, limited, scripted, Prices.load(), 2));
+
+    // When 50 robots answer at once
+    List<Future<Reply>> replies = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      AnswerRequest r = new AnswerRequest(TestPersonas.plain(), "m" + i, 1, "B", "Best smell?", List.of(), in(10_000));
+      replies.add(instances.get(i % 2).answer(r));
+    }
+    Future.all(replies).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      // Then every one was answered by the model, 5 at a time: the three pools (2, 2 and 1) all in use, never more
+      assertThat(replies).allMatch(f -> !f.result().fallback());
+      assertThat(fake.stats().total()).isEqualTo(50);
+      assertThat(fake.stats().maxInFlight()).as("the limit is reached, never passed").isEqualTo(5L);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void a_call_goes_to_the_pool_with_the_fewest_calls_in_hand() {
+    // Given three pools with 2, 1 and 1 calls in hand
+    AtomicIntegerArray calls = new AtomicIntegerArray(new int[] {2, 1, 1});
+
+    // When a call picks its pool, Then it takes the first of the least busy
+    assertThat(LlmProvider.leastBusy(calls)).isEqualTo(1);
   }
 
   @Test
