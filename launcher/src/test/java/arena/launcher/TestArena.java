@@ -121,6 +121,11 @@ final class TestArena implements AutoCloseable {
     node.drain();
   }
 
+  /** The node's Vert.x. */
+  io.vertx.core.Vertx vertx() {
+    return node.vertx();
+  }
+
   /** Requests and bridge commands the node's gateway is still working on. */
   int running() {
     return Drain.of(node.vertx()).running();

@@ -1,8 +1,6 @@
 package arena.robot;
 
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -23,14 +21,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -70,8 +73,13 @@ public final class LlmProvider implements RobotProvider {
   private final LlmSettings settings;
   private final ScriptedProvider scripted;
   private final Prices prices;
-  /** The provider's connections, split into pools of {@link #CONNECTIONS_PER_POOL} at most. */
-  private final HttpClient[] pools;
+  /**
+   * The provider's connections, split into pools of {@link #CONNECTIONS_PER_POOL} at most, each made at its first
+   * call: making an HTTP client takes Vert.x's next event loop in turn, and dozens made while the node deploys its
+   * roles pushed the next role onto the loop of one before it.
+   */
+  private final AtomicReferenceArray<HttpClient> pools;
+  private final int maxConcurrent;
   private final AtomicIntegerArray calls;
   private final CircuitBreaker breaker;
   private final RatePause pause;
@@ -94,15 +102,10 @@ public final class LlmProvider implements RobotProvider {
     // The plain HTTP client, not WebClient: a call is one JSON body out and one back, and on the robots' one event
     // loop WebClient's request and response wrappers were work for nothing.
     int max = settings.maxConcurrent();
-    this.pools = new HttpClient[(max + connectionsPerPool - 1) / connectionsPerPool];
-    for (int i = 0; i < pools.length; i++) {
-      pools[i] = vertx.createHttpClient(
-          new HttpClientOptions().setShared(true).setName("arena-llm-" + name() + "-" + i).setKeepAlive(true)
-              .setPipelining(false),
-          new PoolOptions().setHttp1MaxSize(max / pools.length + (i < max % pools.length ? 1 : 0)));
-    }
+    this.maxConcurrent = max;
+    this.pools = new AtomicReferenceArray<>((max + connectionsPerPool - 1) / connectionsPerPool);
     Shared shared = shared(vertx).computeIfAbsent(name(), n ->
-        new Shared(newBreaker(vertx, n, settings.breaker()), new RatePause(), new AtomicIntegerArray(pools.length)));
+        new Shared(newBreaker(vertx, n, settings.breaker()), new RatePause(), new AtomicIntegerArray(pools.length())));
     this.calls = shared.calls();
     this.breaker = shared.breaker();
     this.pause = shared.pause();
@@ -137,8 +140,11 @@ public final class LlmProvider implements RobotProvider {
 
   @Override
   public void close() {
-    for (HttpClient pool : pools) {
-      pool.close();
+    for (int i = 0; i < pools.length(); i++) {
+      HttpClient pool = pools.getAndSet(i, null);
+      if (pool != null) {
+        pool.close();
+      }
     }
   }
 
@@ -210,7 +216,7 @@ public final class LlmProvider implements RobotProvider {
     return beside(() -> {
           int pool = leastBusy(calls);
           calls.incrementAndGet(pool);
-          return pools[pool].request(options)
+          return pool(pool).request(options)
               .compose(request -> request.send(body.toBuffer()))
               .compose(response -> response.body().map(b -> read(response.statusCode(), response::getHeader, b)))
               .andThen(done -> calls.decrementAndGet(pool));
@@ -232,6 +238,23 @@ public final class LlmProvider implements RobotProvider {
               .compose(v -> afterPause(replyBy))
               .compose(v -> attempt(body, replyBy, retry + 1));
         });
+  }
+
+  /** Pool {@code i}, made now if this is its first call. */
+  private HttpClient pool(int i) {
+    HttpClient pool = pools.get(i);
+    if (pool == null) {
+      int n = pools.length();
+      pool = vertx.createHttpClient(
+          new HttpClientOptions().setShared(true).setName("arena-llm-" + name() + "-" + i).setKeepAlive(true)
+              .setPipelining(false),
+          new PoolOptions().setHttp1MaxSize(maxConcurrent / n + (i < maxConcurrent % n ? 1 : 0)));
+      if (!pools.compareAndSet(i, null, pool)) {
+        pool.close();
+        pool = pools.get(i);
+      }
+    }
+    return pool;
   }
 
   /** The pool with the fewest calls in hand (the first of them). */
@@ -280,17 +303,21 @@ public final class LlmProvider implements RobotProvider {
     return back.future();
   }
 
-  /** The next of Vert.x's event loops that is not {@code loop} (itself when it is the only one). */
+  /**
+   * An event loop for the calls of {@code loop}'s callers: one no deployed verticle runs on (the node has twice the
+   * loops its instances take), chosen by the caller's loop so that several robot instances spread over them; any
+   * other than {@code loop} when all are taken; {@code loop} itself when it is the only one.
+   */
   private EventLoop besides(EventLoop loop) {
-    EventLoopGroup group = ((VertxInternal) vertx).nettyEventLoopGroup();
-    EventLoop other = group.next();
-    for (EventExecutor ignored : group) { // one turn round the group at most
-      if (other != loop) {
-        break;
-      }
-      other = group.next();
-    }
-    return other;
+    VertxInternal internal = (VertxInternal) vertx;
+    Set<EventLoop> taken = new HashSet<>();
+    internal.deploymentManager().deployments().forEach(d -> d.deployment().contexts()
+        .forEach(c -> taken.add(((ContextInternal) c).nettyEventLoop())));
+    List<EventLoop> all = new ArrayList<>();
+    internal.nettyEventLoopGroup().forEach(e -> all.add((EventLoop) e));
+    List<EventLoop> free = all.stream().filter(e -> !taken.contains(e) && e != loop).toList();
+    List<EventLoop> others = free.isEmpty() ? all.stream().filter(e -> e != loop).toList() : free;
+    return others.isEmpty() ? loop : others.get(Math.max(0, all.indexOf(loop)) % others.size());
   }
 
   /**
