@@ -491,19 +491,8 @@ class LlmProviderTest {
         new LlmSettings.Breaker(5, 60_000));
     List<LlmProvider> instances = List.of(provider(vertx, limited), provider(vertx, limited));
 
-    // When 50 robots answer at once
-    List<Future<Reply>> replies = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      AnswerRequest r = new AnswerRequest(TestPersonas.plain(), "m" + i, 1, "B", "Best smell?", List.of(), in(10_000));
-      replies.add(instances.get(i % 2).answer(r));
-    }
-    Future.all(replies).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-      // Then every one was answered by the model, never more than 3 at a time
-      assertThat(replies).allMatch(f -> !f.result().fallback());
-      assertThat(fake.stats().total()).isEqualTo(50);
-      assertThat(fake.stats().maxInFlight()).as("the limit is reached, never passed").isEqualTo(3L);
-      ctx.completeNow();
-    })));
+    // When 50 robots answer at once, Then every one was answered by the model, never more than 3 at a time
+    fiftyAtOnce(instances, 3, ctx);
   }
 
   @Test
@@ -517,17 +506,22 @@ class LlmProviderTest {
     List<LlmProvider> instances = List.of(new LlmProvider(vertx, limited, scripted, Prices.load(), 2),
         new LlmProvider(vertx, limited, scripted, Prices.load(), 2));
 
-    // When 50 robots answer at once
+    // When 50 robots answer at once, Then every one was answered by the model, 5 at a time: the three pools (2, 2 and
+    // 1) all in use, never more
+    fiftyAtOnce(instances, 5, ctx);
+  }
+
+  /** 50 robots answer at once through {@code instances} in turn: every one by the model, {@code limit} at a time. */
+  private void fiftyAtOnce(List<LlmProvider> instances, long limit, VertxTestContext ctx) {
     List<Future<Reply>> replies = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       AnswerRequest r = new AnswerRequest(TestPersonas.plain(), "m" + i, 1, "B", "Best smell?", List.of(), in(10_000));
-      replies.add(instances.get(i % 2).answer(r));
+      replies.add(instances.get(i % instances.size()).answer(r));
     }
     Future.all(replies).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-      // Then every one was answered by the model, 5 at a time: the three pools (2, 2 and 1) all in use, never more
       assertThat(replies).allMatch(f -> !f.result().fallback());
       assertThat(fake.stats().total()).isEqualTo(50);
-      assertThat(fake.stats().maxInFlight()).as("the limit is reached, never passed").isEqualTo(5L);
+      assertThat(fake.stats().maxInFlight()).as("the limit is reached, never passed").isEqualTo(limit);
       ctx.completeNow();
     })));
   }
