@@ -190,6 +190,11 @@ public final class EventConsumer {
     return this;
   }
 
+  /** Whether partition {@code partition} is in share {@code share} of {@code shares}. */
+  public static boolean inShare(int partition, int share, int shares) {
+    return partition % shares == share;
+  }
+
   /** Called on the event loop before any record of the new partitions is handled; the batch waits for it. */
   public EventConsumer onAssigned(Function<Set<TopicPartition>, Future<Void>> hook) {
     this.onAssigned = hook;
@@ -234,7 +239,7 @@ public final class EventConsumer {
     for (String topicName : topicsByName.keySet()) {
       lookups.add(consumer.partitionsFor(topicName).map(infos -> infos.stream()
           .map(i -> new TopicPartition(topicName, i.getPartition()))
-          .filter(tp -> tp.getPartition() % shares == share).toList()));
+          .filter(tp -> inShare(tp.getPartition(), share, shares)).toList()));
     }
     return Future.all(lookups).compose(all -> {
       Set<TopicPartition> parts = lookups.stream().flatMap(f -> f.result().stream()).collect(Collectors.toSet());

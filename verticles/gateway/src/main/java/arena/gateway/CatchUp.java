@@ -1,6 +1,7 @@
 package arena.gateway;
 
 import arena.shared.kafka.EventCodec;
+import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Topic;
 import java.time.Duration;
@@ -67,12 +68,14 @@ final class CatchUp {
   }
 
   /**
-   * The offset of the last record of each partition of {@code topicName} that a consumer hands on (a tombstone or
-   * a value that decodes), as the partitions end now. Blocking: call on a worker.
+   * The offset of the last record of each partition of {@code topicName} numbered {@code share} modulo {@code shares}
+   * that a consumer hands on (a tombstone or a value that decodes), as the partitions end now. Blocking: call on a
+   * worker.
    */
-  static Map<Integer, Long> lastRecords(Consumer<String, String> consumer, String topicName, Topic topic,
-      Duration timeout) throws TimeoutException {
+  static Map<Integer, Long> lastRecords(Consumer<String, String> consumer, String topicName, Topic topic, int share,
+      int shares, Duration timeout) throws TimeoutException {
     List<TopicPartition> partitions = consumer.partitionsFor(topicName, timeout).stream()
+        .filter((PartitionInfo p) -> EventConsumer.inShare(p.partition(), share, shares))
         .map((PartitionInfo p) -> new TopicPartition(topicName, p.partition())).toList();
     consumer.assign(partitions);
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);

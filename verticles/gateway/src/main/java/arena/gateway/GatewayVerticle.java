@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,12 +124,10 @@ public final class GatewayVerticle extends VerticleBase {
     vertx.<Map<Integer, Long>>executeBlocking(() -> {
       Map<String, Object> props = new HashMap<>(KafkaClients.standalone(cfg, name + "-catch-up"));
       try (KafkaConsumer<String, String> probe = new KafkaConsumer<>(props)) {
-        return CatchUp.lastRecords(probe, cfg.topic(Topic.MATCH_STATE), Topic.MATCH_STATE, TARGETS_TIMEOUT);
+        return CatchUp.lastRecords(probe, cfg.topic(Topic.MATCH_STATE), Topic.MATCH_STATE, share.number(),
+            share.shares().count, TARGETS_TIMEOUT);
       }
-    }, false).map(last -> last.entrySet().stream()
-            .filter(e -> e.getKey() % share.shares().count == share.number())
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
-        .onSuccess(catchUp::targets).onFailure(t -> {
+    }, false).onSuccess(catchUp::targets).onFailure(t -> {
       log.warn("{}: cannot tell where match-state ends yet, trying again: {}", name, t.toString());
       if (!stopped) {
         vertx.setTimer(TARGETS_RETRY_MS, id -> findTargets(cfg));

@@ -72,7 +72,7 @@ class CatchUpTest {
     }
 
     // When the last records are looked for
-    Map<Integer, Long> last = CatchUp.lastRecords(consumer, topic, Topic.MATCH_STATE, Duration.ofSeconds(5));
+    Map<Integer, Long> last = CatchUp.lastRecords(consumer, topic, Topic.MATCH_STATE, 0, 1, Duration.ofSeconds(5));
 
     // Then partition 0 waits for the tombstone, partition 2 for its one state, partition 1 for nothing
     assertThat(last).isEqualTo(Map.of(0, 1L, 2, 0L));

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
@@ -148,7 +149,7 @@ final class IndexedRobots extends AbstractList<Robot> {
   }
 
   /** The persona types the pool has robots of. */
-  java.util.Set<String> types() {
+  Set<String> types() {
     return ofType.keySet();
   }
 

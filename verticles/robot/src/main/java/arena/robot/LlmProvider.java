@@ -79,7 +79,6 @@ public final class LlmProvider implements RobotProvider {
    * roles pushed the next role onto the loop of one before it.
    */
   private final AtomicReferenceArray<HttpClient> pools;
-  private final int maxConcurrent;
   private final AtomicIntegerArray calls;
   private final CircuitBreaker breaker;
   private final RatePause pause;
@@ -101,9 +100,7 @@ public final class LlmProvider implements RobotProvider {
     // queue, bounded by its connect timeout (the robot's remaining budget).
     // The plain HTTP client, not WebClient: a call is one JSON body out and one back, and on the robots' one event
     // loop WebClient's request and response wrappers were work for nothing.
-    int max = settings.maxConcurrent();
-    this.maxConcurrent = max;
-    this.pools = new AtomicReferenceArray<>((max + connectionsPerPool - 1) / connectionsPerPool);
+    this.pools = new AtomicReferenceArray<>((settings.maxConcurrent() + connectionsPerPool - 1) / connectionsPerPool);
     Shared shared = shared(vertx).computeIfAbsent(name(), n ->
         new Shared(newBreaker(vertx, n, settings.breaker()), new RatePause(), new AtomicIntegerArray(pools.length())));
     this.calls = shared.calls();
@@ -245,10 +242,11 @@ public final class LlmProvider implements RobotProvider {
     HttpClient pool = pools.get(i);
     if (pool == null) {
       int n = pools.length();
+      int max = settings.maxConcurrent();
       pool = vertx.createHttpClient(
           new HttpClientOptions().setShared(true).setName("arena-llm-" + name() + "-" + i).setKeepAlive(true)
               .setPipelining(false),
-          new PoolOptions().setHttp1MaxSize(maxConcurrent / n + (i < maxConcurrent % n ? 1 : 0)));
+          new PoolOptions().setHttp1MaxSize(max / n + (i < max % n ? 1 : 0)));
       if (!pools.compareAndSet(i, null, pool)) {
         pool.close();
         pool = pools.get(i);
