@@ -486,6 +486,7 @@ public final class LoadCommand implements Callable<Integer> {
         .put("rounds", rounds)
         .put("roundsWithOverhead", overheadRounds)
         .put("actionsNotSeenByOthers", tally.unseen.get())
+        .put("viewsFetched", tally.looks.get())
         .put("errors", tally.errors.get())
         .put("lostActions", tally.lost.get())
         .put("missedDeadlines", late.size())
@@ -522,9 +523,9 @@ public final class LoadCommand implements Callable<Integer> {
     console.println();
     console.print(LoadReport.table(latencies));
     console.printf("matches: %d started, %d finished in %.0f s (%.1f per minute); actions: %d accepted (%.1f/s), "
-            + "%d not seen by others%n", tally.started.get(), tally.completed.get(), seconds,
+            + "%d not seen by others; %d views fetched over HTTP%n", tally.started.get(), tally.completed.get(), seconds,
         totals.getDouble("matchesPerMinute"), tally.actions.get(), totals.getDouble("actionsPerSecond"),
-        tally.unseen.get());
+        tally.unseen.get(), tally.looks.get());
     console.printf("rounds: %d, %d closed early (everyone acted) and give the overhead%n", rounds, overheadRounds);
     console.printf("heap: peak %d MB, threads: peak %d, GC: %d ms in all, CPU: peak %d %% of a core (%s)%n",
         sampler.peakHeapMb(), sampler.peakThreads(), sampler.gcMs(), sampler.peakCpuPercent(), meta.getString("jvm"));

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One match played by simulated humans as the page plays it: the match is created and joined over HTTP, each human
  * listens on the event-bus bridge (its own player address and the match's public one) and looks at its view over HTTP
- * after registering and whenever pushes stop coming; it answers and votes over HTTP after a human-like think
+ * when the page would ({@link #overdue}, and a public push its own address did not follow); it answers and votes over
+ * HTTP after a human-like think
  * ({@link HumanTiming}), counted from when it saw the phase. Everything of one match runs on one Vert.x context, so
  * its state needs no locks.
  *
@@ -37,8 +38,11 @@ final class LoadMatch {
   private static final List<String> ANSWERS = List.of("Toast. Always toast.", "my grandmother's soup, no question",
       "probably a long walk by the river", "honestly? a nap", "the smell of rain on hot pavement",
       "I'd pick the bicycle every time", "cold pizza for breakfast", "that one song from the summer of 2009");
-  /** Without a push for this long, a human looks at its view over HTTP (the page's fallback). */
-  private static final long QUIET_MS = 5000;
+  // The page's fallbacks (match.js): how often it checks, how long past a deadline its view may stay, and how long
+  // a player's own push may lag the public one that told of a change.
+  private static final long POLL_MS = 3000;
+  private static final long OVERDUE_MS = 3000;
+  private static final long NUDGE_MS = 700;
   private static final long TIMEOUT_MS = 15_000;
 
   /** The HTTP and bridge clients every match shares, and where the gateway is. */
@@ -221,7 +225,9 @@ final class LoadMatch {
     WebSocket socket;
     long pinger = -1;
     long watcher = -1;
-    long lastPushNanos = System.nanoTime();
+    /** Its latest own view, pushed or fetched, and when it last asked for one. */
+    JsonObject view;
+    long lastAskedMs;
     boolean over;
 
     Human(int index, String playerId, String token) {
@@ -247,11 +253,10 @@ final class LoadMatch {
           // The bridge closes sockets that stay silent longer than its ping timeout.
           pinger = context.owner().setPeriodic(5000, id -> write(new JsonObject().put("type", "ping")));
         }
-        // Registering is not acknowledged: look once now, then whenever pushes stop (as the page does).
+        // Registering is not acknowledged: look once now, then as the page does.
         look();
-        watcher = context.owner().setPeriodic(1000, id -> {
-          if (!over && System.nanoTime() - lastPushNanos > TimeUnit.MILLISECONDS.toNanos(QUIET_MS)) {
-            lastPushNanos = System.nanoTime();
+        watcher = context.owner().setPeriodic(POLL_MS, id -> {
+          if (!over && (socket == null || socket.isClosed() || overdue(view, System.currentTimeMillis(), lastAskedMs))) {
             look();
           }
         });
@@ -281,13 +286,24 @@ final class LoadMatch {
       if (!"rec".equals(frame.getString("type")) || !(frame.getValue("body") instanceof JsonObject view)) {
         return;
       }
-      lastPushNanos = System.nanoTime();
       boolean mine = frame.getString("address", "").endsWith(".player." + playerId);
-      heard(mine ? index : -1 - index, view.getLong("version", -1L));
+      long version = view.getLong("version", -1L);
+      heard(mine ? index : -1 - index, version);
       if (mine) {
         shown(view, true);
         see(view);
+      } else if (version > versionSeen()) {
+        // The public view only says there is news; the player's own view should follow on its address.
+        context.owner().setTimer(NUDGE_MS, id -> {
+          if (!over && versionSeen() < version) {
+            look();
+          }
+        });
       }
+    }
+
+    long versionSeen() {
+      return view == null ? -1 : view.getLong("version", -1L);
     }
 
     /**
@@ -314,6 +330,8 @@ final class LoadMatch {
     }
 
     void look() {
+      lastAskedMs = System.currentTimeMillis();
+      tally.looks.incrementAndGet();
       get("/api/matches/" + matchId, token).onComplete(ar -> {
         if (ar.succeeded() && ar.result().statusCode() == 200) {
           JsonObject view = ar.result().bodyAsJsonObject();
@@ -331,6 +349,9 @@ final class LoadMatch {
         return;
       }
       long version = view.getLong("version", -1L);
+      if (version >= versionSeen()) {
+        this.view = view;
+      }
       for (Action a : actions) {
         if (a.actor == index && a.heldVersion < 0 && holds(view, a)) {
           a.heldVersion = version;
@@ -423,6 +444,23 @@ final class LoadMatch {
         socket.close();
       }
     }
+  }
+
+  /**
+   * Whether the page would look at its view over HTTP now, its bridge being open: it asked more than
+   * {@link #POLL_MS} ago and the deadline its view shows (the lobby's while waiting) passed more than
+   * {@link #OVERDUE_MS} ago with no newer view since.
+   */
+  static boolean overdue(JsonObject view, long nowMs, long lastAskedMs) {
+    if (view == null || nowMs - lastAskedMs < POLL_MS) {
+      return false;
+    }
+    String status = view.getString("status");
+    if (!"WAITING".equals(status) && !"RUNNING".equals(status)) {
+      return false;
+    }
+    String deadline = view.getString("WAITING".equals(status) ? "lobbyDeadline" : "deadline");
+    return deadline != null && nowMs - Instant.parse(deadline).toEpochMilli() > OVERDUE_MS;
   }
 
   /** Whether {@code view} (the actor's own) holds {@code a}: in the current round, or among the scored ones. */

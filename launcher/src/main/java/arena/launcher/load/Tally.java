@@ -19,6 +19,8 @@ final class Tally {
   final AtomicLong errors = new AtomicLong();
   final AtomicLong lost = new AtomicLong();
   final AtomicLong unseen = new AtomicLong();
+  /** Views a human fetched over HTTP: the page's fallbacks when a push is missing or late. */
+  final AtomicLong looks = new AtomicLong();
   private final Histogram visible = new Histogram(3_600_000, 3);
   private final Histogram sentVisible = new Histogram(3_600_000, 3);
   private final Histogram request = new Histogram(3_600_000, 3);

@@ -10,6 +10,7 @@ import arena.shared.state.MatchState;
 import arena.shared.state.PoolState;
 import arena.shared.state.RobotTally;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -110,14 +111,22 @@ public enum Topic {
 
   /** The event type name of a payload, and the topic it belongs on. */
   public static Registration registrationOf(Class<? extends Event> cls) {
-    for (Topic topic : values()) {
-      for (var e : topic.types.entrySet()) {
-        if (e.getValue() == cls) {
-          return new Registration(topic, e.getKey());
-        }
-      }
+    Registration registration = REGISTRATIONS.get(cls);
+    if (registration == null) {
+      throw new IllegalArgumentException(cls.getName() + " is not registered with any topic");
     }
-    throw new IllegalArgumentException(cls.getName() + " is not registered with any topic");
+    return registration;
+  }
+
+  /** Every event class's registration, looked up once per record published. */
+  private static final Map<Class<? extends Event>, Registration> REGISTRATIONS = registrations();
+
+  private static Map<Class<? extends Event>, Registration> registrations() {
+    Map<Class<? extends Event>, Registration> byClass = new HashMap<>();
+    for (Topic topic : values()) {
+      topic.types.forEach((eventType, cls) -> byClass.put(cls, new Registration(topic, eventType)));
+    }
+    return Map.copyOf(byClass);
   }
 
   public record Registration(Topic topic, String eventType) {}
