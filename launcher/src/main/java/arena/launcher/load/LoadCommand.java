@@ -322,7 +322,7 @@ public final class LoadCommand implements Callable<Integer> {
         consumer = EventConsumer.everyPartition(vertx, cfg, "load-records", topics, deadLetters, received -> {
           r.add(received.envelope());
           return Future.succeededFuture();
-        });
+        }).only(Records.USES);
         consumer.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
       int sockets = plan.matches() * plan.humans() * 2 + 100;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -79,6 +80,13 @@ final class Records {
   Records(long fixedLatencyMs) {
     this.fixedLatencyMs = fixedLatencyMs;
   }
+
+  /** The records {@link #add} reads; a reader passes the others over undecoded. */
+  static final Set<Class<? extends Event>> USES = Set.of(MatchEvent.RoundStarting.class,
+      MatchEvent.RobotsNeeded.class, OrchestrationEvent.RobotsAssigned.class, OrchestrationEvent.RobotsUnavailable.class,
+      MatchEvent.RoundStarted.class, MatchEvent.VotingStarted.class, MatchEvent.RoundCompleted.class,
+      MatchEvent.Completed.class, MatchEvent.Expired.class, MatchEvent.Cancelled.class,
+      RobotResponse.ResponseComplete.class);
 
   synchronized void add(Envelope<Event> envelope) {
     long at = envelope.occurredAt().toEpochMilli();

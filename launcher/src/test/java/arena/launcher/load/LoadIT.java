@@ -50,6 +50,12 @@ class LoadIT {
     assertThat(report.getJsonObject("latenciesMs").getJsonObject("action sent→visible to others").getLong("count"))
         .isEqualTo(totals.getLong("actionsAccepted")).isPositive();
     assertThat(totals.getLong("matchesFinished")).isEqualTo(totals.getLong("matchesStarted")).isGreaterThanOrEqualTo(50);
+    // And the game's records timed every round (the tool reads only the kinds it uses: none of those was skipped)
+    JsonObject latencies = report.getJsonObject("latenciesMs");
+    for (String timed : new String[] {"assignment (robots_needed→assigned)", "transition: last answer→voting pushed",
+        "transition: last vote→scores pushed", "LLM latency seen by robots"}) {
+      assertThat(latencies.getJsonObject(timed).getLong("count")).as(timed).isGreaterThanOrEqualTo(50);
+    }
     assertThat(Files.readString(out.resolve("load-report.html"))).contains("uPlot");
   }
 }

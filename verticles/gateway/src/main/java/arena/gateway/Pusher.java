@@ -15,7 +15,8 @@ import java.util.Optional;
  * one gateway instance of the JVM (the one whose share holds the match's partition), which pushes it; all their
  * bridges share one event bus.
  */
-public final class Pusher {  // Each JVM pushes to its own browsers; another JVM's gateway pushes to its own. Untraced: the bridge hands a
+public final class Pusher {
+  // Each JVM pushes to its own browsers; another JVM's gateway pushes to its own. Untraced: the bridge hands a
   // message's headers to the browser, and a traceparent there would tell a player what caused the change.
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true)
       .setTracingPolicy(TracingPolicy.IGNORE);
