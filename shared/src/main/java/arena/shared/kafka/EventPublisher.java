@@ -100,7 +100,7 @@ public final class EventPublisher {
 
   public <E extends Event> Future<Envelope<E>> publish(Envelope<E> envelope) {
     Topic topic = Topic.registrationOf(envelope.payload().getClass()).topic();
-    return producer.send(EventCodec.encode(config.topic(topic), envelope)).map(meta -> envelope);
+    return producer.asStream().send(EventCodec.encode(config.topic(topic), envelope)).map(meta -> envelope);
   }
 
   /** Deletes {@code key} from the compacted {@code topic}: a record without a value. */
