@@ -25,7 +25,8 @@ import org.pcollections.TreePVector;
  *
  * @param arms    per selection strategy, the work and rounds of the matches an experiment gave it
  * @param seq     the count of changes so far; each tally carries the one that last changed it
- * @param journal the keys changed by the latest changes, oldest first, at most {@link #JOURNALED}
+ * @param journal the keys changed by the latest changes, oldest first: at least the latest {@link #JOURNALED}, at
+ *                most twice as many
  */
 public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
     Map<String, RobotTally> arms, long seq, List<Changed> journal) {
@@ -226,8 +227,9 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
       a = a.plus(arm.type(), arm);
       j = j.plus(new Changed(at, ARM + arm.type()));
     }
-    while (j.size() > JOURNALED) {
-      j = j.minus(0);
+    if (j.size() > 2 * JOURNALED) {
+      // The oldest changes dropped in one copy every so often: one by one, each change would cost a tree rebalance.
+      j = TreePVector.from(j.subList(j.size() - JOURNALED, j.size()));
     }
     return new RobotStats(r, p, a, at, j);
   }

@@ -1,5 +1,7 @@
 package arena.orchestrator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -163,5 +165,25 @@ class RobotStatsTest {
     assertEquals(101, stats.changedSince(stats.seq() - 100).size());
     assertEquals(1001, stats.changedSince(0).size());
     assertEquals(0, stats.changedSince(stats.seq()).size());
+  }
+
+  @Test
+  void whatChangedSinceIsTheSameWhereverTheJournalWasLastTrimmed() {
+    // Given 2,500 robots that each reported work once: many times the changes the journal keeps, trimmed on the way
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < 2500; i++) {
+      stats = stats.work(work("robot-" + i, "c" + i, "response", 100, false, 0.01), "clown");
+
+      // Then at every change the journal keeps at least the latest changes, at most twice as many
+      assertThat(stats.journal().size()).isBetween(Math.min(2 * (i + 1), RobotStats.JOURNALED),
+          2 * RobotStats.JOURNALED);
+    }
+
+    // When asked what changed since the last change, within the journal, just past it and since the start
+    // Then the robots that reported since then, and the persona
+    assertEquals(java.util.Set.of("robot:robot-2499", "persona:clown"), stats.changedSince(stats.seq() - 1).keySet());
+    assertEquals(501, stats.changedSince(stats.seq() - 500).size());
+    assertEquals(1501, stats.changedSince(stats.seq() - 1500).size());
+    assertEquals(2501, stats.changedSince(0).size());
   }
 }
