@@ -1,43 +1,46 @@
 package arena.orchestrator;
 
 import java.util.AbstractList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import org.pcollections.HashTreePSet;
 import org.pcollections.PSet;
-import org.pcollections.PVector;
-import org.pcollections.TreePVector;
 
 /**
- * The pool's finished rounds ({@link arena.shared.state.PoolState#finishedRounds}), oldest first: a persistent
- * queue with a set beside it. Every robots request asks whether its round is among the 2,048 latest and every
- * release adds one and forgets the oldest, so neither may look at or copy them all.
+ * The pool's finished rounds ({@link arena.shared.state.PoolState#finishedRounds}), oldest first, with a persistent
+ * set beside them: every robots request asks whether its round is among the 2,048 latest, which must not look at them
+ * all. A release copies the rounds once (a few microseconds of memory copy), and a plain array keeps the look-ups by
+ * position the pool's records make as cheap as they were.
  */
 final class FinishedRounds extends AbstractList<String> {
-  private static final FinishedRounds NONE = new FinishedRounds(TreePVector.empty(), HashTreePSet.empty());
+  private static final FinishedRounds NONE = new FinishedRounds(new String[0], HashTreePSet.empty());
 
-  private final PVector<String> rounds;
+  private final String[] rounds;
   private final PSet<String> known;
 
-  private FinishedRounds(PVector<String> rounds, PSet<String> known) {
+  private FinishedRounds(String[] rounds, PSet<String> known) {
     this.rounds = rounds;
     this.known = known;
   }
 
-  /** {@code rounds} as a queue: itself when it is one already, else copied once (a pool read back). */
+  /** {@code rounds} with their set: itself when it has one already, else made once (a pool read back). */
   static FinishedRounds of(List<String> rounds) {
     return rounds instanceof FinishedRounds f ? f
-        : rounds.isEmpty() ? NONE : new FinishedRounds(TreePVector.from(rounds), HashTreePSet.from(rounds));
+        : rounds.isEmpty() ? NONE : new FinishedRounds(rounds.toArray(String[]::new), HashTreePSet.from(rounds));
   }
 
   /** {@code round} after the others (moved there if it is among them), keeping only the {@code keep} newest. */
   FinishedRounds latest(String round, int keep) {
-    PVector<String> next = known.contains(round) ? rounds.minus(round) : rounds;
+    if (known.contains(round)) { // a release handled again: rare, so the plain way
+      String[] others = Arrays.stream(rounds).filter(r -> !r.equals(round)).toArray(String[]::new);
+      return new FinishedRounds(others, known.minus(round)).latest(round, keep);
+    }
+    int kept = Math.min(rounds.length, keep - 1);
+    String[] next = Arrays.copyOfRange(rounds, rounds.length - kept, rounds.length + 1);
+    next[kept] = round;
     PSet<String> nextKnown = known.plus(round);
-    next = next.plus(round);
-    while (next.size() > keep) {
-      nextKnown = nextKnown.minus(next.get(0));
-      next = next.minus(0);
+    for (int i = 0; i < rounds.length - kept; i++) {
+      nextKnown = nextKnown.minus(rounds[i]);
     }
     return new FinishedRounds(next, nextKnown);
   }
@@ -49,16 +52,11 @@ final class FinishedRounds extends AbstractList<String> {
 
   @Override
   public String get(int index) {
-    return rounds.get(index);
+    return rounds[index];
   }
 
   @Override
   public int size() {
-    return rounds.size();
-  }
-
-  @Override
-  public Iterator<String> iterator() {
-    return rounds.iterator();
+    return rounds.length;
   }
 }

@@ -245,6 +245,9 @@ public final class PoolRecords {
      * thousands of robots and 2,048 finished rounds, and a step must not cost as much as all of them).
      */
     <T> void entries(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry) {
+      if (now == before) {
+        return; // the very same list: most steps leave the finished rounds and the queue as they were
+      }
       int dropped = 0;
       int mostDropped = now.isEmpty() ? 0 : Math.min(before.size(), DROPPED_LOOKED_AT);
       while (dropped < mostDropped && before.get(dropped) != now.get(0)) {
