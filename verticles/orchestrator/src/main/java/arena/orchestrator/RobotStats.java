@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
-import org.pcollections.PVector;
-import org.pcollections.TreePVector;
+import org.pcollections.ConsPStack;
 
 /**
  * How each robot, each persona type and each A/B arm performs, folded from the events the orchestrator consumes:
@@ -25,7 +24,7 @@ import org.pcollections.TreePVector;
  *
  * @param arms    per selection strategy, the work and rounds of the matches an experiment gave it
  * @param seq     the count of changes so far; each tally carries the one that last changed it
- * @param journal the keys changed by the latest changes, oldest first: at least the latest {@link #JOURNALED}, at
+ * @param journal the keys changed by the latest changes, newest first: at least the latest {@link #JOURNALED}, at
  *                most twice as many
  */
 public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
@@ -49,7 +48,7 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     robots = persistent(robots);
     personas = persistent(personas);
     arms = persistent(arms);
-    journal = journal instanceof PVector<Changed> p ? p : TreePVector.from(journal);
+    journal = journal instanceof ConsPStack<Changed> p ? p : ConsPStack.from(journal);
   }
 
   private static PMap<String, RobotTally> persistent(Map<String, RobotTally> map) {
@@ -91,14 +90,19 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
 
   /** The tallies changed after {@code seq}, under their keys in {@code robot-stats}: what a step must write. */
   public Map<String, RobotTally> changedSince(long seq) {
-    if (!journal.isEmpty() && journal.get(0).seq() <= seq + 1) {
-      int first = journal.size();
-      while (first > 0 && journal.get(first - 1).seq() > seq) {
-        first--;
+    List<Changed> newer = new ArrayList<>();
+    long oldest = Long.MAX_VALUE;
+    for (Changed c : journal) {
+      oldest = c.seq();
+      if (oldest <= seq) {
+        break;
       }
+      newer.add(c);
+    }
+    if (oldest <= seq + 1) {
       Map<String, RobotTally> changed = new LinkedHashMap<>();
-      for (int i = first; i < journal.size(); i++) {
-        String key = journal.get(i).key();
+      for (int i = newer.size() - 1; i >= 0; i--) {
+        String key = newer.get(i).key();
         RobotTally tally = tally(key);
         if (tally != null && tally.seq() > seq) {
           changed.putIfAbsent(key, tally);
@@ -221,15 +225,15 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     }
     PMap<String, RobotTally> p = ((PMap<String, RobotTally>) personas).plus(persona.type(), persona);
     PMap<String, RobotTally> a = (PMap<String, RobotTally>) arms;
-    PVector<Changed> j = ((PVector<Changed>) journal).plus(new Changed(at, ROBOT + robotId))
+    ConsPStack<Changed> j = ((ConsPStack<Changed>) journal).plus(new Changed(at, ROBOT + robotId))
         .plus(new Changed(at, PERSONA + persona.type()));
     if (arm != null) {
       a = a.plus(arm.type(), arm);
       j = j.plus(new Changed(at, ARM + arm.type()));
     }
     if (j.size() > 2 * JOURNALED) {
-      // The oldest changes dropped in one copy every so often: one by one, each change would cost a tree rebalance.
-      j = TreePVector.from(j.subList(j.size() - JOURNALED, j.size()));
+      // The oldest changes dropped in one copy every so often, so a change costs a few entries pushed.
+      j = j.subList(0, JOURNALED);
     }
     return new RobotStats(r, p, a, at, j);
   }
