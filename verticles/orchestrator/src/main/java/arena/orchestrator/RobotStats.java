@@ -4,12 +4,13 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse;
 import arena.shared.state.RobotTally;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
+import org.pcollections.PSortedSet;
+import org.pcollections.TreePSet;
 import org.pcollections.ConsPStack;
 
 /**
@@ -26,9 +27,10 @@ import org.pcollections.ConsPStack;
  * @param seq     the count of changes so far; each tally carries the one that last changed it
  * @param journal the keys changed by the latest changes, newest first: at least the latest {@link #JOURNALED}, at
  *                most twice as many
+ * @param byAge   the robots kept, by when their tally last changed (stalest first): who goes past {@link #MAX_ROBOTS}
  */
 public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
-    Map<String, RobotTally> arms, long seq, List<Changed> journal) {
+    Map<String, RobotTally> arms, long seq, List<Changed> journal, PSortedSet<Age> byAge) {
   /** Robots kept; the one updated longest ago goes first (robots retired long ago). */
   static final int MAX_ROBOTS = 10_000;
   /** Answer latencies kept per robot or persona for the p90. */
@@ -43,6 +45,22 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
 
   /** One tally changed, under its key in {@code robot-stats}, at change {@code seq}. */
   public record Changed(long seq, String key) {}
+
+  /** A robot kept, and the change that last changed its tally. */
+  public record Age(long seq, String robotId) implements Comparable<Age> {
+    @Override
+    public int compareTo(Age other) {
+      int bySeq = Long.compare(seq, other.seq);
+      return bySeq != 0 ? bySeq : robotId.compareTo(other.robotId);
+    }
+  }
+
+  /** The robots' ages found from their tallies (a look at each, once). */
+  public RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas, Map<String, RobotTally> arms,
+      long seq, List<Changed> journal) {
+    this(robots, personas, arms, seq, journal, TreePSet.from(robots.entrySet().stream()
+        .map(e -> new Age(e.getValue().seq(), e.getKey())).toList()));
+  }
 
   public RobotStats {
     robots = persistent(robots);
@@ -81,11 +99,7 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
       }
       seq = Math.max(seq, e.getValue().seq());
     }
-    while (robots.size() > MAX_ROBOTS) {
-      robots.entrySet().stream().min(Comparator.comparingLong(r -> r.getValue().seq()))
-          .map(Map.Entry::getKey).ifPresent(robots::remove);
-    }
-    return new RobotStats(robots, personas, arms, seq, List.of());
+    return new RobotStats(robots, personas, arms, seq, List.of()).capped();
   }
 
   /** The tallies changed after {@code seq}, under their keys in {@code robot-stats}: what a step must write. */
@@ -218,11 +232,23 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
         t.passedAsHuman() + passed, key == null ? t.counted() : latest(t.counted(), key, RECENT), at);
   }
 
-  private RobotStats with(String robotId, RobotTally robot, RobotTally persona, RobotTally arm, long at) {
-    PMap<String, RobotTally> r = ((PMap<String, RobotTally>) robots).plus(robotId, robot);
-    if (r.size() > MAX_ROBOTS) {
-      r = r.minus(r.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().seq())).orElseThrow().getKey());
+  /** These stats keeping at most {@link #MAX_ROBOTS} robots: the stalest go. */
+  private RobotStats capped() {
+    PMap<String, RobotTally> r = (PMap<String, RobotTally>) robots;
+    PSortedSet<Age> ages = byAge;
+    while (r.size() > MAX_ROBOTS) {
+      Age stalest = ages.first();
+      r = r.minus(stalest.robotId());
+      ages = ages.minus(stalest);
     }
+    return r == robots ? this : new RobotStats(r, personas, arms, seq, journal, ages);
+  }
+
+  private RobotStats with(String robotId, RobotTally robot, RobotTally persona, RobotTally arm, long at) {
+    RobotTally was = robots.get(robotId);
+    PSortedSet<Age> ages = (was == null ? byAge : byAge.minus(new Age(was.seq(), robotId)))
+        .plus(new Age(at, robotId));
+    PMap<String, RobotTally> r = ((PMap<String, RobotTally>) robots).plus(robotId, robot);
     PMap<String, RobotTally> p = ((PMap<String, RobotTally>) personas).plus(persona.type(), persona);
     PMap<String, RobotTally> a = (PMap<String, RobotTally>) arms;
     ConsPStack<Changed> j = ((ConsPStack<Changed>) journal).plus(new Changed(at, ROBOT + robotId))
@@ -235,7 +261,7 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
       // The oldest changes dropped in one copy every so often, so a change costs a few entries pushed.
       j = j.subList(0, JOURNALED);
     }
-    return new RobotStats(r, p, a, at, j);
+    return new RobotStats(r, p, a, at, j, ages).capped();
   }
 
   private static <T> List<T> latest(List<T> list, T item, int max) {

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import arena.orchestrator.RobotStats.Seat;
-import arena.shared.state.RobotTally;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse.ResponseComplete;
+import arena.shared.state.RobotTally;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -185,5 +186,24 @@ class RobotStatsTest {
     assertEquals(501, stats.changedSince(stats.seq() - 500).size());
     assertEquals(1501, stats.changedSince(stats.seq() - 1500).size());
     assertEquals(2501, stats.changedSince(0).size());
+  }
+
+  @Test
+  void aRestoreKeepsTheMaxRobotsChangedLatestAndFoldsOnFromThem() {
+    // Given stored tallies of three robots more than are kept, each changed at its own change
+    Map<String, RobotTally> stored = new LinkedHashMap<>();
+    for (int i = RobotStats.MAX_ROBOTS + 2; i >= 0; i--) {
+      stored.put("robot:r" + i, new RobotTally("poet", 0, 0, 1, 0, 0, List.of(), 0, 0, 0, 0, 0, List.of(), i + 1));
+    }
+
+    // When they are restored and one more robot reports
+    RobotStats restored = RobotStats.restore(stored);
+    RobotStats next = restored.work(work("new", "c", "vote", 1, false, 0), "poet");
+
+    // Then the restore kept the robots changed latest, and the report drops the stalest of those
+    assertEquals(RobotStats.MAX_ROBOTS, restored.robots().size());
+    assertThat(restored.robots()).doesNotContainKeys("r0", "r1", "r2").containsKey("r3");
+    assertEquals(RobotStats.MAX_ROBOTS, next.robots().size());
+    assertThat(next.robots()).doesNotContainKey("r3").containsKeys("r4", "new");
   }
 }
