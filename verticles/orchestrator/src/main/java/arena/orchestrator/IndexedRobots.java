@@ -97,7 +97,8 @@ final class IndexedRobots extends AbstractList<Robot> {
     return new IndexedRobots(robots.plus(at, robot),
         old.id().equals(robot.id()) ? places : places.minus(old.id()).plus(robot.id(), at),
         moved(seated, seat(old), seat(robot), at), moved(inMatch, match(old), match(robot), at),
-        moved(idle, idleType(old), idleType(robot), at), counted(counted(ofType, old.type(), -1), robot.type(), 1),
+        moved(idle, idleType(old), idleType(robot), at),
+        old.type().equals(robot.type()) ? ofType : counted(counted(ofType, old.type(), -1), robot.type(), 1),
         idleCount + idle(robot) - idle(old), journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
   }
 
