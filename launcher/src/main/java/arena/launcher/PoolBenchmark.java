@@ -89,16 +89,19 @@ public final class PoolBenchmark implements Callable<Integer> {
       long began = System.nanoTime();
       long cpuBegan = cpuNanos();
       long loopBegan = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      long allocatedBefore = allocated();
       for (int round = 1; round <= rounds; round++) {
         steps += round(orchestration, scaling, publisher, written, warm * rounds + round);
       }
       double seconds = (System.nanoTime() - began) / 1e9;
       double loop = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - loopBegan) / 1e9;
       double cpu = (cpuNanos() - cpuBegan) / 1e9;
+      long allocatedKb = (allocated() - allocatedBefore) / 1024;
       System.out.printf("%s: %,d robots, %,d matches x %d rounds: %,d steps in %.2f s: %,.0f steps/s"
-              + " (the stepping thread's CPU %.2f s, %.1f us per step; process CPU %.2f s)%s%n",
+              + " (the stepping thread's CPU %.2f s, %.1f us per step; process CPU %.2f s; %,.1f KiB allocated per"
+              + " step)%s%n",
           warm == 0 ? "warm-up" : "measured", robots, matches, rounds, steps, seconds, steps / seconds, loop,
-          loop * 1e6 / steps, cpu, encode ? ", records encoded" : "");
+          loop * 1e6 / steps, cpu, (double) allocatedKb / steps, encode ? ", records encoded" : "");
     }
     encoded.forEach((type, counted) -> System.out.printf("encoded %s: %,d records, %,d chars (%,d per record)%n",
         type, counted[0], counted[1], counted[1] / counted[0]));
@@ -118,6 +121,12 @@ public final class PoolBenchmark implements Callable<Integer> {
       counted[0]++;
       counted[1] += value.length();
     }
+  }
+
+  /** The bytes the stepping thread allocated so far: unlike time, not disturbed by other work on the machine. */
+  private static long allocated() {
+    return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        ? threads.getCurrentThreadAllocatedBytes() : 0;
   }
 
   /** The CPU the whole process used so far (the collector's threads too), where the JVM tells it. */
