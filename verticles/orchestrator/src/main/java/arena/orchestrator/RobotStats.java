@@ -27,7 +27,8 @@ import org.pcollections.ConsPStack;
  * @param seq     the count of changes so far; each tally carries the one that last changed it
  * @param journal the keys changed by the latest changes, newest first: at least the latest {@link #JOURNALED}, at
  *                most twice as many
- * @param byAge   the robots kept, by when their tally last changed (stalest first): who goes past {@link #MAX_ROBOTS}
+ * @param byAge   the robots kept, by when their tally last changed (stalest first): who goes past {@link #MAX_ROBOTS};
+ *                null until that many are kept, so a smaller pool's steps never pay for it
  */
 public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
     Map<String, RobotTally> arms, long seq, List<Changed> journal, PSortedSet<Age> byAge) {
@@ -55,11 +56,14 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     }
   }
 
-  /** The robots' ages found from their tallies (a look at each, once). */
+  /** The robots' ages found from their tallies (a look at each, once) if there are as many as are kept. */
   public RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas, Map<String, RobotTally> arms,
       long seq, List<Changed> journal) {
-    this(robots, personas, arms, seq, journal, TreePSet.from(robots.entrySet().stream()
-        .map(e -> new Age(e.getValue().seq(), e.getKey())).toList()));
+    this(robots, personas, arms, seq, journal, robots.size() < MAX_ROBOTS ? null : ages(robots));
+  }
+
+  private static PSortedSet<Age> ages(Map<String, RobotTally> robots) {
+    return TreePSet.from(robots.entrySet().stream().map(e -> new Age(e.getValue().seq(), e.getKey())).toList());
   }
 
   public RobotStats {
@@ -245,10 +249,14 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
   }
 
   private RobotStats with(String robotId, RobotTally robot, RobotTally persona, RobotTally arm, long at) {
-    RobotTally was = robots.get(robotId);
-    PSortedSet<Age> ages = (was == null ? byAge : byAge.minus(new Age(was.seq(), robotId)))
-        .plus(new Age(at, robotId));
     PMap<String, RobotTally> r = ((PMap<String, RobotTally>) robots).plus(robotId, robot);
+    PSortedSet<Age> ages = byAge;
+    if (ages != null) {
+      RobotTally was = robots.get(robotId);
+      ages = (was == null ? ages : ages.minus(new Age(was.seq(), robotId))).plus(new Age(at, robotId));
+    } else if (r.size() >= MAX_ROBOTS) {
+      ages = ages(r);
+    }
     PMap<String, RobotTally> p = ((PMap<String, RobotTally>) personas).plus(persona.type(), persona);
     PMap<String, RobotTally> a = (PMap<String, RobotTally>) arms;
     ConsPStack<Changed> j = ((ConsPStack<Changed>) journal).plus(new Changed(at, ROBOT + robotId))

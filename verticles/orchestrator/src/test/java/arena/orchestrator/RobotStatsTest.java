@@ -206,4 +206,22 @@ class RobotStatsTest {
     assertEquals(RobotStats.MAX_ROBOTS, next.robots().size());
     assertThat(next.robots()).doesNotContainKey("r3").containsKeys("r4", "new");
   }
+
+  @Test
+  void aRobotThatReportsAgainIsNoLongerTheStalest() {
+    // Given as many robots as kept, the first of which then reports again
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < RobotStats.MAX_ROBOTS; i++) {
+      stats = stats.work(work("r" + i, "c", "vote", 1, false, 0), "poet");
+    }
+    stats = stats.work(work("r0", "c2", "vote", 1, false, 0), "poet");
+
+    // When two more robots report
+    stats = stats.work(work("new", "c", "vote", 1, false, 0), "poet");
+    stats = stats.work(work("newer", "c", "vote", 1, false, 0), "poet");
+
+    // Then the two updated longest ago go, not the one that reported again
+    assertEquals(RobotStats.MAX_ROBOTS, stats.robots().size());
+    assertThat(stats.robots()).doesNotContainKeys("r1", "r2").containsKeys("r0", "r3", "new", "newer");
+  }
 }
