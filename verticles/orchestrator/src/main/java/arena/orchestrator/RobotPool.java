@@ -186,8 +186,8 @@ public final class RobotPool {
 
   /**
    * {@code state} with its robots and finished rounds indexed for the steps to come (see {@link IndexedRobots},
-   * {@link FinishedRounds}): a pool read back from
-   * Kafka is indexed once, not at each step until the first that changes it.
+   * {@link FinishedRounds}): a pool read back from Kafka is indexed once, not at each step until the first that
+   * changes it.
    */
   public static PoolState indexed(PoolState state) {
     return state.robots() instanceof IndexedRobots && state.finishedRounds() instanceof FinishedRounds ? state
