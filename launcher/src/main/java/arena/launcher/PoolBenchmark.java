@@ -12,9 +12,11 @@ import arena.shared.events.RobotCommand;
 import arena.shared.events.RobotResponse.HealthCheck;
 import arena.shared.events.RobotResponse.ProviderHealth;
 import arena.shared.events.RobotResponse.ResponseComplete;
+import arena.shared.kafka.EventCodec;
 import arena.shared.kafka.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,9 +49,16 @@ public final class PoolBenchmark implements Callable<Integer> {
   @Option(names = "--rounds", description = "Rounds played by every match (default ${DEFAULT-VALUE}).")
   int rounds = 3;
 
+  @Option(names = "--encode", description = "Also encode every record as the publisher does (JSON envelope, "
+      + "CloudEvents headers), as the service pays for it on the orchestrator's loop.")
+  boolean encode;
+
   @Option(names = "--provider-out", description = "Then time the health checks' healing with every persona's "
       + "provider out (circuit breaker open) at the one worker.")
   boolean providerOut;
+
+  /** Per event type, the records encoded and their characters. */
+  private final Map<String, long[]> encoded = new java.util.TreeMap<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PoolBenchmark()).execute(args));
@@ -68,6 +77,9 @@ public final class PoolBenchmark implements Callable<Integer> {
         byType.keySet());
     List<List<Outgoing>> written = new ArrayList<>();
     Orchestration.Publisher publisher = out -> {
+      if (encode) {
+        out.forEach(this::encode);
+      }
       written.add(out);
       return Future.succeededFuture();
     };
@@ -75,17 +87,52 @@ public final class PoolBenchmark implements Callable<Integer> {
     for (int warm = 0; warm < 2; warm++) {
       long steps = 0;
       long began = System.nanoTime();
+      long cpuBegan = cpuNanos();
+      long loopBegan = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      long allocatedBefore = allocated();
       for (int round = 1; round <= rounds; round++) {
         steps += round(orchestration, scaling, publisher, written, warm * rounds + round);
       }
       double seconds = (System.nanoTime() - began) / 1e9;
-      System.out.printf("%s: %,d robots, %,d matches x %d rounds: %,d steps in %.2f s: %,.0f steps/s%n",
-          warm == 0 ? "warm-up" : "measured", robots, matches, rounds, steps, seconds, steps / seconds);
+      double loop = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - loopBegan) / 1e9;
+      double cpu = (cpuNanos() - cpuBegan) / 1e9;
+      long allocatedKb = (allocated() - allocatedBefore) / 1024;
+      System.out.printf("%s: %,d robots, %,d matches x %d rounds: %,d steps in %.2f s: %,.0f steps/s"
+              + " (the stepping thread's CPU %.2f s, %.1f us per step; process CPU %.2f s; %,.1f KiB allocated per"
+              + " step)%s%n",
+          warm == 0 ? "warm-up" : "measured", robots, matches, rounds, steps, seconds, steps / seconds, loop,
+          loop * 1e6 / steps, cpu, (double) allocatedKb / steps, encode ? ", records encoded" : "");
     }
+    encoded.forEach((type, counted) -> System.out.printf("encoded %s: %,d records, %,d chars (%,d per record)%n",
+        type, counted[0], counted[1], counted[1] / counted[0]));
     if (providerOut) {
       healWithProviderOut(orchestration, publisher, byType);
     }
     return 0;
+  }
+
+  /** What the publisher does with a record before sending it; a tombstone has no value to encode. */
+  private void encode(Outgoing o) {
+    if (o.payload() != null) {
+      Topic.Registration registration = Topic.registrationOf(o.payload().getClass());
+      String value = EventCodec.encode(registration.topic().name(""), Envelope.of(registration.eventType(), "bench",
+          o.key(), o.payload(), o.correlationId(), o.causationId())).value();
+      long[] counted = encoded.computeIfAbsent(registration.eventType(), t -> new long[2]);
+      counted[0]++;
+      counted[1] += value.length();
+    }
+  }
+
+  /** The bytes the stepping thread allocated so far: unlike time, not disturbed by other work on the machine. */
+  private static long allocated() {
+    return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        ? threads.getCurrentThreadAllocatedBytes() : 0;
+  }
+
+  /** The CPU the whole process used so far (the collector's threads too), where the JVM tells it. */
+  private static long cpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : 0;
   }
 
   /** Every robot unhealthy, none replaceable: what each health interval costs the orchestrator in an outage. */

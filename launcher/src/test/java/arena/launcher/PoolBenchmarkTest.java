@@ -16,4 +16,16 @@ class PoolBenchmarkTest {
     assertThat(run.exit()).isZero();
     assertThat(run.printed()).contains("measured: 100 robots, 20 matches x 2 rounds: 480 steps in").contains("steps/s");
   }
+
+  @Test
+  void withEncodeItEncodesEveryRecordAndPrintsWhatEachTypeCost() {
+    // When it plays the same small pool encoding every record as the publisher does
+    CommandRun run = CommandRun.of(new PoolBenchmark(), "--robots", "100", "--matches", "20", "--rounds", "2",
+        "--encode");
+
+    // Then it ends well and prints the records and characters of each type, the pool's robots among them
+    assertThat(run.exit()).isZero();
+    assertThat(run.printed()).contains("records encoded").contains("encoded pool.robot: ")
+        .contains("encoded robot.tally: ");
+  }
 }

@@ -13,8 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
-import org.pcollections.PSortedMap;
-import org.pcollections.TreePMap;
+import org.pcollections.IntTreePMap;
 
 /**
  * The pool's robots in their order, with what a step looks them up by: each robot's place by id, the robots seated in
@@ -32,8 +31,8 @@ final class IndexedRobots extends AbstractList<Robot> {
   /** Place {@code at} changed from the list whose token is {@code from}; after the {@code earlier} changes. */
   private record Journal(Object from, int at, Journal earlier, int length) {}
 
-  /** By place; a sorted map, cheaper to change than pcollections' vector. */
-  private final PSortedMap<Integer, Robot> robots;
+  /** By place; keyed by int, so a look-up compares ints, not Integers through a comparator. */
+  private final IntTreePMap<Robot> robots;
   private final PMap<String, Integer> places;
   private final PMap<Seat, Places> seated;
   private final PMap<String, Places> inMatch;
@@ -45,7 +44,7 @@ final class IndexedRobots extends AbstractList<Robot> {
   /** The latest changes, newest first; null when none. */
   private final Journal journal;
 
-  private IndexedRobots(PSortedMap<Integer, Robot> robots, PMap<String, Integer> places,
+  private IndexedRobots(IntTreePMap<Robot> robots, PMap<String, Integer> places,
       PMap<Seat, Places> seated, PMap<String, Places> inMatch, PMap<String, Places> idle,
       PMap<String, Integer> ofType, int idleCount, Journal journal) {
     this.robots = robots;
@@ -67,7 +66,7 @@ final class IndexedRobots extends AbstractList<Robot> {
     for (int at = 0; at < robots.size(); at++) {
       byPlace.put(at, robots.get(at));
     }
-    IndexedRobots indexed = new IndexedRobots(TreePMap.from(byPlace), HashTreePMap.empty(), HashTreePMap.empty(),
+    IndexedRobots indexed = new IndexedRobots(IntTreePMap.from(byPlace), HashTreePMap.empty(), HashTreePMap.empty(),
         HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty(), 0, null);
     for (int at = robots.size() - 1; at >= 0; at--) { // backwards: an id given twice is found at its first place
       indexed = indexed.indexed(at, robots.get(at));
@@ -98,7 +97,8 @@ final class IndexedRobots extends AbstractList<Robot> {
     return new IndexedRobots(robots.plus(at, robot),
         old.id().equals(robot.id()) ? places : places.minus(old.id()).plus(robot.id(), at),
         moved(seated, seat(old), seat(robot), at), moved(inMatch, match(old), match(robot), at),
-        moved(idle, idleType(old), idleType(robot), at), counted(counted(ofType, old.type(), -1), robot.type(), 1),
+        moved(idle, idleType(old), idleType(robot), at),
+        old.type().equals(robot.type()) ? ofType : counted(counted(ofType, old.type(), -1), robot.type(), 1),
         idleCount + idle(robot) - idle(old), journaled.length() > 2 * JOURNALED ? newest(journaled, JOURNALED) : journaled);
   }
 

@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 
@@ -231,8 +230,7 @@ public final class PoolRecords {
     void robots(List<Robot> now, List<Robot> before) {
       if (now instanceof IndexedRobots indexed && before instanceof IndexedRobots was) {
         List<Integer> changed = indexed.changedSince(was);
-        if (changed != null && changedInPlace(now, before, changed.stream().mapToInt(Integer::intValue), Robot::id,
-            PooledRobot::new)) {
+        if (changed != null && changedInPlace(now, before, changed, Robot::id, PooledRobot::new)) {
           return;
         }
       }
@@ -247,6 +245,9 @@ public final class PoolRecords {
      * thousands of robots and 2,048 finished rounds, and a step must not cost as much as all of them).
      */
     <T> void entries(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry) {
+      if (now == before) {
+        return; // the very same list: most steps leave the finished rounds and the queue as they were
+      }
       int dropped = 0;
       int mostDropped = now.isEmpty() ? 0 : Math.min(before.size(), DROPPED_LOOKED_AT);
       while (dropped < mostDropped && before.get(dropped) != now.get(0)) {
@@ -313,24 +314,37 @@ public final class PoolRecords {
      * entries came, went or moved.
      */
     private <T> boolean changedInPlace(List<T> now, List<T> before, Function<T, String> key, Entry<T> entry) {
-      return now.size() == before.size() && changedInPlace(now, before, IntStream.range(0, now.size()), key, entry);
+      if (now.size() != before.size()) {
+        return false;
+      }
+      List<Integer> changed = new ArrayList<>();
+      for (int i = 0; i < now.size(); i++) {
+        if (now.get(i) != before.get(i)) {
+          changed.add(i);
+        }
+      }
+      return changedInPlace(now, before, changed, key, entry);
     }
 
     /** As above, looking only at {@code places} (ascending), of two lists of the same size. */
-    private <T> boolean changedInPlace(List<T> now, List<T> before, IntStream places, Function<T, String> key,
+    private <T> boolean changedInPlace(List<T> now, List<T> before, List<Integer> places, Function<T, String> key,
         Entry<T> entry) {
-      int[] changed = places.filter(i -> now.get(i) != before.get(i)).toArray();
-      for (int i : changed) {
-        if (!key.apply(now.get(i)).equals(key.apply(before.get(i)))) {
-          return false;
+      List<T> changed = new ArrayList<>(places.size());
+      for (int i : places) {
+        T item = now.get(i);
+        T was = before.get(i);
+        if (item != was) {
+          if (!key.apply(item).equals(key.apply(was))) {
+            return false;
+          }
+          if (!item.equals(was)) {
+            changed.add(item);
+          }
         }
       }
-      for (int i : changed) {
-        T item = now.get(i);
-        if (!item.equals(before.get(i))) {
-          String k = key.apply(item);
-          out.add(new Record(k, entry.at(placed.get(k), item)));
-        }
+      for (T item : changed) {
+        String k = key.apply(item);
+        out.add(new Record(k, entry.at(placed.get(k), item)));
       }
       return true;
     }

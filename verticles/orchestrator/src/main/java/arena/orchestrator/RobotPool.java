@@ -185,12 +185,14 @@ public final class RobotPool {
   }
 
   /**
-   * {@code state} with its robots indexed for the steps to come (see {@link IndexedRobots}): a pool read back from
-   * Kafka is indexed once, not at each step until the first that changes it.
+   * {@code state} with its robots and finished rounds indexed for the steps to come (see {@link IndexedRobots},
+   * {@link FinishedRounds}): a pool read back from Kafka is indexed once, not at each step until the first that
+   * changes it.
    */
   public static PoolState indexed(PoolState state) {
-    return state.robots() instanceof IndexedRobots ? state : new PoolState(state.version(),
-        IndexedRobots.of(state.robots()), state.queue(), state.finishedRounds(), state.robotNumbers());
+    return state.robots() instanceof IndexedRobots && state.finishedRounds() instanceof FinishedRounds ? state
+        : new PoolState(state.version(), IndexedRobots.of(state.robots()), state.queue(),
+            FinishedRounds.of(state.finishedRounds()), state.robotNumbers());
   }
 
   /**
@@ -273,7 +275,7 @@ public final class RobotPool {
       return Change.none(state);
     }
     PoolState next = new PoolState(state.version() + 1, robots, List.copyOf(queue),
-        latest(state.finishedRounds(), finished, FINISHED_ROUNDS), state.robotNumbers());
+        FinishedRounds.of(state.finishedRounds()).latest(finished, FINISHED_ROUNDS), state.robotNumbers());
     return new Change(next, true, List.of(), List.copyOf(released), List.copyOf(assignments), null);
   }
 

@@ -4,14 +4,14 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse;
 import arena.shared.state.RobotTally;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pcollections.ConsPStack;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
-import org.pcollections.PVector;
-import org.pcollections.TreePVector;
+import org.pcollections.PSortedSet;
+import org.pcollections.TreePSet;
 
 /**
  * How each robot, each persona type and each A/B arm performs, folded from the events the orchestrator consumes:
@@ -25,10 +25,13 @@ import org.pcollections.TreePVector;
  *
  * @param arms    per selection strategy, the work and rounds of the matches an experiment gave it
  * @param seq     the count of changes so far; each tally carries the one that last changed it
- * @param journal the keys changed by the latest changes, oldest first, at most {@link #JOURNALED}
+ * @param journal the keys changed by the latest changes, newest first: at least the latest {@link #JOURNALED}, at
+ *                most twice as many
+ * @param byAge   the robots kept, by when their tally last changed (stalest first): who goes past {@link #MAX_ROBOTS};
+ *                null until that many are kept, so a smaller pool's steps never pay for it
  */
 public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas,
-    Map<String, RobotTally> arms, long seq, List<Changed> journal) {
+    Map<String, RobotTally> arms, long seq, List<Changed> journal, PSortedSet<Age> byAge) {
   /** Robots kept; the one updated longest ago goes first (robots retired long ago). */
   static final int MAX_ROBOTS = 10_000;
   /** Answer latencies kept per robot or persona for the p90. */
@@ -44,11 +47,30 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
   /** One tally changed, under its key in {@code robot-stats}, at change {@code seq}. */
   public record Changed(long seq, String key) {}
 
+  /** A robot kept, and the change that last changed its tally. */
+  public record Age(long seq, String robotId) implements Comparable<Age> {
+    @Override
+    public int compareTo(Age other) {
+      int bySeq = Long.compare(seq, other.seq);
+      return bySeq != 0 ? bySeq : robotId.compareTo(other.robotId);
+    }
+  }
+
+  /** The robots' ages found from their tallies (a look at each, once) if there are as many as are kept. */
+  public RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally> personas, Map<String, RobotTally> arms,
+      long seq, List<Changed> journal) {
+    this(robots, personas, arms, seq, journal, robots.size() < MAX_ROBOTS ? null : ages(robots));
+  }
+
+  private static PSortedSet<Age> ages(Map<String, RobotTally> robots) {
+    return TreePSet.from(robots.entrySet().stream().map(e -> new Age(e.getValue().seq(), e.getKey())).toList());
+  }
+
   public RobotStats {
     robots = persistent(robots);
     personas = persistent(personas);
     arms = persistent(arms);
-    journal = journal instanceof PVector<Changed> p ? p : TreePVector.from(journal);
+    journal = journal instanceof ConsPStack<Changed> p ? p : ConsPStack.from(journal);
   }
 
   private static PMap<String, RobotTally> persistent(Map<String, RobotTally> map) {
@@ -81,23 +103,24 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
       }
       seq = Math.max(seq, e.getValue().seq());
     }
-    while (robots.size() > MAX_ROBOTS) {
-      robots.entrySet().stream().min(Comparator.comparingLong(r -> r.getValue().seq()))
-          .map(Map.Entry::getKey).ifPresent(robots::remove);
-    }
-    return new RobotStats(robots, personas, arms, seq, List.of());
+    return new RobotStats(robots, personas, arms, seq, List.of()).capped();
   }
 
   /** The tallies changed after {@code seq}, under their keys in {@code robot-stats}: what a step must write. */
   public Map<String, RobotTally> changedSince(long seq) {
-    if (!journal.isEmpty() && journal.get(0).seq() <= seq + 1) {
-      int first = journal.size();
-      while (first > 0 && journal.get(first - 1).seq() > seq) {
-        first--;
+    List<Changed> newer = new ArrayList<>();
+    long oldest = Long.MAX_VALUE;
+    for (Changed c : journal) {
+      oldest = c.seq();
+      if (oldest <= seq) {
+        break;
       }
+      newer.add(c);
+    }
+    if (oldest <= seq + 1) {
       Map<String, RobotTally> changed = new LinkedHashMap<>();
-      for (int i = first; i < journal.size(); i++) {
-        String key = journal.get(i).key();
+      for (int i = newer.size() - 1; i >= 0; i--) {
+        String key = newer.get(i).key();
         RobotTally tally = tally(key);
         if (tally != null && tally.seq() > seq) {
           changed.putIfAbsent(key, tally);
@@ -213,29 +236,54 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
         t.passedAsHuman() + passed, key == null ? t.counted() : latest(t.counted(), key, RECENT), at);
   }
 
+  /** These stats keeping at most {@link #MAX_ROBOTS} robots: the stalest go. */
+  private RobotStats capped() {
+    PMap<String, RobotTally> r = (PMap<String, RobotTally>) robots;
+    PSortedSet<Age> ages = byAge;
+    while (r.size() > MAX_ROBOTS) {
+      Age stalest = ages.first();
+      r = r.minus(stalest.robotId());
+      ages = ages.minus(stalest);
+    }
+    return r == robots ? this : new RobotStats(r, personas, arms, seq, journal, ages);
+  }
+
   private RobotStats with(String robotId, RobotTally robot, RobotTally persona, RobotTally arm, long at) {
     PMap<String, RobotTally> r = ((PMap<String, RobotTally>) robots).plus(robotId, robot);
-    if (r.size() > MAX_ROBOTS) {
-      r = r.minus(r.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().seq())).orElseThrow().getKey());
+    PSortedSet<Age> ages = byAge;
+    if (ages != null) {
+      RobotTally was = robots.get(robotId);
+      ages = (was == null ? ages : ages.minus(new Age(was.seq(), robotId))).plus(new Age(at, robotId));
+    } else if (r.size() >= MAX_ROBOTS) {
+      ages = ages(r);
     }
     PMap<String, RobotTally> p = ((PMap<String, RobotTally>) personas).plus(persona.type(), persona);
     PMap<String, RobotTally> a = (PMap<String, RobotTally>) arms;
-    PVector<Changed> j = ((PVector<Changed>) journal).plus(new Changed(at, ROBOT + robotId))
+    ConsPStack<Changed> j = ((ConsPStack<Changed>) journal).plus(new Changed(at, ROBOT + robotId))
         .plus(new Changed(at, PERSONA + persona.type()));
     if (arm != null) {
       a = a.plus(arm.type(), arm);
       j = j.plus(new Changed(at, ARM + arm.type()));
     }
-    while (j.size() > JOURNALED) {
-      j = j.minus(0);
+    if (j.size() > 2 * JOURNALED) {
+      // The oldest changes dropped in one copy every so often, so a change costs a few entries pushed.
+      j = j.subList(0, JOURNALED);
     }
-    return new RobotStats(r, p, a, at, j);
+    return new RobotStats(r, p, a, at, j, ages).capped();
   }
 
+  /**
+   * {@code item} after the latest others, at most {@code max} in all. Made immutable here, so the tally keeps it as it
+   * is instead of copying it again (a persona's 500 latencies, at every answer).
+   */
+  @SuppressWarnings("unchecked")
   private static <T> List<T> latest(List<T> list, T item, int max) {
-    List<T> out = new ArrayList<>(list.size() + 1);
-    out.addAll(list.size() >= max ? list.subList(list.size() - max + 1, list.size()) : list);
-    out.add(item);
-    return out;
+    int from = Math.max(0, list.size() - max + 1);
+    Object[] out = new Object[list.size() - from + 1];
+    for (int i = from; i < list.size(); i++) {
+      out[i - from] = list.get(i);
+    }
+    out[out.length - 1] = item;
+    return (List<T>) List.of(out);
   }
 }

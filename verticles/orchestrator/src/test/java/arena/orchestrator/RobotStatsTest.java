@@ -1,13 +1,16 @@
 package arena.orchestrator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import arena.orchestrator.RobotStats.Seat;
-import arena.shared.state.RobotTally;
 import arena.shared.events.MatchEvent;
 import arena.shared.events.RobotResponse.ResponseComplete;
+import arena.shared.state.RobotTally;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -163,5 +166,62 @@ class RobotStatsTest {
     assertEquals(101, stats.changedSince(stats.seq() - 100).size());
     assertEquals(1001, stats.changedSince(0).size());
     assertEquals(0, stats.changedSince(stats.seq()).size());
+  }
+
+  @Test
+  void whatChangedSinceIsTheSameWhereverTheJournalWasLastTrimmed() {
+    // Given 2,500 robots that each reported work once: many times the changes the journal keeps, trimmed on the way
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < 2500; i++) {
+      stats = stats.work(work("robot-" + i, "c" + i, "response", 100, false, 0.01), "clown");
+
+      // Then at every change the journal keeps at least the latest changes, at most twice as many
+      assertThat(stats.journal().size()).isBetween(Math.min(2 * (i + 1), RobotStats.JOURNALED),
+          2 * RobotStats.JOURNALED);
+    }
+
+    // When asked what changed since the last change, within the journal, just past it and since the start
+    // Then the robots that reported since then, and the persona
+    assertEquals(java.util.Set.of("robot:robot-2499", "persona:clown"), stats.changedSince(stats.seq() - 1).keySet());
+    assertEquals(501, stats.changedSince(stats.seq() - 500).size());
+    assertEquals(1501, stats.changedSince(stats.seq() - 1500).size());
+    assertEquals(2501, stats.changedSince(0).size());
+  }
+
+  @Test
+  void aRestoreKeepsTheMaxRobotsChangedLatestAndFoldsOnFromThem() {
+    // Given stored tallies of three robots more than are kept, each changed at its own change
+    Map<String, RobotTally> stored = new LinkedHashMap<>();
+    for (int i = RobotStats.MAX_ROBOTS + 2; i >= 0; i--) {
+      stored.put("robot:r" + i, new RobotTally("poet", 0, 0, 1, 0, 0, List.of(), 0, 0, 0, 0, 0, List.of(), i + 1));
+    }
+
+    // When they are restored and one more robot reports
+    RobotStats restored = RobotStats.restore(stored);
+    RobotStats next = restored.work(work("new", "c", "vote", 1, false, 0), "poet");
+
+    // Then the restore kept the robots changed latest, and the report drops the stalest of those
+    assertEquals(RobotStats.MAX_ROBOTS, restored.robots().size());
+    assertThat(restored.robots()).doesNotContainKeys("r0", "r1", "r2").containsKey("r3");
+    assertEquals(RobotStats.MAX_ROBOTS, next.robots().size());
+    assertThat(next.robots()).doesNotContainKey("r3").containsKeys("r4", "new");
+  }
+
+  @Test
+  void aRobotThatReportsAgainIsNoLongerTheStalest() {
+    // Given as many robots as kept, the first of which then reports again
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < RobotStats.MAX_ROBOTS; i++) {
+      stats = stats.work(work("r" + i, "c", "vote", 1, false, 0), "poet");
+    }
+    stats = stats.work(work("r0", "c2", "vote", 1, false, 0), "poet");
+
+    // When two more robots report
+    stats = stats.work(work("new", "c", "vote", 1, false, 0), "poet");
+    stats = stats.work(work("newer", "c", "vote", 1, false, 0), "poet");
+
+    // Then the two updated longest ago go, not the one that reported again
+    assertEquals(RobotStats.MAX_ROBOTS, stats.robots().size());
+    assertThat(stats.robots()).doesNotContainKeys("r1", "r2").containsKeys("r0", "r3", "new", "newer");
   }
 }
