@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
@@ -58,7 +59,7 @@ public final class PoolBenchmark implements Callable<Integer> {
   boolean providerOut;
 
   /** Per event type, the records encoded and their characters. */
-  private final Map<String, long[]> encoded = new java.util.TreeMap<>();
+  private final Map<String, long[]> encoded = new TreeMap<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PoolBenchmark()).execute(args));
