@@ -205,8 +205,26 @@ public class MatchVerticle extends VerticleBase {
     });
   }
 
+  /** Milliseconds from {@code now} to {@code at}, rounded up: a timer set for a deadline never fires before it. */
+  static long millisUntil(Instant now, Instant at) {
+    Duration left = Duration.between(now, at);
+    if (left.isNegative() || left.isZero()) {
+      return 0;
+    }
+    long ms = left.toMillis();
+    return left.equals(Duration.ofMillis(ms)) ? ms : ms + 1;
+  }
+
   private void onDeadline(Deadline deadline) {
     String matchId = deadline.matchId();
+    if (Instant.now().isBefore(deadline.at())) {
+      // The wall clock is behind the timer's: a phase never closes before its deadline, so wait for the rest.
+      MatchState state = matches.get(matchId);
+      if (state != null && !stopping) {
+        arm(state, 0);
+      }
+      return;
+    }
     lanes.run(matchId, () -> {
       Step step = machine.onDeadline(matches.get(matchId), deadline, Instant.now());
       Integer partition = partitionOf.get(matchId);
@@ -317,7 +335,7 @@ public class MatchVerticle extends VerticleBase {
       vertx.cancelTimer(previous);
     }
     machine.deadline(state).ifPresent(deadline -> {
-      long delay = Math.max(Math.max(1, minDelayMs), Duration.between(Instant.now(), deadline.at()).toMillis());
+      long delay = Math.max(Math.max(1, minDelayMs), millisUntil(Instant.now(), deadline.at()));
       long[] id = new long[1];
       id[0] = vertx.setTimer(delay, t -> {
         timers.remove(matchId, id[0]);

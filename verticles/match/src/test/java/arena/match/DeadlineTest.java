@@ -76,4 +76,16 @@ class DeadlineTest {
     return new MatchState(s.matchId(), s.settings(), s.status(), s.version(), s.createdAt(), s.completedAt(),
         s.players(), s.robots(), rounds, s.scores(), s.promptsUsed(), s.usage());
   }
+
+  @Test
+  void aDeadlinesTimerNeverFiresBeforeIt() {
+    // Given a phase due 29,999.6 ms from now (a deadline carries nanoseconds, a timer whole milliseconds)
+    Instant now = T0.minusNanos(29_999_600_000L);
+    // Then its timer waits 30,000 ms: 29,999 (the milliseconds cut off) closed phases up to 1 ms before their deadline
+    assertThat(MatchVerticle.millisUntil(now, T0)).isEqualTo(30_000);
+    assertThat(MatchVerticle.millisUntil(T0.minusSeconds(30), T0)).isEqualTo(30_000);
+    // And a deadline already passed fires at once
+    assertThat(MatchVerticle.millisUntil(T0.plusNanos(1), T0)).isZero();
+    assertThat(MatchVerticle.millisUntil(T0, T0)).isZero();
+  }
 }
