@@ -2,6 +2,7 @@ package arena.launcher;
 
 import arena.match.ClassicRuleset;
 import arena.match.Deadline;
+import arena.match.Fold;
 import arena.match.MatchMachine;
 import arena.match.PromptDeck;
 import arena.match.Step;
@@ -19,9 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,14 +32,15 @@ import java.util.regex.Pattern;
  * with what was recorded. Pure: the trail in, a verdict out.
  *
  * <p>What "exactly" means here. The Match Service acts on an input when it reads it, not when it was written, and
- * on its timers; neither moment is a record. But every step it takes leaves its traces under the input that caused
- * it: its new state on match-state (caused by the input's event id, or by nothing for a timer), and for a command
- * its reply on match-events. So the steps are re-run in the recorded order of the match's states, each input fed to
- * {@link MatchMachine#apply} and each timer to {@link MatchMachine#onDeadline} for the deadline the re-run state
- * waits for, with the clock at the time the step's state was written, and the seed the match drew when created.
- * Then every new state, every domain event on match-events (in order, the final scores among them) and every
- * command's reply must equal the recorded one, except for the instants in them: the service read its clock a few
- * milliseconds before it wrote, and that reading is not recorded. After a difference the re-run goes on from the
+ * on its timers; neither moment is a record. But every step it takes leaves its traces under the inputs that caused
+ * it: its new state on match-state (caused by the input's event id, or by nothing for a timer; a step that folded
+ * inputs that came together lists them all, in order), and for a command its reply on match-events. So the steps
+ * are re-run in the recorded order of the match's states, the inputs fed to {@link MatchMachine#fold} and each timer
+ * to {@link MatchMachine#onDeadline} for the deadline the re-run state waits for, with the clock at the time the
+ * step's state was written, and the seed the match drew when created. Then every new state, every domain event on
+ * match-events (in order, the final scores among them) and every command's reply must equal the recorded one, except
+ * for the instants in them: the service read its clock a few milliseconds before it wrote, and that reading is not
+ * recorded. After a difference the re-run goes on from the
  * recorded state, so each difference listed is one of its own. Inputs with no trace (a robot's answer after
  * its phase closed, a repeated assignment) were ignored; they are counted, not re-run.
  *
@@ -71,8 +75,15 @@ final class Rerun {
     }
   }
 
-  /** One step the service took: an input it acted on, or a timer (input null), with the time it was written. */
-  private record Trigger(Received input, Instant at, MatchState recordedState, boolean replyOnly) {}
+  /**
+   * One step the service took: the inputs it acted on (more than one when they came together and it folded them
+   * into one state), or a timer (none), with the time it was written.
+   */
+  private record Trigger(List<Received> inputs, Instant at, MatchState recordedState, boolean replyOnly) {
+    boolean timer() {
+      return inputs.isEmpty();
+    }
+  }
 
   private final MatchRules rules;
 
@@ -110,41 +121,51 @@ final class Rerun {
     int n = 0;
     for (Trigger t : triggers) {
       n++;
-      String what = t.input() == null ? "timer" : t.input().envelope().eventType();
-      Step step;
-      if (t.input() == null) {
+      String what = t.timer() ? "timer" : String.join(" + ", t.inputs().stream()
+          .map(in -> in.envelope().eventType()).toList());
+      MatchState changed;
+      MatchEvent reply = null;
+      if (t.timer()) {
         Deadline deadline = machine.deadline(state).orElse(null);
         if (deadline == null) {
           differences.add("step " + n + " (" + t.at() + "): the recording has a timer step, but the re-run match "
               + "waits for no deadline");
           break;
         }
-        step = machine.onDeadline(state, deadline, t.at());
+        Step step = machine.onDeadline(state, deadline, t.at());
+        step.events().forEach(o -> replayedDomain.add(o.event()));
+        changed = step.state();
       } else {
-        Envelope<Event> in = t.input().envelope();
-        step = machine.apply(state, in.payload(), in.occurredAt(), t.at());
-      }
-      step.events().forEach(o -> replayedDomain.add(o.event()));
-      if (step.reply() != null) {
-        replayedReplies.computeIfAbsent(t.input().envelope().eventId(), k -> new ArrayList<>()).add(step.reply());
+        // As the service took them: the inputs of a folded step in turn, one state for them all.
+        Fold fold = machine.fold(state, t.inputs().stream().map(Received::envelope).toList(), t.at());
+        fold.events().forEach(o -> replayedDomain.add(o.event()));
+        for (Fold.Out r : fold.replies()) {
+          replayedReplies.computeIfAbsent(r.causationId(), k -> new ArrayList<>()).add(r.event());
+          reply = r.event();
+        }
+        for (Map.Entry<Integer, RuntimeException> left : fold.failed().entrySet()) {
+          differences.add("step " + n + " (" + what + "): the re-run could not take "
+              + t.inputs().get(left.getKey()).envelope().eventId() + ": " + left.getValue().getMessage());
+        }
+        changed = fold.state();
       }
       if (t.replyOnly()) {
-        if (step.changed()) {
+        if (changed != null) {
           differences.add("step " + n + " (" + what + "): recorded without a change of state, but the re-run "
-              + "changes it to " + describe(step.state()));
-          state = step.state();
+              + "changes it to " + describe(changed));
+          state = changed;
         }
       } else {
-        String diff = !step.changed()
-            ? "recorded a new state, but the re-run changes nothing" + (step.reply() == null ? ""
-                : " and replies " + Topic.registrationOf(step.reply().getClass()).eventType() + " "
-                    + normalized(step.reply()).encode())
-            : firstDifference("", normalized(t.recordedState()), normalized(step.state()));
+        String diff = changed == null
+            ? "recorded a new state, but the re-run changes nothing" + (reply == null ? ""
+                : " and replies " + Topic.registrationOf(reply.getClass()).eventType() + " "
+                    + normalized(reply).encode())
+            : firstDifference("", normalized(t.recordedState()), normalized(changed));
         if (diff != null) {
           differences.add("step " + n + " (" + what + "), state v" + t.recordedState().version() + ": " + diff);
         }
         // After a difference, go on from the recorded state: each later difference is one of its own.
-        state = diff == null ? step.state() : t.recordedState();
+        state = diff == null ? changed : t.recordedState();
       }
       if (differences.size() >= MAX_DIFFERENCES) {
         break;
@@ -152,18 +173,22 @@ final class Rerun {
     }
     compareEvents(recordedDomain, replayedDomain, differences);
     compareReplies(recordedReplies, replayedReplies, differences);
-    int ignored = (int) inputs.values().stream().filter(r -> triggers.stream()
-        .noneMatch(t -> t.input() != null && t.input().envelope().eventId().equals(r.envelope().eventId()))).count();
+    Set<String> acted = new HashSet<>();
+    triggers.forEach(t -> t.inputs().forEach(in -> acted.add(in.envelope().eventId())));
+    int ignored = (int) inputs.values().stream().filter(r -> !acted.contains(r.envelope().eventId())).count();
     return new Verdict(triggers.size(), recordedDomain.size(), state, ignored, true, capped(differences));
   }
 
-  /** Every state from the first (v1) on, no version skipped: compaction has not removed any of them yet. */
+  /**
+   * Every state from the first (v1) on, no version skipped but by a state that folds several inputs (each may count
+   * one): compaction has not removed any of them yet.
+   */
   private static boolean wholeHistory(List<Received> states) {
     long expected = 1;
     for (Received r : states) {
       long version = ((MatchState) r.payload()).version();
       // A robot's usage report is stored under the version before it.
-      if (version != expected && version != expected - 1) {
+      if (version < expected - 1 || version > expected - 1 + Math.max(1, causes(r).size())) {
         return false;
       }
       expected = version + 1;
@@ -258,17 +283,22 @@ final class Rerun {
     List<Trigger> triggers = new ArrayList<>();
     Map<String, Integer> changedBy = new HashMap<>();
     for (Received s : states) {
-      String cause = s.envelope().causationId();
-      Received input = cause == null ? null : inputs.get(cause);
-      if (cause != null && input == null) {
-        differences.add("state v" + ((MatchState) s.payload()).version() + " was caused by " + cause
-            + ", which is not in the trail");
+      List<Received> folded = new ArrayList<>();
+      for (String cause : causes(s)) {
+        Received input = inputs.get(cause);
+        if (input == null) {
+          differences.add("state v" + ((MatchState) s.payload()).version() + " was caused by " + cause
+              + ", which is not in the trail");
+          folded = null;
+          break;
+        }
+        folded.add(input);
+      }
+      if (folded == null) {
         continue;
       }
-      if (cause != null) {
-        changedBy.merge(cause, 1, Integer::sum);
-      }
-      triggers.add(new Trigger(input, s.envelope().occurredAt(), (MatchState) s.payload(), false));
+      folded.forEach(in -> changedBy.merge(in.envelope().eventId(), 1, Integer::sum));
+      triggers.add(new Trigger(folded, s.envelope().occurredAt(), (MatchState) s.payload(), false));
     }
     Map<String, Integer> repliesSeen = new HashMap<>();
     for (Received r : events) {
@@ -290,9 +320,15 @@ final class Rerun {
       while (i > 0 && triggers.get(i - 1).at().isAfter(at)) {
         i--;
       }
-      triggers.add(i, new Trigger(input, at, null, true));
+      triggers.add(i, new Trigger(List.of(input), at, null, true));
     }
     return triggers;
+  }
+
+  /** The inputs a state was written for, in order: none for a timer's. */
+  private static List<String> causes(Received state) {
+    Envelope<Event> e = state.envelope();
+    return e.causes() != null ? e.causes() : e.causationId() == null ? List.of() : List.of(e.causationId());
   }
 
   private static void compareEvents(List<Received> recorded, List<MatchEvent> replayed, List<String> differences) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import arena.match.ClassicRuleset;
 import arena.match.Deadline;
+import arena.match.Fold;
 import arena.match.MatchMachine;
 import arena.match.PromptDeck;
 import arena.match.Step;
@@ -49,6 +50,27 @@ class RerunTest {
       Received in = record(e, null);
       apply(machine.apply(state, e, clock, clock.plusMillis(3)), in.envelope().eventId());
       return in;
+    }
+
+    /**
+     * Inputs written together and acted on in one step, as the service folds what waits in a match's lane: each
+     * input's events, then one state (naming every input up to the last that changed it), then the replies.
+     */
+    void fold(Event... events) {
+      List<Received> in = new ArrayList<>();
+      for (Event e : events) {
+        clock = clock.plusMillis(1);
+        in.add(record(e, null));
+      }
+      Fold fold = machine.fold(state, in.stream().map(Received::envelope).toList(), clock.plusMillis(3));
+      fold.events().forEach(o -> record(o.event(), o.causationId()));
+      if (fold.changed()) {
+        state = fold.state();
+        Received written = record(state, fold.causes().get(fold.causes().size() - 1));
+        trail.set(trail.size() - 1, new Received(written.topic(), written.partition(), written.offset(),
+            written.key(), written.envelope().folding(fold.causes())));
+      }
+      fold.replies().forEach(r -> record(r.event(), r.causationId()));
     }
 
     /** An input written but never acted on (e.g. a late robot): it leaves no trace. */
@@ -124,6 +146,72 @@ class RerunTest {
     assertThat(verdict.steps()).isEqualTo(9);
     assertThat(verdict.ignored()).isEqualTo(1);
     assertThat(verdict.finalState().scores()).isEqualTo(rec.state.scores());
+  }
+
+  @Test
+  void aMatchWhoseInputsCameTogetherAndWereFoldedIsReproducedStateByState() {
+    // Given a match where Ann's answer and a robot's came together and were folded into one state, and so were her
+    // vote and its retry (the retry answered after the state, as the service does)
+    Recorder rec = new Recorder();
+    rec.input(new MatchCommand.Create(MATCH, new MatchSettings(3, 1, 1, 30, 30, 0)));
+    rec.input(new MatchCommand.Join(MATCH, "p-ann", "Ann", "hash-ann"));
+    MatchEvent.RobotsNeeded needed = rec.trail.stream().map(Received::payload)
+        .filter(MatchEvent.RobotsNeeded.class::isInstance).map(MatchEvent.RobotsNeeded.class::cast).findFirst()
+        .orElseThrow();
+    rec.input(new OrchestrationEvent.RobotsAssigned(MATCH, 1, List.of(
+        new OrchestrationEvent.AssignedRobot("robot-1", needed.identities().get(0), "backpacker"),
+        new OrchestrationEvent.AssignedRobot("robot-2", needed.identities().get(1), "chill-gamer")),
+        needed.correlationId(), null));
+    long before = rec.state.version();
+    rec.fold(new MatchCommand.SubmitResponse(MATCH, "hash-ann", 1, "Pancakes."),
+        new RobotResponse.ResponseSubmitted(MATCH, 1, "robot-1", needed.identities().get(0), "Waffles.", "cmd-1"));
+    assertThat(rec.state.version()).isEqualTo(before + 2);
+    rec.timer();
+    rec.fold(new MatchCommand.SubmitVote(MATCH, "hash-ann", 1, needed.identities().get(0)),
+        new MatchCommand.SubmitVote(MATCH, "hash-ann", 1, needed.identities().get(0)));
+    rec.timer();
+    assertThat(rec.state.status()).isEqualTo(MatchState.Status.COMPLETED);
+
+    // When the ruleset is re-run over its trail
+    Rerun.Verdict verdict = new Rerun(RULES).of(MATCH, rec.trail);
+
+    // Then every state is compared, in the order of match-state, and all is reproduced
+    assertThat(verdict.differences()).isEmpty();
+    assertThat(verdict.everyState()).isTrue();
+    assertThat(verdict.ignored()).isZero();
+    assertThat(verdict.finalState().scores()).isEqualTo(rec.state.scores());
+  }
+
+  @Test
+  void aFoldedStateReRunOtherwiseIsNamedByItsField() {
+    // Given the folded answers of Ann and a robot, recorded with the robot's answer altered
+    Recorder rec = new Recorder();
+    rec.input(new MatchCommand.Create(MATCH, new MatchSettings(3, 1, 1, 30, 30, 0)));
+    rec.input(new MatchCommand.Join(MATCH, "p-ann", "Ann", "hash-ann"));
+    MatchEvent.RobotsNeeded needed = rec.trail.stream().map(Received::payload)
+        .filter(MatchEvent.RobotsNeeded.class::isInstance).map(MatchEvent.RobotsNeeded.class::cast).findFirst()
+        .orElseThrow();
+    rec.input(new OrchestrationEvent.RobotsAssigned(MATCH, 1, List.of(
+        new OrchestrationEvent.AssignedRobot("robot-1", needed.identities().get(0), "backpacker"),
+        new OrchestrationEvent.AssignedRobot("robot-2", needed.identities().get(1), "chill-gamer")),
+        needed.correlationId(), null));
+    rec.fold(new MatchCommand.SubmitResponse(MATCH, "hash-ann", 1, "Pancakes."),
+        new RobotResponse.ResponseSubmitted(MATCH, 1, "robot-1", needed.identities().get(0), "Waffles.", "cmd-1"));
+    List<Received> trail = new ArrayList<>(rec.trail);
+    Received answer = trail.stream().filter(r -> r.payload() instanceof RobotResponse.ResponseSubmitted)
+        .findFirst().orElseThrow();
+    Envelope<Event> e = answer.envelope();
+    trail.set(trail.indexOf(answer), new Received(answer.topic(), answer.partition(), answer.offset(), answer.key(),
+        new Envelope<>(e.eventId(), e.eventType(), e.occurredAt(), e.source(), e.correlationId(), e.causationId(),
+            e.key(), e.matchId(), e.schemaVersion(), new RobotResponse.ResponseSubmitted(MATCH, 1, "robot-1",
+                needed.identities().get(0), "Crumpets.", "cmd-1"))));
+
+    // When it is re-run
+    Rerun.Verdict verdict = new Rerun(RULES).of(MATCH, trail);
+
+    // Then the folded state is compared, and the difference names the answer
+    assertThat(verdict.everyState()).isTrue();
+    assertThat(verdict.differences()).anySatisfy(d -> assertThat(d).contains("Crumpets").contains("Waffles"));
   }
 
   @Test

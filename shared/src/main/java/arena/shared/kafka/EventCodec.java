@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -57,6 +59,7 @@ public final class EventCodec {
     int schemaVersion = -1;
     String schemaText = null; // null until read
     Object payload = null; // the event, or a payload buffered before its type came
+    List<String> causes = null;
     try (JsonParser parser = Json.MAPPER.createParser(value)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new PoisonRecordException("not a JSON object");
@@ -72,6 +75,8 @@ public final class EventCodec {
           schemaVersion = token.isScalarValue() ? parser.getValueAsInt(-1) : -1;
           schemaText = token.isScalarValue() ? parser.getText() : "";
           parser.skipChildren();
+        } else if (name.equals("causes") && token == JsonToken.START_ARRAY) {
+          causes = strings(parser);
         } else if (token == JsonToken.VALUE_STRING) {
           fields.put(name, parser.getText());
         } else {
@@ -107,8 +112,22 @@ public final class EventCodec {
       throw new PoisonRecordException("bad occurredAt", e);
     }
     return new Envelope<>(text(fields, "eventId"), eventType, occurredAt, fields.get("source"),
-        fields.get("correlationId"), fields.get("causationId"), fields.get("key"), fields.get("matchId"),
+        fields.get("correlationId"), fields.get("causationId"), causes, fields.get("key"), fields.get("matchId"),
         schemaVersion, (Event) payload);
+  }
+
+  /** The array of text the parser stands on; null (as if missing) if anything in it is not text. */
+  private static List<String> strings(JsonParser parser) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+      if (t != JsonToken.VALUE_STRING) {
+        parser.skipChildren();
+        out = null;
+      } else if (out != null) {
+        out.add(parser.getText());
+      }
+    }
+    return out;
   }
 
   /**

@@ -81,6 +81,26 @@ class EventCodecTest {
   }
 
   @Test
+  void aStateFoldingSeveralInputsKeepsThemInOrderAndOthersCarryNone() {
+    // Given an envelope folding three inputs, and one of a single cause
+    MatchEvent.RoundStarted started = new MatchEvent.RoundStarted("m1", 2, List.of("A", "B"), "a prompt",
+        Instant.parse("2026-01-01T00:01:00Z"));
+    Envelope<MatchEvent.RoundStarted> single = Envelope.of("round.started", "match-service", "m1", started, "c1",
+        "e0");
+    Envelope<MatchEvent.RoundStarted> folding = single.folding(List.of("e1", "e2", "e3"));
+
+    // When both are written and read back
+    // Then the folded inputs come back in order, the last being the causation; the other has none, nor the field
+    assertThat(EventCodec.decode(Topic.MATCH_EVENTS, Json.write(folding))).isEqualTo(folding);
+    assertThat(folding.causationId()).isEqualTo("e3");
+    assertThat(Json.write(single)).doesNotContain("causes");
+    assertThat(EventCodec.decode(Topic.MATCH_EVENTS, Json.write(single)).causes()).isNull();
+    // And a list holding anything but text is as good as missing, not poison
+    String odd = Json.write(single).replace("\"causationId\"", "\"causes\":[\"e1\",{\"x\":1}],\"causationId\"");
+    assertThat(EventCodec.decode(Topic.MATCH_EVENTS, odd).causes()).isNull();
+  }
+
+  @Test
   void anEnvelopeWhoseFieldsComeInAnotherOrderDecodesTheSame() {
     // Given a round.started event, and the same envelope written by another producer: payload first, type last
     MatchEvent.RoundStarted started = new MatchEvent.RoundStarted("m1", 2, List.of("A", "B"), "a prompt",

@@ -16,6 +16,7 @@ import static arena.match.MatchStates.withVersion;
 import static arena.match.MatchStates.withVote;
 import static arena.match.MatchStates.withWaitSince;
 
+import arena.shared.events.Envelope;
 import arena.shared.events.Event;
 import arena.shared.events.MatchCommand;
 import arena.shared.events.MatchEvent;
@@ -24,6 +25,7 @@ import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotResponse;
 import arena.shared.game.MatchRules;
 import arena.shared.game.Text;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
 import arena.shared.state.MatchState.Player;
@@ -34,6 +36,7 @@ import arena.shared.state.MatchState.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +129,53 @@ public final class MatchMachine {
       return robotWorkDone(state, e);
     }
     return Step.ignored();
+  }
+
+  /**
+   * The inputs that came together for a match (in the order they were read), applied in turn, each to the state the
+   * one before made, as one step: one state for them all. An input that cannot be applied is poison, one that came
+   * before what it follows from is early; either is left out, and the rest go on without it.
+   */
+  public Fold fold(MatchState state, List<Envelope<Event>> inputs, Instant now) {
+    MatchState folded = state;
+    List<Fold.Out> events = new ArrayList<>();
+    List<Fold.Out> replies = new ArrayList<>();
+    List<String> taken = new ArrayList<>();
+    Map<Integer, RuntimeException> failed = new HashMap<>();
+    int changing = 0;
+    String correlationId = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      Envelope<Event> in = inputs.get(i);
+      Step step;
+      try {
+        step = apply(folded, in.payload(), in.occurredAt(), now);
+      } catch (RuntimeException e) {
+        // A function of the state and the input: what it cannot apply now it never will.
+        failed.put(i, new PoisonRecordException("cannot apply " + in.eventType() + ": " + e, e));
+        continue;
+      }
+      if (step.early()) {
+        // Transient, not poison: its partition reads it again after a backoff, when what it follows has come.
+        failed.put(i, new IllegalStateException(in.eventType() + " came before what it follows from; read again "
+            + "later"));
+        continue;
+      }
+      taken.add(in.eventId());
+      for (Step.Outgoing out : step.events()) {
+        events.add(new Fold.Out(out.event(), out.correlationId() != null ? out.correlationId() : in.correlationId(),
+            in.eventId()));
+      }
+      if (step.reply() != null) {
+        replies.add(new Fold.Out(step.reply(), in.correlationId(), in.eventId()));
+      }
+      if (step.changed()) {
+        folded = step.state();
+        changing = taken.size();
+        correlationId = in.correlationId();
+      }
+    }
+    return new Fold(changing == 0 ? null : folded, events, replies, taken.subList(0, changing), correlationId,
+        failed);
   }
 
   /** The deadline {@code state} waits for, if any: the verticle arms a timer for it. */

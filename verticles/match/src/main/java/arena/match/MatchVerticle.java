@@ -8,7 +8,6 @@ import arena.shared.game.MatchRules;
 import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.Lanes;
-import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.DeadLetters;
 import arena.shared.kafka.StateReader;
@@ -22,6 +21,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Match Service: the single writer of match events and match state. It owns the matches of its assigned
  * partitions; every input of a match (records and deadline timers) runs through that match's lane, so a
- * match changes one step at a time. Each step publishes its domain events, then the new state, then the
- * reply, each awaited before the next.
+ * match changes one step at a time. A step takes every input that waits for the match (see {@link #fold}) and
+ * publishes their domain events, then the new state, then the replies, each awaited before the next.
  */
 public class MatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MatchVerticle.class);
@@ -59,6 +59,9 @@ public class MatchVerticle extends VerticleBase {
   /** The instances of this JVM: {@code arena_matches_active} counts the matches of them all. */
   private static final Set<MatchVerticle> RUNNING = ConcurrentHashMap.newKeySet();
 
+  /** An input waiting in its match's lane, its partition's revocations when it came, and its handling's end. */
+  private record Waiting(Received received, int tenure, Promise<Void> handled) {}
+
   /** Where a match's current phase began; null when it began before this instance held the match. */
   private record PhaseStart(int round, MatchState.Phase phase, Instant since) {}
 
@@ -70,6 +73,8 @@ public class MatchVerticle extends VerticleBase {
   /** How often each partition was revoked here: a record read before its partition's revocation is not ours. */
   private final Map<Integer, Integer> revocations = new HashMap<>();
   private final Lanes lanes = new Lanes();
+  /** Per match, the inputs its next step folds, while that step waits in the lane; a timer's step closes it. */
+  private final Map<String, List<Waiting>> gathering = new HashMap<>();
   private boolean stopping;
 
   private ArenaConfig config;
@@ -181,28 +186,59 @@ public class MatchVerticle extends VerticleBase {
       return Future.succeededFuture(); // pool bookkeeping and the like: not ours
     }
     int partition = received.partition();
-    int tenure = revocations.getOrDefault(partition, 0);
-    return lanes.run(matchId, () -> {
-      if (revocations.getOrDefault(partition, 0) != tenure) {
+    Waiting waiting = new Waiting(received, revocations.getOrDefault(partition, 0), Promise.promise());
+    List<Waiting> gathered = gathering.get(matchId);
+    if (gathered != null) {
+      gathered.add(waiting);
+    } else {
+      List<Waiting> batch = new ArrayList<>(List.of(waiting));
+      gathering.put(matchId, batch);
+      lanes.run(matchId, () -> {
+        gathering.remove(matchId, batch);
+        return fold(matchId, batch);
+      }).onComplete(ar -> batch.forEach(w -> {
+        // Those not already answered alone (left out, or not ours) end with the step.
+        if (ar.succeeded()) {
+          w.handled().tryComplete();
+        } else {
+          w.handled().tryFail(ar.cause());
+        }
+      }));
+    }
+    return waiting.handled().future();
+  }
+
+  /**
+   * One step for every input that came for the match while its lane was busy: each is applied in turn, and their
+   * events, one state and their replies go out as one step's do. The robots of a match answer within moments of
+   * each other; folded, they cost one state and one wait for the broker instead of one each. Whoever sent them,
+   * inputs fold by when they came, never by who. Each input's handling ends with the step: if the step fails,
+   * every input in it is read again.
+   */
+  private Future<Void> fold(String matchId, List<Waiting> batch) {
+    List<Waiting> held = new ArrayList<>(batch.size());
+    for (Waiting w : batch) {
+      if (revocations.getOrDefault(w.received().partition(), 0) != w.tenure()) {
         // Its partition was revoked while it waited in the lane: the match was dropped (or is being read back), so
         // it would be answered 404. Its offset was not committed: whoever holds the partition now reads it again.
-        return Future.succeededFuture();
+        w.handled().tryComplete();
+      } else {
+        held.add(w);
       }
-      Step step;
-      try {
-        step = machine.apply(matches.get(matchId), input, received.envelope().occurredAt(), Instant.now());
-      } catch (RuntimeException e) {
-        // The machine is a function of the state and the input: what it cannot apply now it never will.
-        return Future.failedFuture(new PoisonRecordException("cannot apply " + received.envelope().eventType()
-            + ": " + e, e));
+    }
+    Fold fold = machine.fold(matches.get(matchId), held.stream().map(w -> w.received().envelope()).toList(),
+        Instant.now());
+    int partition = -1; // the last taken input's: none taken, nothing to publish
+    for (int i = 0; i < held.size(); i++) {
+      RuntimeException failure = fold.failed().get(i);
+      if (failure != null) {
+        held.get(i).handled().tryFail(failure);
+      } else {
+        partition = held.get(i).received().partition();
       }
-      if (step.early()) {
-        // Transient, not poison: the partition reads it again after a backoff, when what it follows has come.
-        return Future.failedFuture(new IllegalStateException(received.envelope().eventType()
-            + " came before what it follows from; read again later"));
-      }
-      return publish(matchId, step, received.envelope(), partition);
-    });
+    }
+    return partition < 0 ? Future.succeededFuture() : publish(matchId, fold.state(), fold.events(), fold.replies(),
+        fold.correlationId(), fold.causes(), partition);
   }
 
   /** Milliseconds from {@code now} to {@code at}, rounded up: a timer set for a deadline never fires before it. */
@@ -225,10 +261,20 @@ public class MatchVerticle extends VerticleBase {
       }
       return;
     }
+    gathering.remove(matchId); // inputs that come from now on are applied after the deadline's step, as read
     lanes.run(matchId, () -> {
       Step step = machine.onDeadline(matches.get(matchId), deadline, Instant.now());
       Integer partition = partitionOf.get(matchId);
-      return partition == null ? Future.<Void>succeededFuture() : publish(matchId, step, null, partition);
+      if (partition == null) {
+        return Future.<Void>succeededFuture();
+      }
+      if (step.forget()) {
+        return tombstone(matchId);
+      }
+      List<Fold.Out> events = step.events().stream().map(o -> new Fold.Out(o.event(), o.correlationId(), null))
+          .toList();
+      // A timer's step begins a chain of its own.
+      return publish(matchId, step.state(), events, List.of(), UUID.randomUUID().toString(), List.of(), partition);
     }).onFailure(t -> {
       log.warn("{}: could not end {}, retrying: {}", matchId, deadline.describe(), t.toString());
       MatchState state = matches.get(matchId);
@@ -239,42 +285,44 @@ public class MatchVerticle extends VerticleBase {
   }
 
   /**
-   * Domain events, then the state, then (once the state is durable) the reply; or the forgetting. Each record goes
+   * Domain events, then the state (null: unchanged), then (once the state is durable) the replies. Each record goes
    * out in its round's trace (see {@link Tracing#round}), so a round started by a timer is one trace with the
    * commands and robot work it leads to.
+   *
+   * @param correlationId the state's, and that of events without one of their own (a timer's)
+   * @param causes        the inputs the state folds, in order, the last its causation; none for a timer
    */
-  private Future<Void> publish(String matchId, Step step, Envelope<?> cause, int partition) {
-    if (step.forget()) {
-      return tombstone(matchId);
-    }
-    String correlationId = cause != null ? cause.correlationId() : UUID.randomUUID().toString();
-    String causationId = cause != null ? cause.eventId() : null;
-    MatchState state = step.changed() ? step.state() : matches.get(matchId);
+  private Future<Void> publish(String matchId, MatchState changed, List<Fold.Out> events, List<Fold.Out> replies,
+      String correlationId, List<String> causes, int partition) {
+    MatchState state = changed != null ? changed : matches.get(matchId);
     Integer round = state == null ? null : state.currentRound().map(MatchState.Round::number).orElse(null);
     // The events go out together: all on the match's partition of match-events, where the producer keeps their order
     // (idempotent), so a round's end, the next round and its robots request take one wait for the broker, not three.
-    List<Future<?>> events = new ArrayList<>();
-    for (Step.Outgoing out : step.events()) {
+    List<Future<?>> sent = new ArrayList<>();
+    for (Fold.Out out : events) {
       String corr = out.correlationId() != null ? out.correlationId() : correlationId;
-      events.add(Tracing.within(trace(matchId, roundOf(out.event(), round)),
-          () -> publisher.publish(matchId, out.event(), corr, causationId)));
+      sent.add(Tracing.within(trace(matchId, roundOf(out.event(), round)),
+          () -> publisher.publish(matchId, out.event(), corr, out.causationId())));
     }
-    Future<Void> chain = Future.all(events).mapEmpty();
+    Future<Void> chain = Future.all(sent).mapEmpty();
     Context trace = trace(matchId, round);
-    if (step.changed()) {
+    if (changed != null) {
+      Envelope<MatchState> envelope = publisher.envelope(matchId, changed, correlationId, null);
+      Envelope<MatchState> written = causes.isEmpty() ? envelope : envelope.folding(causes);
       chain = chain
-          .compose(v -> Tracing.within(trace,
-              () -> publisher.publish(matchId, step.state(), correlationId, causationId)).mapEmpty())
+          .compose(v -> Tracing.within(trace, () -> publisher.publish(written)).mapEmpty())
           .map(v -> {
-            timePhase(step.state());
-            remember(step.state(), partition);
-            count(step.events());
+            timePhase(changed);
+            remember(changed, partition);
+            count(events);
             return null;
           });
     }
-    if (step.reply() != null) {
-      chain = chain.compose(v -> Tracing.within(trace,
-          () -> publisher.publish(matchId, step.reply(), correlationId, causationId)).mapEmpty());
+    if (!replies.isEmpty()) {
+      // Together, like the events: the producer keeps their order on the match's partition.
+      chain = chain.compose(v -> Future.all(replies.stream().map(reply -> Tracing.within(trace,
+          () -> publisher.publish(matchId, reply.event(), reply.correlationId(), reply.causationId()))).toList())
+          .mapEmpty());
     }
     return chain;
   }
@@ -345,8 +393,8 @@ public class MatchVerticle extends VerticleBase {
     });
   }
 
-  private void count(List<Step.Outgoing> events) {
-    for (Step.Outgoing out : events) {
+  private void count(List<Fold.Out> events) {
+    for (Fold.Out out : events) {
       if (out.event() instanceof MatchEvent.Created) {
         created.increment();
       } else if (out.event() instanceof MatchEvent.Expired) {

@@ -18,6 +18,7 @@ import arena.shared.events.RobotResponse;
 import arena.shared.game.MatchRules;
 import arena.shared.game.Text;
 import arena.shared.kafka.EventCodec;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Topic;
 import arena.shared.state.MatchState;
 import arena.shared.state.MatchState.Phase;
@@ -208,6 +209,109 @@ class MatchMachineTest {
     MatchEvent.RobotsNeeded need = table.robotsNeeded();
     return List.of(new AssignedRobot("r1", need.identities().get(0), "t"),
         new AssignedRobot("r2", need.identities().get(1), "t"));
+  }
+
+  /** {@code input} as read from its topic, written at {@code at}, in chain {@code correlationId}. */
+  static Envelope<Event> read(Event input, String eventId, String correlationId, Instant at) {
+    return new Envelope<>(eventId, Topic.registrationOf(input.getClass()).eventType(), at, "test", correlationId,
+        null, MATCH, MATCH, Envelope.SCHEMA_VERSION, input);
+  }
+
+  @Nested
+  class InputsThatComeTogether {
+    @Test
+    void areAppliedInTurnAsOneStepAndWhatCannotBeTakenIsLeftOut() {
+      // Given round 1 open, waiting for every answer
+      playUntilRoundOneIsOpen(SETTINGS);
+      long before = table.state.version();
+      Round round = table.round();
+      Instant due = round.deadline();
+
+      // When these are read together: r1's answer, r1's vote (before voting), ann's answer, her answer again, and
+      // the last two answers, which start voting
+      List<Envelope<Event>> inputs = List.of(
+          read(new RobotResponse.ResponseSubmitted(MATCH, 1, "r1", round.letters().get("r1"), "toast", "c"), "e1",
+              "k1", due),
+          read(new RobotResponse.VoteSubmitted(MATCH, 1, "r1", round.letters().get("r1"), round.letters().get("ann"),
+              "c"), "e2", "k2", due),
+          read(new MatchCommand.SubmitResponse(MATCH, token("ann"), 1, "bread"), "e3", "k3", due),
+          read(new MatchCommand.SubmitResponse(MATCH, token("ann"), 1, "bread"), "e4", "k4", due),
+          read(new MatchCommand.SubmitResponse(MATCH, token("bob"), 1, "jam"), "e5", "k5", due),
+          read(new RobotResponse.ResponseSubmitted(MATCH, 1, "r2", round.letters().get("r2"), "tea", "c"), "e6",
+              "k6", due));
+      Fold fold = machine.fold(table.state, inputs, round.deadline());
+
+      // Then the early vote is left out, to be read again
+      assertThat(fold.failed()).containsOnlyKeys(1);
+      assertThat(fold.failed().get(1)).isNotInstanceOf(PoisonRecordException.class)
+          .hasMessageContaining("read again");
+      // And one state holds the four answers and the voting they started, one version for each change
+      assertThat(fold.state().currentRound().orElseThrow().responses()).containsOnlyKeys("r1", "ann", "bob", "r2");
+      assertThat(fold.state().currentRound().orElseThrow().phase()).isEqualTo(Phase.VOTING);
+      assertThat(fold.state().version()).isEqualTo(before + 4);
+      // And it names the inputs it folds in order, up to the last that changed it, and takes that one's chain
+      assertThat(fold.causes()).containsExactly("e1", "e3", "e4", "e5", "e6");
+      assertThat(fold.correlationId()).isEqualTo("k6");
+      // And each reply answers its own command in its own chain, the repeat as the first time
+      assertThat(fold.replies()).extracting(Fold.Out::causationId).containsExactly("e3", "e4", "e5");
+      assertThat(fold.replies()).extracting(Fold.Out::correlationId).containsExactly("k3", "k4", "k5");
+      assertThat(fold.replies()).extracting(r -> ((MatchEvent.CommandAccepted) r.event()).stateVersion())
+          .containsExactly(before + 2, before + 2, before + 3);
+      // And the voting started by the last answer is its event
+      assertThat(fold.events()).anyMatch(o -> o.event() instanceof MatchEvent.VotingStarted);
+      assertThat(fold.events()).allMatch(o -> o.causationId().equals("e6"));
+    }
+
+    @Test
+    void andOneTheMachineCannotApplyIsPoisonWhileTheOthersAreTaken() {
+      // Given a machine whose ruleset fails at scoring, and round 1 voting
+      machine = new MatchMachine((letters, answered, votes, humans) -> {
+        throw new IllegalStateException("a bug in the ruleset");
+      }, DECK, new SplittableRandom(42), RULES);
+      table = new Table(machine);
+      playUntilRoundOneIsOpen(SETTINGS);
+      table.answer(token("ann"), "a");
+      table.answer(token("bob"), "b");
+      table.robotAnswer("r1", "c");
+      table.robotAnswer("r2", "d");
+      Round round = table.round();
+      Instant due = round.deadline();
+
+      // When three votes and the last, which ends the round and so is scored, are read together
+      Fold fold = machine.fold(table.state, List.of(
+          read(new MatchCommand.SubmitVote(MATCH, token("ann"), 1, round.letters().get("bob")), "e1", "k1", due),
+          read(new MatchCommand.SubmitVote(MATCH, token("bob"), 1, round.letters().get("ann")), "e2", "k2", due),
+          read(new RobotResponse.VoteSubmitted(MATCH, 1, "r1", round.letters().get("r1"), round.letters().get("ann"),
+              "c"), "e3", "k3", due),
+          read(new RobotResponse.VoteSubmitted(MATCH, 1, "r2", round.letters().get("r2"), round.letters().get("ann"),
+              "c"), "e4", "k4", due)), due);
+
+      // Then the last is poison, and the three before it are taken
+      assertThat(fold.failed()).containsOnlyKeys(3);
+      assertThat(fold.failed().get(3)).isInstanceOf(PoisonRecordException.class).hasMessageContaining("ruleset");
+      assertThat(fold.causes()).containsExactly("e1", "e2", "e3");
+      assertThat(fold.state().currentRound().orElseThrow().votes()).containsOnlyKeys("ann", "bob", "r1");
+    }
+
+    @Test
+    void thatChangeNothingWriteNoState() {
+      // Given round 1 open
+      playUntilRoundOneIsOpen(SETTINGS);
+
+      // When only a vote before voting and an answer for another round are read together
+      Round round = table.round();
+      Instant due = round.deadline();
+      Fold fold = machine.fold(table.state, List.of(
+          read(new MatchCommand.SubmitResponse(MATCH, token("ann"), 2, "bread"), "e1", "k1", due),
+          read(new RobotResponse.ResponseSubmitted(MATCH, 3, "r1", round.letters().get("r1"), "toast", "c"), "e2",
+              "k2", due)), round.deadline());
+
+      // Then there is no state to write, only the refusal to answer
+      assertThat(fold.changed()).isFalse();
+      assertThat(fold.causes()).isEmpty();
+      assertThat(fold.replies()).singleElement().extracting(Fold.Out::event)
+          .isInstanceOf(MatchEvent.CommandRejected.class);
+    }
   }
 
   @Test
