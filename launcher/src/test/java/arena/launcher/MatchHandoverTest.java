@@ -37,8 +37,13 @@ import org.junit.jupiter.api.Test;
  * another order than the old one wrote it is not lost.
  */
 class MatchHandoverTest {
-  /** Enough commands for one match that its lane is still working them off when the group has rebalanced. */
-  static final int QUEUED = 3000;
+  /**
+   * Joins sent at a time, for as long after the second instance started as the group takes to rebalance: its lane
+   * folds what waits in it, so a fixed number sent up front is answered before the handover.
+   */
+  static final int BATCH = 25;
+  static final Duration AFTER_JOINING = Duration.ofSeconds(5);
+  static final int MAX_BATCHES = 800;
 
   @Test
   void commandsQueuedForAMatchWhenItsPartitionIsRevokedAreAnsweredByItsOwnerNever404() throws Exception {
@@ -59,18 +64,24 @@ class MatchHandoverTest {
       await(gateway.publish(matchId, join, "join", null));
       awaitReplies(cfg, matchId, List.of("create", "join"));
 
-      // And thousands of her join again (a redelivered join is accepted again) waiting in the match's lane
+      // When a second instance joins the group, so the first gives up its partitions (and takes some back), while
+      // her joins keep coming again and again (a redelivered join is accepted again) until well after it started
+      Future<String> joining = second.deployVerticle(new MatchVerticle(), new DeploymentOptions().setConfig(json));
       List<String> again = new ArrayList<>();
-      List<Future<?>> sent = new ArrayList<>();
-      for (int i = 0; i < QUEUED; i++) {
-        again.add("again-" + i);
-        sent.add(gateway.publish(matchId, join, "again-" + i, null));
+      long until = Long.MAX_VALUE;
+      for (int batch = 0; batch < MAX_BATCHES && System.nanoTime() < until; batch++) {
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+          String id = "again-" + again.size();
+          again.add(id);
+          sent.add(gateway.publish(matchId, join, id, null));
+        }
+        await(Future.all(sent));
+        if (joining.isComplete() && until == Long.MAX_VALUE) {
+          until = System.nanoTime() + AFTER_JOINING.toNanos();
+        }
       }
-      await(Future.all(sent));
-      awaitReplies(cfg, matchId, List.of("again-0"));
-
-      // When a second instance joins the group, so the first gives up its partitions (and takes some back)
-      await(second.deployVerticle(new MatchVerticle(), new DeploymentOptions().setConfig(json)));
+      await(joining);
 
       // Then every join is answered, and only ever accepted: no instance answered for a match it did not hold
       Map<String, List<String>> replies = awaitReplies(cfg, matchId, again);
