@@ -140,6 +140,37 @@ class RobotStatsTest {
   }
 
   @Test
+  void aTallyStaysAFewKilobytesHoweverMuchItCountedFarBelowWhatKafkaTakes() {
+    // Given a robot that answered and voted in 5,000 rounds of as many matches (ids as the gateway makes them), its
+    // latencies spread over every bucket there is, from 0 ms to the longest a long holds
+    java.util.Random random = new java.util.Random(3);
+    RobotStats stats = RobotStats.empty();
+    for (int i = 0; i < 5000; i++) {
+      String match = java.util.UUID.randomUUID().toString();
+      for (String kind : List.of("response", "vote")) {
+        stats = stats.work(new ResponseComplete("robot-skeptical-scientist-12", match, 10, Orchestration.commandId(
+            kind, "robot-skeptical-scientist-12", match, 10), kind, "anthropic", random.nextLong() >>> random.nextInt(64),
+            false, "model", 1, 1, 0.01), "skeptical-scientist");
+      }
+      stats = stats.round(round(match, 10, Map.of()), List.of(new Seat("robot-skeptical-scientist-12",
+          "skeptical-scientist", "L")));
+    }
+
+    // When its tally and its persona's are written as robot-stats records
+    for (RobotTally tally : List.of(stats.robots().get("robot-skeptical-scientist-12"),
+        stats.personas().get("skeptical-scientist"))) {
+      String record = arena.shared.Json.write(arena.shared.events.Envelope.of("robot.tally", "robot-orchestrator",
+          "robot:robot-skeptical-scientist-12", tally, java.util.UUID.randomUUID().toString(),
+          java.util.UUID.randomUUID().toString()));
+
+      // Then each is bounded by construction (the latest 8 rounds, counts in at most 960 buckets of 2 generations),
+      // a few kilobytes at worst: far below a producer's max.request.size (1 MiB)
+      assertThat(tally.counted()).hasSizeLessThanOrEqualTo(RobotStats.RECENT_ROUNDS);
+      assertThat(record.length()).isLessThan(12_000);
+    }
+  }
+
+  @Test
   void workOfARobotNeverSeenAndUnknownToThePoolIsIgnored() {
     // Given no stats
     // When a robot the pool does not know reports
