@@ -173,7 +173,8 @@ public final class Latencies {
     int[] recent = counts(json.required("recent"));
     int[] earlier = counts(json.required("earlier"));
     int recentCount = Arrays.stream(recent).sum();
-    if (from < 0 || recentCount > GENERATION || Arrays.stream(earlier).sum() > GENERATION) {
+    if (from < 0 || from + Math.max(recent.length, earlier.length) > bucket(Long.MAX_VALUE) + 1
+        || recentCount > GENERATION || Arrays.stream(earlier).sum() > GENERATION) {
       throw new IllegalArgumentException("latencies out of range: " + json);
     }
     return trimmed(from, recent, earlier, recentCount);

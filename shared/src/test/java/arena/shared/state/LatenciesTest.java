@@ -105,5 +105,7 @@ class LatenciesTest {
         Latencies.class)).hasMessageContaining("count");
     assertThatThrownBy(() -> Json.MAPPER.readValue("{\"from\":3,\"recent\":[1]}", Latencies.class))
         .hasMessageContaining("earlier");
+    assertThatThrownBy(() -> Json.MAPPER.readValue("{\"from\":960,\"recent\":[1],\"earlier\":[]}",
+        Latencies.class)).hasMessageContaining("out of range");
   }
 }

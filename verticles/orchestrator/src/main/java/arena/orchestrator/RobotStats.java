@@ -314,8 +314,8 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
 
     /**
      * Whether {@code entry} is this round's: its name, then letters only. No other round's entry is (its last ':'
-     * and the last '/' before it split an entry one way only), nor one of its own ({@code work:…/kind} has a '/' after
-     * its last ':').
+     * and the last '/' before it split an entry one way only), nor one of its own (a kind is a word, so
+     * {@code work:…/kind} has a '/' after its last ':').
      */
     private boolean ofRound(String entry) {
       if (entry.length() <= round.length() || !entry.startsWith(round)) {
