@@ -17,6 +17,7 @@ import arena.shared.kafka.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
@@ -60,6 +62,8 @@ public final class PoolBenchmark implements Callable<Integer> {
 
   /** Per event type, the records encoded and their characters. */
   private final Map<String, long[]> encoded = new TreeMap<>();
+  /** The matches' ids, UUIDs as the gateway makes them: they are in many records, the robots' tallies among them. */
+  private String[] matchIds;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PoolBenchmark()).execute(args));
@@ -67,6 +71,9 @@ public final class PoolBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    matchIds = IntStream.range(0, matches)
+        .mapToObj(m -> UUID.nameUUIDFromBytes(("m" + m).getBytes(StandardCharsets.UTF_8)).toString())
+        .toArray(String[]::new);
     Map<String, Integer> byType = new LinkedHashMap<>();
     for (int t = 0; t < 10; t++) {
       byType.put("persona-" + t, robots / 10);
@@ -85,6 +92,7 @@ public final class PoolBenchmark implements Callable<Integer> {
       return Future.succeededFuture();
     };
     orchestration.open(Optional.empty(), byType);
+    long allSteps = 0;
     for (int warm = 0; warm < 2; warm++) {
       long steps = 0;
       long began = System.nanoTime();
@@ -94,6 +102,7 @@ public final class PoolBenchmark implements Callable<Integer> {
       for (int round = 1; round <= rounds; round++) {
         steps += round(orchestration, scaling, publisher, written, warm * rounds + round);
       }
+      allSteps += steps;
       double seconds = (System.nanoTime() - began) / 1e9;
       double loop = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - loopBegan) / 1e9;
       double cpu = (cpuNanos() - cpuBegan) / 1e9;
@@ -106,6 +115,12 @@ public final class PoolBenchmark implements Callable<Integer> {
     }
     encoded.forEach((type, counted) -> System.out.printf("encoded %s: %,d records, %,d chars (%,d per record)%n",
         type, counted[0], counted[1], counted[1] / counted[0]));
+    if (encode) {
+      long chars = encoded.values().stream().mapToLong(counted -> counted[1]).sum();
+      long tallies = encoded.getOrDefault("robot.tally", new long[2])[1];
+      System.out.printf("encoded per step: %,d chars, %,d of them robot.tally%n", chars / allSteps,
+          tallies / allSteps);
+    }
     if (providerOut) {
       healWithProviderOut(orchestration, publisher, byType);
     }
@@ -155,36 +170,41 @@ public final class PoolBenchmark implements Callable<Integer> {
       List<List<Outgoing>> written, int round) {
     long steps = 0;
     for (int m = 0; m < matches; m++) {
-      steps += step(o, publisher, new MatchEvent.RobotsNeeded("m" + m, round, 4, List.of(),
-          List.of("B", "C", "D", "E"), "c-m" + m + "-" + round));
+      steps += step(o, publisher, new MatchEvent.RobotsNeeded(matchIds[m], round, 4, List.of(),
+          List.of("B", "C", "D", "E"), "c-" + matchIds[m] + "-" + round));
     }
     o.scale(scaling, publisher);
     written.clear();
     for (String kind : List.of("response", "vote")) {
       for (int m = 0; m < matches; m++) {
         steps += step(o, publisher, kind.equals("response")
-            ? new MatchEvent.RoundStarted("m" + m, round, List.of(), "a prompt", null)
-            : new MatchEvent.VotingStarted("m" + m, round, "a prompt", Map.of(), null));
+            ? new MatchEvent.RoundStarted(matchIds[m], round, List.of(), "a prompt", null)
+            : new MatchEvent.VotingStarted(matchIds[m], round, "a prompt", Map.of(), null));
       }
       List<RobotCommand> commands = written.stream().flatMap(List::stream).map(Outgoing::payload)
           .filter(p -> p instanceof RobotCommand).map(RobotCommand.class::cast).toList();
       written.clear();
       for (RobotCommand c : commands) {
         ResponseComplete done = c instanceof RobotCommand.GenerateResponse r
-            ? new ResponseComplete(r.robotId(), r.matchId(), round, c.commandId(), kind, "fake", 1000, false,
-                "model", 10, 5, 0.0001)
+            ? new ResponseComplete(r.robotId(), r.matchId(), round, c.commandId(), kind, "fake",
+                latencyMs(c.commandId()), false, "model", 10, 5, 0.0001)
             : done((RobotCommand.GenerateVote) c, round);
         steps += step(o, publisher, done);
       }
       o.scale(scaling, publisher);
     }
     for (int m = 0; m < matches; m++) {
-      steps += step(o, publisher, new MatchEvent.RoundCompleted("m" + m, round, Map.of(), Map.of(),
+      steps += step(o, publisher, new MatchEvent.RoundCompleted(matchIds[m], round, Map.of(), Map.of(),
           Map.of()));
     }
     o.scale(scaling, publisher);
     written.clear();
     return steps;
+  }
+
+  /** An answer's latency, spread over 400 ms to 4 s as an LLM's are (the same for the same command). */
+  private static long latencyMs(String commandId) {
+    return 400 + Math.floorMod(commandId.hashCode(), 3600);
   }
 
   private static ResponseComplete done(RobotCommand.GenerateVote v, int round) {

@@ -8,10 +8,15 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.kafka.client.producer.RecordMetadata;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Publishes events on the topic their type is registered with. Each role (source) of a JVM has its own Kafka
@@ -20,22 +25,30 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * the record.
  */
 public final class EventPublisher {
+  /** Kafka's default max.request.size (1 MiB). */
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
   private final KafkaProducer<String, String> producer;
   private final ArenaConfig config;
   private final String source;
+  /** The producer's max.request.size: a larger record fails its send, and its transaction, on every try. */
+  private final int maxRecordBytes;
 
-  private EventPublisher(KafkaProducer<String, String> producer, ArenaConfig config, String source) {
+  private EventPublisher(KafkaProducer<String, String> producer, ArenaConfig config, String source,
+      Map<String, String> props) {
     this.producer = producer;
     this.config = config;
     this.source = source;
+    String max = props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    this.maxRecordBytes = max == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(max.trim());
   }
 
   /** {@code source} names the writing service in ce_source (e.g. "match-service"). */
   public static EventPublisher create(Vertx vertx, ArenaConfig config, String source) {
     // Shared by name across the JVM: the prefix keeps games on one cluster apart, the source keeps roles apart.
+    Map<String, String> props = KafkaClients.producer(config, "arena-" + source);
     KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx,
-        "arena-" + config.topic(Topic.MATCH_EVENTS) + "-" + source, KafkaClients.producer(config, "arena-" + source));
-    return new EventPublisher(producer, config, source);
+        "arena-" + config.topic(Topic.MATCH_EVENTS) + "-" + source, props);
+    return new EventPublisher(producer, config, source, props);
   }
 
   /**
@@ -50,7 +63,7 @@ public final class EventPublisher {
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     KafkaProducer<String, String> producer = KafkaProducer.create(vertx, props);
     producer.exceptionHandler(t -> { }); // each failure reaches the future of its own call
-    return new EventPublisher(producer, config, source);
+    return new EventPublisher(producer, config, source, props);
   }
 
   /** Takes the transactional id over (fencing its earlier owner) and ends what that owner left open. */
@@ -99,8 +112,30 @@ public final class EventPublisher {
   }
 
   public <E extends Event> Future<Envelope<E>> publish(Envelope<E> envelope) {
+    return send(encode(envelope)).map(meta -> envelope);
+  }
+
+  /** The record {@link #publish} sends for {@code envelope}, on the topic its type is registered with. */
+  public ProducerRecord<String, String> encode(Envelope<?> envelope) {
     Topic topic = Topic.registrationOf(envelope.payload().getClass()).topic();
-    return producer.asStream().send(EventCodec.encode(config.topic(topic), envelope)).map(meta -> envelope);
+    return EventCodec.encode(config.topic(topic), envelope);
+  }
+
+  /** Sends a record made by {@link #encode}; completes once the broker has acknowledged it. */
+  public Future<Void> send(ProducerRecord<String, String> record) {
+    return producer.asStream().send(record).mapEmpty();
+  }
+
+  /**
+   * The bytes by which {@code record} is larger than this publisher's producer sends (max.request.size, sized as the
+   * producer sizes it); 0 or less if it fits. Kafka refuses a larger record for good: sent in a transaction, it fails
+   * the transaction on every try.
+   */
+  public int oversize(ProducerRecord<String, String> record) {
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    byte[] value = record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8);
+    return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key,
+        value, record.headers().toArray()) - maxRecordBytes;
   }
 
   /** Deletes {@code key} from the compacted {@code topic}: a record without a value. */

@@ -11,6 +11,7 @@ import arena.shared.events.MatchEvent;
 import arena.shared.events.MatchSettings;
 import arena.shared.events.OrchestrationEvent;
 import arena.shared.events.RobotCommand;
+import arena.shared.state.Latencies;
 import arena.shared.state.MatchState;
 import arena.shared.state.RobotTally;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -254,8 +255,8 @@ class EventCodecTest {
   @Test
   void aRobotTallyRoundTripsOnTheCompactedStatsTopic() {
     // Given a robot's tally
-    var tally = new RobotTally("poet", 2, 2, 2, 300, 50000, List.of(100L, 200L), 1, 0.02, 0.0002, 4, 1,
-        List.of("round:m1/1"), 7);
+    var tally = new RobotTally("poet", 2, 2, 2, 300, 50000, Latencies.of(100, 200), 1, 0.02, 0.0002, 4, 1,
+        List.of("m1/1:avr"), 7);
 
     // When it is encoded and decoded
     Envelope<Event> decoded = EventCodec.decode(Topic.ROBOT_STATS, Json.write(Envelope.of("robot.tally",

@@ -10,6 +10,7 @@ import arena.shared.kafka.EventConsumer;
 import arena.shared.kafka.EventPublisher;
 import arena.shared.kafka.GroupCommit;
 import arena.shared.kafka.Lanes;
+import arena.shared.kafka.PoisonRecordException;
 import arena.shared.kafka.Received;
 import arena.shared.kafka.StateReader;
 import arena.shared.kafka.Topic;
@@ -40,6 +41,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -382,7 +384,9 @@ public class OrchestratorVerticle extends VerticleBase {
   /**
    * One step's records, sent at once into the open transaction (the producer keeps their order per partition) and
    * visible together with the rest of it on commit; a term that is over publishes nothing. A record without a
-   * payload is a robot-pool-state tombstone.
+   * payload is a robot-pool-state tombstone. A record larger than Kafka takes would fail the transaction on every
+   * try, and the pool would never move again: the step fails alone before joining it, as an input that cannot be
+   * applied (parked), its memory unchanged.
    */
   private Future<Void> publishInOrder(Term t, List<Outgoing> out) {
     if (t.over) {
@@ -391,10 +395,27 @@ public class OrchestratorVerticle extends VerticleBase {
     if (out.isEmpty()) {
       return Future.succeededFuture();
     }
-    return t.transaction.join(() -> out.stream().map(o -> o.payload() == null
-            ? t.publisher.tombstone(Topic.ROBOT_POOL_STATE, o.key())
-            : t.publisher.publish(o.key(), o.payload(), o.correlationId(), o.causationId())).toList())
-        .onSuccess(v -> t.transaction.committed().onSuccess(committed -> countScaling(out)));
+    List<ProducerRecord<String, String>> records = new ArrayList<>(out.size());
+    for (Outgoing o : out) {
+      ProducerRecord<String, String> record = o.payload() == null ? null
+          : t.publisher.encode(t.publisher.envelope(o.key(), o.payload(), o.correlationId(), o.causationId()));
+      int over = record == null ? 0 : t.publisher.oversize(record);
+      if (over > 0) {
+        String problem = String.format("its %s record for key %.60s is %,d bytes over the producer's"
+            + " max.request.size", Topic.registrationOf(o.payload().getClass()).eventType(), o.key(), over);
+        log.error("robot orchestration: a step cannot be written, {}", problem);
+        return Future.failedFuture(new PoisonRecordException("cannot be written: " + problem));
+      }
+      records.add(record);
+    }
+    return t.transaction.join(() -> {
+      List<Future<?>> sends = new ArrayList<>(out.size());
+      for (int i = 0; i < out.size(); i++) {
+        sends.add(records.get(i) == null ? t.publisher.tombstone(Topic.ROBOT_POOL_STATE, out.get(i).key())
+            : t.publisher.send(records.get(i)));
+      }
+      return sends;
+    }).onSuccess(v -> t.transaction.committed().onSuccess(committed -> countScaling(out)));
   }
 
   /** Each committed {@code robot.pool_scaled}, by reason: {@code arena_pool_scaled_total{reason}}. */

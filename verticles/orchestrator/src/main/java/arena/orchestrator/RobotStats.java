@@ -17,8 +17,8 @@ import org.pcollections.TreePSet;
  * How each robot, each persona type and each A/B arm performs, folded from the events the orchestrator consumes:
  * rounds played, answers and votes, answer latency, fallbacks, cost and the pass rate (the share of human votes in
  * its rounds that named it as human). Immutable: each fold returns a new value. A report delivered twice counts
- * once: each robot remembers the latest work and rounds it counted, and that memory is stored with it, so it holds
- * across a restart too.
+ * once: each robot remembers what its latest rounds counted, and that memory is stored with it, so it holds across a
+ * restart too.
  *
  * <p>The maps are persistent and the latest changes are journaled, so a fold and the question "what changed since"
  * cost a few lookups, not a copy or a scan of thousands of robots: the orchestrator asks it at every step.
@@ -34,10 +34,13 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     Map<String, RobotTally> arms, long seq, List<Changed> journal, PSortedSet<Age> byAge) {
   /** Robots kept; the one updated longest ago goes first (robots retired long ago). */
   static final int MAX_ROBOTS = 10_000;
-  /** Answer latencies kept per robot or persona for the p90. */
-  static final int LATENCY_WINDOW = 500;
-  /** Work and rounds remembered per robot, so a report delivered again is known (a robot serves one at a time). */
-  static final int RECENT = 64;
+  /**
+   * Rounds remembered per robot, with what each counted, so a report delivered again is known. A robot sits in one
+   * round at a time, and the pool itself knows a report again only among a robot's latest 8 works (4 rounds): twice
+   * that reach. Not a high-water mark: a robot's reports of different matches come on different partitions (keyed by
+   * match) and its rounds completed on another topic, so they may be read in any order, and read again after others.
+   */
+  static final int RECENT_ROUNDS = 8;
   static final String ROBOT = "robot:";
   static final String PERSONA = "persona:";
   static final String ARM = "arm:";
@@ -174,8 +177,8 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
    */
   public RobotStats work(RobotResponse.ResponseComplete done, String type, String arm) {
     RobotTally robot = robots.get(done.robotId());
-    String key = "work:" + done.commandId() + "/" + done.kind();
-    if (robot == null ? type == null : robot.counted().contains(key)) {
+    Counted key = Counted.work(done);
+    if (robot == null ? type == null : key.in(robot.counted())) {
       return this;
     }
     RobotTally before = robot != null ? robot : RobotTally.of(type);
@@ -200,11 +203,11 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     List<String> robotLetters = seated.stream().map(Seat::identity).toList();
     List<String> humanVotes = votes.entrySet().stream().filter(v -> !robotLetters.contains(v.getKey()))
         .map(Map.Entry::getValue).toList();
-    String key = "round:" + completed.matchId() + "/" + completed.round();
+    Counted key = Counted.round(completed);
     RobotStats next = this;
     for (Seat s : seated) {
       RobotTally robot = next.robots.getOrDefault(s.robotId(), RobotTally.of(s.type()));
-      if (robot.counted().contains(key)) {
+      if (key.in(robot.counted())) {
         continue;
       }
       long passed = humanVotes.stream().filter(letter -> letter.equals(s.identity())).count();
@@ -218,22 +221,22 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
     return next;
   }
 
-  private static RobotTally work(RobotTally t, RobotResponse.ResponseComplete done, String key, long at) {
+  private static RobotTally work(RobotTally t, RobotResponse.ResponseComplete done, Counted key, long at) {
     boolean answer = "response".equals(done.kind());
     boolean vote = "vote".equals(done.kind());
     long latency = answer ? done.latencyMs() : 0;
     return new RobotTally(t.type(), t.rounds(), t.answers() + (answer ? 1 : 0), t.votes() + (vote ? 1 : 0),
         t.latencySumMs() + latency, t.latencySquaresMs() + (double) latency * latency,
-        answer ? latest(t.latencies(), done.latencyMs(), LATENCY_WINDOW) : t.latencies(),
+        answer ? t.latencies().with(done.latencyMs()) : t.latencies(),
         t.fallbacks() + (done.fallback() ? 1 : 0), t.costUsd() + done.costUsd(),
         t.costSquaresUsd() + done.costUsd() * done.costUsd(), t.humanVotes(), t.passedAsHuman(),
-        key == null ? t.counted() : latest(t.counted(), key, RECENT), at);
+        key == null ? t.counted() : key.addedTo(t.counted()), at);
   }
 
-  private static RobotTally round(RobotTally t, long humanVotesSeen, long passed, String key, long at) {
+  private static RobotTally round(RobotTally t, long humanVotesSeen, long passed, Counted key, long at) {
     return new RobotTally(t.type(), t.rounds() + 1, t.answers(), t.votes(), t.latencySumMs(), t.latencySquaresMs(),
         t.latencies(), t.fallbacks(), t.costUsd(), t.costSquaresUsd(), t.humanVotes() + humanVotesSeen,
-        t.passedAsHuman() + passed, key == null ? t.counted() : latest(t.counted(), key, RECENT), at);
+        t.passedAsHuman() + passed, key == null ? t.counted() : key.addedTo(t.counted()), at);
   }
 
   /** These stats keeping at most {@link #MAX_ROBOTS} robots: the stalest go. */
@@ -273,17 +276,72 @@ public record RobotStats(Map<String, RobotTally> robots, Map<String, RobotTally>
   }
 
   /**
-   * {@code item} after the latest others, at most {@code max} in all. Made immutable here, so the tally keeps it as it
-   * is instead of copying it again (a persona's 500 latencies, at every answer).
+   * One report as a robot's memory of its latest rounds knows it: in the entry of its round ({@code matchId/round:}),
+   * a letter for what it counted. A seat is given one command of each kind per round, whose id is made of the seat,
+   * match, round and kind ({@link Orchestration#commandId}), so match, round and kind tell a report as well as the
+   * command's id does, in a fraction of the bytes. Work of another kind, or without a match, has an entry of its own
+   * as before ({@code work:commandId/kind}), as has every entry written before ({@code round:matchId/round} too).
+   *
+   * @param round the entry's {@code matchId/round:}, or the whole entry of its own
+   * @param mark  the letter in the round's entry; 0 for an entry of its own
+   * @param was   the entry written before for the same report
    */
-  @SuppressWarnings("unchecked")
-  private static <T> List<T> latest(List<T> list, T item, int max) {
-    int from = Math.max(0, list.size() - max + 1);
-    Object[] out = new Object[list.size() - from + 1];
-    for (int i = from; i < list.size(); i++) {
-      out[i - from] = list.get(i);
+  record Counted(String round, char mark, String was) {
+    private static final String MARKS = "avr";
+
+    static Counted work(RobotResponse.ResponseComplete done) {
+      String was = "work:" + done.commandId() + "/" + done.kind();
+      char mark = "response".equals(done.kind()) ? 'a' : "vote".equals(done.kind()) ? 'v' : 0;
+      return done.matchId() == null || mark == 0 ? new Counted(was, (char) 0, was)
+          : new Counted(done.matchId() + "/" + done.round() + ":", mark, was);
     }
-    out[out.length - 1] = item;
-    return (List<T>) List.of(out);
+
+    static Counted round(MatchEvent.RoundCompleted completed) {
+      return new Counted(completed.matchId() + "/" + completed.round() + ":", 'r',
+          "round:" + completed.matchId() + "/" + completed.round());
+    }
+
+    /** Whether {@code counted} has counted this report. */
+    boolean in(List<String> counted) {
+      for (String entry : counted) {
+        boolean marked = mark != 0 && ofRound(entry) && entry.indexOf(mark, round.length()) >= 0;
+        if (marked || entry.equals(was)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether {@code entry} is this round's: its name, then letters only. No other round's entry is (its last ':'
+     * and the last '/' before it split an entry one way only), nor one of its own (a kind is a word, so
+     * {@code work:…/kind} has a '/' after its last ':').
+     */
+    private boolean ofRound(String entry) {
+      if (entry.length() <= round.length() || !entry.startsWith(round)) {
+        return false;
+      }
+      for (int i = round.length(); i < entry.length(); i++) {
+        if (MARKS.indexOf(entry.charAt(i)) < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@code counted} with this report: its round's entry, newest last, the latest {@link #RECENT_ROUNDS} kept. */
+    List<String> addedTo(List<String> counted) {
+      List<String> out = new ArrayList<>(counted.size() + 1);
+      String entry = mark == 0 ? round : round + mark;
+      for (String e : counted) {
+        if (mark != 0 && ofRound(e)) {
+          entry = e + mark; // the round's entry moves to the newest place
+        } else {
+          out.add(e);
+        }
+      }
+      out.add(entry);
+      return List.copyOf(out.subList(Math.max(0, out.size() - RECENT_ROUNDS), out.size()));
+    }
   }
 }
