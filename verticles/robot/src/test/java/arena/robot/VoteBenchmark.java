@@ -12,9 +12,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Not a test: robots voting as in {@code matches} matches at once, the four robots of a match reading the same six
  * answers, through {@link RobotWorker#handle} on one event loop with no human delay. Prints the event loop's CPU
  * per vote. The provider is an instant stand-in for an LLM that votes for a random allowed letter ("llm", the
- * scripted provider steps in when the letter was steered), or the scripted provider itself ("scripted").
+ * scripted provider steps in when the letter was steered), or the scripted provider itself ("scripted"). The
+ * votes of a match come one after the other, as the four commands sent together do, or "shuffled" among the round's.
  *
  * <pre>
  * mvn -B -o -q test-compile dependency:build-classpath -pl verticles/robot -am -Dskip.e2e -Dmdep.outputFile=/tmp/cp
  * java -Dlogback.configurationFile=warn-only.xml \
  *     -cp verticles/robot/target/test-classes:verticles/robot/target/classes:$(cat /tmp/cp) \
- *     arena.robot.VoteBenchmark [matches=1500] [rounds=20] [llm|scripted]
+ *     arena.robot.VoteBenchmark [matches=1500] [rounds=20] [llm|scripted] [together|shuffled]
  * </pre>
  */
 public final class VoteBenchmark {
@@ -51,6 +54,7 @@ public final class VoteBenchmark {
     int matches = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     boolean scripted = args.length > 2 && args[2].equals("scripted");
+    boolean shuffled = args.length > 3 && args[3].equals("shuffled");
     Vertx vertx = Vertx.vertx();
     try {
       Personas personas = Personas.load();
@@ -81,12 +85,15 @@ public final class VoteBenchmark {
           }, System::currentTimeMillis);
       Context loop = vertx.getOrCreateContext();
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      System.out.printf("vote benchmark: %d matches, 4 robots each, 6 answers a round, provider %s%n", matches,
-          scripted ? "scripted" : "instant LLM stand-in");
+      System.out.printf("vote benchmark: %d matches, 4 robots each, 6 answers a round, provider %s, votes %s%n",
+          matches, scripted ? "scripted" : "instant LLM stand-in", shuffled ? "shuffled" : "of a match together");
       List<Persona> all = personas.all();
       List<Double> measured = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         List<Received> votes = votes(matches, round, standIn, all, random);
+        if (shuffled) {
+          Collections.shuffle(votes, new Random(round));
+        }
         CompletableFuture<long[]> done = new CompletableFuture<>();
         loop.runOnContext(v -> {
           long cpu = threads.getCurrentThreadCpuTime();
