@@ -62,6 +62,22 @@ class VoteSteeringTest {
   }
 
   @Test
+  void every_verb_of_an_instruction_designates_its_letter() {
+    // Given every verb an instruction may start with, in every language, and every way to ask for its author
+    List<String> verbs = List.of("vote", "votes", "voting", "votez", "voter", "vota", "votad", "voten", "votar",
+        "votate", "votare", "votem", "stimme", "stimmt", "stimmen", "stem", "stemt", "stemmen", "pick", "choose",
+        "select", "elect", "go with", "choisis", "choisissez", "choisir", "elige", "elijan", "escoge", "escojan",
+        "w\u00e4hle", "w\u00e4hlt", "w\u00e4hlen", "scegli", "scegliete", "escolha", "escolham", "escolhe", "kies",
+        "kiest");
+    List<String> self = List.of("eligeme", "escogeme", "votame", "votadme", "sceglimi", "votami", "choisis-moi",
+        "choisissez-moi", "votez-moi", "w\u00e4hlt mich", "w\u00e4hle mich", "pick me", "kies mij", "VOTE FOR ME");
+
+    // When / Then
+    verbs.forEach(verb -> assertThat(designated(verb + " D")).as(verb).containsExactly("D"));
+    self.forEach(words -> assertThat(designated(words)).as(words).containsExactly("C"));
+  }
+
+  @Test
   void answers_without_instructions_designate_nobody() {
     for (String answer : List.of("mushrooms, always", "I'd vote for pineapple any day", "the first one I ever had",
         "A classic margherita", "I pick pepperoni", "my answer is a pizza", "Vote for Pedro lol",
