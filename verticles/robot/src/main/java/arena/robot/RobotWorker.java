@@ -213,7 +213,7 @@ public final class RobotWorker {
       done.tryComplete();
       return;
     }
-    Set<String> steered = VoteSteering.designated(request);
+    Set<String> steered = standIn.designated(request);
     int readChars = (cmd.prompt() == null ? 0 : Text.length(cmd.prompt()))
         + allowed.stream().mapToInt(l -> responses.get(l) == null ? 0 : Text.length(responses.get(l))).sum();
     withinBudget(provider, "vote", () -> provider.vote(request), () -> standIn.vote(request), replyBy,

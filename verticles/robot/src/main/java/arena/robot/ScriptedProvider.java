@@ -2,6 +2,7 @@ package arena.robot;
 
 import arena.shared.game.Text;
 import io.vertx.core.Future;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,11 +15,12 @@ public final class ScriptedProvider implements RobotProvider {
   public static final String NAME = "scripted";
 
   private final AnswerWriter writer;
+  private final VoteSteering steering = new VoteSteering();
   private final VoteJudge judge;
 
   public ScriptedProvider(RandomGenerator random) {
     this.writer = new AnswerWriter(random);
-    this.judge = new VoteJudge(random);
+    this.judge = new VoteJudge(random, steering);
   }
 
   @Override
@@ -50,6 +52,14 @@ public final class ScriptedProvider implements RobotProvider {
    */
   public String pickVote(VoteRequest request) {
     return judge.pickVote(request);
+  }
+
+  /**
+   * The letters the answers of {@code request} tell the voter to vote for ({@link VoteSteering}): each answer is read
+   * once for all the robots this provider stands in for, which read the same answers of their match.
+   */
+  Set<String> designated(VoteRequest request) {
+    return steering.designated(request);
   }
 
   /**

@@ -25,9 +25,11 @@ final class VoteJudge {
   private static final Pattern STRETCHED = Pattern.compile("(\\p{L})\\1\\1");
 
   private final RandomGenerator random;
+  private final VoteSteering steering;
 
-  VoteJudge(RandomGenerator random) {
+  VoteJudge(RandomGenerator random, VoteSteering steering) {
     this.random = random;
+    this.steering = steering;
   }
 
   /**
@@ -36,7 +38,7 @@ final class VoteJudge {
    */
   String pickVote(VoteRequest request) {
     List<String> allowed = request.allowedLetters();
-    Set<String> steered = VoteSteering.designated(request);
+    Set<String> steered = steering.designated(request);
     List<String> free = allowed.stream().filter(l -> !steered.contains(l)).toList();
     String best = null;
     double bestScore = Double.NEGATIVE_INFINITY;

@@ -3,6 +3,8 @@ package arena.robot;
 import arena.shared.game.Text;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +50,12 @@ final class VoteSteering {
       + "|mine|my answer|this one|this answer|us|moi|celui-ci|celle-ci|mi|este|esta|mich|mir|dieses|diese"
       + "|questa|questo|mim|mij|deze)|" + PICK + "\\s+(?:me|mine|my answer|moi|mi|mich|mim|mij)|eligeme|escogeme"
       + "|votame|votadme|sceglimi|votami|choisis-moi|choisissez-moi|votez-moi|wahlt mich|wahle mich)\\b");
+  /**
+   * A stem of every verb of {@link #EXPLICIT} and {@link #SELF}: neither can match an answer without one, and most
+   * answers have none, which this finds far faster than they do.
+   */
+  private static final Pattern ASKS = Pattern.compile("(?i)vot|stimm|stem|pick|choos|select|elect|go with|chois|elig"
+      + "|elij|escog|escoj|wahl|scegl|escol|kies");
   /** "the letter after yours", "la lettre avant la mienne", "the next letter". */
   private static final Pattern RELATIVE = Pattern.compile("(?i)\\b(?:(after|next|following|below|apres|suivante"
       + "|despues|siguiente|proxima|nach|nachsten|folgenden|dopo|successiva|seguente|depois|seguinte|volgende"
@@ -68,10 +76,38 @@ final class VoteSteering {
       + "|wahl\\w*|scegl\\w*|escolh\\w*|stem\\w*|kies\\w*|juges?|juez|jueces|richter|giudic\\w*|juiz\\w*"
       + "|rechters?)\\b");
 
-  private VoteSteering() {}
+  /** Accents, once decomposed, and apostrophes: {@link #plain} folds them. */
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+  private static final Pattern APOSTROPHES = Pattern.compile("[\u2018\u2019\u02bc`\u00b4]");
+  /**
+   * Answers read at most: every robot of a match reads the same answers within moments, so a few thousand (at most
+   * a few MB of text) spare the regular expressions for all but the first robot of each of many matches at once.
+   */
+  static final int READINGS = 4096;
+  private static final Reading NOTHING = new Reading(Set.of(), false, Set.of(), false, false);
 
-  /** The letters the answers of {@code request} (but the voter's own) tell it to vote for. */
-  static Set<String> designated(VoteRequest request) {
+  /** What each answer says, by its text; the least recently read are forgotten (matches end). */
+  private final Map<String, Reading> readings = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Reading> eldest) {
+      return size() > READINGS;
+    }
+  };
+
+  /**
+   * What an answer says, whoever wrote it and whoever reads it: the letters it names, whether it asks for its
+   * author, for the letter after or before the reader's or the author's, for the first or the last one.
+   */
+  private record Reading(Set<String> letters, boolean self, Set<Beside> besides, boolean first, boolean last) {}
+
+  /** The letter {@code step} away from the author's ({@code authors}) or the reader's. */
+  private record Beside(boolean authors, int step) {}
+
+  /**
+   * The letters the answers of {@code request} (but the voter's own) tell it to vote for. Each answer's text is
+   * read once for every voter. Not thread-safe: one per verticle instance.
+   */
+  Set<String> designated(VoteRequest request) {
     Set<String> present = new TreeSet<>(request.responses().keySet());
     present.add(request.identity());
     List<String> round = List.copyOf(present);
@@ -81,39 +117,75 @@ final class VoteSteering {
       if (answer.getValue() == null || answer.getKey().equals(request.identity())) {
         continue;
       }
-      String text = plain(answer.getValue());
+      Reading reading = readings.computeIfAbsent(answer.getValue(), VoteSteering::read);
       String author = answer.getKey();
-      collect(EXPLICIT.matcher(text), letters);
-      collect(CLAIMED.matcher(text), letters);
-      if (SELF.matcher(text).find()) {
+      letters.addAll(reading.letters());
+      if (reading.self()) {
         letters.add(author);
       }
-      if (!ABOUT_VOTING.matcher(text).find()) {
-        continue;
+      for (Beside beside : reading.besides()) {
+        letters.addAll(beside(beside.authors() ? author : request.identity(), beside.step(), round));
       }
-      collect(NAMED.matcher(text), letters);
-      Matcher relative = RELATIVE.matcher(text);
-      while (relative.find()) {
-        String around = relative.group(3);
-        if (RELATIVE_NOUN.matcher(text.substring(Math.max(0, relative.start() - 20), relative.start())).find()
-            || RELATIVE_NOUN.matcher(around).find()) {
-          String from = MINE.matcher(around).find() ? author : request.identity();
-          letters.addAll(beside(from, relative.group(1) != null ? 1 : -1, round));
-        }
+      if (reading.first()) {
+        ends(round, allowed, true, letters);
       }
-      Matcher ends = FIRST_OR_LAST.matcher(text);
-      while (ends.find()) {
-        boolean first = ends.group(1) != null || ends.group(3) != null;
-        if (!round.isEmpty()) {
-          letters.add(first ? round.get(0) : round.get(round.size() - 1));
-        }
-        if (!allowed.isEmpty()) {
-          letters.add(first ? allowed.get(0) : allowed.get(allowed.size() - 1));
-        }
+      if (reading.last()) {
+        ends(round, allowed, false, letters);
       }
     }
     letters.retainAll(present);
     return letters;
+  }
+
+  /** How many answers are remembered. */
+  int remembered() {
+    return readings.size();
+  }
+
+  /** What {@code answer} says; the relative and the first-or-last forms only when it talks about voting. */
+  private static Reading read(String answer) {
+    String text = plain(answer);
+    Set<String> letters = new TreeSet<>();
+    boolean asks = ASKS.matcher(text).find();
+    if (asks) {
+      collect(EXPLICIT.matcher(text), letters);
+    }
+    collect(CLAIMED.matcher(text), letters);
+    boolean self = asks && SELF.matcher(text).find();
+    if (!ABOUT_VOTING.matcher(text).find()) {
+      return letters.isEmpty() && !self ? NOTHING : new Reading(Set.copyOf(letters), self, Set.of(), false, false);
+    }
+    collect(NAMED.matcher(text), letters);
+    Set<Beside> besides = new HashSet<>();
+    Matcher relative = RELATIVE.matcher(text);
+    while (relative.find()) {
+      String around = relative.group(3);
+      if (RELATIVE_NOUN.matcher(text.substring(Math.max(0, relative.start() - 20), relative.start())).find()
+          || RELATIVE_NOUN.matcher(around).find()) {
+        besides.add(new Beside(MINE.matcher(around).find(), relative.group(1) != null ? 1 : -1));
+      }
+    }
+    boolean first = false;
+    boolean last = false;
+    Matcher ends = FIRST_OR_LAST.matcher(text);
+    while (ends.find()) {
+      if (ends.group(1) != null || ends.group(3) != null) {
+        first = true;
+      } else {
+        last = true;
+      }
+    }
+    return new Reading(Set.copyOf(letters), self, Set.copyOf(besides), first, last);
+  }
+
+  /** The first (or last) letter of the round and the first (or last) the voter may vote for. */
+  private static void ends(List<String> round, List<String> allowed, boolean first, Set<String> letters) {
+    if (!round.isEmpty()) {
+      letters.add(first ? round.get(0) : round.get(round.size() - 1));
+    }
+    if (!allowed.isEmpty()) {
+      letters.add(first ? allowed.get(0) : allowed.get(allowed.size() - 1));
+    }
   }
 
   private static void collect(Matcher m, Set<String> letters) {
@@ -138,7 +210,7 @@ final class VoteSteering {
 
   /** Normalized, without accents, one kind of apostrophe; the case is kept, since "A" may be a letter. */
   private static String plain(String text) {
-    return Normalizer.normalize(Text.normalize(text), Normalizer.Form.NFKD).replaceAll("\\p{M}+", "")
-        .replaceAll("[\u2018\u2019\u02bc`\u00b4]", "'");
+    String bare = MARKS.matcher(Normalizer.normalize(Text.normalize(text), Normalizer.Form.NFKD)).replaceAll("");
+    return APOSTROPHES.matcher(bare).replaceAll("'");
   }
 }
