@@ -108,18 +108,24 @@ class RerunTest {
     }
   }
 
-  /** Ann against two robots for one round; a retried vote, a late robot answer, and both phases ended by timers. */
-  static Recorder played() {
-    Recorder rec = new Recorder();
+  /** Creates a match of Ann and two robots, which she joins and robot-1 and robot-2 are seated in; its request. */
+  static MatchEvent.RobotsNeeded seated(Recorder rec) {
     rec.input(new MatchCommand.Create(MATCH, new MatchSettings(3, 1, 1, 30, 30, 0)));
     rec.input(new MatchCommand.Join(MATCH, "p-ann", "Ann", "hash-ann"));
     MatchEvent.RobotsNeeded needed = rec.trail.stream().map(Received::payload)
         .filter(MatchEvent.RobotsNeeded.class::isInstance).map(MatchEvent.RobotsNeeded.class::cast).findFirst()
         .orElseThrow();
-    List<OrchestrationEvent.AssignedRobot> robots = List.of(
+    rec.input(new OrchestrationEvent.RobotsAssigned(MATCH, 1, List.of(
         new OrchestrationEvent.AssignedRobot("robot-1", needed.identities().get(0), "backpacker"),
-        new OrchestrationEvent.AssignedRobot("robot-2", needed.identities().get(1), "chill-gamer"));
-    rec.input(new OrchestrationEvent.RobotsAssigned(MATCH, 1, robots, needed.correlationId(), null));
+        new OrchestrationEvent.AssignedRobot("robot-2", needed.identities().get(1), "chill-gamer")),
+        needed.correlationId(), null));
+    return needed;
+  }
+
+  /** Ann against two robots for one round; a retried vote, a late robot answer, and both phases ended by timers. */
+  static Recorder played() {
+    Recorder rec = new Recorder();
+    MatchEvent.RobotsNeeded needed = seated(rec);
     rec.input(new MatchCommand.SubmitResponse(MATCH, "hash-ann", 1, "Pancakes."));
     rec.input(new RobotResponse.ResponseSubmitted(MATCH, 1, "robot-1", needed.identities().get(0), "Waffles.",
         "cmd-1"));
@@ -153,15 +159,7 @@ class RerunTest {
     // Given a match where Ann's answer and a robot's came together and were folded into one state, and so were her
     // vote and its retry (the retry answered after the state, as the service does)
     Recorder rec = new Recorder();
-    rec.input(new MatchCommand.Create(MATCH, new MatchSettings(3, 1, 1, 30, 30, 0)));
-    rec.input(new MatchCommand.Join(MATCH, "p-ann", "Ann", "hash-ann"));
-    MatchEvent.RobotsNeeded needed = rec.trail.stream().map(Received::payload)
-        .filter(MatchEvent.RobotsNeeded.class::isInstance).map(MatchEvent.RobotsNeeded.class::cast).findFirst()
-        .orElseThrow();
-    rec.input(new OrchestrationEvent.RobotsAssigned(MATCH, 1, List.of(
-        new OrchestrationEvent.AssignedRobot("robot-1", needed.identities().get(0), "backpacker"),
-        new OrchestrationEvent.AssignedRobot("robot-2", needed.identities().get(1), "chill-gamer")),
-        needed.correlationId(), null));
+    MatchEvent.RobotsNeeded needed = seated(rec);
     long before = rec.state.version();
     rec.fold(new MatchCommand.SubmitResponse(MATCH, "hash-ann", 1, "Pancakes."),
         new RobotResponse.ResponseSubmitted(MATCH, 1, "robot-1", needed.identities().get(0), "Waffles.", "cmd-1"));
@@ -186,15 +184,7 @@ class RerunTest {
   void aFoldedStateReRunOtherwiseIsNamedByItsField() {
     // Given the folded answers of Ann and a robot, recorded with the robot's answer altered
     Recorder rec = new Recorder();
-    rec.input(new MatchCommand.Create(MATCH, new MatchSettings(3, 1, 1, 30, 30, 0)));
-    rec.input(new MatchCommand.Join(MATCH, "p-ann", "Ann", "hash-ann"));
-    MatchEvent.RobotsNeeded needed = rec.trail.stream().map(Received::payload)
-        .filter(MatchEvent.RobotsNeeded.class::isInstance).map(MatchEvent.RobotsNeeded.class::cast).findFirst()
-        .orElseThrow();
-    rec.input(new OrchestrationEvent.RobotsAssigned(MATCH, 1, List.of(
-        new OrchestrationEvent.AssignedRobot("robot-1", needed.identities().get(0), "backpacker"),
-        new OrchestrationEvent.AssignedRobot("robot-2", needed.identities().get(1), "chill-gamer")),
-        needed.correlationId(), null));
+    MatchEvent.RobotsNeeded needed = seated(rec);
     rec.fold(new MatchCommand.SubmitResponse(MATCH, "hash-ann", 1, "Pancakes."),
         new RobotResponse.ResponseSubmitted(MATCH, 1, "robot-1", needed.identities().get(0), "Waffles.", "cmd-1"));
     List<Received> trail = new ArrayList<>(rec.trail);
