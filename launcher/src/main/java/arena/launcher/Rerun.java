@@ -40,9 +40,9 @@ import java.util.regex.Pattern;
  * step's state was written, and the seed the match drew when created. Then every new state, every domain event on
  * match-events (in order, the final scores among them) and every command's reply must equal the recorded one, except
  * for the instants in them: the service read its clock a few milliseconds before it wrote, and that reading is not
- * recorded. After a difference the re-run goes on from the
- * recorded state, so each difference listed is one of its own. Inputs with no trace (a robot's answer after
- * its phase closed, a repeated assignment) were ignored; they are counted, not re-run.
+ * recorded. After a difference the re-run goes on from the recorded state, so each difference listed is one of its
+ * own. Inputs with no trace (a robot's answer after its phase closed, a repeated assignment) were ignored; they are
+ * counted, not re-run.
  *
  * <p>match-state is compacted: an hour or so after a match its older states are gone. Then the order above is lost,
  * and the inputs are re-run in the order they were written (see {@link #byWriteTime}); only the last state is left
